@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { writeAtomic } from '../../emit/write-atomic.ts';
+import { generateOrThrow } from '../pipeline.ts';
+import { EXIT, type Command } from '../io.ts';
+import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'Write the bake file(s) for the matrix',
+  usage: 'bake-matrix generate [--matrix PATH] [--out DIR] [--json]',
+  async run(args, io) {
+    const { values } = parseOptions(args, COMMON_OPTIONS, this.usage);
+    if (values.help) return help(this, io);
+    const generated = generateOrThrow(values.matrix, io);
+    const written: string[] = [];
+    for (const [name, text] of Object.entries(generated.outputs)) {
+      const path = join(values.out, name);
+      writeAtomic(join(io.cwd, path), text);
+      written.push(path);
+    }
+    const targets = [...generated.plan.targets.values()].filter((t) => t.kind !== 'common').length;
+    if (values.json) io.stdout(JSON.stringify({ written, targets, groups: generated.plan.groups.size }, null, 2) + '\n');
+    else io.stdout(written.map((p) => `wrote ${p} (${targets} targets, ${generated.plan.groups.size} groups)`).join('\n') + '\n');
+    return EXIT.ok;
+  },
+};
+
+export function help(command: Command, io: { stdout: (t: string) => void }): number {
+  io.stdout(`${command.summary}\n\nUsage: ${command.usage}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,20 @@
+// emit: Bake model -> docker-bake.json text. Same model, same bytes: every
+// object's keys are sorted; arrays keep their (meaningful) order.
+import type { BakeFile } from '../types/bake.ts';
+
+export function emitJson(bake: BakeFile): string {
+  return JSON.stringify(sortDeep(bake), null, 2) + '\n';
+}
+
+function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value === null || typeof value !== 'object') return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort(compare)) sorted[key] = sortDeep((value as Record<string, unknown>)[key]);
+  return sorted;
+}
+
+/** Code-point order, independent of the machine's locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,54 @@
+// load: matrix files on disk -> SourceFile[] (text, parsed data, positions).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import { error, type Problem, type Result } from '../problems/problem.ts';
+import { parseToml } from './parse-toml.ts';
+import { parseYaml } from './parse-yaml.ts';
+import { SourceFile } from './source-file.ts';
+
+export { SourceFile } from './source-file.ts';
+
+const EXTENSIONS = new Set(['.yaml', '.yml', '.toml']);
+
+/** Reads one matrix file, or every .yaml/.yml/.toml file under a folder (sorted by path). */
+export function loadMatrix(input: string, cwd = process.cwd()): Result<SourceFile[]> {
+  const absolute = resolve(cwd, input);
+  const shown = displayPath(absolute, cwd);
+  let paths: string[];
+  try {
+    paths = statSync(absolute).isDirectory() ? matrixFilesUnder(absolute) : [absolute];
+  } catch {
+    return fail(error('matrix-not-found', `No matrix at ${shown}.`, { hint: 'Pass --matrix PATH: a matrix file or a folder of them.' }));
+  }
+  if (paths.length === 0) {
+    return fail(error('matrix-not-found', `${shown} holds no .yaml, .yml or .toml file.`, { hint: 'Add a matrix file there, or pass --matrix PATH.' }));
+  }
+  const files: SourceFile[] = [];
+  const problems: Problem[] = [];
+  for (const path of paths) {
+    const file = displayPath(path, cwd);
+    const text = readFileSync(path, 'utf8');
+    const parsed = extname(path) === '.toml' ? parseToml(text, file) : parseYaml(text, file);
+    problems.push(...parsed.problems);
+    files.push(new SourceFile(file, text, parsed.data ?? {}, parsed.spans));
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, value: files, warnings: [] };
+}
+
+function matrixFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && EXTENSIONS.has(extname(entry.name)))
+    .map((entry) => join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name))
+    .sort();
+}
+
+/** Paths are shown relative to the working directory when inside it, with forward slashes. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  const shown = rel && !rel.startsWith('..') ? rel : path;
+  return shown.split(sep).join('/');
+}
+
+function fail(problem: Problem): Result<never> {
+  return { ok: false, problems: [problem] };
+}

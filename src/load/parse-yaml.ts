@@ -1,0 +1,55 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { error, pointerOf, type Problem } from '../problems/problem.ts';
+import type { NodeSpan, Position } from './source-file.ts';
+
+export interface Parsed {
+  data: unknown;
+  spans: Map<string, NodeSpan>;
+  problems: Problem[];
+}
+
+export function parseYaml(text: string, file: string): Parsed {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  const problems: Problem[] = doc.errors.map((e) => {
+    const duplicate = e.code === 'DUPLICATE_KEY';
+    return error(duplicate ? 'duplicate-key' : 'yaml-syntax', firstLine(e.message), {
+      file,
+      position: at(e.pos[0]),
+      hint: duplicate ? 'Each key may appear once in a mapping: merge the two entries or remove one.' : undefined,
+    });
+  });
+  const spans = new Map<string, NodeSpan>();
+  if (problems.length === 0) walk(doc.contents as Node | null, [], undefined, spans, at);
+  return { data: problems.length ? undefined : doc.toJS({ maxAliasCount: 1000 }), spans, problems };
+}
+
+function walk(
+  node: Node | null,
+  path: (string | number)[],
+  key: Position | undefined,
+  spans: Map<string, NodeSpan>,
+  at: (offset: number) => Position,
+): void {
+  const value = node?.range ? at(node.range[0]) : (key ?? { line: 1, col: 1 });
+  spans.set(pointerOf(path), key ? { key, value } : { value });
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const keyPos = keyNode?.range ? at(keyNode.range[0]) : value;
+      walk(pair.value as Node | null, [...path, name], keyPos, spans, at);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => walk(item as Node | null, [...path, i], undefined, spans, at));
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

@@ -1,0 +1,86 @@
+// Groups: one per cell of a name template, per axis value, per stage, `default`,
+// and the lists the matrix declares. A group may never share a target's name.
+import { selects, type Cell, type Expansion, type Values } from '../expand/index.ts';
+import { error, type Problem } from '../problems/problem.ts';
+import { didYouMean } from '../problems/suggest.ts';
+import type { Matrix, Origin, Stage } from '../types/matrix.ts';
+import type { TargetInfo } from './index.ts';
+import { NAME, sanitizeName } from './names.ts';
+import { render, type Scope } from './template.ts';
+
+export interface GroupInfo {
+  name: string;
+  targets: string[];
+  /** Why the group exists, for `list` and `explain`. */
+  source: string;
+  origin?: Origin;
+}
+
+export function planGroups(
+  m: Matrix,
+  expansion: Expansion,
+  cellNames: ReadonlyMap<Cell, string>,
+  targets: ReadonlyMap<string, TargetInfo>,
+  report: (p: Problem) => void,
+  scopeOf: (target: string, values: Values) => Scope,
+): Map<string, GroupInfo> {
+  const groups = new Map<string, GroupInfo>();
+  const add = (name: string, member: string, source: string, origin?: Origin) => {
+    const group = groups.get(name);
+    if (!group) groups.set(name, { name, targets: [member], source, origin });
+    else if (group.source !== source) {
+      report(error('group-collision', `The group "${name}" would hold ${group.source} and also ${source}.`, { file: origin?.file ?? group.origin?.file, pointer: origin?.pointer ?? group.origin?.pointer, hint: 'Rename the axis value, stage or group so that each group name has one meaning.' }));
+    } else if (!group.targets.includes(member)) group.targets.push(member);
+  };
+  const built = expansion.cells.filter((c) => cellNames.has(c));
+  const named = (c: Cell) => cellNames.get(c)!;
+
+  for (const spec of m.groups) {
+    if (spec.kind !== 'template') continue;
+    const members = built.filter((c) => spec.stages.includes(c.stage.key));
+    if (members.length === 0) {
+      report(error('empty-group', `The group "${spec.template.text}" selects no target: no cell of ${spec.stages.join(', ')} is built.`, { file: spec.origin.file, pointer: spec.origin.pointer, atKey: true, hint: 'Check exclude rules and platform restrictions, or remove the group.' }));
+      continue;
+    }
+    for (const cell of members) {
+      const rendered = render(spec.template, scopeOf(named(cell), cell.values));
+      if (!rendered.ok) continue; // reported by the placeholder rule
+      add(sanitizeName(rendered.value.preview), named(cell), `group template "${spec.template.text}"`, spec.origin);
+    }
+  }
+
+  const defaults = built.filter((c) => c.stage.isDefault);
+  for (const axis of m.axes) {
+    for (const value of axis.values) {
+      for (const cell of defaults) if (cell.values[axis.name] === value.name) add(sanitizeName(value.name), named(cell), `the ${axis.name} "${value.name}"`, value.origin);
+    }
+  }
+  for (const stage of m.stages) {
+    for (const cell of built) if (cell.stage === stage) add(sanitizeName(stage.key), named(cell), `the stage "${stage.key}"`, stage.origin);
+  }
+  for (const cell of defaults) add('default', named(cell), 'the default stages', undefined);
+
+  for (const spec of m.groups) {
+    if (spec.kind !== 'list') continue;
+    const known = [...targets.keys(), ...groups.keys()].filter((n) => !n.startsWith('_'));
+    spec.targets.forEach((member, i) => {
+      if (targets.has(member) || groups.has(member)) add(spec.name, member, `the group "${spec.name}"`, spec.origin);
+      else report(error('unknown-target', `The group "${spec.name}" lists "${member}", which is no generated target or group.${didYouMean(member, known)}`, { file: spec.origin.file, pointer: `${spec.origin.pointer}/targets/${i}` }));
+    });
+  }
+
+  for (const group of groups.values()) {
+    if (!targets.has(group.name)) continue;
+    if (group.targets.length === 1 && group.targets[0] === group.name) {
+      groups.delete(group.name); // the target alone: the group would only hide it
+      continue;
+    }
+    report(error('group-target-collision', `"${group.name}" is both a target and a group (${group.source}); bake would silently build the group.`, { file: group.origin?.file, pointer: group.origin?.pointer, hint: 'Rename the stage, axis value or group.' }));
+  }
+  for (const group of groups.values()) {
+    if (!NAME.test(group.name) || group.name.startsWith('-')) report(error('bad-name', `The group name "${group.name}" is not a usable bake name.`, { file: group.origin?.file, pointer: group.origin?.pointer }));
+  }
+  return groups;
+}
+
+export { selects, type Stage };

@@ -1,0 +1,31 @@
+// The Bake model: exactly what is emitted, with Docker's own key spellings.
+// See docs/bake-reference.md in docker/buildx; only attributes buildx v0.10 knows.
+
+export interface BakeTarget {
+  description?: string;
+  inherits?: string[];
+  context?: string;
+  dockerfile?: string;
+  target?: string;
+  contexts?: Record<string, string>;
+  args?: Record<string, string>;
+  labels?: Record<string, string>;
+  tags?: string[];
+  platforms?: string[];
+  'cache-from'?: string[];
+  'cache-to'?: string[];
+}
+
+export interface BakeGroup {
+  targets: string[];
+}
+
+export interface BakeVariable {
+  default: string;
+}
+
+export interface BakeFile {
+  variable?: Record<string, BakeVariable>;
+  group: Record<string, BakeGroup>;
+  target: Record<string, BakeTarget>;
+}

@@ -1,0 +1,148 @@
+// Semantic rules over the resolved matrix. Each rule only adds problems.
+import { error, type Problem } from '../problems/problem.ts';
+import { didYouMean } from '../problems/suggest.ts';
+import type { Matrix, Origin, Selector, Stage } from '../types/matrix.ts';
+import { KNOWN_PLATFORMS } from './platforms.ts';
+
+export type Rule = (m: Matrix) => Problem[];
+
+const at = (origin: Origin, more = '', atKey = false) => ({ file: origin.file, pointer: origin.pointer + more, atKey });
+
+function axisNames(m: Matrix): string[] {
+  return m.axes.map((a) => a.name);
+}
+
+function checkSelector(m: Matrix, sel: Selector, origin: Origin, what: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const [axisName, values] of Object.entries(sel)) {
+    const axis = m.axes.find((a) => a.name === axisName);
+    if (!axis) {
+      problems.push(error('unknown-axis', `${what} names the axis "${axisName}", which is not defined.${didYouMean(axisName, axisNames(m))}`, {
+        ...at(origin, `/${axisName}`, true),
+        hint: `Defined axes: ${axisNames(m).join(', ') || 'none'}.`,
+      }));
+      continue;
+    }
+    values.forEach((value, i) => {
+      if (axis.values.some((v) => v.name === value)) return;
+      const names = axis.values.map((v) => v.name);
+      problems.push(error('unknown-value', `${what} names "${value}", which is not a value of the axis "${axisName}".${didYouMean(value, names)}`, {
+        ...at(origin, `/${axisName}${Array.isArray(values) && values.length > 1 ? `/${i}` : ''}`),
+        hint: `Values of ${axisName}: ${names.join(', ')}.`,
+      }));
+    });
+  }
+  return problems;
+}
+
+const stagesExist: Rule = (m) => (m.stages.length ? [] : [error('no-stages', 'The matrix defines no stages.', { hint: 'Add a `stages:` mapping with at least one stage and its Dockerfile `target`.' })]);
+
+const parentsExist: Rule = (m) =>
+  m.stages.flatMap((s) => {
+    if (!s.from || m.stages.some((p) => p.key === s.from)) return [];
+    return [error('unknown-stage', `Stage "${s.key}" derives from "${s.from}", which is not a stage.${didYouMean(s.from, m.stages.map((p) => p.key))}`, at(s.origin, '/from'))];
+  });
+
+const noCycles: Rule = (m) => {
+  const byKey = new Map(m.stages.map((s) => [s.key, s]));
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  for (const start of m.stages) {
+    const chain: string[] = [];
+    let current: Stage | undefined = start;
+    while (current && !chain.includes(current.key)) {
+      chain.push(current.key);
+      current = current.from ? byKey.get(current.from) : undefined;
+    }
+    if (current && current.key === start.key && !reported.has(start.key)) {
+      chain.forEach((k) => reported.add(k));
+      problems.push(error('stage-cycle', `Stages derive from each other in a cycle: ${[...chain, start.key].join(' -> ')}.`, {
+        ...at(start.origin, '/from'),
+        hint: 'One stage of the chain must be a root: remove its `from`.',
+      }));
+    }
+  }
+  return problems;
+};
+
+const stageAxes: Rule = (m) =>
+  m.stages.flatMap((s) => {
+    const problems: Problem[] = [];
+    s.axes.forEach((a, i) => {
+      if (!axisNames(m).includes(a)) problems.push(error('unknown-axis', `Stage "${s.key}" varies over the axis "${a}", which is not defined.${didYouMean(a, axisNames(m))}`, at(s.origin, `/axes/${i}`)));
+    });
+    const parent = m.stages.find((p) => p.key === s.from);
+    const missing = parent?.axes.filter((a) => !s.axes.includes(a)) ?? [];
+    if (parent && missing.length) {
+      problems.push(error('axes-narrower-than-parent', `Stage "${s.key}" does not vary over ${missing.map((a) => `"${a}"`).join(', ')}, but its parent "${parent.key}" does, so it cannot tell which parent target to build on.`, {
+        ...at(s.origin, '/axes'),
+        hint: `List every axis of "${parent.key}" (${parent.axes.join(', ')}) in the axes of "${s.key}".`,
+      }));
+    }
+    for (const layer of s.layers) {
+      layer.axes.forEach((a, i) => {
+        if (!s.axes.includes(a)) problems.push(error('layer-axis', `Layer "${layer.key}" of stage "${s.key}" varies over "${a}", which the stage does not.`, { ...at(layer.origin, `/axes/${i}`), hint: `Layer axes must be among the stage's: ${s.axes.join(', ') || 'none'}.` }));
+      });
+      const lacking = parent?.axes.filter((a) => !layer.axes.includes(a)) ?? [];
+      if (lacking.length) problems.push(error('axes-narrower-than-parent', `Layer "${layer.key}" of stage "${s.key}" builds on "${parent!.key}" but does not vary over ${lacking.map((a) => `"${a}"`).join(', ')}.`, { ...at(layer.origin, '/axes'), hint: `Add ${lacking.join(', ')} to the layer's axes.` }));
+    }
+    return problems;
+  });
+
+const selectors: Rule = (m) => [
+  ...m.exclude.flatMap((r) => checkSelector(m, r.selector, r.origin, 'This exclude rule')),
+  ...m.overrides.flatMap((o) => checkSelector(m, o.when, { ...o.origin, pointer: o.origin.pointer + '/when' }, 'This override')),
+  ...m.stages.flatMap((s) => (s.only ? checkSelector(m, s.only, { ...s.origin, pointer: s.origin.pointer + '/only' }, `The \`only\` of stage "${s.key}"`) : [])),
+  ...m.axes.flatMap((a) => a.values.flatMap((v) => checkSelector(m, v.only, { ...v.origin, pointer: v.origin.pointer + '/only' }, `The \`only\` of ${a.name} "${v.name}"`))),
+  ...m.include.flatMap((r) => checkSelector(m, Object.fromEntries(Object.entries(r.combination).map(([k, v]) => [k, [v]])), r.origin, 'This include rule')),
+];
+
+const includesApply: Rule = (m) =>
+  m.include.flatMap((r) => {
+    const keys = Object.keys(r.combination);
+    if (m.stages.some((s) => s.axes.length > 0 && s.axes.every((a) => keys.includes(a)))) return [];
+    return [error('include-applies-nowhere', `This include names ${keys.join(', ')}, which is not every axis of any stage, so it adds nothing.`, {
+      ...at(r.origin),
+      hint: `Name one value for each axis of a stage: ${m.stages.map((s) => `${s.key} (${s.axes.join(', ')})`).join('; ')}.`,
+    })];
+  });
+
+const overrideStages: Rule = (m) =>
+  m.overrides.flatMap((o) =>
+    (o.stages ?? []).flatMap((key, i) =>
+      m.stages.some((s) => s.key === key) ? [] : [error('unknown-stage', `This override names the stage "${key}", which is not defined.${didYouMean(key, m.stages.map((s) => s.key))}`, at(o.origin, `/stages/${i}`))],
+    ),
+  );
+
+const groupStages: Rule = (m) =>
+  m.groups.flatMap((g) => {
+    if (g.kind !== 'template') return [];
+    return g.stages.flatMap((key, i) => {
+      const stage = m.stages.find((s) => s.key === key);
+      if (!stage) return [error('unknown-stage', `Group "${g.template.text}" names the stage "${key}", which is not defined.${didYouMean(key, m.stages.map((s) => s.key))}`, at(g.origin, `/${i}`))];
+      const placeholders = [...g.template.text.matchAll(/\{([a-z][a-z0-9_]*)\}/g)].map((x) => x[1]!);
+      const foreign = placeholders.filter((p) => !stage.axes.includes(p));
+      return foreign.length
+        ? [error('unknown-placeholder', `Group "${g.template.text}" uses {${foreign.join('}, {')}}, but stage "${key}" does not vary over ${foreign.join(', ')}.`, { ...at(g.origin, '', true), hint: `Placeholders of a group name must be axes of each stage it lists; "${key}" varies over: ${stage.axes.join(', ') || 'nothing'}.` })]
+        : [];
+    });
+  });
+
+const platforms: Rule = (m) => {
+  const problems: Problem[] = [];
+  const check = (list: string[] | undefined, origin: Origin, suffix: string) =>
+    list?.forEach((p, i) => {
+      if (KNOWN_PLATFORMS.includes(p)) return;
+      problems.push(error('unknown-platform', `"${p}" is not a platform buildx knows.${didYouMean(p, KNOWN_PLATFORMS)}`, { ...at(origin, `${suffix}/${i}`), hint: 'Use os/arch[/variant], e.g. linux/amd64, linux/arm64, linux/arm/v7.' }));
+    });
+  check(m.platforms, m.platformsOrigin, '');
+  m.axes.forEach((a) => a.values.forEach((v) => check(v.platforms, v.origin, '/platforms')));
+  m.stages.forEach((s) => check(s.platforms, s.origin, '/platforms'));
+  return problems;
+};
+
+export const RULES: Rule[] = [stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms];
+
+export function checkRules(m: Matrix): Problem[] {
+  return RULES.flatMap((rule) => rule(m));
+}

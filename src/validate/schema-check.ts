@@ -1,0 +1,114 @@
+// JSON Schema validation of one matrix file, with ajv's messages rewritten for people.
+import { readFileSync } from 'node:fs';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { error, pathOf, type Problem } from '../problems/problem.ts';
+import { didYouMean } from '../problems/suggest.ts';
+import type { SourceFile } from '../load/source-file.ts';
+
+const Ajv = AjvModule.default ?? AjvModule;
+export const matrixSchemaUrl = new URL('../../schema/matrix.schema.json', import.meta.url);
+const schema = JSON.parse(readFileSync(matrixSchemaUrl, 'utf8')) as Record<string, unknown>;
+
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+  return compiled;
+}
+
+export function checkSchema(file: SourceFile): Problem[] {
+  const validate = validator();
+  if (validate(file.data)) return [];
+  return mostSpecific(validate.errors ?? []).map((e) => toProblem(e, file));
+}
+
+/** Drops errors about a node when a deeper error explains it (oneOf branches, parents). */
+function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
+  const real = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'propertyNames' && e.keyword !== 'if');
+  const deeper = (e: ErrorObject) =>
+    real.some((o) => o !== e && o.instancePath.startsWith(e.instancePath + '/') && o.keyword !== 'type' && o.keyword !== 'const');
+  const kept = real.filter((e) => !(isBranchMiss(e) && deeper(e)));
+  // Merge "must be X" alternatives at one path into one problem.
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of kept) {
+    const key = e.instancePath + '|' + (isBranchMiss(e) ? 'type' : e.keyword + JSON.stringify(e.params));
+    byPath.set(key, [...(byPath.get(key) ?? []), e]);
+  }
+  return [...byPath.values()].map((group) =>
+    group.length === 1 ? group[0]! : { ...group[0]!, keyword: 'type', params: { type: group.map(expected).join(' or ') } },
+  );
+}
+
+const isBranchMiss = (e: ErrorObject) => e.keyword === 'type' || e.keyword === 'const';
+const expected = (e: ErrorObject): string =>
+  e.keyword === 'const' ? JSON.stringify((e.params as { allowedValue: unknown }).allowedValue) : String((e.params as { type: string }).type);
+
+function toProblem(e: ErrorObject, file: SourceFile): Problem {
+  const where = { file: file.path, pointer: e.instancePath };
+  const key = describe(e.instancePath);
+  const value = valueAt(file.data, e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+      return error('unknown-key', `Unknown key "${name}" in ${key}.${didYouMean(name, allowed)}`, {
+        ...where,
+        pointer: `${e.instancePath}/${escapePointer(name)}`,
+        atKey: true,
+        hint: allowed.length ? `Allowed keys: ${allowed.join(', ')}.` : undefined,
+      });
+    }
+    case 'required':
+      return error('missing-key', `${capital(key)} needs the key "${String(params.missingProperty)}".`, where);
+    case 'type':
+      return error('wrong-type', `${capital(key)} must be ${article(String(params.type))}, not ${kind(value)}.`, where);
+    case 'enum':
+      return error('not-allowed', `${capital(key)} is ${JSON.stringify(value)}; allowed: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`, where);
+    case 'pattern': {
+      const what = (e.parentSchema as { description?: string }).description;
+      const inKey = e.propertyName !== undefined;
+      const shown = inKey ? e.propertyName : value;
+      return error('bad-format', `${inKey ? 'Key' : 'Value'} ${JSON.stringify(shown)} in ${key} has the wrong form${what ? ` (${what.replace(/\.$/, '')})` : ''}: it must match ${String(params.pattern)}.`, {
+        ...where,
+        pointer: inKey ? `${e.instancePath}/${escapePointer(String(e.propertyName))}` : e.instancePath,
+        atKey: inKey,
+      });
+    }
+    case 'minItems':
+    case 'minProperties':
+    case 'minLength':
+      return error('empty', `${capital(key)} must not be empty.`, where);
+    case 'uniqueItems':
+      return error('duplicate-item', `${capital(key)} lists the same item twice (items ${String(params.j)} and ${String(params.i)}).`, where);
+    default:
+      return error('schema', `${capital(key)} ${e.message ?? 'is invalid'}.`, where);
+  }
+}
+
+export function describe(pointer: string): string {
+  return pointer ? `"${pathOf(pointer).join('.')}"` : 'the top level';
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let node = data;
+  for (const part of pathOf(pointer)) node = (node as Record<string, unknown> | undefined)?.[part];
+  return node;
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${article(typeof value)} (${JSON.stringify(value)})`;
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', null: 'null' };
+  return type
+    .split(/,| or /)
+    .map((t) => names[t.trim()] ?? t.trim())
+    .join(' or ');
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
