@@ -2,7 +2,7 @@
 // A target inherits its parent's target; it emits only what differs from it.
 import { selects, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
-import { render, type Scope } from './template.ts';
+import { escapeBake, render, type Scope } from './template.ts';
 
 /** One resolved value: as emitted, with defaults filled in, and its source. */
 export interface Resolved {
@@ -81,7 +81,8 @@ export function resolveSettings(
 export function ownSettings(intended: ResolvedSettings, inherited: ResolvedSettings | undefined): Record<string, string> | undefined {
   const own: Record<string, string> = {};
   for (const [key, value] of Object.entries(intended)) {
-    if (inherited?.[key]?.bake !== value.bake) own[key] = value.bake;
+    // Keys of map attributes are templates too (DESIGN.md, "Bake facts").
+    if (inherited?.[key]?.bake !== value.bake) own[escapeBake(key)] = value.bake;
   }
   return Object.keys(own).length ? own : undefined;
 }

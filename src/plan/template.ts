@@ -78,5 +78,5 @@ export function render(template: Template | string, scope: Scope): RenderResult 
  * interpolation and `%{` a directive. Doubling the sigil makes them literal.
  */
 export function escapeBake(literal: string): string {
-  return literal.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return literal.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }

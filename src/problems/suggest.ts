@@ -18,11 +18,8 @@ export function editDistance(a: string, b: string): number {
 export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
   const limit = Math.max(2, Math.floor(word.length / 3));
   return [...new Set(candidates)]
-    .map((candidate) => ({
-      candidate,
-      distance: candidate.startsWith(word) || word.startsWith(candidate) ? 1 : editDistance(word, candidate),
-    }))
-    .filter(({ distance }) => distance <= limit)
+    .map((candidate) => ({ candidate, distance: editDistance(word, candidate), extends: candidate.startsWith(word) }))
+    .filter(({ distance, extends: longer }) => distance <= limit || longer)
     .sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate))
     .slice(0, max)
     .map(({ candidate }) => candidate);

@@ -11,7 +11,7 @@ const schema = JSON.parse(readFileSync(matrixSchemaUrl, 'utf8')) as Record<strin
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
   return compiled;
 }
 

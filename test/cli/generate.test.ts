@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { matrixYaml } from '../helpers/matrix.ts';
+import { testdir } from '../helpers/testdir.ts';
+
+describe('bake-matrix generate', () => {
+  test('--matrix PATH --out DIR works on a matrix outside the repository', async () => {
+    const dir = testdir({ 'elsewhere/stack.yaml': matrixYaml() });
+    const run = await runCli(['generate', '--matrix', 'elsewhere/stack.yaml', '--out', 'out'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /wrote out\/docker-bake.json/);
+    const bake = JSON.parse(readFileSync(join(dir, 'out/docker-bake.json'), 'utf8'));
+    assert.ok(bake.target['vllm-cu129-runtime']);
+  });
+
+  test('reads every matrix file of a folder, YAML and TOML together', async () => {
+    const [head, ...rest] = matrixYaml().split('axes:');
+    const dir = testdir({
+      'matrix/stack.yaml': head + 'stages:' + rest.join('axes:').split('stages:')[1],
+      'matrix/axes.toml': '[axes.cuda.cu129]\nargs = { CUDA_VERSION = "12.9.1" }\n[axes.framework.vllm]\n',
+    });
+    const run = await runCli(['generate'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const bake = JSON.parse(readFileSync(join(dir, 'bake/docker-bake.json'), 'utf8'));
+    assert.deepEqual(Object.keys(bake.target).sort(), ['_common', 'base-cu129', 'vllm-cu129-framework', 'vllm-cu129-runtime']);
+  });
+
+  test('an invalid matrix exits 2, names file:line:col, and leaves the previous file alone', async () => {
+    const dir = testdir({ 'matrix/m.yaml': matrixYaml().replace('target: runtime', 'target: runtime\n    tagz: []'), 'bake/docker-bake.json': 'previous' });
+    const run = await runCli(['generate'], dir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /matrix\/m\.yaml:\d+:5: error unknown-key/);
+    assert.match(run.stderr, /Did you mean "tags"\?/);
+    assert.equal(readFileSync(join(dir, 'bake/docker-bake.json'), 'utf8'), 'previous');
+  });
+
+  test('check fails when the committed file is stale, and passes after generate', async () => {
+    const dir = testdir({ 'matrix/m.yaml': matrixYaml() });
+    assert.equal((await runCli(['check'], dir)).code, 1);
+    assert.equal((await runCli(['generate'], dir)).code, 0);
+    assert.equal((await runCli(['check'], dir)).code, 0);
+    writeFileSync(join(dir, 'bake/docker-bake.json'), '{}\n');
+    const stale = await runCli(['check'], dir);
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /bake\/docker-bake.json is stale/);
+  });
+
+  test('no matrix is a usage error, not a crash', async () => {
+    const dir = testdir({});
+    const run = await runCli(['generate'], dir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /No matrix at matrix/);
+    assert.equal(existsSync(join(dir, 'bake')), false);
+  });
+});

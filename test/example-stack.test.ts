@@ -1,0 +1,58 @@
+// The example stack of the repository: its committed bake file is the golden output.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { generate } from '../src/generate.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const generated = generate('matrix', root);
+if (!generated.ok) throw new Error(JSON.stringify(generated.problems, null, 2));
+const { outputs, plan } = generated.value;
+const bake = plan.bake;
+
+describe('the example stack', () => {
+  for (const [name, text] of Object.entries(outputs)) {
+    test(`bake/${name} is current (run \`npx bake-matrix generate\` when this fails)`, () => {
+      assert.equal(readFileSync(`${root}bake/${name}`, 'utf8'), text);
+    });
+  }
+
+  test('generating twice gives the same bytes', () => {
+    const again = generate('matrix', root);
+    assert.ok(again.ok);
+    assert.deepEqual(again.value.outputs, outputs);
+  });
+
+  test('vllm-cu129 is its runtime and dev image', () => {
+    assert.deepEqual(bake.group['vllm-cu129'], { targets: ['vllm-cu129-runtime', 'vllm-cu129-dev'] });
+  });
+
+  test("vllm-cu129's target: chain reaches the base it shares with sglang-cu129", () => {
+    const chain = (name: string): string[] => {
+      const contexts = Object.values(bake.target[name]!.contexts ?? {}).map((c) => c.replace(/^target:/, ''));
+      return [...new Set(contexts.flatMap((c) => [c, ...chain(c)]))];
+    };
+    const vllm = chain('vllm-cu129-runtime');
+    const sglang = chain('sglang-cu129-runtime');
+    assert.ok(vllm.includes('base-cu129'));
+    assert.deepEqual(vllm.filter((t) => sglang.includes(t)).sort(), ['base-cu129', 'torch-cu129']);
+    for (const name of vllm) assert.ok(bake.target[name], `${name} is a target`);
+  });
+
+  test('trtllm exists on cu130 only, for amd64 only', () => {
+    const trtllm = Object.keys(bake.target).filter((n) => n.startsWith('trtllm'));
+    assert.ok(trtllm.length > 0 && trtllm.every((n) => n.includes('cu130')));
+    assert.ok(trtllm.every((n) => JSON.stringify(bake.target[n]!.platforms) === '["linux/amd64"]'));
+  });
+
+  test('the per-combination override lands on its one combination', () => {
+    assert.equal(plan.targets.get('vllm-cu130-runtime')!.args.RUNTIME_IMAGE_TAG?.preview, '13.0.1-cudnn-runtime-ubuntu24.04');
+    assert.equal(plan.targets.get('vllm-cu129-runtime')!.args.RUNTIME_IMAGE_TAG, undefined);
+    assert.equal(plan.targets.get('sglang-cu130-runtime')!.args.RUNTIME_IMAGE_TAG, undefined);
+  });
+
+  test('the file holds no absolute path', () => {
+    assert.doesNotMatch(outputs['docker-bake.json']!, new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  });
+});

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { BASE_MATRIX, generateOk, matrixYaml } from '../helpers/matrix.ts';
+
+const cellsOf = (yaml: string, stage: string) =>
+  generateOk({ 'm.yaml': yaml }).plan.expansion.cells.filter((c) => c.stage.key === stage).map((c) => Object.values(c.values).join('-'));
+
+describe('expansion', () => {
+  const cases: { name: string; yaml: string; stage: string; expected: string[] }[] = [
+    { name: 'a stage is the product of its axes', yaml: matrixYaml(), stage: 'framework', expected: ['vllm-cu129', 'vllm-cu130', 'sglang-cu129', 'sglang-cu130'] },
+    { name: 'a root stage varies over its own axes only', yaml: matrixYaml(), stage: 'base', expected: ['cu129', 'cu130'] },
+    { name: 'a child stage defaults to its parent axes', yaml: matrixYaml(), stage: 'runtime', expected: ['vllm-cu129', 'vllm-cu130', 'sglang-cu129', 'sglang-cu130'] },
+    {
+      name: 'exclude removes matching combinations',
+      yaml: matrixYaml({ exclude: [{ framework: 'sglang', cuda: 'cu130' }] }),
+      stage: 'framework',
+      expected: ['vllm-cu129', 'vllm-cu130', 'sglang-cu129'],
+    },
+    {
+      name: 'exclude does not touch stages that lack one of its axes',
+      yaml: matrixYaml({ exclude: [{ framework: 'sglang', cuda: 'cu130' }] }),
+      stage: 'base',
+      expected: ['cu129', 'cu130'],
+    },
+    {
+      name: 'exclude with a list of values removes each',
+      yaml: matrixYaml({ exclude: [{ framework: ['vllm', 'sglang'], cuda: 'cu129' }] }),
+      stage: 'runtime',
+      expected: ['vllm-cu130', 'sglang-cu130'],
+    },
+    {
+      name: 'include adds back an excluded combination',
+      yaml: matrixYaml({ exclude: [{ cuda: 'cu130' }], include: [{ framework: 'vllm', cuda: 'cu130' }] }),
+      stage: 'framework',
+      expected: ['vllm-cu129', 'vllm-cu130', 'sglang-cu129'],
+    },
+    {
+      name: 'include projects onto parent stages',
+      yaml: matrixYaml({ exclude: [{ cuda: 'cu130' }], include: [{ framework: 'vllm', cuda: 'cu130' }] }),
+      stage: 'base',
+      expected: ['cu129', 'cu130'],
+    },
+    {
+      name: 'an allow-list on a value keeps only its combinations',
+      yaml: matrixYaml({ axes: { ...BASE_MATRIX.axes, framework: { vllm: null, sglang: { only: { cuda: ['cu130'] } } } } }),
+      stage: 'framework',
+      expected: ['vllm-cu129', 'vllm-cu130', 'sglang-cu130'],
+    },
+    {
+      name: 'a stage `only` selector narrows that stage and, through parents, its children',
+      yaml: matrixYaml({ stages: { ...BASE_MATRIX.stages, framework: { ...BASE_MATRIX.stages!.framework!, only: { framework: 'vllm' } } } }),
+      stage: 'runtime',
+      expected: ['vllm-cu129', 'vllm-cu130'],
+    },
+  ];
+  for (const c of cases) test(c.name, () => assert.deepEqual(cellsOf(c.yaml, c.stage), c.expected));
+});
+
+describe('platforms', () => {
+  const yaml = matrixYaml({ axes: { ...BASE_MATRIX.axes, framework: { vllm: null, trtllm: { platforms: ['linux/amd64'] } } } });
+  const bake = generateOk({ 'm.yaml': yaml }).plan.bake;
+
+  test('a value restriction narrows the target platforms', () => {
+    assert.deepEqual(bake.target['trtllm-cu129-runtime']!.platforms, ['linux/amd64']);
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.platforms, ['linux/amd64', 'linux/arm64']);
+  });
+
+  test('the shared base keeps every platform its users need', () => {
+    assert.deepEqual(bake.target['base-cu129']!.platforms, ['linux/amd64', 'linux/arm64']);
+  });
+
+  test('a cell left with no platform is dropped, and says why', () => {
+    const narrowed = matrixYaml({
+      axes: { ...BASE_MATRIX.axes, framework: { vllm: null, trtllm: { platforms: ['linux/s390x'] } } },
+    });
+    const generated = generateOk({ 'm.yaml': narrowed });
+    assert.equal(Object.keys(generated.plan.bake.target).some((n) => n.startsWith('trtllm')), false);
+    const dropped = generated.plan.expansion.dropped.find((d) => d.values.framework === 'trtllm');
+    assert.match(dropped?.reason ?? '', /no platform/);
+  });
+});

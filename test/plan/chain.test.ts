@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { BASE_MATRIX, bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
+
+const stages = BASE_MATRIX.stages!;
+const withLayers = matrixYaml({
+  stages: {
+    ...stages,
+    framework: {
+      ...stages.framework!,
+      layers: { torch: { target: 'deps-torch', axes: ['cuda'], name: 'torch-{cuda}' }, engine: { target: 'deps-engine' } },
+    },
+  },
+});
+
+describe('target: contexts', () => {
+  const bake = bakeOf({ 'm.yaml': withLayers });
+  test('each target binds every stage above it, not only its parent', () => {
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.contexts, {
+      'build-base': 'target:base-cu129',
+      'deps-engine': 'target:vllm-cu129-engine',
+      'deps-torch': 'target:torch-cu129',
+      framework: 'target:vllm-cu129-framework',
+    });
+  });
+  test('a stage binds its own layers', () => {
+    assert.deepEqual(bake.target['vllm-cu129-framework']!.contexts, {
+      'build-base': 'target:base-cu129',
+      'deps-engine': 'target:vllm-cu129-engine',
+      'deps-torch': 'target:torch-cu129',
+    });
+  });
+  test('layers build from the stage parent and inherit it', () => {
+    assert.deepEqual(bake.target['torch-cu129']!.contexts, { 'build-base': 'target:base-cu129' });
+    assert.deepEqual(bake.target['torch-cu129']!.inherits, ['base-cu129']);
+    assert.equal(bake.target['torch-cu129']!.target, 'deps-torch');
+  });
+  test('root targets have no contexts', () => {
+    assert.equal(bake.target['base-cu129']!.contexts, undefined);
+  });
+});
+
+describe('layer sharing', () => {
+  const bake = bakeOf({ 'm.yaml': withLayers });
+  test('a layer with the same inputs in several cells is emitted once', () => {
+    const torch = Object.keys(bake.target).filter((n) => bake.target[n]!.target === 'deps-torch');
+    assert.deepEqual(torch.sort(), ['torch-cu129', 'torch-cu130']);
+    assert.equal(bake.target['sglang-cu129-framework']!.contexts!['deps-torch'], 'target:torch-cu129');
+  });
+  test('a layer varying over every axis is one per cell', () => {
+    const engines = Object.keys(bake.target).filter((n) => bake.target[n]!.target === 'deps-engine');
+    assert.equal(engines.length, 4);
+  });
+  test('two different layers under one name is an error that says how to tell them apart', () => {
+    const yaml = matrixYaml({
+      stages: { ...stages, framework: { ...stages.framework!, layers: { torch: { target: 'deps-torch', name: 'torch-{cuda}' } } } },
+    });
+    const problem = generateProblems({ 'm.yaml': yaml }).find((p) => p.code === 'layer-collision');
+    assert.match(problem?.message ?? '', /"torch-cu129"/);
+    assert.match(problem?.hint ?? '', /axes/);
+    assert.equal(problem?.pointer, '/stages/framework/layers/torch');
+  });
+  test('a layer template may only use the axes of the layer', () => {
+    const yaml = matrixYaml({
+      stages: { ...stages, framework: { ...stages.framework!, layers: { torch: { target: 'deps-torch', axes: ['cuda'], args: { E: '{framework}' } } } } },
+    });
+    const problem = generateProblems({ 'm.yaml': yaml }).find((p) => p.code === 'unknown-placeholder');
+    assert.equal(problem?.pointer, '/stages/framework/layers/torch/args/E');
+  });
+});
+
+describe('tags', () => {
+  test('are rendered with variables as bake interpolations', () => {
+    const bake = bakeOf({ 'm.yaml': matrixYaml() });
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cu129']);
+    assert.deepEqual(bake.variable?.REGISTRY, { default: 'registry.test/demo' });
+    assert.deepEqual(bake.variable?.VERSION, { default: 'dev' });
+  });
+  test('a child of a tagged stage resets tags instead of inheriting them', () => {
+    const yaml = matrixYaml({ stages: { ...stages, dev: { target: 'dev', from: 'runtime' } } });
+    assert.deepEqual(bakeOf({ 'm.yaml': yaml }).target['vllm-cu129-dev']!.tags, []);
+  });
+  test('two targets pushing the same tag is an error naming both', () => {
+    const yaml = matrixYaml({ stages: { ...stages, runtime: { ...stages.runtime!, tags: ['{registry}/app:{version}'] } } });
+    const problem = generateProblems({ 'm.yaml': yaml }).find((p) => p.code === 'duplicate-tag');
+    assert.match(problem?.message ?? '', /"vllm-cu129-runtime" and "vllm-cu130-runtime" would both push the tag "registry.test\/demo\/app:dev"/);
+    assert.equal(problem?.pointer, '/stages/runtime/tags/0');
+  });
+  test('a tag that is no valid image reference is an error', () => {
+    const yaml = matrixYaml({ stages: { ...stages, runtime: { ...stages.runtime!, tags: ['{registry}/App:{cuda}-{framework}'] } } });
+    assert.match(generateProblems({ 'm.yaml': yaml })[0]!.message, /upper-case/);
+  });
+});
+
+describe('cache', () => {
+  test('one registry ref per target, with fallbacks, mode=max and zstd', () => {
+    const bake = bakeOf({ 'm.yaml': matrixYaml({ cache: { ref: '{registry}/cache:{target}', fallback: ['{registry}/cache:{target}-main'] } }) });
+    assert.deepEqual(bake.target['base-cu129']!['cache-from'], ['type=registry,ref=${REGISTRY}/cache:base-cu129', 'type=registry,ref=${REGISTRY}/cache:base-cu129-main']);
+    assert.deepEqual(bake.target['base-cu129']!['cache-to'], ['type=registry,ref=${REGISTRY}/cache:base-cu129,mode=max,compression=zstd']);
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!['cache-to'], ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime,mode=max,compression=zstd']);
+  });
+  test('can be switched off', () => {
+    const bake = bakeOf({ 'm.yaml': matrixYaml({ cache: false }) });
+    assert.equal(Object.values(bake.target).some((t) => t['cache-from'] || t['cache-to']), false);
+  });
+});

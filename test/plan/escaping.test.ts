@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { escapeBake, render } from '../../src/plan/template.ts';
+import { bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
+
+describe('every literal string is escaped so bake reads it literally', () => {
+  const cases = [
+    { name: 'an interpolation', input: 'a${HOME}b', expected: 'a$${HOME}b' },
+    { name: 'a directive', input: '%{if x}', expected: '%%{if x}' },
+    { name: 'an already doubled sigil stays literal', input: '$${X}', expected: '$$${X}' },
+    { name: 'a lone dollar or percent is literal already', input: 'cost $5, 50% off, $ {x}', expected: 'cost $5, 50% off, $ {x}' },
+    { name: 'several in a row', input: '${a}${b}%{c}', expected: '$${a}$${b}%%{c}' },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(escapeBake(c.input), c.expected));
+});
+
+describe('templates', () => {
+  const scope = { values: { cuda: 'cu129' }, variables: new Map([['registry', { key: 'registry', env: 'REGISTRY', default: 'r.test', origin: { file: '', pointer: '' } }]]) };
+  test('axis placeholders become literal values and variables bake interpolations', () => {
+    const r = render('{registry}/x:{cuda}', scope);
+    assert.deepEqual(r, { ok: true, value: { bake: '${REGISTRY}/x:cu129', preview: 'r.test/x:cu129', usesVariables: true } });
+  });
+  test('{{ is a literal brace and other braces are text', () => {
+    const r = render('{{cuda} {"a": 1} ${HOME}', scope);
+    assert.ok(r.ok);
+    assert.equal(r.value.bake, '{cuda} {"a": 1} $${HOME}');
+  });
+  test('unknown placeholders are reported, not rendered', () => {
+    assert.deepEqual(render('{nope}-{cuda}', scope), { ok: false, unknown: ['nope'] });
+  });
+});
+
+describe('escaping in the generated file', () => {
+  const bake = bakeOf({
+    'm.yaml': matrixYaml({ args: { SHELL_LINE: 'echo ${HOME} %{IF}' }, labels: { 'odd.${key}': '100%{' } }),
+  });
+  test('in arg values', () => assert.equal(bake.target._common!.args!.SHELL_LINE, 'echo $${HOME} %%{IF}'));
+  test('a lower-case ${name} in a value reads as a placeholder, and the error says how to write a brace', () => {
+    const problem = generateProblems({ 'm.yaml': matrixYaml({ args: { X: 'echo ${home}' } }) })[0]!;
+    assert.equal(problem.code, 'unknown-placeholder');
+    assert.match(problem.hint ?? '', /\{\{ for a literal brace/);
+  });
+  test('in label keys and values', () => assert.deepEqual(bake.target._common!.labels, { 'odd.$${key}': '100%%{' }));
+});
