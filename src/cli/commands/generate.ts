@@ -11,6 +11,7 @@ export const generateCommand: Command = {
   async run(args, io) {
     const { values } = parseOptions(args, COMMON_OPTIONS, this.usage);
     if (values.help) return help(this, io);
+    const started = performance.now();
     const generated = generateOrThrow(values.matrix, io);
     const written: string[] = [];
     for (const [name, text] of Object.entries(generated.outputs)) {
@@ -19,7 +20,9 @@ export const generateCommand: Command = {
       written.push(path);
     }
     const targets = [...generated.plan.targets.values()].filter((t) => t.kind !== 'common').length;
-    if (values.json) io.stdout(JSON.stringify({ written, targets, groups: generated.plan.groups.size }, null, 2) + '\n');
+    // BAKE_MATRIX_TIMING=1 adds the pipeline's time and peak memory to --json (scripts/bench.ts reads it).
+    const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS } : undefined;
+    if (values.json) io.stdout(JSON.stringify({ written, targets, groups: generated.plan.groups.size, ...(timing ? { timing } : {}) }, null, 2) + '\n');
     else io.stdout(written.map((p) => `wrote ${p} (${targets} targets, ${generated.plan.groups.size} groups)`).join('\n') + '\n');
     return EXIT.ok;
   },
