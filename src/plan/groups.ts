@@ -1,9 +1,9 @@
 // Groups: one per cell of a name template, per axis value, per stage, `default`,
 // and the lists the matrix declares. A group may never share a target's name.
-import { selects, type Cell, type Expansion, type Values } from '../expand/index.ts';
+import type { Cell, Expansion, Values } from '../expand/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
-import type { Matrix, Origin, Stage } from '../types/matrix.ts';
+import type { Matrix, Origin } from '../types/matrix.ts';
 import type { TargetInfo } from './index.ts';
 import { NAME, sanitizeName } from './names.ts';
 import { render, type Scope } from './template.ts';
@@ -82,5 +82,3 @@ export function planGroups(
   }
   return groups;
 }
-
-export { selects, type Stage };

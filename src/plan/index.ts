@@ -63,6 +63,7 @@ class Planner {
   run(): Result<Plan> {
     this.planCommon();
     for (const cell of this.expansion.cells) this.planCell(cell);
+    this.checkPlatformLinks();
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (t, v) => this.scope(t, v));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: this.problems };
     const variable = Object.fromEntries(
@@ -128,8 +129,7 @@ class Planner {
     resolveSettings(labels, entriesOf(this.m.labels), scope, quiet);
     Object.values({ ...args, ...labels }).forEach((v) => this.trackVariables(v.bake));
     this.targets.set(COMMON_TARGET, { name: COMMON_TARGET, kind: 'common', values: {}, platforms: [], ancestors: [], args, labels, tags: [], usedBy: [] });
-    const target: BakeTarget = { description: undefined };
-    delete target.description;
+    const target: BakeTarget = {};
     const ownArgs = ownSettings(args, undefined);
     const ownLabels = ownSettings(labels, undefined);
     if (ownArgs) target.args = ownArgs;
@@ -221,7 +221,7 @@ class Planner {
     });
     tags.forEach((t) => this.checkTag(t, name));
     const parentInfo = this.targets.get(parentName)!;
-    const target = this.baseTarget(parentName, stage, cell.stage.target, cell.platforms, scope, cell.parent ? this.stageOf(cell.parent) : undefined);
+    const target = this.baseTarget(parentName, stage, cell.stage.target, cell.platforms, scope, cell.parent?.stage);
     const contexts = this.contextsOf(ancestors, ownLayers);
     if (Object.keys(contexts).length) target.contexts = contexts;
     const ownArgs = ownSettings(args, parentInfo.args);
@@ -243,10 +243,6 @@ class Planner {
       tags,
       usedBy: [],
     });
-  }
-
-  private stageOf(cell: Cell): Stage {
-    return cell.stage;
   }
 
   /** Attributes every built target sets itself, since bake replaces rather than merges them. */
@@ -323,6 +319,30 @@ class Planner {
       usedBy: [consumer],
     });
     return name;
+  }
+
+  /**
+   * buildx v0.10 refuses a `target:` link when both sides build several
+   * platforms and the sets differ (v0.20 accepts a subset). A single-platform
+   * consumer is always fine.
+   */
+  private checkPlatformLinks() {
+    for (const [name, target] of Object.entries(this.bakeTargets)) {
+      const platforms = target.platforms ?? [];
+      if (platforms.length < 2) continue;
+      for (const link of Object.values(target.contexts ?? {})) {
+        const linked = this.bakeTargets[link.slice('target:'.length)]?.platforms ?? [];
+        if (linked.length < 2 || linked.join() === platforms.join()) continue;
+        const info = this.targets.get(name)!;
+        const stage = this.m.stages.find((s) => s.key === info.stage)!;
+        this.problems.push(error('platform-mismatch', `Target "${name}" builds for ${platforms.join(', ')} but uses "${link.slice(7)}", which builds for ${linked.join(', ')}; buildx before v0.20 refuses a link between two different multi-platform sets.`, {
+          file: stage.origin.file,
+          pointer: stage.origin.pointer,
+          hint: 'Restrict the platforms on an axis value that the linked target also varies over, or give both stages the same `platforms`.',
+        }));
+        break;
+      }
+    }
   }
 
   private readonly nameOwners = new Map<string, { what: string; origin: Origin }>();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BASE_MATRIX, generateOk, matrixYaml } from '../helpers/matrix.ts';
+import { BASE_MATRIX, generateOk, generateProblems, matrixYaml } from '../helpers/matrix.ts';
 
 const cellsOf = (yaml: string, stage: string) =>
   generateOk({ 'm.yaml': yaml }).plan.expansion.cells.filter((c) => c.stage.key === stage).map((c) => Object.values(c.values).join('-'));
@@ -77,5 +77,20 @@ describe('platforms', () => {
     assert.equal(Object.keys(generated.plan.bake.target).some((n) => n.startsWith('trtllm')), false);
     const dropped = generated.plan.expansion.dropped.find((d) => d.values.framework === 'trtllm');
     assert.match(dropped?.reason ?? '', /no platform/);
+  });
+});
+
+describe('platform links', () => {
+  test('two different multi-platform sets linked by target: is an error (buildx v0.10 refuses them)', () => {
+    const yaml = matrixYaml({
+      platforms: ['linux/amd64', 'linux/arm64', 'linux/ppc64le'],
+      axes: { ...BASE_MATRIX.axes, framework: { vllm: { platforms: ['linux/amd64', 'linux/arm64'] } } },
+    });
+    const problem = generateProblems({ 'm.yaml': yaml }).find((p) => p.code === 'platform-mismatch');
+    assert.match(problem?.message ?? '', /"vllm-cu129-framework" builds for linux\/amd64, linux\/arm64 but uses "base-cu129"/);
+  });
+  test('a single-platform consumer of a multi-platform base is fine', () => {
+    const yaml = matrixYaml({ axes: { ...BASE_MATRIX.axes, framework: { vllm: { platforms: ['linux/amd64'] } } } });
+    assert.deepEqual(generateOk({ 'm.yaml': yaml }).plan.bake.target['vllm-cu129-runtime']!.platforms, ['linux/amd64']);
   });
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { MatrixFile } from '../../src/types/matrix-file.generated.ts';
 import { BASE_MATRIX, bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
 
 const stages = BASE_MATRIX.stages!;
-const withDev = {
+const withDev: Partial<MatrixFile> = {
   stages: { ...stages, dev: { target: 'dev', from: 'runtime', tags: ['{registry}/{framework}:{version}-{cuda}-dev'] } },
   groups: { '{framework}-{cuda}': ['runtime', 'dev'] },
 };
