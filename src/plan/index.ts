@@ -7,7 +7,7 @@ import type { Matrix, Origin, Stage, Template, Variable } from '../types/matrix.
 import { planGroups, type GroupInfo } from './groups.ts';
 import { imageReferenceProblem, NAME, sanitizeName } from './names.ts';
 import { levelSettings, ownSettings, resolveSettings, type LevelInput, type ResolvedSettings } from './settings.ts';
-import { render, type Scope } from './template.ts';
+import { escapeBake, render, type Scope } from './template.ts';
 
 export const COMMON_TARGET = '_common';
 
@@ -67,7 +67,7 @@ class Planner {
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (t, v) => this.scope(t, v));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: this.problems };
     const variable = Object.fromEntries(
-      this.m.variables.filter((v) => this.usedVariables.has(v.env)).map((v) => [v.env, { default: v.default }]),
+      this.m.variables.filter((v) => this.usedVariables.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]),
     );
     const bake: BakeFile = {
       ...(Object.keys(variable).length ? { variable } : {}),

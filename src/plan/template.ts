@@ -46,31 +46,39 @@ export type RenderResult = { ok: true; value: Rendered } | { ok: false; unknown:
 export function render(template: Template | string, scope: Scope): RenderResult {
   const text = typeof template === 'string' ? template : template.text;
   let bake = '';
+  let literal = '';
   let preview = '';
   let usesVariables = false;
   const unknown: string[] = [];
   for (const part of parseTemplate(text)) {
-    if ('literal' in part) {
-      bake += escapeBake(part.literal);
-      preview += part.literal;
-      continue;
-    }
-    const value = scope.values[part.placeholder];
+    const value = 'literal' in part ? part.literal : scope.values[part.placeholder];
     if (value !== undefined) {
-      bake += escapeBake(value);
+      literal += value;
       preview += value;
       continue;
     }
-    const variable = scope.variables.get(part.placeholder);
-    if (variable) {
-      bake += '${' + variable.env + '}';
-      preview += variable.default;
-      usesVariables = true;
+    const variable = scope.variables.get((part as { placeholder: string }).placeholder);
+    if (!variable) {
+      unknown.push((part as { placeholder: string }).placeholder);
       continue;
     }
-    unknown.push(part.placeholder);
+    bake += escapeBeforeInterpolation(literal) + '${' + variable.env + '}';
+    literal = '';
+    preview += variable.default;
+    usesVariables = true;
   }
+  bake += escapeBake(literal);
   return unknown.length ? { ok: false, unknown } : { ok: true, value: { bake, preview, usesVariables } };
+}
+
+/**
+ * Literal text is escaped as a whole (a `$` and a `{` from different parts
+ * still make `${`). A literal `$` right before an interpolation would turn it
+ * into the escape `$${`, so it is written as the interpolation `${"$"}`.
+ */
+function escapeBeforeInterpolation(literal: string): string {
+  const escaped = escapeBake(literal);
+  return escaped.endsWith('$') ? escaped.slice(0, -1) + '${"$"}' : escaped;
 }
 
 /**

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { matrixYaml } from '../helpers/matrix.ts';
+import { permissiveDockerfile } from '../helpers/generate.ts';
 import { testdir } from '../helpers/testdir.ts';
+
+const Dockerfile = permissiveDockerfile([matrixYaml()]);
 
 describe('bake-matrix generate', () => {
   test('--matrix PATH --out DIR works on a matrix outside the repository', async () => {
-    const dir = testdir({ 'elsewhere/stack.yaml': matrixYaml() });
+    const dir = testdir({ Dockerfile, 'elsewhere/stack.yaml': matrixYaml() });
     const run = await runCli(['generate', '--matrix', 'elsewhere/stack.yaml', '--out', 'out'], dir);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /wrote out\/docker-bake.json/);
@@ -19,6 +22,7 @@ describe('bake-matrix generate', () => {
   test('reads every matrix file of a folder, YAML and TOML together', async () => {
     const [head, ...rest] = matrixYaml().split('axes:');
     const dir = testdir({
+      Dockerfile,
       'matrix/stack.yaml': head + 'stages:' + rest.join('axes:').split('stages:')[1],
       'matrix/axes.toml': '[axes.cuda.cu129]\nargs = { CUDA_VERSION = "12.9.1" }\n[axes.framework.vllm]\n',
     });
@@ -38,7 +42,7 @@ describe('bake-matrix generate', () => {
   });
 
   test('check fails when the committed file is stale, and passes after generate', async () => {
-    const dir = testdir({ 'matrix/m.yaml': matrixYaml() });
+    const dir = testdir({ Dockerfile, 'matrix/m.yaml': matrixYaml() });
     assert.equal((await runCli(['check'], dir)).code, 1);
     assert.equal((await runCli(['generate'], dir)).code, 0);
     assert.equal((await runCli(['check'], dir)).code, 0);

@@ -48,9 +48,15 @@ describe('expansion', () => {
     },
     {
       name: 'a stage `only` selector narrows that stage and, through parents, its children',
-      yaml: matrixYaml({ stages: { ...BASE_MATRIX.stages, framework: { ...BASE_MATRIX.stages!.framework!, only: { framework: 'vllm' } } } }),
-      stage: 'runtime',
-      expected: ['vllm-cu129', 'vllm-cu130'],
+      yaml: matrixYaml({
+        stages: {
+          ...BASE_MATRIX.stages,
+          runtime: { ...BASE_MATRIX.stages!.runtime!, only: { cuda: 'cu130' } },
+          dev: { target: 'dev', from: 'runtime' },
+        },
+      }),
+      stage: 'dev',
+      expected: ['vllm-cu130', 'sglang-cu130'],
     },
   ];
   for (const c of cases) test(c.name, () => assert.deepEqual(cellsOf(c.yaml, c.stage), c.expected));
@@ -71,11 +77,13 @@ describe('platforms', () => {
 
   test('a cell left with no platform is dropped, and says why', () => {
     const narrowed = matrixYaml({
-      axes: { ...BASE_MATRIX.axes, framework: { vllm: null, trtllm: { platforms: ['linux/s390x'] } } },
+      axes: { ...BASE_MATRIX.axes, framework: { vllm: null, trtllm: { platforms: ['linux/arm64'] } } },
+      stages: { ...BASE_MATRIX.stages, runtime: { ...BASE_MATRIX.stages!.runtime!, platforms: ['linux/amd64'] } },
     });
     const generated = generateOk({ 'm.yaml': narrowed });
-    assert.equal(Object.keys(generated.plan.bake.target).some((n) => n.startsWith('trtllm')), false);
-    const dropped = generated.plan.expansion.dropped.find((d) => d.values.framework === 'trtllm');
+    assert.deepEqual(generated.plan.bake.target['trtllm-cu129-framework']!.platforms, ['linux/arm64']);
+    assert.equal(generated.plan.bake.target['trtllm-cu129-runtime'], undefined);
+    const dropped = generated.plan.expansion.dropped.find((d) => d.values.framework === 'trtllm' && d.stage === 'runtime');
     assert.match(dropped?.reason ?? '', /no platform/);
   });
 });

@@ -42,3 +42,24 @@ describe('escaping in the generated file', () => {
   });
   test('in label keys and values', () => assert.deepEqual(bake.target._common!.labels, { 'odd.$${key}': '100%%{' }));
 });
+
+describe('literal text next to placeholders', () => {
+  const scope = { values: { cuda: 'cu129' }, variables: new Map([['registry', { key: 'registry', env: 'REGISTRY', default: 'r.test', origin: { file: '', pointer: '' } }]]) };
+  const cases = [
+    { name: 'a $ before a literal brace', input: 'keep ${{HOME}', bake: 'keep $${HOME}' },
+    { name: 'a % before a literal brace', input: '%{{if}', bake: '%%{if}' },
+    { name: 'a $ before a variable stays a $', input: 'cost $' + '{registry}', bake: 'cost ${"$"}${REGISTRY}' },
+    { name: 'a $ before an axis value is plain text', input: '${cuda}', bake: '$cu129' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const r = render(c.input, scope);
+      assert.ok(r.ok);
+      assert.equal(r.value.bake, c.bake);
+    });
+  }
+  test('variable defaults are escaped too', () => {
+    const bake = bakeOf({ 'm.yaml': matrixYaml({ variables: { odd: { default: 'a${b}' } }, args: { X: '{odd}' } }) });
+    assert.deepEqual(bake.variable?.ODD, { default: 'a$${b}' });
+  });
+});

@@ -44,8 +44,8 @@ describe('groups', () => {
       stages: { ...stages, extra: { target: 'extra', from: 'base', only: { cuda: 'cu129' }, platforms: ['linux/s390x'] } },
       groups: { 'extra-{cuda}': ['extra'] },
     });
-    const problem = generateProblems({ 'm.yaml': yaml }).find((p) => p.code === 'empty-group');
-    assert.match(problem?.message ?? '', /selects no target/);
+    const problem = generateProblems({ 'm.yaml': yaml }).find((p) => p.pointer === '/groups/extra-{cuda}');
+    assert.match(problem?.message ?? '', /The group "extra-\{cuda\}" selects nothing/);
   });
   test('a group may not take the name of a target: bake would silently build the group', () => {
     const problems = generateProblems({ 'm.yaml': matrixYaml({ groups: { 'base-cu129': { targets: ['vllm'] } } }) });

@@ -1,22 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generateOrThrow } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
-import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
 import { help } from './generate.ts';
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Fail when the committed bake files differ from what the matrix generates',
-  usage: 'bake-matrix check [--matrix PATH] [--out DIR] [--json]',
+  usage: 'bake-matrix check [--matrix PATH] [--out DIR] [--format json|hcl|both] [--json]',
   async run(args, io) {
-    const { values } = parseOptions(args, COMMON_OPTIONS, this.usage);
+    const { values } = parseOptions(args, { ...COMMON_OPTIONS, ...FORMAT_OPTION }, this.usage);
     if (values.help) return help(this, io);
-    const generated = generateOrThrow(values.matrix, io, values.json);
+    const format = parseFormat(values.format, this.usage);
+    const generated = generateOrThrow(values.matrix, io, values.json, { format });
     const stale: string[] = [];
     for (const [name, text] of Object.entries(generated.outputs)) {
       const path = join(values.out, name);
-      const current = existsSync(join(io.cwd, path)) ? readFileSync(join(io.cwd, path), 'utf8') : undefined;
+      const current = existsSync(resolve(io.cwd, path)) ? readFileSync(resolve(io.cwd, path), 'utf8') : undefined;
       if (current !== text) stale.push(path);
     }
     if (values.json) io.stdout(JSON.stringify({ upToDate: stale.length === 0, stale }, null, 2) + '\n');
@@ -24,7 +25,7 @@ export const checkCommand: Command = {
       if (!values.json) io.stdout(`${Object.keys(generated.outputs).map((n) => join(values.out, n)).join(', ')} up to date\n`);
       return EXIT.ok;
     }
-    io.stderr(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== 'bake' ? ` --out ${values.out}` : ''}\` and commit the result.\n`);
+    io.stderr(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== 'bake' ? ` --out ${values.out}` : ''}${format !== 'both' ? ` --format ${format}` : ''}\` and commit the result.\n`);
     return EXIT.failed;
   },
 };

@@ -1,24 +1,21 @@
-import { join } from 'node:path';
-import { writeAtomic } from '../../emit/write-atomic.ts';
+import { join, resolve } from 'node:path';
+import { writeFilesAtomic } from '../../emit/write-atomic.ts';
 import { generateOrThrow } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
-import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
 
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'Write the bake file(s) for the matrix',
-  usage: 'bake-matrix generate [--matrix PATH] [--out DIR] [--json]',
+  usage: 'bake-matrix generate [--matrix PATH] [--out DIR] [--format json|hcl|both] [--json]',
   async run(args, io) {
-    const { values } = parseOptions(args, COMMON_OPTIONS, this.usage);
+    const { values } = parseOptions(args, { ...COMMON_OPTIONS, ...FORMAT_OPTION }, this.usage);
     if (values.help) return help(this, io);
+    const format = parseFormat(values.format, this.usage);
     const started = performance.now();
-    const generated = generateOrThrow(values.matrix, io);
-    const written: string[] = [];
-    for (const [name, text] of Object.entries(generated.outputs)) {
-      const path = join(values.out, name);
-      writeAtomic(join(io.cwd, path), text);
-      written.push(path);
-    }
+    const generated = generateOrThrow(values.matrix, io, values.json, { format });
+    const written = Object.keys(generated.outputs).map((name) => join(values.out, name));
+    writeFilesAtomic(Object.entries(generated.outputs).map(([name, text], i) => ({ path: resolve(io.cwd, written[i]!), text, shown: written[i] })));
     const targets = [...generated.plan.targets.values()].filter((t) => t.kind !== 'common').length;
     // BAKE_MATRIX_TIMING=1 adds the pipeline's time and peak memory to --json (scripts/bench.ts reads it).
     const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS } : undefined;

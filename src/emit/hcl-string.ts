@@ -1,0 +1,85 @@
+// A bake template as an HCL native-syntax quoted string.
+//
+// Every string of the Bake model is already a bake template, the text a
+// docker-bake.json holds: `${NAME}` interpolates, `$${` and `%%{` are literal
+// `${` and `%{`, a lone `$` or `%` is literal. HCL's quoted strings read the
+// same template syntax, so the template text is kept as it is; only the
+// quoted-string layer is added: `"`, `\`, newlines, tabs and other control
+// characters of the literal parts are backslash-escaped. The text inside a
+// `${...}` or `%{...}` sequence is an HCL expression, copied verbatim (a
+// nested "quoted" string there must keep its bare quotes). Other Unicode
+// stays UTF-8: HCL normalises every string to NFC, in JSON and HCL alike.
+
+/** `"text"`, escaped for an HCL quoted string; throws on an unterminated `${` or `%{` (a bug upstream). */
+export function hclString(template: string): string {
+  let out = '"';
+  let i = 0;
+  while (i < template.length) {
+    const three = template.slice(i, i + 3);
+    if (three === '$${' || three === '%%{') {
+      out += three;
+      i += 3;
+      continue;
+    }
+    const two = template.slice(i, i + 2);
+    if (two === '${' || two === '%{') {
+      const end = sequenceEnd(template, i + 2);
+      out += template.slice(i, end);
+      i = end;
+      continue;
+    }
+    const point = template.codePointAt(i)!;
+    const char = String.fromCodePoint(point);
+    out += escapeChar(char, point);
+    i += char.length;
+  }
+  return out + '"';
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Controls, line/paragraph separators and lone surrogates: invisible or not encodable as UTF-8. */
+const NEEDS_U_ESCAPE = /^[\p{Cc}\p{Zl}\p{Zp}\p{Cs}]$/u;
+
+function escapeChar(char: string, point: number): string {
+  const simple = SIMPLE_ESCAPES[char];
+  if (simple) return simple;
+  if (NEEDS_U_ESCAPE.test(char)) return '\\u' + point.toString(16).toUpperCase().padStart(4, '0');
+  return char;
+}
+
+/**
+ * The index just past the `}` closing the sequence whose body starts at `start`:
+ * braces nest, and quoted strings inside the expression (which may hold
+ * sequences of their own) are skipped whole.
+ */
+function sequenceEnd(text: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < text.length) {
+    const char = text[i]!;
+    if (char === '"') {
+      i = quotedEnd(text, i + 1);
+      continue;
+    }
+    if (char === '{') depth++;
+    if (char === '}') {
+      if (depth === 0) return i + 1;
+      depth--;
+    }
+    i++;
+  }
+  throw new Error(`hclString: unterminated template sequence at offset ${start - 2} in ${JSON.stringify(text)}`);
+}
+
+function quotedEnd(text: string, start: number): number {
+  let i = start;
+  while (i < text.length) {
+    const char = text[i]!;
+    if (char === '\\') i += 2;
+    else if (char === '"') return i + 1;
+    else if (text.startsWith('$${', i) || text.startsWith('%%{', i)) i += 3;
+    else if (text.startsWith('${', i) || text.startsWith('%{', i)) i = sequenceEnd(text, i + 2);
+    else i++;
+  }
+  throw new Error(`hclString: unterminated quoted string at offset ${start - 1} in ${JSON.stringify(text)}`);
+}
