@@ -4,11 +4,15 @@ import { UserError } from '../problems/problem.ts';
 import { formatProblems } from '../problems/format.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import { checkCommand } from './commands/check.ts';
+import { diffCommand } from './commands/diff.ts';
+import { explainCommand } from './commands/explain.ts';
 import { generateCommand } from './commands/generate.ts';
+import { listCommand } from './commands/list.ts';
+import { runCommand } from './commands/run.ts';
 import { EXIT, processIo, type Command, type Io } from './io.ts';
 import { ReportedError } from './pipeline.ts';
 
-export const COMMANDS: Command[] = [generateCommand, checkCommand];
+export const COMMANDS: Command[] = [generateCommand, checkCommand, runCommand, listCommand, explainCommand, diffCommand];
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [name, ...args] = argv;

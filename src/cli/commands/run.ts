@@ -1,0 +1,123 @@
+// `bake-matrix run <names> [buildx flags]`: regenerate, preflight, show what
+// will run, run `docker buildx bake` on this terminal, summarise, and exit
+// with buildx's exit code. See src/run/ for each step.
+import { appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFilesAtomic } from '../../emit/write-atomic.ts';
+import { problemsAsJson } from '../../problems/format.ts';
+import type { Problem } from '../../problems/problem.ts';
+import { buildCommand, shellQuote } from '../../run/build-command.ts';
+import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
+import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
+import { checkDocker, checkNames } from '../../run/preflight.ts';
+import { flagOn, flagValues, parseRunArgs } from '../../run/run-args.ts';
+import { createRunner, findOnPath } from '../../run/runner.ts';
+import { knownNames, selectTargets } from '../../run/select-targets.ts';
+import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
+import { EXIT, type Command, type Io } from '../io.ts';
+import { generateOrThrow, ReportedError } from '../pipeline.ts';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups',
+  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--json] [docker buildx bake flags]',
+  async run(args, io) {
+    const run = parseRunArgs(args, this.usage);
+    if (run.help) {
+      io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
+      return EXIT.ok;
+    }
+    const generated = generateOrThrow(run.matrix, io, run.json);
+    writeFilesAtomic(Object.entries(generated.outputs).map(([name, text]) => ({ path: resolve(io.cwd, run.out, name), text, shown: join(run.out, name) })));
+    const bakeFile = join(run.out, 'docker-bake.json' in generated.outputs ? 'docker-bake.json' : Object.keys(generated.outputs)[0]!);
+    const bake = generated.plan.bake;
+    const overlays = flagValues(run, 'file');
+    const selection = selectTargets(bake, run.names, flagValues(run, 'set'));
+    const listing = flagValues(run, 'list').length > 0 || flagOn(run, 'list-targets') || flagOn(run, 'list-variables');
+    const printing = flagOn(run, 'print');
+    const call = flagValues(run, 'call').at(-1);
+    const building = !printing && !listing && !flagOn(run, 'check') && (call === undefined || call === 'build');
+
+    if (!listing) fail(io, run.json, checkNames(selection.unknown, knownNames(bake), bakeFile, overlays, run.flags.filter((f) => f.unknown && f.value === undefined)));
+
+    const theirMetadata = flagValues(run, 'metadata-file').at(-1);
+    const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
+    const command = buildCommand(run, bakeFile, ourMetadata?.path);
+    const display = shellQuote([command.command, ...command.args]);
+    if (run.dryRun) {
+      const shown = buildCommand(run, bakeFile);
+      io.stdout(run.json ? JSON.stringify(dryRunJson(shown, selection), null, 2) + '\n' : dryRunText(shown, selection, overlays));
+      return EXIT.ok;
+    }
+
+    try {
+      const docker = findOnPath('docker', io.env);
+      const runner = docker ? createRunner(docker, io.cwd, io.env) : undefined;
+      const ready = await checkDocker({
+        runner,
+        path: io.env.PATH ?? '',
+        flags: run.flags,
+        needBuilder: !printing && !listing,
+        builder: flagValues(run, 'builder').at(-1),
+        envBuilder: io.env.BUILDX_BUILDER || undefined,
+        targets: [...selection.targets, ...selection.linked],
+      });
+      if (!ready.ok) fail(io, run.json, ready.problems);
+
+      io.stderr(`bake-matrix: ${display}\n`);
+      const started = Date.now();
+      const finished = await runner!.inherit(command.args);
+      if (!building) return finished.exitCode;
+
+      const metadata = readMetadata(resolve(io.cwd, theirMetadata ?? ourMetadata!.path));
+      const summary = summarize({
+        names: run.names,
+        command: shellQuote([command.command, ...buildCommand(run, bakeFile).args]),
+        exitCode: finished.exitCode,
+        ...(finished.forwarded ? { signal: finished.forwarded } : {}),
+        seconds: (Date.now() - started) / 1000,
+        targets: selection.targets,
+        metadata,
+        // Targets an overlay defines are known only from what buildx reports.
+        others: overlays.length ? [...(metadata?.keys() ?? [])].filter((k) => !k.includes('.')) : [],
+      });
+      io.stderr(summaryText(summary));
+      if (run.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
+      const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+      if (stepSummary) {
+        try {
+          appendFileSync(resolve(io.cwd, stepSummary), summaryMarkdown(summary));
+        } catch (e) {
+          io.stderr(`bake-matrix: could not append the summary to GITHUB_STEP_SUMMARY (${stepSummary}): ${(e as Error).message}\n`);
+        }
+      }
+      return finished.exitCode;
+    } finally {
+      ourMetadata?.dispose();
+    }
+  },
+};
+
+/** Preflight problems, one short block each (no code frame: they are about the machine, not the matrix). */
+function fail(io: Io, json: boolean, problems: Problem[]): void {
+  if (problems.length === 0) return;
+  if (json) io.stdout(JSON.stringify({ problems: problemsAsJson(problems, []) }, null, 2) + '\n');
+  io.stderr(problems.map((p) => `bake-matrix run: ${p.message}\n${p.hint ? `  hint: ${p.hint}\n` : ''}`).join(''));
+  throw new ReportedError(problems, EXIT.usage);
+}
+
+const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx bake\` unchanged
+(--push, --load, --set K=V, --print, --progress plain, --builder B, --metadata-file F, ...).
+
+  --matrix PATH   the matrix file or folder (default: matrix)
+  --out DIR       where the bake file is written (default: bake)
+  --dry-run       print the command and the targets it builds; run nothing (needs no docker)
+  --json          machine-readable dry-run, summary and problems on stdout
+  -f, --file F    an overlay (e.g. ci.hcl), passed after the generated file so it can
+                  redefine or extend generated targets by name
+
+Before building, it checks that docker, buildx and the builder are there, and that the
+builder offers every platform of the targets (linked \`target:\` contexts included).
+After a build it prints each target's platforms and digest, and appends them as Markdown
+to $GITHUB_STEP_SUMMARY when set. The exit code is buildx's.
+`;

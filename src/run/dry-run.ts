@@ -1,0 +1,36 @@
+// `run --dry-run`: the exact command and what it would build, without docker.
+import { shellQuote, type BakeCommand } from './build-command.ts';
+import type { Selection } from './select-targets.ts';
+
+export function dryRunText(command: BakeCommand, selection: Selection, overlays: readonly string[]): string {
+  const rows = [
+    ...selection.targets.map((t) => ({ name: t.name, platforms: t.platforms, note: t.requestedAs.some((r) => r !== t.name) ? `from ${t.requestedAs.join(', ')}` : '' })),
+    ...selection.linked.map((t) => ({ name: t.name, platforms: t.platforms, note: `linked by ${t.linkedBy.join(', ')} (target: context)` })),
+  ];
+  const width = Math.max(0, ...rows.map((r) => r.name.length));
+  const platformWidth = Math.max(0, ...rows.map((r) => platformsText(r.platforms).length));
+  const row = (r: (typeof rows)[number], mark: string) => `  ${mark} ${r.name.padEnd(width)}  ${platformsText(r.platforms).padEnd(platformWidth)}  ${r.note}`.trimEnd();
+  const lines = [
+    shellQuote([command.command, ...command.args]),
+    '',
+    `Would build ${selection.targets.length} target${selection.targets.length === 1 ? '' : 's'}, and ${selection.linked.length} linked target${selection.linked.length === 1 ? '' : 's'} (built for their consumers, not exported):`,
+    ...rows.slice(0, selection.targets.length).map((r) => row(r, '*')),
+    ...rows.slice(selection.targets.length).map((r) => row(r, '+')),
+  ];
+  if (overlays.length) lines.push('', `Overlays ${overlays.join(', ')} may redefine these targets or add others; the list above is from the generated file only.`);
+  lines.push('', 'Nothing was run (--dry-run).', '');
+  return lines.join('\n');
+}
+
+export function dryRunJson(command: BakeCommand, selection: Selection): object {
+  return {
+    command: [command.command, ...command.args],
+    display: shellQuote([command.command, ...command.args]),
+    targets: selection.targets,
+    linked: selection.linked,
+  };
+}
+
+function platformsText(platforms: readonly string[]): string {
+  return platforms.join(', ') || '(builder default)';
+}
