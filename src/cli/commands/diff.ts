@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { diffBake, isEmpty } from '../../inspect/diff.ts';
+import { renderDiff } from '../../inspect/diff-text.ts';
+import { parseBakeJson } from '../../inspect/parse-bake-json.ts';
+import { readAtRevision } from '../../inspect/read-at-revision.ts';
+import { error, UserError } from '../../problems/problem.ts';
+import type { BakeFile } from '../../types/bake.ts';
+import { EXIT, type Command, type Io } from '../io.ts';
+import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { generateOrThrow } from '../pipeline.ts';
+import { help } from './generate.ts';
+import { reported } from './list.ts';
+
+const BAKE_FILE = 'docker-bake.json';
+
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: 'Compare two bake files, or the committed one with what the matrix generates now',
+  usage: 'bake-matrix diff [OLD.json [NEW.json]] [--base REV] [--exit-code] [--matrix PATH] [--out DIR] [--json]',
+  async run(args, io) {
+    const options = { ...COMMON_OPTIONS, base: { type: 'string' }, 'exit-code': { type: 'boolean', default: false } } as const;
+    const { values, positionals } = parseOptions(args, options, this.usage, true);
+    if (values.help) return help(this, io);
+    try {
+      if (positionals.length > 2) throw new UserError([error('usage', `diff compares two bake files, not ${positionals.length}.`, { hint: `Usage: ${this.usage}` })]);
+      if (positionals.length && values.base !== undefined) throw new UserError([error('usage', '--base compares a git revision with the matrix; it does not go with file arguments.', { hint: `Usage: ${this.usage}` })]);
+      const committed = join(values.out, BAKE_FILE);
+      const [old, now] = [
+        positionals[0] !== undefined ? fromFile(positionals[0], io) : await fromRevision(values.base ?? 'HEAD', committed, io),
+        positionals[1] !== undefined ? fromFile(positionals[1], io) : fromMatrix(values.matrix, io, values.json),
+      ];
+      const d = diffBake(old.bake, now.bake);
+      io.stdout(values.json ? JSON.stringify({ old: old.label, new: now.label, changed: !isEmpty(d), ...d }, null, 2) + '\n' : renderDiff(d, { old: old.label, new: now.label }));
+      return values['exit-code'] && !isEmpty(d) ? EXIT.failed : EXIT.ok;
+    } catch (e) {
+      if (e instanceof UserError && e.constructor === UserError) throw reported(e.problems, io, values.json);
+      throw e;
+    }
+  },
+};
+
+function fromFile(path: string, io: Io): { label: string; bake: BakeFile } {
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, path), 'utf8');
+  } catch (e) {
+    throw new UserError([error('file-not-found', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`)]);
+  }
+  return { label: path, bake: parseBakeJson(text, path) };
+}
+
+async function fromRevision(rev: string, path: string, io: Io) {
+  const label = `${rev}:${path}`;
+  return { label, bake: parseBakeJson(await readAtRevision(rev, path, io.cwd, io.env), label) };
+}
+
+function fromMatrix(matrix: string, io: Io, json: boolean) {
+  const generated = generateOrThrow(matrix, io, json, { format: 'json' });
+  const label = `generated from ${matrix}`;
+  return { label, bake: parseBakeJson(generated.outputs[BAKE_FILE] ?? '{}', label) };
+}

@@ -1,0 +1,119 @@
+// diff: two bake files -> what a reviewer needs to know: targets added, removed and
+// changed attribute by attribute (maps key by key, lists item by item), groups, variables.
+import type { BakeFile } from '../types/bake.ts';
+
+export type AttributeChange =
+  | { attribute: string; kind: 'map'; added: Record<string, string>; removed: Record<string, string>; changed: Record<string, { old: string; new: string }> }
+  | { attribute: string; kind: 'list'; added: string[]; removed: string[]; reordered: boolean }
+  | { attribute: string; kind: 'value'; old?: unknown; new?: unknown };
+
+export interface TargetChange {
+  name: string;
+  changes: AttributeChange[];
+}
+
+export interface GroupChange {
+  name: string;
+  added: string[];
+  removed: string[];
+  reordered: boolean;
+}
+
+export interface BakeDiff {
+  targets: { added: string[]; removed: string[]; changed: TargetChange[] };
+  groups: { added: { name: string; targets: string[] }[]; removed: { name: string; targets: string[] }[]; changed: GroupChange[] };
+  variables: { added: { name: string; default: string }[]; removed: { name: string; default: string }[]; changed: { name: string; old: string; new: string }[] };
+}
+
+export function diffBake(before: BakeFile, after: BakeFile): BakeDiff {
+  const targets = split(before.target ?? {}, after.target ?? {});
+  const groups = split(before.group ?? {}, after.group ?? {});
+  const variables = split(before.variable ?? {}, after.variable ?? {});
+  return {
+    targets: {
+      added: targets.added,
+      removed: targets.removed,
+      changed: targets.common
+        .map((name) => ({ name, changes: diffObject(asObject(before.target[name]), asObject(after.target[name])) }))
+        .filter((c) => c.changes.length > 0),
+    },
+    groups: {
+      added: groups.added.map((name) => ({ name, targets: members(after.group[name]) })),
+      removed: groups.removed.map((name) => ({ name, targets: members(before.group[name]) })),
+      changed: groups.common.flatMap((name) => {
+        const change = diffList(members(before.group[name]), members(after.group[name]));
+        return change ? [{ name, ...change }] : [];
+      }),
+    },
+    variables: {
+      added: variables.added.map((name) => ({ name, default: String(after.variable?.[name]?.default ?? '') })),
+      removed: variables.removed.map((name) => ({ name, default: String(before.variable?.[name]?.default ?? '') })),
+      changed: variables.common.flatMap((name) => {
+        const [old, now] = [String(before.variable?.[name]?.default ?? ''), String(after.variable?.[name]?.default ?? '')];
+        return old === now ? [] : [{ name, old, new: now }];
+      }),
+    },
+  };
+}
+
+export function isEmpty(d: BakeDiff): boolean {
+  return [d.targets, d.groups, d.variables].every((part) => Object.values(part).every((list) => list.length === 0));
+}
+
+/** Keys only before, only after, and in both; in file order (after's order for common ones). */
+function split(before: object, after: object) {
+  const [b, a] = [Object.keys(before), Object.keys(after)];
+  return { added: a.filter((k) => !b.includes(k)), removed: b.filter((k) => !a.includes(k)), common: a.filter((k) => b.includes(k)) };
+}
+
+/** Attribute by attribute, in the order of their names. */
+function diffObject(before: Record<string, unknown>, after: Record<string, unknown>): AttributeChange[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const changes: AttributeChange[] = [];
+  for (const attribute of names) {
+    const [old, now] = [before[attribute], after[attribute]];
+    if (JSON.stringify(old) === JSON.stringify(now)) continue;
+    if (isStringMap(old ?? {}) && isStringMap(now ?? {})) {
+      const change = diffMap((old ?? {}) as Record<string, string>, (now ?? {}) as Record<string, string>);
+      if (change) {
+        changes.push({ attribute, kind: 'map', ...change });
+        continue;
+      }
+    } else if (isStringList(old ?? []) && isStringList(now ?? [])) {
+      const change = diffList((old ?? []) as string[], (now ?? []) as string[]);
+      if (change) {
+        changes.push({ attribute, kind: 'list', ...change });
+        continue;
+      }
+    }
+    // A scalar, a change of shape, or unset versus empty (which bake treats differently).
+    changes.push({ attribute, kind: 'value', ...(old !== undefined ? { old } : {}), ...(now !== undefined ? { new: now } : {}) });
+  }
+  return changes;
+}
+
+function diffMap(old: Record<string, string>, now: Record<string, string>) {
+  const keys = split(old, now);
+  const changed = Object.fromEntries(keys.common.filter((k) => old[k] !== now[k]).sort().map((k) => [k, { old: old[k]!, new: now[k]! }]));
+  const pick = (o: Record<string, string>, ks: string[]) => Object.fromEntries(ks.sort().map((k) => [k, o[k]!]));
+  const change = { added: pick(now, keys.added), removed: pick(old, keys.removed), changed };
+  return Object.values(change).some((m) => Object.keys(m).length) ? change : undefined;
+}
+
+function diffList(old: readonly string[], now: readonly string[]) {
+  const added = now.filter((x) => !old.includes(x));
+  const removed = old.filter((x) => !now.includes(x));
+  const keptOld = old.filter((x) => now.includes(x));
+  const keptNew = now.filter((x) => old.includes(x));
+  const reordered = keptOld.join('\n') !== keptNew.join('\n');
+  return added.length || removed.length || reordered ? { added, removed, reordered } : undefined;
+}
+
+/** Hand-edited files may hold anything: what is not of the expected shape counts as empty. */
+const members = (group: unknown): string[] => {
+  const targets = asObject(group).targets;
+  return Array.isArray(targets) ? targets.map(String) : [];
+};
+const asObject = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const isStringMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+const isStringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');

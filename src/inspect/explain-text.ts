@@ -1,0 +1,51 @@
+// explain as people read it: a header, then one aligned section per kind of value.
+import { formatSource, type ExplainedSetting, type GroupExplanation, type TargetExplanation } from './explain.ts';
+import { shown, table, wrapList } from './table.ts';
+
+export function renderExplanation(e: TargetExplanation): string {
+  const what = e.type === 'common' ? 'hidden target every target inherits' : e.type === 'layer' ? `layer "${e.layer}" of stage "${e.stage}"` : `stage "${e.stage}"`;
+  const values = Object.entries(e.values).map(([axis, value]) => `${axis}=${value}`).join(' ');
+  const out = [`${e.name}: ${what}${values ? `, ${values}` : ''}`, ''];
+  const facts: string[][] = [['inherits', e.chain.slice(1).join(' -> ') || '-']];
+  const build = [e.build.dockerfile, e.build.target && `target "${e.build.target}"`, e.build.context && `context ${e.build.context}`].filter(Boolean);
+  if (build.length) facts.push(['build', build.join(', ')]);
+  if (e.platforms.length) facts.push(['platforms', e.platforms.join(', ')]);
+  if (e.layers.length) facts.push(['layers', e.layers.join(', ')]);
+  if (e.type === 'layer') facts.push(['used by', wrapList(e.usedBy, 14)]);
+  if (e.groups.length) facts.push(['groups', wrapList(e.groups, 14)]);
+  out.push(...facts.map(([k, v]) => `  ${k!.padEnd(10)}  ${v}`));
+
+  if (e.tags.length) section(out, 'tags', table(e.tags.map((t) => [t.preview, t.value, formatSource(t.source)]), '  '));
+  if (e.contexts.length) {
+    const rows = e.contexts.map((c) => [c.name, c.value, c.kind === 'layer' ? `layer "${c.layer}" of stage "${c.stage}"` : c.kind === 'stage' ? `stage "${c.stage}"` : '', setOn(c.setIn, e.name)]);
+    section(out, 'contexts (FROM <stage> uses another bake target)', table(rows, '  '));
+  }
+  if (e.args.length) section(out, 'args', settings(e.args, e.name));
+  if (e.labels.length) section(out, 'labels', settings(e.labels, e.name));
+  if (e.cacheFrom.length) section(out, 'cache-from (bake appends the ones of every target inherited)', table(e.cacheFrom.map((r) => [r.value, setOn(r.setIn, e.name)]), '  '));
+  if (e.cacheTo.length) section(out, 'cache-to', table(e.cacheTo.map((r) => [r.value, setOn(r.setIn, e.name)]), '  '));
+  if (e.variables.length) section(out, 'variables (an environment variable of the same name overrides the default)', table(e.variables.map((v) => [v.name, shown(v.default)]), '  '));
+  return out.join('\n') + '\n';
+}
+
+function section(out: string[], title: string, lines: string[]) {
+  out.push('', title, ...lines);
+}
+
+function settings(list: ExplainedSetting[], name: string): string[] {
+  const rows = [['NAME', 'VALUE', 'WRITTEN AT', 'LEVEL', 'SET ON'], ...list.map((s) => [s.key, shown(s.value), formatSource(s.source), s.level, setOn(s.setIn, name)])];
+  return table(rows, '  ');
+}
+
+const setOn = (setIn: string, name: string) => (setIn === name ? 'here' : `inherited from ${setIn}`);
+
+export function renderGroupExplanation(g: GroupExplanation): string {
+  const where = g.source ? `, ${formatSource(g.source)}` : '';
+  return [
+    `${g.name} is a group (${g.why}${where}) of ${g.targets.length} target${g.targets.length === 1 ? '' : 's'}:`,
+    ...g.targets.map((t) => `  ${t}`),
+    '',
+    `Explain one of them: bake-matrix explain ${g.targets[0] ?? '<target>'}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,53 @@
+// list as people read it: one aligned table of targets, one of groups.
+import type { Listing, Where } from './list.ts';
+import { table, wrapList } from './table.ts';
+
+export function renderListing(listing: Listing): string {
+  const { targets, groups } = listing;
+  const axes = listing.axes.filter((axis) => targets.some((t) => t.values[axis] !== undefined));
+  const out: string[] = [];
+  if (targets.length) {
+    const rows = [['TARGET', 'KIND', 'STAGE', ...axes.map((a) => a.toUpperCase()), 'PLATFORMS', 'INHERITS', 'TAGS']];
+    for (const t of targets) {
+      rows.push([
+        t.name,
+        t.kind,
+        t.layer ? `${t.stage}.${t.layer}` : t.stage,
+        ...axes.map((a) => t.values[a] ?? '-'),
+        t.platforms.join(',') || '-',
+        t.inherits.join(',') || '-',
+        t.tags.map((tag) => tag.preview).join(', ') || '-',
+      ]);
+    }
+    out.push(...table(rows));
+  }
+  if (groups.length) {
+    if (out.length) out.push('');
+    const width = Math.max('GROUP'.length, ...groups.map((g) => g.name.length));
+    out.push(`${'GROUP'.padEnd(width)}  TARGETS`);
+    for (const g of groups) {
+      const shownMembers = g.matching ?? g.targets;
+      const more = g.targets.length - shownMembers.length;
+      const members = more ? [...shownMembers.slice(0, -1), `${shownMembers.at(-1)} (+${more} more)`] : shownMembers;
+      out.push(`${g.name.padEnd(width)}  ${wrapList(members, width + 2)}`);
+    }
+  }
+  if (out.length) out.push('');
+  out.push(summary(listing));
+  return out.join('\n') + '\n';
+}
+
+function summary({ targets, groups, total, where }: Listing): string {
+  const stages = targets.filter((t) => t.kind === 'stage').length;
+  const counted = `${plural(targets.length, 'target')} (${plural(stages, 'stage')}, ${plural(targets.length - stages, 'layer')})`;
+  if (Object.keys(where).length === 0) return `${counted}, ${plural(groups.length, 'group')}`;
+  return `${counted} of ${total.targets} match ${describeWhere(where)}; ${groups.length} of ${plural(total.groups, 'group')} hold one`;
+}
+
+export function describeWhere(where: Where): string {
+  return Object.entries(where)
+    .map(([axis, values]) => `${axis}=${values.join('|')}`)
+    .join(' ');
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
