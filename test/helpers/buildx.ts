@@ -1,0 +1,93 @@
+// For the real-engine tests: is there a buildx and a running builder (no
+// Docker engine needed), and what did a build do, read from its plain log.
+import { execa } from 'execa';
+import { builderProblem, parseInspect, type BuilderInfo } from '../../src/run/inspect-builder.ts';
+
+export interface Engine {
+  /** `docker buildx version`, first line. */
+  version: string;
+  /** The builder `docker buildx inspect` reports (BUILDX_BUILDER when set). */
+  builder: string;
+  driver: string;
+  /** The builder's first platform: the one it builds without emulation. */
+  platform: string;
+}
+
+export type EngineProbe = { ok: true; value: Engine } | { ok: false; reason: string };
+
+/** Runs `docker buildx version` and `docker buildx inspect --bootstrap`; says why not when either fails. */
+export async function probeEngine(env: NodeJS.ProcessEnv = process.env): Promise<EngineProbe> {
+  const run = (args: string[]) => execa('docker', args, { env, extendEnv: false, reject: false, timeout: 180_000, stdin: 'ignore' });
+  const version = await run(['buildx', 'version']);
+  if (version.exitCode !== 0) return { ok: false, reason: `docker buildx is not available (\`docker buildx version\`: ${firstLine(version.stderr || version.shortMessage || '')})` };
+  const builderName = env.BUILDX_BUILDER ? `the builder "${env.BUILDX_BUILDER}" (BUILDX_BUILDER)` : 'the current builder (set BUILDX_BUILDER to choose one)';
+  const inspect = await run(['buildx', 'inspect', '--bootstrap']);
+  if (inspect.exitCode !== 0) return { ok: false, reason: `${builderName} is not usable (\`docker buildx inspect --bootstrap\`: ${firstLine(inspect.stderr || inspect.shortMessage || '')})` };
+  const info = parseInspect(inspect.stdout);
+  const problem = builderProblem(info); // buildx exits 0 for a builder it cannot reach
+  if (problem) return { ok: false, reason: `${builderName} is not usable (\`docker buildx inspect --bootstrap\`: ${problem})` };
+  const platform = nativePlatform(info);
+  if (!platform) return { ok: false, reason: `${builderName} reports no platform in \`docker buildx inspect --bootstrap\`` };
+  return { ok: true, value: { version: firstLine(version.stdout), builder: info.name ?? '', driver: info.driver ?? '', platform } };
+}
+
+/** The first platform of the first running node: the one it builds without emulation. */
+export function nativePlatform(info: BuilderInfo): string | undefined {
+  return info.nodes.find((n) => n.status === 'running')?.platforms[0]?.replace(/\*$/, '');
+}
+
+/** One step (vertex) of a `--progress=plain` log. */
+export interface Step {
+  index: number;
+  /** As first printed, e.g. `[vllm-runtime runtime 3/3] RUN printf ...`. */
+  name: string;
+  cached: boolean;
+  done: boolean;
+  error?: string;
+  /** What the step printed, without the `#N 0.123 ` prefix. */
+  output: string[];
+}
+
+const LOG = /^(\d+\.\d+) (.*)$/;
+
+/**
+ * Parses buildx's plain progress (buildkit's progressui): the first `#N` line
+ * of a step is its name; then `#N 0.123 text` (output), `#N CACHED`,
+ * `#N DONE 0.2s` or `#N ERROR: ...`; anything else is a status line.
+ */
+export function parsePlainProgress(log: string): Step[] {
+  const steps = new Map<number, Step>();
+  for (const line of log.split(/\r?\n/)) {
+    const match = /^#(\d+) (.*)$/.exec(line);
+    if (!match) continue;
+    const index = Number(match[1]);
+    const rest = match[2]!;
+    const step = steps.get(index);
+    if (!step) {
+      steps.set(index, { index, name: rest, cached: false, done: false, output: [] });
+      continue;
+    }
+    if (rest === 'CACHED') step.cached = true;
+    else if (/^DONE( [\d.]+s)?$/.test(rest)) step.done = true;
+    else if (rest.startsWith('ERROR: ')) step.error = rest.slice('ERROR: '.length);
+    else {
+      const log = LOG.exec(rest);
+      if (log) step.output.push(log[2]!);
+    }
+  }
+  return [...steps.values()];
+}
+
+/** Steps that are Dockerfile RUN instructions. */
+export function runSteps(steps: Step[]): Step[] {
+  return steps.filter((s) => /\] RUN /.test(s.name));
+}
+
+/** How many times a step printed exactly `line`: once per execution, never when cached. */
+export function countOutput(steps: Step[], line: string): number {
+  return steps.reduce((n, s) => n + s.output.filter((o) => o === line).length, 0);
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0]?.trim() || '(no output)';
+}
