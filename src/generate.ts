@@ -1,37 +1,49 @@
 // The pipeline, end to end: load -> validate -> expand -> plan -> emit.
 // Pure but for reading the matrix; writing is the caller's choice.
-import { emitJson } from './emit/json.ts';
+import { emitBake, type BakeFormat } from './emit/emit-bake.ts';
 import { expandMatrix } from './expand/index.ts';
 import { loadMatrix } from './load/index.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { planBake, type Plan } from './plan/index.ts';
-import type { Problem } from './problems/problem.ts';
+import { hasErrors, type Problem } from './problems/problem.ts';
 import type { Matrix } from './types/matrix.ts';
+import { checkDockerfiles } from './validate/dockerfile/index.ts';
 import { validateMatrix } from './validate/index.ts';
 
 export interface Generated {
   files: SourceFile[];
   matrix: Matrix;
   plan: Plan;
-  /** File name -> content, e.g. docker-bake.json. */
+  /** File name -> content: docker-bake.json and/or docker-bake.hcl, per `format`. */
   outputs: Record<string, string>;
   warnings: Problem[];
 }
 
 export type GenerateResult = { ok: true; value: Generated } | { ok: false; problems: Problem[]; files: SourceFile[] };
 
-export function generate(matrixPath: string, cwd = process.cwd()): GenerateResult {
-  const loaded = loadMatrix(matrixPath, cwd);
-  if (!loaded.ok) return { ok: false, problems: loaded.problems, files: [] };
-  return generateFrom(loaded.value);
+export interface GenerateOptions {
+  /** Which bake file(s) to emit; default `both`. */
+  format?: BakeFormat;
+  /** Project root the matrix's dockerfile and context paths are relative to; generate() passes its cwd. */
+  root?: string;
+  /** Check the Dockerfiles (they exist, define each target, declare the args) when `root` is known; default true. */
+  dockerfiles?: boolean;
 }
 
-export function generateFrom(files: SourceFile[]): GenerateResult {
+export function generate(matrixPath: string, cwd = process.cwd(), options: GenerateOptions = {}): GenerateResult {
+  const loaded = loadMatrix(matrixPath, cwd);
+  if (!loaded.ok) return { ok: false, problems: loaded.problems, files: loaded.files };
+  return generateFrom(loaded.value, { root: cwd, ...options });
+}
+
+export function generateFrom(files: SourceFile[], options: GenerateOptions = {}): GenerateResult {
   const validated = validateMatrix(files);
   if (!validated.ok) return { ok: false, problems: validated.problems, files };
   const matrix = validated.value;
   const planned = planBake(matrix, expandMatrix(matrix));
   if (!planned.ok) return { ok: false, problems: planned.problems, files };
-  const outputs = { 'docker-bake.json': emitJson(planned.value.bake) };
+  const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(files, matrix, planned.value, options.root) : [];
+  if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
+  const outputs = emitBake(planned.value.bake, options.format);
   return { ok: true, value: { files, matrix, plan: planned.value, outputs, warnings: [...validated.warnings, ...planned.warnings] } };
 }

@@ -3,6 +3,10 @@ import { error, type Problem } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { Matrix, Origin, Selector, Stage } from '../types/matrix.ts';
 import { KNOWN_PLATFORMS } from './platforms.ts';
+import { emptySelections } from './rules/empty-selections.ts';
+import { sanitizedNames } from './rules/sanitized-names.ts';
+import { secretArgs } from './rules/secret-args.ts';
+import { tagTemplates } from './rules/tag-templates.ts';
 
 export type Rule = (m: Matrix) => Problem[];
 
@@ -141,7 +145,7 @@ const platforms: Rule = (m) => {
   return problems;
 };
 
-export const RULES: Rule[] = [stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms];
+export const RULES: Rule[] = [stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, emptySelections, secretArgs];
 
 export function checkRules(m: Matrix): Problem[] {
   return RULES.flatMap((rule) => rule(m));

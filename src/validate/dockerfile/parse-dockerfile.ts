@@ -1,0 +1,138 @@
+// A Dockerfile as the checks need it: its stages, what each stage builds on,
+// the ARGs declared (globally and per stage) and where variables are used.
+// Pure: text in, model out (parsing by the npm package dockerfile-ast).
+import { Arg, DockerfileParser, From, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
+
+export interface ArgDecl {
+  name: string;
+  /** 1-based line of the ARG instruction. */
+  line: number;
+  hasDefault: boolean;
+}
+
+export interface VarUse {
+  name: string;
+  line: number;
+  /** The instruction it is used in: FROM, RUN, ENV, ... */
+  keyword: string;
+  /** `${X:-default}`, `${X-default}`, `${X:+alt}`, `${X+alt}`: an unset X is handled. */
+  optional: boolean;
+}
+
+export interface DockerStage {
+  index: number;
+  /** The `AS` name in lower case (stage names are case-insensitive), if any. */
+  name?: string;
+  /** As written, or `#index` for an unnamed stage. */
+  label: string;
+  /** Line of its FROM instruction. */
+  line: number;
+  /** Stages it needs, by index: its FROM, COPY --from and RUN --mount from=. */
+  deps: number[];
+  args: ArgDecl[];
+  /** Variables used in the FROM line (only global ARGs are visible there). */
+  fromUses: VarUse[];
+  /** Variables used by the stage's other instructions. */
+  uses: VarUse[];
+}
+
+export interface DockerfileModel {
+  /** As shown to the user (relative to the project root). */
+  path: string;
+  /** ARGs before the first FROM. */
+  globalArgs: ArgDecl[];
+  stages: DockerStage[];
+}
+
+export function parseDockerfile(text: string, path: string): DockerfileModel {
+  const dockerfile = DockerfileParser.parse(text);
+  const globalArgs: ArgDecl[] = [];
+  const stages: DockerStage[] = [];
+  /** Stage references by name or index, resolved once every stage is known. */
+  const refs: { stage: DockerStage; ref: string }[] = [];
+  let current: DockerStage | undefined;
+  for (const instruction of dockerfile.getInstructions()) {
+    const line = instruction.getRange().start.line + 1;
+    if (instruction instanceof From) {
+      const written = instruction.getBuildStage();
+      current = {
+        index: stages.length,
+        name: written?.toLowerCase(),
+        label: written ?? `#${stages.length}`,
+        line,
+        deps: [],
+        args: [],
+        fromUses: usesOf(instruction, line),
+        uses: [],
+      };
+      stages.push(current);
+      const image = instruction.getImage();
+      if (image) refs.push({ stage: current, ref: image });
+      continue;
+    }
+    if (instruction instanceof Arg) {
+      (current ? current.args : globalArgs).push(...argDecls(instruction, line));
+      continue;
+    }
+    if (!current) continue;
+    current.uses.push(...usesOf(instruction, line));
+    for (const ref of stageRefs(instruction)) refs.push({ stage: current, ref });
+  }
+  for (const { stage, ref } of refs) {
+    const target = resolveStage(stages, ref, stage.index);
+    if (target !== undefined && target !== stage.index && !stage.deps.includes(target)) stage.deps.push(target);
+  }
+  return { path, globalArgs, stages };
+}
+
+/** The stage a FROM image, COPY --from or mount from= names: a stage name (defined earlier) or an index. */
+function resolveStage(stages: DockerStage[], ref: string, before: number): number | undefined {
+  if (/^\d+$/.test(ref)) return Number(ref) < before ? Number(ref) : undefined;
+  const name = ref.toLowerCase();
+  const index = stages.findIndex((s, i) => i < before && s.name === name);
+  return index >= 0 ? index : undefined;
+}
+
+function stageRefs(instruction: Instruction): string[] {
+  if (!(instruction instanceof ModifiableInstruction)) return [];
+  const flags = instruction.getFlags();
+  // Copy.getFromFlag() only looks at the first flag; `COPY --link --from=x` is common.
+  if (instruction.getKeyword() === 'COPY' || instruction.getKeyword() === 'ADD') {
+    return flags.filter((flag) => flag.getName() === 'from').map((flag) => flag.getValue() ?? '').filter(Boolean);
+  }
+  if (instruction.getKeyword() !== 'RUN') return [];
+  return flags
+    .filter((flag) => flag.getName() === 'mount')
+    .flatMap((flag) => flag.getOptions().filter((o) => o.getName() === 'from').map((o) => o.getValue() ?? ''))
+    .filter(Boolean);
+}
+
+/** `ARG A`, `ARG A=1`, `ARG A=1 B`: one declaration per name. */
+function argDecls(instruction: Arg, line: number): ArgDecl[] {
+  return instruction.getArguments().flatMap((argument) => {
+    const text = argument.getValue();
+    const eq = text.indexOf('=');
+    const name = eq >= 0 ? text.slice(0, eq) : text;
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? [{ name, line, hasDefault: eq >= 0 }] : [];
+  });
+}
+
+function usesOf(instruction: Instruction, line: number): VarUse[] {
+  return instruction.getVariables().flatMap((v) => {
+    // dockerfile-ast reads `${X-default}` (no colon) as a variable named "X-default".
+    const [, name, rest] = /^([A-Za-z_][A-Za-z0-9_]*)(.*)$/s.exec(v.getName()) ?? [];
+    if (!name) return [];
+    const modifier = rest ? rest.charAt(0) : v.getModifier();
+    return [{ name, line: v.getNameRange().start.line + 1 || line, keyword: instruction.getKeyword(), optional: modifier === '-' || modifier === '+' }];
+  });
+}
+
+/** Stage names in the order written, for "did you mean" and hints. */
+export function stageNames(model: DockerfileModel): string[] {
+  return model.stages.flatMap((s) => (s.name ? [s.label] : []));
+}
+
+export function findStage(model: DockerfileModel, name: string): DockerStage | undefined {
+  const lower = name.toLowerCase();
+  return model.stages.find((s) => s.name === lower);
+}

@@ -1,0 +1,89 @@
+// A stage that builds no cell and a group over such stages are errors: the
+// matrix says something it never does. An axis value no stage builds is a warning.
+// Needs the expansion; runs it only when the references it relies on resolve
+// (the reference rules report the rest).
+import { describeValues, expandMatrix, type Expansion } from '../../expand/index.ts';
+import { error, type Problem } from '../../problems/problem.ts';
+import type { Matrix, Selector } from '../../types/matrix.ts';
+import type { Rule } from '../rules.ts';
+
+export const emptySelections: Rule = (m) => {
+  if (!expandable(m)) return [];
+  const expansion = expandMatrix(m);
+  const built = new Set(expansion.cells.map((c) => c.stage.key));
+  return [...emptyStages(m, expansion, built), ...emptyGroups(m, built), ...unusedValues(m, expansion)];
+};
+
+function emptyStages(m: Matrix, expansion: Expansion, built: ReadonlySet<string>): Problem[] {
+  // Only the first empty stage of a chain: its children are empty because of it.
+  return m.stages
+    .filter((s) => !built.has(s.key) && (!s.from || built.has(s.from)))
+    .map((s) => {
+      const dropped = expansion.dropped.filter((d) => d.stage === s.key);
+      const why = dropped.length
+        ? `every combination is dropped (e.g. ${describeValues(dropped[0]!.values)}: ${dropped[0]!.reason})`
+        : 'no combination of its axes is left after `exclude`, `include` and the `only` lists';
+      return error('empty-stage', `Stage "${s.key}" selects nothing: ${why}, so it builds no target.`, {
+        file: s.origin.file,
+        pointer: s.only ? `${s.origin.pointer}/only` : s.origin.pointer,
+        atKey: !s.only,
+        hint: s.only
+          ? 'Its `only` must accept at least one combination that exclude rules, the values\' `only` lists and platform restrictions leave: widen it, or remove the stage.'
+          : 'Check the exclude rules, the values\' `only` lists and the platform restrictions, or remove the stage.',
+      });
+    });
+}
+
+function emptyGroups(m: Matrix, built: ReadonlySet<string>): Problem[] {
+  return m.groups.flatMap((g) => {
+    if (g.kind !== 'template' || g.stages.length === 0 || g.stages.some((s) => built.has(s) || !m.stages.some((x) => x.key === s))) return [];
+    return [
+      error('empty-group', `The group "${g.template.text}" selects nothing: ${g.stages.length > 1 ? 'its stages' : 'its stage'} ${g.stages.map((s) => `"${s}"`).join(', ')} ${g.stages.length > 1 ? 'build' : 'builds'} no target.`, {
+        file: g.origin.file,
+        pointer: g.origin.pointer,
+        atKey: true,
+        hint: 'Make the stages build something (see the empty-stage errors), or remove the group.',
+      }),
+    ];
+  });
+}
+
+/** Values of an axis that some stage varies over but that no built cell has. */
+function unusedValues(m: Matrix, expansion: Expansion): Problem[] {
+  const problems: Problem[] = [];
+  for (const axis of m.axes) {
+    const stages = m.stages.filter((s) => s.axes.includes(axis.name));
+    if (stages.length === 0) continue;
+    const seen = new Set(expansion.cells.filter((c) => c.stage.axes.includes(axis.name)).map((c) => c.values[axis.name]));
+    if (seen.size === 0) continue; // every stage over it is empty: reported there
+    for (const value of axis.values) {
+      if (seen.has(value.name)) continue;
+      // A warning: a value switched off by an exclude rule is a plausible way to disable it for a while.
+      problems.push({
+        ...error('unused-value', `The ${axis.name} value "${value.name}" is built by no stage: exclude rules, \`only\` lists or platform restrictions drop every combination with it.`, {
+          file: value.origin.file,
+          pointer: value.origin.pointer,
+          atKey: true,
+          hint: `Remove the value, or allow it in some combination (stages over ${axis.name}: ${stages.map((s) => s.key).join(', ')}).`,
+        }),
+        severity: 'warning',
+      });
+    }
+  }
+  return problems;
+}
+
+/** Whether every axis and value the matrix names exists and parents come before children: otherwise the reference rules speak. */
+function expandable(m: Matrix): boolean {
+  const axes = new Set(m.axes.map((a) => a.name));
+  const values = new Map(m.axes.map((a) => [a.name, new Set(a.values.map((v) => v.name))]));
+  const known = (sel: Selector) => Object.entries(sel).every(([a, list]) => list.every((v) => values.get(a)?.has(v)));
+  const order = new Map(m.stages.map((s, i) => [s.key, i]));
+  return (
+    m.stages.length > 0 &&
+    m.stages.every((s, i) => s.axes.every((a) => axes.has(a)) && (!s.from || (order.get(s.from) ?? i) < i) && (!s.only || known(s.only)) && s.layers.every((l) => l.axes.every((a) => s.axes.includes(a)))) &&
+    m.exclude.every((r) => known(r.selector)) &&
+    m.include.every((r) => Object.entries(r.combination).every(([a, v]) => values.get(a)?.has(v))) &&
+    m.axes.every((a) => a.values.every((v) => known(v.only)))
+  );
+}
