@@ -10,8 +10,11 @@ export { SourceFile } from './source-file.ts';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.toml']);
 
-/** Reads one matrix file, or every .yaml/.yml/.toml file under a folder (sorted by path). */
-export function loadMatrix(input: string, cwd = process.cwd()): Result<SourceFile[]> {
+export type LoadResult = Result<SourceFile[]> & { files: SourceFile[] };
+
+/** Reads one matrix file, or every .yaml/.yml/.toml file under a folder. The files come back
+ * even when some do not parse, so that problems can be shown with their lines. */
+export function loadMatrix(input: string, cwd = process.cwd()): LoadResult {
   const absolute = resolve(cwd, input);
   const shown = displayPath(absolute, cwd);
   let paths: string[];
@@ -32,7 +35,7 @@ export function loadMatrix(input: string, cwd = process.cwd()): Result<SourceFil
     problems.push(...parsed.problems);
     files.push(new SourceFile(file, text, parsed.data ?? {}, parsed.spans));
   }
-  return problems.length ? { ok: false, problems } : { ok: true, value: files, warnings: [] };
+  return problems.length ? { ok: false, problems, files } : { ok: true, value: files, warnings: [], files };
 }
 
 function matrixFilesUnder(dir: string): string[] {
@@ -49,6 +52,6 @@ export function displayPath(path: string, cwd: string): string {
   return shown.split(sep).join('/');
 }
 
-function fail(problem: Problem): Result<never> {
-  return { ok: false, problems: [problem] };
+function fail(problem: Problem): LoadResult {
+  return { ok: false, problems: [problem], files: [] };
 }

@@ -13,13 +13,17 @@ export function parseToml(text: string, file: string): Parsed {
   } catch (e) {
     const err = e as { message: string; lineNumber?: number; column?: number };
     const duplicate = /multiple times|already defined/i.test(err.message);
+    const line = text.split(/\r?\n/)[(err.lineNumber ?? 1) - 1] ?? '';
+    const key = /^\s*\[*\s*("[^"]*"|'[^']*'|[^=\]\s]+)/.exec(line.slice(err.column ?? 0))?.[1];
+    const message = duplicate && key ? `The key "${key}" is defined twice; TOML allows one definition.` : err.message;
     return {
       data: undefined,
       spans: new Map(),
       problems: [
-        error(duplicate ? 'duplicate-key' : 'toml-syntax', err.message, {
+        error(duplicate ? 'duplicate-key' : 'toml-syntax', message, {
           file,
           position: { line: err.lineNumber ?? 1, col: (err.column ?? 0) + 1 },
+          hint: duplicate ? 'A TOML key (or table) may be defined once: merge the two definitions or remove one.' : undefined,
         }),
       ],
     };

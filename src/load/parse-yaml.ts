@@ -17,7 +17,9 @@ export function parseYaml(text: string, file: string): Parsed {
   };
   const problems: Problem[] = doc.errors.map((e) => {
     const duplicate = e.code === 'DUPLICATE_KEY';
-    return error(duplicate ? 'duplicate-key' : 'yaml-syntax', firstLine(e.message), {
+    const key = /^("[^"]*"|'[^']*'|[^:\s]+)/.exec(text.slice(e.pos[0]))?.[1] ?? '';
+    const message = duplicate ? `The key "${key}" appears twice in one mapping.` : firstLine(e.message);
+    return error(duplicate ? 'duplicate-key' : 'yaml-syntax', message, {
       file,
       position: at(e.pos[0]),
       hint: duplicate ? 'Each key may appear once in a mapping: merge the two entries or remove one.' : undefined,

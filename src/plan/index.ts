@@ -65,7 +65,7 @@ class Planner {
     for (const cell of this.expansion.cells) this.planCell(cell);
     this.checkPlatformLinks();
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (t, v) => this.scope(t, v));
-    if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: this.problems };
+    if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
     const variable = Object.fromEntries(
       this.m.variables.filter((v) => this.usedVariables.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]),
     );
@@ -382,6 +382,17 @@ class Planner {
     }
     this.tagOwners.set(tag.bake, { target, origin: tag.origin });
   }
+}
+
+/** A template used by many cells fails for each: report it once, at its place. */
+function firstPerPlace(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.code}|${p.file}|${p.pointer}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function entriesOf(settings: Record<string, Template>) {
