@@ -46,6 +46,19 @@ function syntheticMatrix(targets: number) {
   };
 }
 
+/** The Dockerfile the synthetic stages build: the Dockerfile checks run too. */
+const DOCKERFILE = `FROM busybox AS build-base
+ARG PYTHON_VERSION
+ARG CUDA_VERSION
+FROM build-base AS deps-torch
+FROM build-base AS deps-engine
+ARG ENGINE_VERSION
+FROM build-base AS framework
+ARG ENGINE_VERSION
+ARG SPECIAL
+FROM framework AS runtime
+`;
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -56,6 +69,7 @@ const rows: string[] = [];
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'bake-matrix-bench-'));
   writeFileSync(join(dir, 'matrix.yaml'), stringify(syntheticMatrix(size)));
+  writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
   const walls: number[] = [];
   const pipelines: number[] = [];
   const rss: number[] = [];

@@ -123,8 +123,11 @@ function map(object: Record<string, unknown>, indent: string): string[] {
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Display columns as HCL's formatter counts them: grapheme clusters. */
 function columns(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length; // the common case, and segmenting is slow
   let n = 0;
   for (const _ of graphemes.segment(text)) n++;
   return n;
