@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { describeValues, type Cell, type Expansion, type LayerCell, type Values } from '../expand/index.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
-import type { Matrix, Origin, Stage, Template, Variable } from '../types/matrix.ts';
+import type { Matrix, Origin, Secret, Stage, Template, Variable } from '../types/matrix.ts';
 import { planGroups, type GroupInfo } from './groups.ts';
 import { imageReferenceProblem, NAME, sanitizeName } from './names.ts';
 import { levelSettings, ownSettings, resolveSettings, type LevelInput, type ResolvedSettings } from './settings.ts';
@@ -134,6 +134,7 @@ class Planner {
     const ownLabels = ownSettings(labels, undefined);
     if (ownArgs) target.args = ownArgs;
     if (ownLabels) target.labels = ownLabels;
+    if (this.m.secrets.length) target.secret = this.m.secrets.map(secretSpec);
     this.bakeTargets[COMMON_TARGET] = target;
   }
 
@@ -229,6 +230,7 @@ class Planner {
     if (ownArgs) target.args = ownArgs;
     if (ownLabels) target.labels = ownLabels;
     if (tags.length || parentInfo.tags.length) target.tags = tags.map((t) => t.bake);
+    if (stage.secrets.length) target.secret = stage.secrets.map(secretSpec);
     this.bakeTargets[name] = sortKeys(target);
     this.targets.set(name, {
       name,
@@ -393,6 +395,11 @@ function firstPerPlace(problems: Problem[]): Problem[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The string form every buildx since v0.10 reads (the object form needs v0.20). */
+function secretSpec(secret: Secret): string {
+  return [`id=${secret.id}`, secret.env ? `env=${secret.env}` : `src=${secret.src}`].map(escapeBake).join(',');
 }
 
 function entriesOf(settings: Record<string, Template>) {

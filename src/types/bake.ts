@@ -11,6 +11,8 @@ export interface BakeTarget {
   args?: Record<string, string>;
   labels?: Record<string, string>;
   tags?: string[];
+  /** `id=ID,env=NAME` or `id=ID,src=PATH`; bake appends inherited ones. */
+  secret?: string[];
   platforms?: string[];
   'cache-from'?: string[];
   'cache-to'?: string[];

@@ -10,6 +10,32 @@ export type Platforms = [Platform, ...Platform[]];
  * os/arch[/variant], as docker buildx --platform takes it.
  */
 export type Platform = string;
+/**
+ * Build secrets of every target (bake `secret`): mounted with RUN --mount=type=secret, never stored in the image, unlike args.
+ *
+ * Items: A build secret: its id and exactly one of `env` or `src`.
+ */
+export type Secrets = ((
+  | {
+      env: string;
+    }
+  | {
+      src: string;
+    }
+) & {
+  /**
+   * The id a Dockerfile mounts: RUN --mount=type=secret,id=<id>.
+   */
+  id: string;
+  /**
+   * Read the secret from this environment variable when bake runs.
+   */
+  env?: string;
+  /**
+   * Read the secret from this file (relative to the project root) when bake runs.
+   */
+  src?: string;
+})[];
 export type Variable =
   | string
   | {
@@ -61,6 +87,32 @@ export type RelativePath = string;
  */
 export type Platforms2 = [Platform, ...Platform[]];
 /**
+ * Build secrets of this stage's targets, added to those they inherit.
+ *
+ * Items: A build secret: its id and exactly one of `env` or `src`.
+ */
+export type Secrets1 = ((
+  | {
+      env: string;
+    }
+  | {
+      src: string;
+    }
+) & {
+  /**
+   * The id a Dockerfile mounts: RUN --mount=type=secret,id=<id>.
+   */
+  id: string;
+  /**
+   * Read the secret from this environment variable when bake runs.
+   */
+  env?: string;
+  /**
+   * Read the secret from this file (relative to the project root) when bake runs.
+   */
+  src?: string;
+})[];
+/**
  * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
  */
 export type Template = string;
@@ -103,6 +155,7 @@ export interface MatrixFile {
   platforms?: Platforms;
   args?: Args;
   labels?: Labels;
+  secrets?: Secrets;
   /**
    * Run-time values, emitted as bake variables so CI overrides them from the environment without regenerating. Each key is a placeholder usable in templates: {registry}.
    */
@@ -210,6 +263,7 @@ export interface Stage {
   platforms?: Platforms2;
   args?: Args1;
   labels?: Labels1;
+  secrets?: Secrets1;
   /**
    * Image tag templates, e.g. {registry}/{framework}:{version}-{cuda}.
    */

@@ -19,6 +19,14 @@ export type Settings = Record<string, Template>;
 /** Axis name -> accepted values. */
 export type Selector = Record<string, string[]>;
 
+/** A build secret: bake `secret`, read by bake from an environment variable or a file. */
+export interface Secret {
+  id: string;
+  env?: string;
+  src?: string;
+  origin: Origin;
+}
+
 export interface Variable {
   /** The placeholder name: {registry}. */
   key: string;
@@ -87,6 +95,7 @@ export interface Stage {
   platforms?: string[];
   args: Settings;
   labels: Settings;
+  secrets: Secret[];
   tags: Template[];
   only?: Selector;
   isDefault: boolean;
@@ -114,6 +123,7 @@ export interface Matrix {
   platformsOrigin: Origin;
   args: Settings;
   labels: Settings;
+  secrets: Secret[];
   variables: Variable[];
   axes: Axis[];
   exclude: ExcludeRule[];

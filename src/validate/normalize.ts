@@ -4,7 +4,7 @@
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type * as W from '../types/matrix-file.generated.ts';
-import type { Axis, CacheSpec, GroupSpec, Layer, Matrix, Origin, Selector, Settings, Stage, Template, Variable } from '../types/matrix.ts';
+import type { Axis, CacheSpec, Layer, Matrix, Origin, Secret, Selector, Settings, Stage, Template, Variable } from '../types/matrix.ts';
 
 export const DEFAULTS = {
   name: 'stack',
@@ -55,7 +55,7 @@ export function normalize(files: readonly SourceFile[]): { matrix: Matrix; probl
     Object.entries(BUILT_IN_VARIABLES).map(([key, v]) => [key, { key, ...v, origin: BUILT_IN }]),
   );
   const axes: Axis[] = [];
-  const matrix: Matrix = { name, platforms, platformsOrigin, args, labels, variables: [], axes, exclude: [], include: [], overrides: [], stages: [], groups: [], cache };
+  const matrix: Matrix = { name, platforms, platformsOrigin, args, labels, secrets: [], variables: [], axes, exclude: [], include: [], overrides: [], stages: [], groups: [], cache };
   const written: { stage: W.Stage; origin: Origin; key: string }[] = [];
 
   for (const file of files) {
@@ -85,6 +85,7 @@ export function normalize(files: readonly SourceFile[]): { matrix: Matrix; probl
     }
     mergeSettings(args, doc.args, at, ['args'], claim);
     mergeSettings(labels, doc.labels, at, ['labels'], claim);
+    matrix.secrets.push(...secrets(doc.secrets, at, ['secrets']));
     for (const [axisName, values] of Object.entries(doc.axes ?? {})) {
       if (!claim(`axes.${axisName}`, at('axes', axisName))) continue;
       axes.push({
@@ -171,6 +172,10 @@ function mergeSettings(
   }
 }
 
+function secrets(input: W.MatrixFile['secrets'], at: (...path: (string | number)[]) => Origin, path: (string | number)[]): Secret[] {
+  return (input ?? []).map((s, i) => ({ id: s.id, env: s.env, src: s.src, origin: at(...path, i) }));
+}
+
 function selector(input: Record<string, string | string[]>): Selector {
   return Object.fromEntries(Object.entries(input).map(([axis, v]) => [axis, Array.isArray(v) ? [...v] : [v]]));
 }
@@ -222,6 +227,7 @@ function resolveStages(written: { key: string; stage: W.Stage; origin: Origin }[
       platforms: stage.platforms ? [...stage.platforms] : undefined,
       args: settings(stage.args, at, ['args']),
       labels: settings(stage.labels, at, ['labels']),
+      secrets: secrets(stage.secrets, at, ['secrets']),
       tags: (stage.tags ?? []).map((text, i) => ({ text, origin: at('tags', i) })),
       only: stage.only ? selector(stage.only) : undefined,
       isDefault: stage.default ?? (anyTags ? (stage.tags ?? []).length > 0 : !parents.has(key)),

@@ -145,7 +145,27 @@ const platforms: Rule = (m) => {
   return problems;
 };
 
-export const RULES: Rule[] = [stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, emptySelections, secretArgs];
+/** A stage bound as `target:` context under its Dockerfile stage name must not be the stage being built. */
+const distinctTargets: Rule = (m) =>
+  m.stages.flatMap((s) => {
+    const above = new Map<string, string>();
+    for (let p = m.stages.find((x) => x.key === s.from); p && !above.has(p.target); p = m.stages.find((x) => x.key === p!.from)) {
+      above.set(p.target, `stage "${p.key}"`);
+      p.layers.forEach((l) => above.set(l.target, `layer "${l.key}" of stage "${p!.key}"`));
+    }
+    s.layers.forEach((l) => {
+      if (!above.has(l.target)) above.set(l.target, `layer "${l.key}"`);
+    });
+    const clash = above.get(s.target);
+    return clash
+      ? [error('target-reused', `Stage "${s.key}" builds the Dockerfile stage "${s.target}", which ${clash} above it also builds; bake binds that one as a \`target:\` context under the same name, so the build would depend on itself.`, {
+          ...at(s.origin, '/target'),
+          hint: 'Give each stage and layer of a chain its own Dockerfile stage.',
+        })]
+      : [];
+  });
+
+export const RULES: Rule[] = [distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, emptySelections, secretArgs];
 
 export function checkRules(m: Matrix): Problem[] {
   return RULES.flatMap((rule) => rule(m));

@@ -18,24 +18,32 @@ function validator(): ValidateFunction {
 export function checkSchema(file: SourceFile): Problem[] {
   const validate = validator();
   if (validate(file.data)) return [];
-  return mostSpecific(validate.errors ?? []).map((e) => toProblem(e, file));
+  const problems = mostSpecific(validate.errors ?? []).map((e) => toProblem(e, file));
+  // Never let an invalid file through because every error was filtered as redundant.
+  return problems.length ? problems : (validate.errors ?? []).map((e) => toProblem(e, file));
 }
 
 /** Drops errors about a node when a deeper error explains it (oneOf branches, parents). */
 function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
-  const real = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'propertyNames' && e.keyword !== 'if');
+  // A oneOf fails either because no branch matched (the branches' own errors say why)
+  // or because several did (`passingSchemas`): only the latter is kept.
+  const real = errors.filter(
+    (e) => !(e.keyword === 'oneOf' && (e.params as { passingSchemas: unknown }).passingSchemas === null) && e.keyword !== 'propertyNames' && e.keyword !== 'if',
+  );
   const deeper = (e: ErrorObject) =>
     real.some((o) => o !== e && o.instancePath.startsWith(e.instancePath + '/') && o.keyword !== 'type' && o.keyword !== 'const');
   const kept = real.filter((e) => !(isBranchMiss(e) && deeper(e)));
   // Merge "must be X" alternatives at one path into one problem.
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of kept) {
-    const key = e.instancePath + '|' + (isBranchMiss(e) ? 'type' : e.keyword + JSON.stringify(e.params));
+    const key = e.instancePath + '|' + (isBranchMiss(e) || e.keyword === 'required' ? e.keyword.replace('const', 'type') : e.keyword + JSON.stringify(e.params));
     byPath.set(key, [...(byPath.get(key) ?? []), e]);
   }
-  return [...byPath.values()].map((group) =>
-    group.length === 1 ? group[0]! : { ...group[0]!, keyword: 'type', params: { type: group.map(expected).join(' or ') } },
-  );
+  return [...byPath.values()].map((group) => {
+    if (group.length === 1) return group[0]!;
+    if (group[0]!.keyword === 'required') return { ...group[0]!, params: { missingProperty: group.map((e) => (e.params as { missingProperty: string }).missingProperty).join('" or "') } };
+    return { ...group[0]!, keyword: 'type', params: { type: group.map(expected).join(' or ') } };
+  });
 }
 
 const isBranchMiss = (e: ErrorObject) => e.keyword === 'type' || e.keyword === 'const';
@@ -59,7 +67,15 @@ function toProblem(e: ErrorObject, file: SourceFile): Problem {
       });
     }
     case 'required':
-      return error('missing-key', `${capital(key)} needs the key "${String(params.missingProperty)}".`, where);
+      return error('missing-key', `${capital(key)} needs the key "${String(params.missingProperty)}".`, {
+        ...where,
+        hint: (e.parentSchema as { description?: string }).description,
+      });
+    case 'oneOf':
+      return error('ambiguous', `${capital(key)} matches more than one of its allowed forms.`, {
+        ...where,
+        hint: (e.parentSchema as { description?: string }).description,
+      });
     case 'type':
       return error('wrong-type', `${capital(key)} must be ${article(String(params.type))}, not ${kind(value)}.`, where);
     case 'enum':

@@ -104,3 +104,22 @@ describe('cache', () => {
     assert.equal(Object.values(bake.target).some((t) => t['cache-from'] || t['cache-to']), false);
   });
 });
+
+describe('secrets', () => {
+  const yaml = matrixYaml({
+    secrets: [{ id: 'hf_token', env: 'HF_TOKEN' }],
+    stages: { ...stages, framework: { ...stages.framework!, secrets: [{ id: 'netrc', src: 'secrets/netrc' }] } },
+  });
+  const bake = bakeOf({ 'm.yaml': yaml });
+  test('matrix secrets go to the common target, in the string form buildx v0.10 reads', () => {
+    assert.deepEqual(bake.target._common!.secret, ['id=hf_token,env=HF_TOKEN']);
+  });
+  test("a stage's secrets go on its targets; bake appends the inherited ones", () => {
+    assert.deepEqual(bake.target['vllm-cu129-framework']!.secret, ['id=netrc,src=secrets/netrc']);
+    assert.equal(bake.target['vllm-cu129-runtime']!.secret, undefined);
+  });
+  test('a secret names exactly one source', () => {
+    const problems = generateProblems({ 'm.yaml': matrixYaml({ secrets: [{ id: 'x' } as never] }) });
+    assert.equal(problems[0]!.pointer, '/secrets/0');
+  });
+});

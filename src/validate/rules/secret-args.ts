@@ -56,7 +56,7 @@ export function secretValue(value: string, name = ''): string | undefined {
 
 const HINT_FIX = (name: string) => {
   const id = name.toLowerCase();
-  return `Pass it as a build secret instead: remove it from args, give the targets a bake \`secret\` (e.g. \`--set '*.secrets=id=${id},env=${name}'\` at run time, or \`secret = ["id=${id},env=${name}"]\` in an overlay bake file) and read it in the Dockerfile with \`RUN --mount=type=secret,id=${id},env=${name} ...\`, which keeps it out of the image.`;
+  return `Pass it as a build secret instead: remove it from args, declare it under the matrix's \`secrets:\` (\`- { id: ${id}, env: ${name} }\`, emitted as bake \`secret\`; bake reads ${name} from the environment when it runs) and read it in the Dockerfile with \`RUN --mount=type=secret,id=${id},env=${name} ...\`, which keeps it out of the image.`;
 };
 
 function argProblems(settings: Settings): Problem[] {
