@@ -334,7 +334,7 @@ class Planner {
       if (platforms.length < 2) continue;
       for (const link of Object.values(target.contexts ?? {})) {
         const linked = this.bakeTargets[link.slice('target:'.length)]?.platforms ?? [];
-        if (linked.length < 2 || linked.join() === platforms.join()) continue;
+        if (linked.length < 2 || [...linked].sort().join() === [...platforms].sort().join()) continue;
         const info = this.targets.get(name)!;
         const stage = this.m.stages.find((s) => s.key === info.stage)!;
         this.problems.push(error('platform-mismatch', `Target "${name}" builds for ${platforms.join(', ')} but uses "${link.slice(7)}", which builds for ${linked.join(', ')}; buildx before v0.20 refuses a link between two different multi-platform sets.`, {

@@ -73,12 +73,14 @@ export function render(template: Template | string, scope: Scope): RenderResult 
 
 /**
  * Literal text is escaped as a whole (a `$` and a `{` from different parts
- * still make `${`). A literal `$` right before an interpolation would turn it
- * into the escape `$${`, so it is written as the interpolation `${"$"}`.
+ * still make `${`). Literal `$`s right before an interpolation would pair with
+ * its `${` (into the escape `$${`), so they are written as an interpolated
+ * string: `$$` + `${VERSION}` -> `${"$$"}${VERSION}`.
  */
 function escapeBeforeInterpolation(literal: string): string {
   const escaped = escapeBake(literal);
-  return escaped.endsWith('$') ? escaped.slice(0, -1) + '${"$"}' : escaped;
+  const dollars = /\$+$/.exec(escaped)?.[0] ?? '';
+  return dollars ? escaped.slice(0, -dollars.length) + '${"' + dollars + '"}' : escaped;
 }
 
 /**

@@ -118,6 +118,8 @@ export interface CacheSpec {
 }
 
 export interface Matrix {
+  /** The matrix files, as shown to the user. */
+  sources: string[];
   name: string;
   platforms: string[];
   platformsOrigin: Origin;

@@ -55,7 +55,7 @@ export function normalize(files: readonly SourceFile[]): { matrix: Matrix; probl
     Object.entries(BUILT_IN_VARIABLES).map(([key, v]) => [key, { key, ...v, origin: BUILT_IN }]),
   );
   const axes: Axis[] = [];
-  const matrix: Matrix = { name, platforms, platformsOrigin, args, labels, secrets: [], variables: [], axes, exclude: [], include: [], overrides: [], stages: [], groups: [], cache };
+  const matrix: Matrix = { sources: files.map((f) => f.path), name, platforms, platformsOrigin, args, labels, secrets: [], variables: [], axes, exclude: [], include: [], overrides: [], stages: [], groups: [], cache };
   const written: { stage: W.Stage; origin: Origin; key: string }[] = [];
 
   for (const file of files) {

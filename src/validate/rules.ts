@@ -1,7 +1,7 @@
 // Semantic rules over the resolved matrix. Each rule only adds problems.
 import { error, type Problem } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
-import type { Matrix, Origin, Selector, Stage } from '../types/matrix.ts';
+import type { Matrix, Origin, Selector, Stage, Variable } from '../types/matrix.ts';
 import { KNOWN_PLATFORMS } from './platforms.ts';
 import { emptySelections } from './rules/empty-selections.ts';
 import { sanitizedNames } from './rules/sanitized-names.ts';
@@ -39,7 +39,26 @@ function checkSelector(m: Matrix, sel: Selector, origin: Origin, what: string): 
   return problems;
 }
 
-const stagesExist: Rule = (m) => (m.stages.length ? [] : [error('no-stages', 'The matrix defines no stages.', { hint: 'Add a `stages:` mapping with at least one stage and its Dockerfile `target`.' })]);
+const stagesExist: Rule = (m) =>
+  m.stages.length
+    ? []
+    : [error('no-stages', `The matrix (${m.sources.join(', ')}) defines no stages.`, { file: m.sources[0], pointer: '', hint: 'Add a `stages:` mapping with at least one stage and its Dockerfile `target`.' })];
+
+/** Two placeholders reading one bake variable would silently share its value. */
+const variableNames: Rule = (m) => {
+  const byEnv = new Map<string, Variable>();
+  return m.variables.flatMap((v) => {
+    const other = byEnv.get(v.env);
+    byEnv.set(v.env, v);
+    if (!other) return [];
+    const where = (x: Variable) => (x.origin.file === '(built-in)' ? `the built-in {${x.key}}` : `{${x.key}}`);
+    const [built, mine] = v.origin.file === '(built-in)' ? [v, other] : [other, v];
+    return [error('variable-env-collision', `The variables ${where(built)} and ${where(mine)} both read the bake variable ${v.env}, so one would silently take the other's value.`, {
+      ...at(mine.origin, '/env'),
+      hint: 'Give each variable its own `env` name.',
+    })];
+  });
+};
 
 const parentsExist: Rule = (m) =>
   m.stages.flatMap((s) => {
@@ -165,7 +184,7 @@ const distinctTargets: Rule = (m) =>
       : [];
   });
 
-export const RULES: Rule[] = [distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, emptySelections, secretArgs];
+export const RULES: Rule[] = [variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, emptySelections, secretArgs];
 
 export function checkRules(m: Matrix): Problem[] {
   return RULES.flatMap((rule) => rule(m));

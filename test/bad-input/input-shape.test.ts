@@ -6,10 +6,10 @@ import { runCli } from '../helpers/cli.ts';
 import { testdir } from '../helpers/testdir.ts';
 
 const SHAPES: { name: string; files: Record<string, string>; message: RegExp }[] = [
-  { name: 'an empty YAML file', files: { 'matrix/m.yaml': '' }, message: /The matrix defines no stages/ },
-  { name: 'an empty TOML file', files: { 'matrix/m.toml': '' }, message: /The matrix defines no stages/ },
-  { name: 'a YAML file of comments only', files: { 'matrix/m.yaml': '# nothing yet\n' }, message: /The matrix defines no stages/ },
-  { name: 'a YAML null document', files: { 'matrix/m.yaml': 'null\n' }, message: /The matrix defines no stages/ },
+  { name: 'an empty YAML file', files: { 'matrix/m.yaml': '' }, message: /matrix\/m\.(yaml|toml):1:1: error no-stages[\s\S]*The matrix \(matrix\/m\.(yaml|toml)\) defines no stages/ },
+  { name: 'an empty TOML file', files: { 'matrix/m.toml': '' }, message: /matrix\/m\.(yaml|toml):1:1: error no-stages[\s\S]*The matrix \(matrix\/m\.(yaml|toml)\) defines no stages/ },
+  { name: 'a YAML file of comments only', files: { 'matrix/m.yaml': '# nothing yet\n' }, message: /matrix\/m\.(yaml|toml):1:1: error no-stages[\s\S]*The matrix \(matrix\/m\.(yaml|toml)\) defines no stages/ },
+  { name: 'a YAML null document', files: { 'matrix/m.yaml': 'null\n' }, message: /matrix\/m\.(yaml|toml):1:1: error no-stages[\s\S]*The matrix \(matrix\/m\.(yaml|toml)\) defines no stages/ },
   { name: 'a file with just []', files: { 'matrix/m.yaml': '[]\n' }, message: /matrix\/m\.yaml:1:1: error wrong-type[\s\S]*The top level must be a mapping, not a list/ },
   { name: 'a scalar YAML document', files: { 'matrix/m.yaml': '42\n' }, message: /matrix\/m\.yaml:1:1: error wrong-type[\s\S]*not a number \(42\)/ },
   { name: 'a quoted string document', files: { 'matrix/m.yaml': '"stages"\n' }, message: /must be a mapping, not a string/ },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { escapeBake, render } from '../../src/plan/template.ts';
-import { bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
+import { BASE_MATRIX, bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
 
 describe('every literal string is escaped so bake reads it literally', () => {
   const cases = [
@@ -61,5 +61,24 @@ describe('literal text next to placeholders', () => {
   test('variable defaults are escaped too', () => {
     const bake = bakeOf({ 'm.yaml': matrixYaml({ variables: { odd: { default: 'a${b}' } }, args: { X: '{odd}' } }) });
     assert.deepEqual(bake.variable?.ODD, { default: 'a$${b}' });
+  });
+});
+
+describe('found by the property tests', () => {
+  const scope = { values: {}, variables: new Map([['version', { key: 'version', env: 'VERSION', default: 'dev', origin: { file: '', pointer: '' } }]]) };
+  test('a run of $ before a variable stays that many $', () => {
+    const r = render('$$' + '{version}', scope);
+    assert.ok(r.ok);
+    assert.equal(r.value.bake, '${"$$"}${VERSION}');
+    assert.equal(r.value.preview, '$$dev');
+  });
+  test('two variables may not read one bake variable', () => {
+    const problems = generateProblems({ 'm.yaml': matrixYaml({ variables: { a: { env: 'BM_X' }, b: { env: 'BM_X' } } }) });
+    assert.equal(problems[0]!.code, 'variable-env-collision');
+    assert.equal(problems[0]!.pointer, '/variables/b/env');
+  });
+  test('the same platforms in another order are no platform mismatch', () => {
+    const bake = bakeOf({ 'm.yaml': matrixYaml({ stages: { ...BASE_MATRIX.stages, framework: { ...BASE_MATRIX.stages!.framework!, platforms: ['linux/arm64', 'linux/amd64'] } } }) });
+    assert.deepEqual(bake.target['vllm-cu129-framework']!.platforms, ['linux/arm64', 'linux/amd64']);
   });
 });
