@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { NodeSpan, Position } from './source-file.ts';
 
@@ -9,12 +9,8 @@ export interface Parsed {
 }
 
 export function parseYaml(text: string, file: string): Parsed {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const at = (offset: number): Position => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, col };
-  };
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = positionsOf(text);
   const problems: Problem[] = doc.errors.map((e) => {
     const duplicate = e.code === 'DUPLICATE_KEY';
     const key = /^("[^"]*"|'[^']*'|[^:\s]+)/.exec(text.slice(e.pos[0]))?.[1] ?? '';
@@ -50,6 +46,25 @@ function walk(
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => walk(item as Node | null, [...path, i], undefined, spans, at));
   }
+}
+
+/**
+ * Offset -> line and column, counted on the text itself (the parser's own
+ * line counter misses line breaks inside a broken scalar).
+ */
+export function positionsOf(text: string): (offset: number) => Position {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - starts[low]! + 1 };
+  };
 }
 
 function firstLine(message: string): string {

@@ -202,12 +202,12 @@ class Planner {
     const { stage } = cell;
     const name = this.nameOf(stage.name, this.scope('', cell.values, stage), `stage "${stage.key}" (${describeValues(cell.values)})`, stage.origin);
     if (!name) return;
+    const parentName = cell.parent ? this.cellNames.get(cell.parent) : COMMON_TARGET;
+    if (!parentName) return; // the parent failed; its problem is reported, and its children are skipped
     if (!this.claimName(name, `stage "${stage.key}" (${describeValues(cell.values)})`, stage.origin)) return;
     this.cellNames.set(cell, name);
     const chain = this.chainOf(cell);
     const ancestors = chain.slice(0, -1);
-    const parentName = cell.parent ? this.cellNames.get(cell.parent) : COMMON_TARGET;
-    if (!parentName) return; // the parent failed; its problem is reported
     const scope = this.scope(name, cell.values, stage);
     const { args, labels } = this.intended(chain.map((c) => this.levelOf(c)), scope);
 

@@ -184,7 +184,21 @@ const distinctTargets: Rule = (m) =>
       : [];
   });
 
-export const RULES: Rule[] = [variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, emptySelections, secretArgs];
+/** Placeholders the tool fills itself; an axis of that name would be shadowed or shadow them. */
+const RESERVED_PLACEHOLDERS = ['stage', 'target', 'matrix', 'layer'];
+
+const axisNamesNotReserved: Rule = (m) =>
+  m.axes.flatMap((a) => {
+    const clash = RESERVED_PLACEHOLDERS.includes(a.name) ? 'a placeholder bake-matrix fills itself' : m.variables.some((v) => v.key === a.name) ? 'a run-time variable' : undefined;
+    return clash
+      ? [error('axis-name-taken', `The axis "${a.name}" has the name of ${clash}: {${a.name}} in a template would be ambiguous.`, {
+          ...at(a.origin, '', true),
+          hint: `Rename the axis (reserved: ${[...RESERVED_PLACEHOLDERS, ...m.variables.map((v) => v.key)].join(', ')}).`,
+        })]
+      : [];
+  });
+
+export const RULES: Rule[] = [axisNamesNotReserved, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, emptySelections, secretArgs];
 
 export function checkRules(m: Matrix): Problem[] {
   return RULES.flatMap((rule) => rule(m));
