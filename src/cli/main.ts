@@ -3,16 +3,18 @@
 import { UserError } from '../problems/problem.ts';
 import { formatProblems } from '../problems/format.ts';
 import { didYouMean } from '../problems/suggest.ts';
-import { checkCommand } from './commands/check.ts';
-import { diffCommand } from './commands/diff.ts';
-import { explainCommand } from './commands/explain.ts';
-import { generateCommand } from './commands/generate.ts';
-import { listCommand } from './commands/list.ts';
-import { runCommand } from './commands/run.ts';
 import { EXIT, processIo, type Command, type Io } from './io.ts';
 import { ReportedError } from './pipeline.ts';
 
-export const COMMANDS: Command[] = [generateCommand, checkCommand, runCommand, listCommand, explainCommand, diffCommand];
+/** Commands are loaded when called, so `generate` does not pay for `run`'s process handling. */
+export const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: 'generate', summary: 'Write the bake file(s) for the matrix', load: async () => (await import('./commands/generate.ts')).generateCommand },
+  { name: 'check', summary: 'Fail when the committed bake files differ from what the matrix generates', load: async () => (await import('./commands/check.ts')).checkCommand },
+  { name: 'run', summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups', load: async () => (await import('./commands/run.ts')).runCommand },
+  { name: 'list', summary: 'List the targets and groups the matrix generates (filter with --where axis=value)', load: async () => (await import('./commands/list.ts')).listCommand },
+  { name: 'explain', summary: 'Show where every value of a target comes from: matrix file:line, inherited target', load: async () => (await import('./commands/explain.ts')).explainCommand },
+  { name: 'diff', summary: 'Compare two bake files, or the committed one with what the matrix generates now', load: async () => (await import('./commands/diff.ts')).diffCommand },
+];
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [name, ...args] = argv;
@@ -20,12 +22,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.stdout(usage());
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`bake-matrix: unknown command "${name}".${didYouMean(name, COMMANDS.map((c) => c.name))}\n\n${usage()}`);
     return EXIT.usage;
   }
   try {
+    const command = await entry.load();
     return await command.run(args, io);
   } catch (e) {
     if (e instanceof ReportedError) return e.exitCode;

@@ -12,6 +12,9 @@
 
 /** `"text"`, escaped for an HCL quoted string; throws on an unterminated `${` or `%{` (a bug upstream). */
 export function hclString(template: string): string {
+  // Printable ASCII without a quote, a backslash or a template sequence reads
+  // the same inside quotes: the common case, without the walk below.
+  if (PLAIN.test(template)) return `"${template}"`;
   let out = '"';
   let i = 0;
   while (i < template.length) {
@@ -35,6 +38,8 @@ export function hclString(template: string): string {
   }
   return out + '"';
 }
+
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7a\x7c\x7e]*$/; // no " \\ { }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Controls, line/paragraph separators and lone surrogates: invisible or not encodable as UTF-8. */
