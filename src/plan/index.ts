@@ -3,8 +3,10 @@ import { posix } from 'node:path';
 import { describeValues, type Cell, type Expansion, type LayerCell, type Values } from '../expand/index.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
-import type { Matrix, Origin, Secret, Stage, Template, Variable } from '../types/matrix.ts';
+import type { Matrix, Origin, Stage, Template, Variable } from '../types/matrix.ts';
 import { planGroups, type GroupInfo } from './groups.ts';
+import { platformLinkProblems } from './platform-links.ts';
+import { capital, entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { imageReferenceProblem, NAME, sanitizeName } from './names.ts';
 import { levelSettings, ownSettings, resolveSettings, type LevelInput, type ResolvedSettings } from './settings.ts';
 import { escapeBake, render, type Scope } from './template.ts';
@@ -63,7 +65,7 @@ class Planner {
   run(): Result<Plan> {
     this.planCommon();
     for (const cell of this.expansion.cells) this.planCell(cell);
-    this.checkPlatformLinks();
+    this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.m.stages.find((s) => s.key === this.targets.get(name)?.stage)?.origin));
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (t, v) => this.scope(t, v));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
     const variable = Object.fromEntries(
@@ -323,30 +325,6 @@ class Planner {
     return name;
   }
 
-  /**
-   * buildx v0.10 refuses a `target:` link when both sides build several
-   * platforms and the sets differ (v0.20 accepts a subset). A single-platform
-   * consumer is always fine.
-   */
-  private checkPlatformLinks() {
-    for (const [name, target] of Object.entries(this.bakeTargets)) {
-      const platforms = target.platforms ?? [];
-      if (platforms.length < 2) continue;
-      for (const link of Object.values(target.contexts ?? {})) {
-        const linked = this.bakeTargets[link.slice('target:'.length)]?.platforms ?? [];
-        if (linked.length < 2 || [...linked].sort().join() === [...platforms].sort().join()) continue;
-        const info = this.targets.get(name)!;
-        const stage = this.m.stages.find((s) => s.key === info.stage)!;
-        this.problems.push(error('platform-mismatch', `Target "${name}" builds for ${platforms.join(', ')} but uses "${link.slice(7)}", which builds for ${linked.join(', ')}; buildx before v0.20 refuses a link between two different multi-platform sets.`, {
-          file: stage.origin.file,
-          pointer: stage.origin.pointer,
-          hint: 'Restrict the platforms on an axis value that the linked target also varies over, or give both stages the same `platforms`.',
-        }));
-        break;
-      }
-    }
-  }
-
   private readonly nameOwners = new Map<string, { what: string; origin: Origin }>();
 
   private claimName(name: string, what: string, origin: Origin): boolean {
@@ -384,31 +362,4 @@ class Planner {
     }
     this.tagOwners.set(tag.bake, { target, origin: tag.origin });
   }
-}
-
-/** A template used by many cells fails for each: report it once, at its place. */
-function firstPerPlace(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.code}|${p.file}|${p.pointer}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** The string form every buildx since v0.10 reads (the object form needs v0.20). */
-function secretSpec(secret: Secret): string {
-  return [`id=${secret.id}`, secret.env ? `env=${secret.env}` : `src=${secret.src}`].map(escapeBake).join(',');
-}
-
-function entriesOf(settings: Record<string, Template>) {
-  return Object.entries(settings).map(([key, t]) => Object.assign({ key }, t));
-}
-
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-/** Fixed key order inside a target keeps the output deterministic and diffable. */
-function sortKeys<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 }

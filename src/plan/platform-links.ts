@@ -1,0 +1,29 @@
+// buildx v0.10 refuses a `target:` link when both sides build several platforms
+// and the sets differ (v0.20 accepts a subset). A single-platform consumer is
+// always fine.
+import { error, type Problem } from '../problems/problem.ts';
+import type { BakeTarget } from '../types/bake.ts';
+import type { Origin } from '../types/matrix.ts';
+
+export function platformLinkProblems(targets: Readonly<Record<string, BakeTarget>>, originOf: (target: string) => Origin | undefined): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, target] of Object.entries(targets)) {
+    const platforms = target.platforms ?? [];
+    if (platforms.length < 2) continue;
+    for (const link of Object.values(target.contexts ?? {})) {
+      const linkedName = link.slice('target:'.length);
+      const linked = targets[linkedName]?.platforms ?? [];
+      if (linked.length < 2 || [...linked].sort().join() === [...platforms].sort().join()) continue;
+      const origin = originOf(name);
+      problems.push(
+        error('platform-mismatch', `Target "${name}" builds for ${platforms.join(', ')} but uses "${linkedName}", which builds for ${linked.join(', ')}; buildx before v0.20 refuses a link between two different multi-platform sets.`, {
+          file: origin?.file,
+          pointer: origin?.pointer,
+          hint: 'Restrict the platforms on an axis value that the linked target also varies over, or give both stages the same `platforms`.',
+        }),
+      );
+      break;
+    }
+  }
+  return problems;
+}

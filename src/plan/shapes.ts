@@ -1,0 +1,32 @@
+// Small shape helpers of the planner.
+import type { Problem } from '../problems/problem.ts';
+import type { Secret, Template } from '../types/matrix.ts';
+import { escapeBake } from './template.ts';
+
+/** A template used by many cells fails for each: report it once, at its place. */
+export function firstPerPlace(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.code}|${p.file}|${p.pointer}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The string form every buildx since v0.10 reads (the object form needs v0.20). */
+export function secretSpec(secret: Secret): string {
+  return [`id=${secret.id}`, secret.env ? `env=${secret.env}` : `src=${secret.src}`].map(escapeBake).join(',');
+}
+
+/** Settings as a list of templates that know their key. */
+export function entriesOf(settings: Record<string, Template>) {
+  return Object.entries(settings).map(([key, t]) => Object.assign({ key }, t));
+}
+
+export const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Fixed key order inside a target keeps the output deterministic and diffable. */
+export function sortKeys<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+}
