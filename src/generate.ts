@@ -1,6 +1,7 @@
 // The pipeline, end to end: load -> validate -> expand -> plan -> emit.
 // Pure but for reading the matrix; writing is the caller's choice.
 import { emitBake, type BakeFormat } from './emit/emit-bake.ts';
+import { emptySelections } from './expand/empty-selections.ts';
 import { expandMatrix } from './expand/index.ts';
 import { loadMatrix } from './load/index.ts';
 import type { SourceFile } from './load/source-file.ts';
@@ -40,10 +41,14 @@ export function generateFrom(files: SourceFile[], options: GenerateOptions = {})
   const validated = validateMatrix(files);
   if (!validated.ok) return { ok: false, problems: validated.problems, files };
   const matrix = validated.value;
-  const planned = planBake(matrix, expandMatrix(matrix));
+  const expansion = expandMatrix(matrix);
+  const selectionProblems = emptySelections(matrix, expansion);
+  if (hasErrors(selectionProblems)) return { ok: false, problems: selectionProblems, files };
+  const planned = planBake(matrix, expansion);
   if (!planned.ok) return { ok: false, problems: planned.problems, files };
   const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(files, matrix, planned.value, options.root) : [];
   if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
   const outputs = emitBake(planned.value.bake, options.format);
-  return { ok: true, value: { files, matrix, plan: planned.value, outputs, warnings: [...validated.warnings, ...planned.warnings] } };
+  const warnings = [...validated.warnings, ...selectionProblems, ...planned.warnings, ...dockerfileProblems];
+  return { ok: true, value: { files, matrix, plan: planned.value, outputs, warnings } };
 }

@@ -1,4 +1,7 @@
-// The CLI's view of the pipeline: a generated matrix, or a UserError carrying the problems.
+// The CLI's view of the pipeline: a generated matrix, or a UserError carrying the
+// problems; and the one place commands write the generated files.
+import { join, resolve } from 'node:path';
+import { writeFilesAtomic } from '../emit/write-atomic.ts';
 import { generate, type Generated, type GenerateOptions } from '../generate.ts';
 import { formatProblems, problemsAsJson } from '../problems/format.ts';
 import { UserError } from '../problems/problem.ts';
@@ -15,4 +18,11 @@ export function generateOrThrow(matrix: string, io: Io, json = false, options: G
   }
   if (result.value.warnings.length) io.stderr(formatProblems(result.value.warnings, result.value.files));
   return result.value;
+}
+
+/** Writes the generated bake files into `out` (all or nothing); returns their paths as shown. */
+export function writeOutputs(generated: Generated, out: string, io: Io): string[] {
+  const written = Object.keys(generated.outputs).map((name) => join(out, name));
+  writeFilesAtomic(Object.values(generated.outputs).map((text, i) => ({ path: resolve(io.cwd, written[i]!), text, shown: written[i] })));
+  return written;
 }

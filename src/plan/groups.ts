@@ -37,11 +37,8 @@ export function planGroups(
 
   for (const spec of m.groups) {
     if (spec.kind !== 'template') continue;
+    // A template over stages that build nothing is reported on the expansion (expand/empty-selections.ts).
     const members = built.filter((c) => spec.stages.includes(c.stage.key));
-    if (members.length === 0) {
-      report(error('empty-group', `The group "${spec.template.text}" selects no target: no cell of ${spec.stages.join(', ')} is built.`, { file: spec.origin.file, pointer: spec.origin.pointer, atKey: true, hint: 'Check exclude rules and platform restrictions, or remove the group.' }));
-      continue;
-    }
     for (const cell of members) {
       const rendered = render(spec.template, scopeOf(named(cell), cell.values));
       if (!rendered.ok) continue; // reported by the placeholder rule

@@ -6,7 +6,8 @@ import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { Matrix, Origin, Stage, Template, Variable } from '../types/matrix.ts';
 import { planGroups, type GroupInfo } from './groups.ts';
 import { platformLinkProblems } from './platform-links.ts';
-import { capital, entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
+import { capital } from '../problems/capital.ts';
+import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { imageReferenceProblem, NAME, sanitizeName } from './names.ts';
 import { levelSettings, ownSettings, resolveSettings, type LevelInput, type ResolvedSettings } from './settings.ts';
 import { escapeBake, render, type Scope } from './template.ts';
@@ -106,16 +107,17 @@ class Planner {
       this.unknownPlaceholder(template, result.unknown, scope);
       return undefined;
     }
-    for (const v of this.variables.values()) if (result.value.bake.includes('${' + v.env + '}')) this.usedVariables.add(v.env);
+    this.trackVariables(result.value.bake);
     return result.value;
   }
 
   private resolve(into: ResolvedSettings, list: Parameters<typeof resolveSettings>[1], scope: Scope): ResolvedSettings {
     resolveSettings(into, list, scope, (t, names) => this.unknownPlaceholder(t, names, scope));
-    for (const value of Object.values(into)) this.trackVariables(value.bake);
+    for (const { key } of list) if (into[key]) this.trackVariables(into[key].bake);
     return into;
   }
 
+  /** Only the variables some string uses are emitted. */
   private trackVariables(bake: string) {
     if (!bake.includes('${')) return;
     for (const v of this.variables.values()) if (bake.includes('${' + v.env + '}')) this.usedVariables.add(v.env);
@@ -271,7 +273,8 @@ class Planner {
   private planLayer(layerCell: LayerCell, ancestors: Cell[], consumer: string): string | undefined {
     const { stage, layer, parent } = layerCell;
     const what = `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
-    const name = this.nameOf(layer.name, { ...this.scope('', layerCell.values, stage), values: { ...this.scope('', layerCell.values, stage).values, layer: layer.key } }, what, layer.origin);
+    const nameScope = this.scope('', layerCell.values, stage);
+    const name = this.nameOf(layer.name, { ...nameScope, values: { ...nameScope.values, layer: layer.key } }, what, layer.origin);
     if (!name) return undefined;
     const parentName = parent ? this.cellNames.get(parent) : COMMON_TARGET;
     if (!parentName) return undefined;

@@ -24,8 +24,6 @@ export function entriesOf(settings: Record<string, Template>) {
   return Object.entries(settings).map(([key, t]) => Object.assign({ key }, t));
 }
 
-export const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
 /** Fixed key order inside a target keeps the output deterministic and diffable. */
 export function sortKeys<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;

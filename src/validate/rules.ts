@@ -3,7 +3,6 @@ import { error, type Problem } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { Matrix, Origin, Selector, Stage, Variable } from '../types/matrix.ts';
 import { KNOWN_PLATFORMS } from './platforms.ts';
-import { emptySelections } from './rules/empty-selections.ts';
 import { sanitizedNames } from './rules/sanitized-names.ts';
 import { secretArgs } from './rules/secret-args.ts';
 import { tagTemplates } from './rules/tag-templates.ts';
@@ -198,7 +197,7 @@ const axisNamesNotReserved: Rule = (m) =>
       : [];
   });
 
-export const RULES: Rule[] = [axisNamesNotReserved, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, emptySelections, secretArgs];
+export const RULES: Rule[] = [axisNamesNotReserved, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, secretArgs];
 
 export function checkRules(m: Matrix): Problem[] {
   return RULES.flatMap((rule) => rule(m));

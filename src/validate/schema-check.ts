@@ -1,4 +1,5 @@
 // JSON Schema validation of one matrix file, with ajv's messages rewritten for people.
+import { capital } from '../problems/capital.ts';
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { error, pathOf, type Problem } from '../problems/problem.ts';
@@ -126,5 +127,4 @@ function article(type: string): string {
     .join(' or ');
 }
 
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');

@@ -1,6 +1,4 @@
-import { join, resolve } from 'node:path';
-import { writeFilesAtomic } from '../../emit/write-atomic.ts';
-import { generateOrThrow } from '../pipeline.ts';
+import { generateOrThrow, writeOutputs } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
 
@@ -14,8 +12,7 @@ export const generateCommand: Command = {
     const format = parseFormat(values.format, this.usage);
     const started = performance.now();
     const generated = generateOrThrow(values.matrix, io, values.json, { format });
-    const written = Object.keys(generated.outputs).map((name) => join(values.out, name));
-    writeFilesAtomic(Object.entries(generated.outputs).map(([name, text], i) => ({ path: resolve(io.cwd, written[i]!), text, shown: written[i] })));
+    const written = writeOutputs(generated, values.out, io);
     const targets = [...generated.plan.targets.values()].filter((t) => t.kind !== 'common').length;
     // BAKE_MATRIX_TIMING=1 adds the pipeline's time and peak memory to --json (scripts/bench.ts reads it).
     const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS } : undefined;

@@ -3,7 +3,6 @@
 // with buildx's exit code. See src/run/ for each step.
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFilesAtomic } from '../../emit/write-atomic.ts';
 import { problemsAsJson } from '../../problems/format.ts';
 import type { Problem } from '../../problems/problem.ts';
 import { buildCommand, shellQuote } from '../../run/build-command.ts';
@@ -15,7 +14,7 @@ import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
-import { generateOrThrow, ReportedError } from '../pipeline.ts';
+import { generateOrThrow, ReportedError, writeOutputs } from '../pipeline.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -28,7 +27,7 @@ export const runCommand: Command = {
       return EXIT.ok;
     }
     const generated = generateOrThrow(run.matrix, io, run.json);
-    writeFilesAtomic(Object.entries(generated.outputs).map(([name, text]) => ({ path: resolve(io.cwd, run.out, name), text, shown: join(run.out, name) })));
+    writeOutputs(generated, run.out, io);
     const bakeFile = join(run.out, 'docker-bake.json' in generated.outputs ? 'docker-bake.json' : Object.keys(generated.outputs)[0]!);
     const bake = generated.plan.bake;
     const overlays = flagValues(run, 'file');
@@ -43,9 +42,9 @@ export const runCommand: Command = {
     const theirMetadata = flagValues(run, 'metadata-file').at(-1);
     const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
     const command = buildCommand(run, bakeFile, ourMetadata?.path);
-    const display = shellQuote([command.command, ...command.args]);
+    /** The command as the user would type it: without the metadata file bake-matrix adds. */
+    const shown = buildCommand(run, bakeFile);
     if (run.dryRun) {
-      const shown = buildCommand(run, bakeFile);
       io.stdout(run.json ? JSON.stringify(dryRunJson(shown, selection), null, 2) + '\n' : dryRunText(shown, selection, overlays));
       return EXIT.ok;
     }
@@ -64,7 +63,7 @@ export const runCommand: Command = {
       });
       if (!ready.ok) fail(io, run.json, ready.problems);
 
-      io.stderr(`bake-matrix: ${display}\n`);
+      io.stderr(`bake-matrix: ${shellQuote([command.command, ...command.args])}\n`);
       const started = Date.now();
       const finished = await runner!.inherit(command.args);
       if (!building) return finished.exitCode;
@@ -72,7 +71,7 @@ export const runCommand: Command = {
       const metadata = readMetadata(resolve(io.cwd, theirMetadata ?? ourMetadata!.path));
       const summary = summarize({
         names: run.names,
-        command: shellQuote([command.command, ...buildCommand(run, bakeFile).args]),
+        command: shellQuote([shown.command, ...shown.args]),
         exitCode: finished.exitCode,
         ...(finished.forwarded ? { signal: finished.forwarded } : {}),
         seconds: (Date.now() - started) / 1000,

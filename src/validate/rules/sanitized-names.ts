@@ -1,6 +1,7 @@
 // Axis values, stage keys and layer keys become target and group names, with
 // every character bake does not accept replaced by "_" (`py3.12` -> `py3_12`).
 // Two different names that end up the same would collide in the bake file.
+import { capital } from '../../problems/capital.ts';
 import { error, type Problem } from '../../problems/problem.ts';
 import { sanitizeName } from '../../plan/names.ts';
 import type { Origin } from '../../types/matrix.ts';
@@ -36,7 +37,6 @@ function collisions(items: readonly Named[], where: string): Problem[] {
   return problems;
 }
 
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 
 export const sanitizedNames: Rule = (m) => [

@@ -2,7 +2,7 @@
 // (the planner checks each rendered tag): first with neutral placeholder
 // values, to blame the template's own text, then value by value.
 import { imageReferenceProblem } from '../../plan/names.ts';
-import { parseTemplate } from '../../plan/template.ts';
+import { placeholdersOf, render } from '../../plan/template.ts';
 import { error, type Problem } from '../../problems/problem.ts';
 import type { Matrix, Stage, Template } from '../../types/matrix.ts';
 import type { Rule } from '../rules.ts';
@@ -14,14 +14,18 @@ const GRAMMAR =
 export const tagTemplates: Rule = (m) => m.stages.flatMap((stage) => stage.tags.flatMap((tag) => checkTag(m, stage, tag)));
 
 function checkTag(m: Matrix, stage: Stage, tag: Template): Problem[] {
-  const parts = parseTemplate(tag.text);
   const axes = new Map(m.axes.filter((a) => stage.axes.includes(a.name)).map((a) => [a.name, a]));
-  const variables = new Map(m.variables.map((v) => [v.key, v.default || NEUTRAL]));
+  // Variables at their defaults; an empty default would hide the text around it.
+  const variables = new Map(m.variables.map((v) => [v.key, { ...v, default: v.default || NEUTRAL }]));
   const builtIn: Record<string, string> = { matrix: m.name, stage: stage.key, target: NEUTRAL };
-  const names = parts.flatMap((p) => ('placeholder' in p ? [p.placeholder] : []));
+  const names = placeholdersOf(tag.text);
   if (names.some((n) => !axes.has(n) && !variables.has(n) && !(n in builtIn))) return []; // the planner reports unknown placeholders
-  const fill = (values: Record<string, string>) =>
-    parts.map((p) => ('literal' in p ? p.literal : (values[p.placeholder] ?? variables.get(p.placeholder) ?? builtIn[p.placeholder] ?? NEUTRAL))).join('');
+  const neutralAxes = Object.fromEntries([...axes.keys()].map((n) => [n, NEUTRAL]));
+  /** The tag with these axis values, the others neutral, variables at their defaults. */
+  const fill = (values: Record<string, string>): string => {
+    const rendered = render(tag, { values: { ...builtIn, ...neutralAxes, ...values }, variables });
+    return rendered.ok ? rendered.value.preview : tag.text;
+  };
   const at = { file: tag.origin.file, pointer: tag.origin.pointer };
 
   const first = Object.fromEntries([...axes.values()].map((a) => [a.name, a.values[0]?.name ?? NEUTRAL]));

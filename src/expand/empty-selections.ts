@@ -1,18 +1,14 @@
 // A stage that builds no cell and a group over such stages are errors: the
 // matrix says something it never does. An axis value no stage builds is a warning.
-// Needs the expansion; runs it only when the references it relies on resolve
-// (the reference rules report the rest).
-import { describeValues, expandMatrix, type Expansion } from '../../expand/index.ts';
-import { error, type Problem } from '../../problems/problem.ts';
-import type { Matrix, Selector } from '../../types/matrix.ts';
-import type { Rule } from '../rules.ts';
+// Checked on the expansion of a valid matrix, before planning.
+import { error, type Problem } from '../problems/problem.ts';
+import type { Matrix } from '../types/matrix.ts';
+import { describeValues, type Expansion } from './index.ts';
 
-export const emptySelections: Rule = (m) => {
-  if (!expandable(m)) return [];
-  const expansion = expandMatrix(m);
+export function emptySelections(m: Matrix, expansion: Expansion): Problem[] {
   const built = new Set(expansion.cells.map((c) => c.stage.key));
   return [...emptyStages(m, expansion, built), ...emptyGroups(m, built), ...unusedValues(m, expansion)];
-};
+}
 
 function emptyStages(m: Matrix, expansion: Expansion, built: ReadonlySet<string>): Problem[] {
   // Only the first empty stage of a chain: its children are empty because of it.
@@ -71,19 +67,4 @@ function unusedValues(m: Matrix, expansion: Expansion): Problem[] {
     }
   }
   return problems;
-}
-
-/** Whether every axis and value the matrix names exists and parents come before children: otherwise the reference rules speak. */
-function expandable(m: Matrix): boolean {
-  const axes = new Set(m.axes.map((a) => a.name));
-  const values = new Map(m.axes.map((a) => [a.name, new Set(a.values.map((v) => v.name))]));
-  const known = (sel: Selector) => Object.entries(sel).every(([a, list]) => list.every((v) => values.get(a)?.has(v)));
-  const order = new Map(m.stages.map((s, i) => [s.key, i]));
-  return (
-    m.stages.length > 0 &&
-    m.stages.every((s, i) => s.axes.every((a) => axes.has(a)) && (!s.from || (order.get(s.from) ?? i) < i) && (!s.only || known(s.only)) && s.layers.every((l) => l.axes.every((a) => s.axes.includes(a)))) &&
-    m.exclude.every((r) => known(r.selector)) &&
-    m.include.every((r) => Object.entries(r.combination).every(([a, v]) => values.get(a)?.has(v))) &&
-    m.axes.every((a) => a.values.every((v) => known(v.only)))
-  );
 }
