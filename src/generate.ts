@@ -1,4 +1,4 @@
-// The pipeline, end to end: load -> validate -> expand -> plan -> emit.
+// The pipeline, end to end: load -> validate -> expand -> plan -> check Dockerfiles -> emit.
 // Pure but for reading the matrix; writing is the caller's choice.
 import { emitBake, type BakeFormat } from './emit/emit-bake.ts';
 import { emptySelections } from './expand/empty-selections.ts';
@@ -8,7 +8,7 @@ import type { SourceFile } from './load/source-file.ts';
 import { planBake, type Plan } from './plan/index.ts';
 import { hasErrors, type Problem } from './problems/problem.ts';
 import type { Matrix } from './types/matrix.ts';
-import { checkDockerfiles } from './validate/dockerfile/index.ts';
+import { checkDockerfiles } from './check-dockerfiles/index.ts';
 import { validateMatrix } from './validate/index.ts';
 
 export interface Generated {
@@ -25,20 +25,23 @@ export type GenerateResult = { ok: true; value: Generated } | { ok: false; probl
 export interface GenerateOptions {
   /** Which bake file(s) to emit; default `both`. */
   format?: BakeFormat;
-  /** Project root the matrix's dockerfile and context paths are relative to; generate() passes its cwd. */
+  /**
+   * The project root (absolute) unless a matrix file sets `root`: paths are
+   * relative to it. generate() passes the folder holding the matrix.
+   */
   root?: string;
-  /** Check the Dockerfiles (they exist, define each target, declare the args) when `root` is known; default true. */
+  /** Check the Dockerfiles (they exist, define each target, declare the args) when the root is known; default true. */
   dockerfiles?: boolean;
 }
 
 export function generate(matrixPath: string, cwd = process.cwd(), options: GenerateOptions = {}): GenerateResult {
   const loaded = loadMatrix(matrixPath, cwd);
   if (!loaded.ok) return { ok: false, problems: loaded.problems, files: loaded.files };
-  return generateFrom(loaded.value, { root: cwd, ...options });
+  return generateFrom(loaded.value, { root: loaded.root, ...options });
 }
 
 export function generateFrom(files: SourceFile[], options: GenerateOptions = {}): GenerateResult {
-  const validated = validateMatrix(files);
+  const validated = validateMatrix(files, options.root !== undefined ? { defaultRoot: options.root } : {});
   if (!validated.ok) return { ok: false, problems: validated.problems, files };
   const matrix = validated.value;
   const expansion = expandMatrix(matrix);
@@ -46,7 +49,8 @@ export function generateFrom(files: SourceFile[], options: GenerateOptions = {})
   if (hasErrors(selectionProblems)) return { ok: false, problems: selectionProblems, files };
   const planned = planBake(matrix, expansion);
   if (!planned.ok) return { ok: false, problems: planned.problems, files };
-  const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(files, matrix, planned.value, options.root) : [];
+  const root = { absolute: matrix.root, shown: matrix.root };
+  const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(matrix, planned.value, root) : [];
   if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
   const outputs = emitBake(planned.value.bake, options.format);
   const warnings = [...validated.warnings, ...selectionProblems, ...planned.warnings, ...dockerfileProblems];

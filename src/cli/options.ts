@@ -6,7 +6,8 @@ import { didYouMean } from '../problems/suggest.ts';
 
 export const COMMON_OPTIONS = {
   matrix: { type: 'string', default: 'matrix' },
-  out: { type: 'string', default: 'bake' },
+  /** Default: `bake` in the project root (resolved once the matrix is read: outDir()). */
+  out: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];

@@ -1,6 +1,7 @@
 // The CLI's view of the pipeline: a generated matrix, or a UserError carrying the
 // problems; and the one place commands write the generated files.
 import { join, resolve } from 'node:path';
+import { displayPath } from '../load/index.ts';
 import { writeFilesAtomic } from '../emit/write-atomic.ts';
 import { generate, type Generated, type GenerateOptions } from '../generate.ts';
 import { formatProblems, problemsAsJson } from '../problems/format.ts';
@@ -18,6 +19,11 @@ export function generateOrThrow(matrix: string, io: Io, json = false, options: G
   }
   if (result.value.warnings.length) io.stderr(formatProblems(result.value.warnings, result.value.files));
   return result.value;
+}
+
+/** Where the bake files go: `--out` (relative to the working directory), else `bake` in the project root. */
+export function outDir(out: string | undefined, generated: Generated, io: Io): string {
+  return out ?? displayPath(join(generated.matrix.root, 'bake'), io.cwd);
 }
 
 /** Writes the generated bake files into `out` (all or nothing); returns their paths as shown. */

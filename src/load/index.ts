@@ -1,6 +1,6 @@
 // load: matrix files on disk -> SourceFile[] (text, parsed data, positions).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import { parseToml } from './parse-toml.ts';
 import { parseYaml } from './parse-yaml.ts';
@@ -10,7 +10,11 @@ export { SourceFile } from './source-file.ts';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.toml']);
 
-export type LoadResult = Result<SourceFile[]> & { files: SourceFile[] };
+export type LoadResult = Result<SourceFile[]> & {
+  files: SourceFile[];
+  /** The project root unless a file sets `root`: the folder holding the matrix file or folder. */
+  root?: string;
+};
 
 /** Reads one matrix file, or every .yaml/.yml/.toml file under a folder. The files come back
  * even when some do not parse, so that problems can be shown with their lines. */
@@ -33,9 +37,10 @@ export function loadMatrix(input: string, cwd = process.cwd()): LoadResult {
     const text = readFileSync(path, 'utf8');
     const parsed = extname(path) === '.toml' ? parseToml(text, file) : parseYaml(text, file);
     problems.push(...parsed.problems);
-    files.push(new SourceFile(file, text, parsed.data ?? {}, parsed.spans));
+    files.push(new SourceFile(file, text, parsed.data ?? {}, parsed.spans, path));
   }
-  return problems.length ? { ok: false, problems, files } : { ok: true, value: files, warnings: [], files };
+  const root = dirname(absolute);
+  return problems.length ? { ok: false, problems, files, root } : { ok: true, value: files, warnings: [], files, root };
 }
 
 function matrixFilesUnder(dir: string): string[] {

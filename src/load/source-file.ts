@@ -18,6 +18,8 @@ export class SourceFile {
     readonly text: string,
     readonly data: unknown,
     private readonly spans: ReadonlyMap<string, NodeSpan>,
+    /** The absolute path on disk, when read from disk: `root` and paths are relative to it. */
+    readonly absolutePath?: string,
   ) {}
 
   /** The position of the node at `pointer`, or of its nearest ancestor that exists. */

@@ -1,12 +1,12 @@
 // Groups: one per cell of a name template, per axis value, per stage, `default`,
 // and the lists the matrix declares. A group may never share a target's name.
-import type { Cell, Expansion, Values } from '../expand/index.ts';
+import type { Cell, Expansion } from '../expand/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { Matrix, Origin } from '../types/matrix.ts';
 import type { TargetInfo } from './index.ts';
 import { NAME, sanitizeName } from './names.ts';
-import { render, type Scope } from './template.ts';
+import { render, type Scope } from '../template/index.ts';
 
 export interface GroupInfo {
   name: string;
@@ -22,7 +22,7 @@ export function planGroups(
   cellNames: ReadonlyMap<Cell, string>,
   targets: ReadonlyMap<string, TargetInfo>,
   report: (p: Problem) => void,
-  scopeOf: (target: string, values: Values) => Scope,
+  scopeOf: (target: string, cell: Cell) => Scope,
 ): Map<string, GroupInfo> {
   const groups = new Map<string, GroupInfo>();
   const add = (name: string, member: string, source: string, origin?: Origin) => {
@@ -40,22 +40,28 @@ export function planGroups(
     // A template over stages that build nothing is reported on the expansion (expand/empty-selections.ts).
     const members = built.filter((c) => spec.stages.includes(c.stage.key));
     for (const cell of members) {
-      const rendered = render(spec.template, scopeOf(named(cell), cell.values));
-      if (!rendered.ok) continue; // reported by the placeholder rule
+      const rendered = render(spec.template, scopeOf(named(cell), cell));
+      if (!rendered.ok) {
+        report(error(rendered.problems[0]!.code, `The group template "${spec.template.text}" cannot name the group of "${named(cell)}": ${rendered.problems[0]!.placeholder.raw} ${rendered.problems[0]!.reason}.`, { file: spec.origin.file, pointer: spec.origin.pointer, atKey: true, ...(rendered.problems[0]!.hint ? { hint: rendered.problems[0]!.hint } : {}) }));
+        continue;
+      }
       add(sanitizeName(rendered.value.preview), named(cell), `group template "${spec.template.text}"`, spec.origin);
     }
   }
 
   const defaults = built.filter((c) => c.stage.isDefault);
   for (const axis of m.axes) {
+    if (!m.autoGroups.values.includes(axis.name)) continue;
     for (const value of axis.values) {
       for (const cell of defaults) if (cell.values[axis.name] === value.name) add(sanitizeName(value.name), named(cell), `the ${axis.name} "${value.name}"`, value.origin);
     }
   }
-  for (const stage of m.stages) {
-    for (const cell of built) if (cell.stage === stage) add(sanitizeName(stage.key), named(cell), `the stage "${stage.key}"`, stage.origin);
+  if (m.autoGroups.stages) {
+    for (const stage of m.stages) {
+      for (const cell of built) if (cell.stage === stage) add(sanitizeName(stage.key), named(cell), `the stage "${stage.key}"`, stage.origin);
+    }
   }
-  for (const cell of defaults) add('default', named(cell), 'the default stages', undefined);
+  if (m.autoGroups.default) for (const cell of defaults) add('default', named(cell), 'the default stages', undefined);
 
   for (const spec of m.groups) {
     if (spec.kind !== 'list') continue;

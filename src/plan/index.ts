@@ -1,16 +1,21 @@
 // plan: Matrix + Expansion -> the Bake model, and what each target is made of (see README.md).
-import { posix } from 'node:path';
 import { describeValues, type Cell, type Expansion, type LayerCell, type Values } from '../expand/index.ts';
+import { capital } from '../problems/capital.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
-import type { Matrix, Origin, Stage, Template, Variable } from '../types/matrix.ts';
+import type { CacheSpec, Matrix, Origin, Stage, Template } from '../types/matrix.ts';
+import { cellScope, escapeBake, matrixNames, render, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
+import { CacheWriters, planCache } from './cache.ts';
+import { baseImageKey } from './image-key.ts';
 import { planGroups, type GroupInfo } from './groups.ts';
+import { NAME, sanitizeName } from './names.ts';
+import { locationOf, namedContexts, type Location, type NamedContext } from './paths.ts';
 import { platformLinkProblems } from './platform-links.ts';
-import { capital } from '../problems/capital.ts';
+import { ArgResolver, levelSettings, ownSettings, renderSettings, winners, type Keyed, type LevelInput, type ResolvedSettings } from './settings.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
-import { imageReferenceProblem, NAME, sanitizeName } from './names.ts';
-import { levelSettings, ownSettings, resolveSettings, type LevelInput, type ResolvedSettings } from './settings.ts';
-import { escapeBake, render, type Scope } from './template.ts';
+import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
+import { TemplateProblems } from './template-problems.ts';
+import { usedVariables } from './used-variables.ts';
 
 export const COMMON_TARGET = '_common';
 
@@ -28,9 +33,15 @@ export interface TargetInfo {
   /** Effective args and labels (inherited ones included), with their sources. */
   args: ResolvedSettings;
   labels: ResolvedSettings;
-  tags: { bake: string; preview: string; origin: Origin }[];
+  tags: PlannedTag[];
   /** For a layer: the stage targets it is bound into. */
   usedBy: string[];
+  /** Where it builds (stage and layer targets). */
+  location?: Location;
+  /** The upstream image its parent Dockerfile stage is replaced by. */
+  image?: { as: string; bake: string; preview: string; origin: Origin };
+  /** Named contexts the stage declares (`contexts:`). */
+  namedContexts?: Record<string, NamedContext>;
 }
 
 export interface Plan {
@@ -46,13 +57,16 @@ export function planBake(m: Matrix, expansion: Expansion): Result<Plan> {
 
 class Planner {
   private readonly problems: Problem[] = [];
-  private readonly reported = new Set<string>();
-  private readonly variables: Map<string, Variable>;
-  private readonly usedVariables = new Set<string>();
+  private readonly names: MatrixNames;
+  private readonly templates: TemplateProblems;
   private readonly targets = new Map<string, TargetInfo>();
   private readonly bakeTargets: Record<string, BakeTarget> = {};
   private readonly cellNames = new Map<Cell, string>();
-  private readonly tagOwners = new Map<string, { target: string; origin: Origin }>();
+  private readonly layerNames = new Map<LayerCell, string>();
+  private readonly nameOwners = new Map<string, { what: string; origin: Origin }>();
+  private readonly tagOwners: TagOwners;
+  private readonly cacheWriters = new CacheWriters();
+  private readonly stages: Map<string, Stage>;
   /** Bake content of each layer target, to share identical ones. */
   private readonly layerContent = new Map<string, string>();
 
@@ -60,18 +74,20 @@ class Planner {
     private readonly m: Matrix,
     private readonly expansion: Expansion,
   ) {
-    this.variables = new Map(m.variables.map((v) => [v.key, v]));
+    this.names = matrixNames(m);
+    this.templates = new TemplateProblems(this.problems, this.names);
+    this.tagOwners = new TagOwners(m.variables);
+    this.stages = new Map(m.stages.map((s) => [s.key, s]));
   }
 
   run(): Result<Plan> {
     this.planCommon();
     for (const cell of this.expansion.cells) this.planCell(cell);
-    this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.m.stages.find((s) => s.key === this.targets.get(name)?.stage)?.origin));
-    const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (t, v) => this.scope(t, v));
+    this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.stages.get(this.targets.get(name)?.stage ?? '')?.origin));
+    const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (target, cell) => this.scope(cell.stage, cell.values, { target }));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
-    const variable = Object.fromEntries(
-      this.m.variables.filter((v) => this.usedVariables.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]),
-    );
+    const used = usedVariables(this.bakeTargets, new Set(this.m.variables.map((v) => v.env)));
+    const variable = Object.fromEntries(this.m.variables.filter((v) => used.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]));
     const bake: BakeFile = {
       ...(Object.keys(variable).length ? { variable } : {}),
       group: Object.fromEntries([...groups.values()].map((g) => [g.name, { targets: g.targets }])),
@@ -80,58 +96,24 @@ class Planner {
     return { ok: true, value: { bake, targets: this.targets, groups, expansion: this.expansion }, warnings: this.problems };
   }
 
-  private scope(targetName: string, values: Values, stage?: Stage): Scope {
-    return {
-      values: { ...values, matrix: this.m.name, target: targetName, ...(stage ? { stage: stage.key } : {}) },
-      variables: this.variables,
-    };
+  /** The scope of templates on one target: its values, the built-ins known there, and (for settings) its args. */
+  private scope(stage: Stage | undefined, values: Values, builtins: { target?: string; layer?: string }, arg?: (name: string) => Lookup, varies?: string[]): Scope {
+    return cellScope(this.names, {
+      values,
+      varies: varies ?? stage?.axes ?? [],
+      builtins: { matrix: this.m.name, ...(builtins.target !== undefined ? { target: builtins.target } : {}), ...(stage ? { stage: stage.key } : {}), ...(builtins.layer ? { layer: builtins.layer } : {}) },
+      ...(arg ? { arg } : {}),
+    });
   }
 
-  private unknownPlaceholder = (template: Template, names: string[], scope: Scope) => {
-    const key = `${template.origin.file}#${template.origin.pointer}#${names.join()}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    const available = [...Object.keys(scope.values), ...this.variables.keys()].sort();
-    this.problems.push(
-      error('unknown-placeholder', `Unknown placeholder ${names.map((n) => `{${n}}`).join(', ')} in "${template.text}".`, {
-        file: template.origin.file,
-        pointer: template.origin.pointer,
-        hint: `Where this template is used, the placeholders are: ${available.map((n) => `{${n}}`).join(', ')}. Declare a run-time value under \`variables:\`, or write {{ for a literal brace.`,
-      }),
-    );
-  };
-
-  private renderTracked(template: Template, scope: Scope) {
-    const result = render(template, scope);
-    if (!result.ok) {
-      this.unknownPlaceholder(template, result.unknown, scope);
-      return undefined;
-    }
-    this.trackVariables(result.value.bake);
-    return result.value;
-  }
-
-  private resolve(into: ResolvedSettings, list: Parameters<typeof resolveSettings>[1], scope: Scope): ResolvedSettings {
-    resolveSettings(into, list, scope, (t, names) => this.unknownPlaceholder(t, names, scope));
-    for (const { key } of list) if (into[key]) this.trackVariables(into[key].bake);
-    return into;
-  }
-
-  /** Only the variables some string uses are emitted. */
-  private trackVariables(bake: string) {
-    if (!bake.includes('${')) return;
-    for (const v of this.variables.values()) if (bake.includes('${' + v.env + '}')) this.usedVariables.add(v.env);
-  }
+  private report = (scope: Scope) => (template: Template, problems: RenderProblem[]) => this.templates.report(template, problems, scope);
 
   /** Matrix-wide args and labels that read the same in every target live in one hidden target. */
   private planCommon() {
-    const scope: Scope = { values: { matrix: this.m.name }, variables: this.variables };
-    const args: ResolvedSettings = {};
-    const labels: ResolvedSettings = {};
     const quiet = () => {};
-    resolveSettings(args, entriesOf(this.m.args), scope, quiet);
-    resolveSettings(labels, entriesOf(this.m.labels), scope, quiet);
-    Object.values({ ...args, ...labels }).forEach((v) => this.trackVariables(v.bake));
+    const scope = this.scope(undefined, {}, {});
+    const args = renderSettings(winners(new Map(), entriesOf(this.m.args)), scope, quiet);
+    const labels = renderSettings(winners(new Map(), entriesOf(this.m.labels)), scope, quiet);
     this.targets.set(COMMON_TARGET, { name: COMMON_TARGET, kind: 'common', values: {}, platforms: [], ancestors: [], args, labels, tags: [], usedBy: [] });
     const target: BakeTarget = {};
     const ownArgs = ownSettings(args, undefined);
@@ -143,36 +125,35 @@ class Planner {
   }
 
   private nameOf(template: Template, scope: Scope, what: string, origin: Origin): string | undefined {
-    const rendered = this.renderTracked(template, scope);
-    if (!rendered) return undefined;
-    if (rendered.usesVariables) {
+    const result = render(template, scope);
+    if (!result.ok) {
+      this.templates.report(template, result.problems, scope);
+      return undefined;
+    }
+    if (result.value.usesVariables) {
       this.problems.push(error('name-uses-variable', `The name template "${template.text}" of ${what} uses a run-time variable; target names are fixed when the file is generated.`, { file: template.origin.file, pointer: template.origin.pointer }));
       return undefined;
     }
-    const name = sanitizeName(rendered.preview);
+    const name = sanitizeName(result.value.preview);
     if (!NAME.test(name) || name.startsWith('-') || name.startsWith('_')) {
-      this.problems.push(error('bad-name', `The name "${rendered.preview}" of ${what} is not a usable bake target name.`, { file: origin.file, pointer: origin.pointer, hint: 'Names are letters, digits, "_" and "-", and start with a letter or digit.' }));
+      this.problems.push(error('bad-name', `The name "${result.value.preview}" of ${what} is not a usable bake target name.`, { file: origin.file, pointer: origin.pointer, hint: 'Names are letters, digits, "_" and "-", and start with a letter or digit.' }));
       return undefined;
     }
     return name;
   }
 
-  /** The settings a target at the end of `levels` ends up with, rendered in its own scope. */
-  private intended(levels: { input: LevelInput; values: Values }[], scope: Scope) {
-    const args = this.resolve({}, entriesOf(this.m.args), scope);
-    const labels = this.resolve({}, entriesOf(this.m.labels), scope);
-    for (const { input, values } of levels) {
-      const level = levelSettings(this.m, input, values);
-      this.resolve(args, level.args, scope);
-      this.resolve(labels, level.labels, scope);
+  private claimName(name: string, what: string, origin: Origin): boolean {
+    const owner = this.nameOwners.get(name);
+    if (owner) {
+      this.problems.push(error('name-collision', `${capital(what)} and ${owner.what} both get the target name "${name}".`, {
+        file: origin.file,
+        pointer: origin.pointer,
+        hint: 'Give one of the stages a `name` template that includes the axes that tell them apart.',
+      }));
+      return false;
     }
-    return { args, labels };
-  }
-
-  private chainOf(cell: Cell): Cell[] {
-    const chain: Cell[] = [];
-    for (let c: Cell | undefined = cell; c; c = c.parent) chain.unshift(c);
-    return chain;
+    this.nameOwners.set(name, { what, origin });
+    return true;
   }
 
   private levelOf(cell: Cell): { input: LevelInput; values: Values } {
@@ -182,11 +163,44 @@ class Planner {
     };
   }
 
-  /** `target:` contexts for every stage above, their layers, and `extra` (own layers). */
+  /**
+   * The args and labels a target at the end of `levels` ends up with, rendered
+   * in its own scope, where `{arg:NAME}` reads the target's final args.
+   */
+  private intended(levels: { input: LevelInput; values: Values }[], stage: Stage, values: Values, builtins: { target: string; layer?: string }, varies: string[], fixed?: Map<string, { lookup: Lookup; origin: Origin }>) {
+    const args = winners(new Map<string, Keyed>(), entriesOf(this.m.args));
+    const labels = winners(new Map<string, Keyed>(), entriesOf(this.m.labels));
+    for (const { input, values: levelValues } of levels) {
+      const level = levelSettings(this.m, input, levelValues);
+      winners(args, level.args);
+      winners(labels, level.labels);
+    }
+    for (const key of fixed?.keys() ?? []) args.delete(key);
+    let scope!: Scope;
+    const resolver = new ArgResolver(args, (t, p) => this.templates.report(t, p, scope), fixed);
+    scope = this.scope(stage, values, builtins, resolver.lookup, varies);
+    resolver.scope = scope;
+    return { args: resolver.renderAll(), labels: renderSettings(labels, scope, this.report(scope)), scope };
+  }
+
+  /** Ancestors whose Dockerfile stages a target binds: up to the first one reached through a tag or an image. */
+  private bound(ancestors: Cell[]): Cell[] {
+    const out: Cell[] = [];
+    for (let i = ancestors.length - 1; i >= 0; i--) {
+      const a = ancestors[i]!;
+      out.unshift(a);
+      if (a.stage.fromArg || a.image) break;
+    }
+    return out;
+  }
+
+  /** `target:` contexts for every stage bound above (and their layers), `docker-image://` for image bases, then `extra`. */
   private contextsOf(ancestors: Cell[], extra: Record<string, string> = {}): Record<string, string> {
     const contexts: Record<string, string> = {};
-    for (const a of ancestors) {
-      contexts[a.stage.target] = `target:${this.cellNames.get(a)}`;
+    for (const a of this.bound(ancestors)) {
+      const image = this.targets.get(this.cellNames.get(a)!)?.image;
+      if (image) contexts[image.as] = `docker-image://${image.bake}`;
+      if (a.stage.target) contexts[a.stage.target] = `target:${this.cellNames.get(a)}`;
       for (const layer of a.layers) {
         const name = this.layerNames.get(layer);
         if (name) contexts[layer.layer.target] = `target:${name}`;
@@ -195,47 +209,36 @@ class Planner {
     return { ...contexts, ...extra };
   }
 
-  private readonly layerNames = new Map<LayerCell, string>();
-
-  private location(stage: Stage): { context: string; dockerfile: string } {
-    const context = stage.context;
-    return { context, dockerfile: posix.relative(posix.normalize(context), posix.normalize(stage.dockerfile)) || stage.dockerfile };
-  }
-
   private planCell(cell: Cell) {
     const { stage } = cell;
-    const name = this.nameOf(stage.name, this.scope('', cell.values, stage), `stage "${stage.key}" (${describeValues(cell.values)})`, stage.origin);
+    const what = `stage "${stage.key}" (${describeValues(cell.values)})`;
+    const name = this.nameOf(stage.name, this.scope(stage, cell.values, { target: '' }), what, stage.origin);
     if (!name) return;
     const parentName = cell.parent ? this.cellNames.get(cell.parent) : COMMON_TARGET;
     if (!parentName) return; // the parent failed; its problem is reported, and its children are skipped
-    if (!this.claimName(name, `stage "${stage.key}" (${describeValues(cell.values)})`, stage.origin)) return;
-    this.cellNames.set(cell, name);
-    const chain = this.chainOf(cell);
+    if (!this.claimName(name, what, stage.origin)) return;
+    const chain: Cell[] = [];
+    for (let c: Cell | undefined = cell; c; c = c.parent) chain.unshift(c);
     const ancestors = chain.slice(0, -1);
-    const scope = this.scope(name, cell.values, stage);
-    const { args, labels } = this.intended(chain.map((c) => this.levelOf(c)), scope);
-
+    const parentInfo = this.targets.get(parentName)!;
+    const fromTag = stage.fromArg ? this.parentTag(stage, parentInfo) : undefined;
+    if (stage.fromArg && !fromTag) return;
+    const fixed = fromTag ? new Map([[stage.fromArg!, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${stage.fromArg}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: fromTag.origin }]]) : undefined;
+    const { args, labels, scope } = this.intended(chain.map((c) => this.levelOf(c)), stage, cell.values, { target: name }, stage.axes, fixed);
+    const location = locationOf(stage.dockerfile, stage.context, scope, this.report(scope), this.problems);
+    const image = cell.image ? this.imageOf(cell, scope) : undefined;
+    this.cellNames.set(cell, name);
     const ownLayers: Record<string, string> = {};
     for (const layerCell of cell.layers) {
-      const layerName = this.planLayer(layerCell, ancestors, name);
+      const layerName = this.planLayer(layerCell, ancestors, name, cell, image);
       if (layerName) ownLayers[layerCell.layer.target] = `target:${layerName}`;
     }
-    const tags = stage.tags.flatMap((t) => {
-      const rendered = this.renderTracked(t, scope);
-      return rendered ? [{ ...rendered, origin: t.origin }] : [];
-    });
-    tags.forEach((t) => this.checkTag(t, name));
-    const parentInfo = this.targets.get(parentName)!;
-    const target = this.baseTarget(parentName, stage, cell.stage.target, cell.platforms, scope, cell.parent?.stage);
-    const contexts = this.contextsOf(ancestors, ownLayers);
-    if (Object.keys(contexts).length) target.contexts = contexts;
-    const ownArgs = ownSettings(args, parentInfo.args);
-    const ownLabels = ownSettings(labels, parentInfo.labels);
-    if (ownArgs) target.args = ownArgs;
-    if (ownLabels) target.labels = ownLabels;
-    if (tags.length || parentInfo.tags.length) target.tags = tags.map((t) => t.bake);
-    if (stage.secrets.length) target.secret = stage.secrets.map(secretSpec);
-    this.bakeTargets[name] = sortKeys(target);
+    const tags = renderTags(tagSpecsOf(this.m, stage, cell.values), scope, (t, p) => this.templates.report(t.template, p, scope));
+    for (const tag of tags) {
+      const problem = this.tagOwners.check(tag, name);
+      if (problem) this.problems.push(problem);
+    }
+    const named = namedContexts(stage.contexts, scope, this.report(scope), this.problems);
     this.targets.set(name, {
       name,
       kind: 'stage',
@@ -248,49 +251,108 @@ class Planner {
       labels,
       tags,
       usedBy: [],
+      ...(location ? { location } : {}),
+      ...(image ? { image } : {}),
+      ...(Object.keys(named).length ? { namedContexts: named } : {}),
     });
-  }
-
-  /** Attributes every built target sets itself, since bake replaces rather than merges them. */
-  private baseTarget(parent: string, stage: Stage, dockerfileTarget: string, platforms: string[], scope: Scope, parentStage: Stage | undefined): BakeTarget {
-    const target: BakeTarget = { inherits: [parent], target: dockerfileTarget, platforms };
-    const here = this.location(stage);
-    const above = parentStage ? this.location(parentStage) : undefined;
-    if (here.context !== above?.context) target.context = here.context;
-    if (here.dockerfile !== above?.dockerfile || here.context !== above?.context) target.dockerfile = here.dockerfile;
-    const cache = this.m.cache;
-    if (cache) {
-      const ref = this.renderTracked(cache.ref, scope);
-      const fallback = cache.fallback.map((t) => this.renderTracked(t, scope)).filter((r) => r !== undefined);
-      if (ref) {
-        target['cache-from'] = [ref, ...fallback].map((r) => `type=registry,ref=${r.bake}`);
-        if (cache.export) target['cache-to'] = [`type=registry,ref=${ref.bake},mode=${cache.mode},compression=${cache.compression}`];
-      }
-    }
-    return target;
-  }
-
-  private planLayer(layerCell: LayerCell, ancestors: Cell[], consumer: string): string | undefined {
-    const { stage, layer, parent } = layerCell;
-    const what = `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
-    const nameScope = this.scope('', layerCell.values, stage);
-    const name = this.nameOf(layer.name, { ...nameScope, values: { ...nameScope.values, layer: layer.key } }, what, layer.origin);
-    if (!name) return undefined;
-    const parentName = parent ? this.cellNames.get(parent) : COMMON_TARGET;
-    if (!parentName) return undefined;
-    const scope = this.scope(name, layerCell.values, stage);
-    const levels = ancestors.map((c) => this.levelOf(c));
-    levels.push({ input: { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, values: layerCell.values });
-    const { args, labels } = this.intended(levels, scope);
-    const parentInfo = this.targets.get(parentName)!;
-    const target = this.baseTarget(parentName, stage, layer.target, layerCell.platforms, scope, parent?.stage);
-    const contexts = this.contextsOf(ancestors);
+    const target = this.baseTarget(parentName, stage.target, cell.platforms, scope, location, stage.cache, name);
+    const own: Record<string, string> = { ...ownLayers, ...Object.fromEntries(Object.entries(named).map(([k, c]) => [k, c.value])) };
+    if (image) own[image.as] = `docker-image://${image.bake}`;
+    if (fromTag) own[fromTag.key] = `target:${parentName}`;
+    const contexts = fromTag ? own : this.contextsOf(ancestors, own);
     if (Object.keys(contexts).length) target.contexts = contexts;
     const ownArgs = ownSettings(args, parentInfo.args);
     const ownLabels = ownSettings(labels, parentInfo.labels);
     if (ownArgs) target.args = ownArgs;
     if (ownLabels) target.labels = ownLabels;
-    if (parentInfo.tags.length) target.tags = [];
+    const pushed = tags.filter((t) => !t.shared);
+    if (pushed.length || parentInfo.tags.some((t) => !t.shared)) target.tags = pushed.map((t) => t.bake);
+    if (stage.secrets.length) target.secret = stage.secrets.map(secretSpec);
+    this.bakeTargets[name] = sortKeys(target);
+  }
+
+  /** `from: {stage, arg}`: the parent's first pushed tag, and the context key bake links it under. */
+  private parentTag(stage: Stage, parent: TargetInfo): (PlannedTag & { key: string }) | undefined {
+    const tag = parent.tags.find((t) => !t.shared);
+    if (!tag) {
+      this.problems.push(error('parent-without-tag', `Stage "${stage.key}" takes its base image from the tag of "${parent.name}" (arg ${stage.fromArg}), but "${parent.name}" has no tag.`, {
+        file: stage.origin.file,
+        pointer: `${stage.origin.pointer}/from`,
+        hint: `Give stage "${parent.stage}" a \`tags\` entry, or use \`from: ${parent.stage}\` to bind it as a Dockerfile stage.`,
+      }));
+      return undefined;
+    }
+    const key = baseImageKey(tag.bake, tag.preview);
+    if (!key.ok) {
+      this.problems.push(error('parent-tag-key', `The tag "${tag.preview}" of "${parent.name}" cannot name a bake context: ${key.reason}.`, { file: tag.origin.file, pointer: tag.origin.pointer, hint: key.hint }));
+      return undefined;
+    }
+    return { ...tag, key: key.key };
+  }
+
+  private imageOf(cell: Cell, scope: Scope): TargetInfo['image'] | undefined {
+    const base = cell.image!;
+    const as = base.as ?? (cell.stage.from ? this.stages.get(cell.stage.from)?.target : undefined);
+    if (!as) {
+      this.problems.push(error('image-without-stage', `The image base of stage "${cell.stage.key}" does not say which Dockerfile stage it stands in for.`, {
+        file: base.origin.file,
+        pointer: base.origin.pointer,
+        hint: 'Add `as: <Dockerfile stage>`: the image replaces that stage (FROM <stage>) as a docker-image:// context.',
+      }));
+      return undefined;
+    }
+    const result = render(base.image, scope);
+    if (!result.ok) {
+      this.templates.report(base.image, result.problems, scope);
+      return undefined;
+    }
+    return { as, bake: result.value.bake, preview: result.value.preview, origin: base.image.origin };
+  }
+
+  /** Attributes every built target sets itself, since bake replaces rather than merges them. */
+  private baseTarget(parent: string, dockerfileTarget: string | undefined, platforms: string[], scope: Scope, location: Location | undefined, cache: CacheSpec | null, name: string): BakeTarget {
+    const target: BakeTarget = { inherits: [parent], ...(dockerfileTarget !== undefined ? { target: dockerfileTarget } : {}), platforms };
+    const above = this.targets.get(parent)?.location;
+    if (location) {
+      if (location.context !== above?.context) target.context = location.context;
+      if (location.dockerfile !== above?.dockerfile || location.context !== above?.context) target.dockerfile = location.dockerfile;
+    }
+    if (cache) {
+      const planned = planCache(cache, scope, this.report(scope));
+      if (planned) {
+        target['cache-from'] = planned.from;
+        if (planned.to.length) {
+          target['cache-to'] = planned.to;
+          const problem = this.cacheWriters.claim(planned.to, name, cache.origin);
+          if (problem) this.problems.push(problem);
+        }
+      }
+    }
+    return target;
+  }
+
+  private planLayer(layerCell: LayerCell, ancestors: Cell[], consumer: string, consumerCell: Cell, imageInfo: TargetInfo['image']): string | undefined {
+    const { stage, layer, parent } = layerCell;
+    const what = `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
+    const name = this.nameOf(layer.name, this.scope(stage, layerCell.values, { target: '', layer: layer.key }, undefined, layer.axes), what, layer.origin);
+    if (!name) return undefined;
+    const parentName = parent ? this.cellNames.get(parent) : COMMON_TARGET;
+    if (!parentName) return undefined;
+    const levels = ancestors.map((c) => this.levelOf(c));
+    levels.push({ input: { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, values: layerCell.values });
+    const { args, labels, scope } = this.intended(levels, stage, layerCell.values, { target: name }, layer.axes);
+    // Built from the stage's Dockerfile as its consumer sees it: consumers that disagree collide below.
+    const consumerScope = this.scope(stage, consumerCell.values, { target: name });
+    const location = locationOf(stage.dockerfile, stage.context, consumerScope, this.report(consumerScope), this.problems);
+    const parentInfo = this.targets.get(parentName)!;
+    const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, location, stage.cache, name);
+    const contexts = this.contextsOf(ancestors, imageInfo ? { [imageInfo.as]: `docker-image://${imageInfo.bake}` } : {});
+    if (Object.keys(contexts).length) target.contexts = contexts;
+    const ownArgs = ownSettings(args, parentInfo.args);
+    const ownLabels = ownSettings(labels, parentInfo.labels);
+    if (ownArgs) target.args = ownArgs;
+    if (ownLabels) target.labels = ownLabels;
+    if (parentInfo.tags.some((t) => !t.shared)) target.tags = [];
     const sorted = sortKeys(target);
     const content = JSON.stringify(sorted);
     const existing = this.layerContent.get(name);
@@ -324,45 +386,9 @@ class Planner {
       labels,
       tags: [],
       usedBy: [consumer],
+      ...(location ? { location } : {}),
     });
     return name;
   }
-
-  private readonly nameOwners = new Map<string, { what: string; origin: Origin }>();
-
-  private claimName(name: string, what: string, origin: Origin): boolean {
-    const owner = this.nameOwners.get(name);
-    if (owner) {
-      this.problems.push(error('name-collision', `${capital(what)} and ${owner.what} both get the target name "${name}".`, {
-        file: origin.file,
-        pointer: origin.pointer,
-        hint: 'Give one of the stages a `name` template that includes the axes that tell them apart.',
-      }));
-      return false;
-    }
-    this.nameOwners.set(name, { what, origin });
-    return true;
-  }
-
-  private checkTag(tag: { preview: string; bake: string; origin: Origin }, target: string) {
-    const problem = imageReferenceProblem(tag.preview);
-    if (problem) {
-      this.problems.push(error('bad-tag', `The tag "${tag.preview}" of target "${target}" is not a valid image reference: ${problem}.`, {
-        file: tag.origin.file,
-        pointer: tag.origin.pointer,
-        hint: 'Tags are [registry/]name[:tag]; names are lower-case. Variables are checked at their defaults.',
-      }));
-      return;
-    }
-    const owner = this.tagOwners.get(tag.bake);
-    if (owner && owner.target !== target) {
-      this.problems.push(error('duplicate-tag', `Targets "${owner.target}" and "${target}" would both push the tag "${tag.preview}".`, {
-        file: tag.origin.file,
-        pointer: tag.origin.pointer,
-        hint: 'Put the axes that tell the targets apart into the tag template.',
-      }));
-      return;
-    }
-    this.tagOwners.set(tag.bake, { target, origin: tag.origin });
-  }
 }
+

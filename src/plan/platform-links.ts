@@ -11,6 +11,7 @@ export function platformLinkProblems(targets: Readonly<Record<string, BakeTarget
     const platforms = target.platforms ?? [];
     if (platforms.length < 2) continue;
     for (const link of Object.values(target.contexts ?? {})) {
+      if (!link.startsWith('target:')) continue;
       const linkedName = link.slice('target:'.length);
       const linked = targets[linkedName]?.platforms ?? [];
       if (linked.length < 2 || [...linked].sort().join() === [...platforms].sort().join()) continue;

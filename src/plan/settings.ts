@@ -1,23 +1,20 @@
 // Which args and labels a target sets, level by level, with where each came from.
 // A target inherits its parent's target; it emits only what differs from it.
-import { selects, type Values } from '../expand/index.ts';
+import { matches, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
-import { escapeBake, render, type Scope } from './template.ts';
+import { escapeBake, piecesToBake, piecesToPreview, render, type Lookup, type Piece, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 
 /** One resolved value: as emitted, with defaults filled in, and its source. */
 export interface Resolved {
   bake: string;
   preview: string;
   origin: Origin;
+  /** What produced the text of each placeholder (attributes, filters, tables, args). */
+  sources: Source[];
+  pieces: Piece[];
 }
 
 export type ResolvedSettings = Record<string, Resolved>;
-
-/** The args and labels contributed at one level of a target's chain. */
-export interface Level {
-  args: Template[][];
-  labels: Template[][];
-}
 
 export interface LevelInput {
   stage: Stage;
@@ -28,8 +25,9 @@ export interface LevelInput {
   own: { args: Settings; labels: Settings };
 }
 
-const entries = (s: Settings) => Object.entries(s).map(([key, t]) => Object.assign({ key }, t));
-type Keyed = Template & { key: string };
+export type Keyed = Template & { key: string };
+
+const entries = (s: Settings): Keyed[] => Object.entries(s).map(([key, t]) => Object.assign({ key }, t));
 
 /**
  * Precedence at one level, general to specific: the values of the axes this
@@ -50,7 +48,7 @@ export function levelSettings(m: Matrix, input: LevelInput, values: Values): { a
   labels.push(...entries(input.own.labels));
   for (const o of m.overrides) {
     const keys = Object.keys(o.when);
-    if (!keys.every((k) => input.axes.includes(k)) || !selects(o.when, values)) continue;
+    if (!keys.every((k) => input.axes.includes(k)) || !matches(o.when, values)) continue;
     const here = o.stages ? o.stages.includes(input.stage.key) : !keys.every((k) => input.above.includes(k));
     if (!here) continue;
     args.push(...entries(o.args));
@@ -59,22 +57,77 @@ export function levelSettings(m: Matrix, input: LevelInput, values: Values): { a
   return { args, labels };
 }
 
-/** Renders settings in a target's scope, later entries winning; unknown placeholders are reported. */
-export function resolveSettings(
-  into: ResolvedSettings,
-  list: readonly Keyed[],
-  scope: Scope,
-  onUnknown: (template: Template, names: string[]) => void,
-): ResolvedSettings {
-  for (const t of list) {
+/** The winning template of each key, in the order keys first appear (later entries win). */
+export function winners(into: Map<string, Keyed>, list: readonly Keyed[]): Map<string, Keyed> {
+  for (const t of list) into.set(t.key, t);
+  return into;
+}
+
+export type TemplateProblemSink = (template: Template, problems: RenderProblem[]) => void;
+
+/**
+ * Renders the winning args of a target lazily, so that `{arg:NAME}` can use
+ * another arg's final value; a cycle is a problem, not a loop.
+ */
+export class ArgResolver {
+  private readonly done = new Map<string, Lookup>();
+  private readonly resolving: string[] = [];
+  scope!: Scope;
+
+  constructor(
+    private readonly args: ReadonlyMap<string, Keyed>,
+    private readonly report: TemplateProblemSink,
+    /** Args the planner sets itself (`from: {stage, arg}`), already rendered. */
+    private readonly fixed: ReadonlyMap<string, { lookup: Lookup; origin: Origin }> = new Map(),
+  ) {}
+
+  lookup = (name: string): Lookup => {
+    const cached = this.done.get(name) ?? this.fixed.get(name)?.lookup;
+    if (cached) return cached;
+    const template = this.args.get(name);
+    if (!template) {
+      return { kind: 'error', code: 'unknown-arg', reason: `this target has no arg "${name}"`, hint: `Its args: ${[...this.args.keys()].join(', ') || 'none'}.` };
+    }
+    if (this.resolving.includes(name)) return { kind: 'error', code: 'arg-cycle', reason: `the args refer to each other in a cycle: ${[...this.resolving.slice(this.resolving.indexOf(name)), name].join(' -> ')}` };
+    this.resolving.push(name);
+    const result = render(template, this.scope);
+    this.resolving.pop();
+    let found: Lookup;
+    if (result.ok) found = { kind: 'pieces', pieces: result.value.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: template.origin }, sources: result.value.sources };
+    else {
+      this.report(template, result.problems);
+      found = { kind: 'error', code: 'arg-unresolved', reason: `the arg "${name}" could not be rendered` };
+    }
+    this.done.set(name, found);
+    return found;
+  };
+
+  /** Every arg rendered, in the order the keys first appear; the ones that failed are left out. */
+  renderAll(): ResolvedSettings {
+    const out: ResolvedSettings = {};
+    const origins = new Map<string, Origin>([...this.args].map(([key, t]) => [key, t.origin]));
+    for (const [key, { origin }] of this.fixed) origins.set(key, origin);
+    for (const [key, origin] of origins) {
+      const found = this.lookup(key);
+      if (found.kind !== 'pieces') continue;
+      out[key] = { bake: piecesToBake(found.pieces), preview: piecesToPreview(found.pieces), origin, sources: [found.source, ...(found.sources ?? [])].filter((s) => s.placeholder !== `{arg:${key}}`), pieces: found.pieces };
+    }
+    return out;
+  }
+}
+
+/** Renders settings in a target's scope; problems go to `report`, the rest into a record. */
+export function renderSettings(list: ReadonlyMap<string, Keyed>, scope: Scope, report: TemplateProblemSink): ResolvedSettings {
+  const out: ResolvedSettings = {};
+  for (const t of list.values()) {
     const result = render(t, scope);
     if (!result.ok) {
-      onUnknown(t, result.unknown);
+      report(t, result.problems);
       continue;
     }
-    into[t.key] = { bake: result.value.bake, preview: result.value.preview, origin: t.origin };
+    out[t.key] = { bake: result.value.bake, preview: result.value.preview, origin: t.origin, sources: result.value.sources, pieces: result.value.pieces };
   }
-  return into;
+  return out;
 }
 
 /** What a target must set itself: the keys whose value differs from what it inherits. */

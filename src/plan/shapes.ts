@@ -1,7 +1,7 @@
 // Small shape helpers of the planner.
 import type { Problem } from '../problems/problem.ts';
 import type { Secret, Template } from '../types/matrix.ts';
-import { escapeBake } from './template.ts';
+import { escapeBake } from '../template/index.ts';
 
 /** A template used by many cells fails for each: report it once, at its place. */
 export function firstPerPlace(problems: Problem[]): Problem[] {

@@ -49,7 +49,8 @@ export interface PassedFlag {
 
 export interface RunArgs {
   matrix: string;
-  out: string;
+  /** Default: `bake` in the project root. */
+  out?: string;
   dryRun: boolean;
   json: boolean;
   help: boolean;
@@ -62,7 +63,7 @@ const OWN_VALUE = new Set(['matrix', 'out']);
 const OWN_BOOLEAN = new Set(['dry-run', 'json', 'help']);
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
-  const out: RunArgs = { matrix: 'matrix', out: 'bake', dryRun: false, json: false, help: false, names: [], flags: [] };
+  const out: RunArgs = { matrix: 'matrix', dryRun: false, json: false, help: false, names: [], flags: [] };
   const fail = (message: string): never => {
     throw new UserError([error('usage', message, { hint: `Usage: ${usage}` })]);
   };

@@ -60,6 +60,22 @@ export type AxisValue = null | {
   only?: {
     [k: string]: ValueList;
   };
+  /**
+   * Named attributes of this value, used in templates as {axis.name}: `cu129: { vars: { version: "12.9.1" } }` gives {cuda.version}. Literal text.
+   */
+  vars?: {
+    [k: string]: string | number | boolean;
+  };
+  /**
+   * The axis's default value: an optional segment ({-cuda}) renders nothing for it, so `vllm:0.21.0` and `vllm:0.21.0-cu130` come from one template. At most one value per axis.
+   */
+  default?: boolean;
+  /**
+   * Axes that do not apply to this value: a `cpu` device has no CUDA version. Its cells have no value, no args and no name part for them; {-cuda} renders nothing there.
+   *
+   * @minItems 1
+   */
+  without?: [PlaceholderName, ...PlaceholderName[]];
 };
 /**
  * Restrict targets with this value to these platforms.
@@ -77,15 +93,38 @@ export type ValueName = string;
  */
 export type PlaceholderName = string;
 /**
- * A path relative to the repository root.
+ * Remove only these platforms from the matching targets, not the combination.
+ *
+ * @minItems 1
  */
-export type RelativePath = string;
+export type Platforms2 = [Platform, ...Platform[]];
+export type Tag =
+  | Template
+  | {
+      /**
+       * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+       */
+      tag: string;
+      when?: Selector1;
+      /**
+       * Several targets carry this tag on purpose (the per-variant images behind one manifest). bake does not push it (two pushes of one tag race); `bake-matrix manifest` makes it one manifest list.
+       */
+      shared?: boolean;
+    };
+/**
+ * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+ */
+export type Template = string;
+/**
+ * Tags added to the targets of the `stages` named (required with tags) for the matching combinations.
+ */
+export type Tags = Tag[];
 /**
  * Restrict this stage to these platforms.
  *
  * @minItems 1
  */
-export type Platforms2 = [Platform, ...Platform[]];
+export type Platforms3 = [Platform, ...Platform[]];
 /**
  * Build secrets of this stage's targets, added to those they inherit.
  *
@@ -113,9 +152,9 @@ export type Secrets1 = ((
   src?: string;
 })[];
 /**
- * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+ * Image tags: templates ({registry}/{framework}:{version}{-cuda}), or {tag, when, shared}.
  */
-export type Template = string;
+export type Tags1 = Tag[];
 export type Group =
   | [ValueName, ...ValueName[]]
   | {
@@ -141,15 +180,19 @@ export interface MatrixFile {
    */
   name?: string;
   /**
+   * The project root, relative to the file that writes it: where `docker buildx bake` runs, and what every dockerfile, context and secret path of the matrix is relative to. Default: the folder holding the matrix (for a matrix folder, its parent).
+   */
+  root?: string;
+  /**
    * Default of the run-time variable `registry` (bake variable REGISTRY); shorthand for variables.registry.default.
    */
   registry?: string;
   /**
-   * Dockerfile of every stage, relative to the repository root. Default: Dockerfile.
+   * Dockerfile of every stage, relative to the project root. Default: Dockerfile.
    */
   dockerfile?: string;
   /**
-   * Build context of every stage, relative to the repository root. Default: the repository root.
+   * Build context of every stage, relative to the project root. Default: the project root.
    */
   context?: string;
   platforms?: Platforms;
@@ -171,9 +214,15 @@ export interface MatrixFile {
     };
   };
   /**
-   * Combinations removed from every stage whose axes include all the rule's axes.
+   * Values per combination: a table indexed by some axes, used in templates as {name} (or {name.column}). A combination a target needs that has no entry is an error naming it, never a silent default.
    */
-  exclude?: Selector[];
+  tables?: {
+    [k: string]: Table;
+  };
+  /**
+   * Combinations removed from every stage whose axes include all the rule's axes; with `platforms`, only those platforms are removed from the matching targets.
+   */
+  exclude?: ExcludeRule[];
   /**
    * Combinations added back (after exclude) to every stage whose axes are all named by the entry.
    */
@@ -193,6 +242,23 @@ export interface MatrixFile {
    */
   groups?: {
     [k: string]: Group;
+  };
+  /**
+   * Which groups bake-matrix generates by itself. Default: all of them.
+   */
+  auto_groups?: {
+    /**
+     * One group per axis value (`vllm`, `cu129`): true for every axis, false for none, or a list of axes.
+     */
+    values?: boolean | PlaceholderName[];
+    /**
+     * One group per stage (`runtime`). Default: true.
+     */
+    stages?: boolean;
+    /**
+     * The `default` group (every default stage). Default: true; a `default` declared under `groups` replaces it.
+     */
+    default?: boolean;
   };
   /**
    * Registry cache for every target: one ref per target, plus ordered fallbacks for cache-from. `false` turns it off.
@@ -217,11 +283,25 @@ export interface Args1 {
 export interface Labels1 {
   [k: string]: string | number | boolean;
 }
+export interface Table {
+  description?: string;
+  /**
+   * The axes the table is indexed by, outermost first.
+   *
+   * @minItems 1
+   */
+  by: [PlaceholderName, ...PlaceholderName[]];
+  /**
+   * Nested by the `by` axes: `{ vllm: { cu129: "..." } }`. A leaf is a template, or a mapping of column names to templates ({name.column}). The key "-" stands for an axis that does not apply to the combination.
+   */
+  entries: {};
+}
 /**
- * Axis name to one value or a list of values; matches combinations having all of them.
+ * Axis name to one value or a list of values; matches combinations having all of them. With `platforms`, the matching targets lose only these platforms.
  */
-export interface Selector {
-  [k: string]: ValueName | ValueList;
+export interface ExcludeRule {
+  platforms?: Platforms2;
+  [k: string]: ValueName | ValueList | Platforms2 | undefined;
 }
 /**
  * Axis name to exactly one value.
@@ -239,36 +319,82 @@ export interface Override {
   stages?: [ValueName, ...ValueName[]];
   args?: Args1;
   labels?: Labels1;
+  tags?: Tags;
+  /**
+   * With `tags`: replace the stage's tags instead of adding to them.
+   */
+  replace_tags?: boolean;
+  from?: FromImage;
+}
+/**
+ * Axis name to one value or a list of values; matches combinations having all of them.
+ */
+export interface Selector {
+  [k: string]: ValueName | ValueList;
+}
+/**
+ * Axis name to one value or a list of values; matches combinations having all of them.
+ */
+export interface Selector1 {
+  [k: string]: ValueName | ValueList;
+}
+/**
+ * For the matching combinations, the parent of the `stages` named is this upstream image (a `docker-image://` context) instead of a built stage.
+ */
+export interface FromImage {
+  /**
+   * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+   */
+  image: string;
+  /**
+   * The Dockerfile stage (FROM <as>) the image stands in for. Default: the parent stage's target (in an override).
+   */
+  as?: string;
 }
 export interface Stage {
   description?: string;
   /**
-   * The Dockerfile stage to build.
+   * The Dockerfile stage to build. Default: the Dockerfile's last stage (such a stage cannot be a parent: it has no name to bind).
    */
-  target: string;
+  target?: string;
   /**
-   * The parent stage: its target is inherited and bound as a `target:` context.
+   * The parent: a stage (its target is inherited and bound as a `target:` context), `{stage, arg}` (the arg gets the parent's first tag, and the parent is linked under that tag), or `{image, as}` (an upstream image bound as a `docker-image://` context).
    */
-  from?: string;
+  from?:
+    | ValueName
+    | {
+        /**
+         * The parent stage.
+         */
+        stage: string;
+        /**
+         * The build arg that names the base image (FROM ${ARG}); it gets the parent target's first tag.
+         */
+        arg?: string;
+      }
+    | FromImage1;
   /**
    * Axes this stage varies over, in name order. Default: the parent's axes; none for a root stage.
    */
   axes?: PlaceholderName[];
   /**
-   * Target name template. Default: the axis values then the stage, joined by '-'.
+   * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
    */
   name?: string;
-  dockerfile?: RelativePath;
-  context?: RelativePath;
-  platforms?: Platforms2;
+  /**
+   * Dockerfile of this stage, relative to the project root; a template ({python}/{variant}/Dockerfile). Default: the parent's, else the matrix's.
+   */
+  dockerfile?: string;
+  /**
+   * Build context of this stage, relative to the project root; a template. Default: the parent's, else the matrix's.
+   */
+  context?: string;
+  platforms?: Platforms3;
   args?: Args1;
   labels?: Labels1;
   secrets?: Secrets1;
-  /**
-   * Image tag templates, e.g. {registry}/{framework}:{version}-{cuda}.
-   */
-  tags?: Template[];
-  only?: Selector1;
+  tags?: Tags1;
+  only?: Selector2;
   /**
    * Part of the default group and the per-value groups. Default: true for stages with tags (only requested targets are pushed); when no stage has tags, for stages no other stage derives from.
    */
@@ -279,11 +405,31 @@ export interface Stage {
   layers?: {
     [k: string]: Layer;
   };
+  /**
+   * Named contexts (bake `contexts`): a folder relative to the project root, or docker-image://, target: (not needed for stages: bake-matrix binds those), https:// or oci-layout://. Values are templates.
+   */
+  contexts?: {
+    [k: string]: Template;
+  };
+  /**
+   * Cache of this stage's targets (and its layers): keys given here replace the matrix's `cache` keys; `false` turns cache off for this stage.
+   */
+  cache?: false | StageCache;
+}
+export interface FromImage1 {
+  /**
+   * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+   */
+  image: string;
+  /**
+   * The Dockerfile stage (FROM <as>) the image stands in for. Default: the parent stage's target (in an override).
+   */
+  as?: string;
 }
 /**
  * Axis name to one value or a list of values; matches combinations having all of them.
  */
-export interface Selector1 {
+export interface Selector2 {
   [k: string]: ValueName | ValueList;
 }
 export interface Layer {
@@ -295,6 +441,51 @@ export interface Layer {
   axes?: PlaceholderName[];
   name?: Template;
   args?: Args1;
+}
+/**
+ * Cache settings of one stage; missing keys come from the matrix's `cache`.
+ */
+export interface StageCache {
+  /**
+   * Only registry cache is generated.
+   */
+  type?: 'registry';
+  /**
+   * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+   */
+  ref?: string;
+  /**
+   * Further cache-from refs, in order (e.g. the main branch's cache).
+   */
+  fallback?: Template[];
+  /**
+   * Default: max.
+   */
+  mode?: 'max' | 'min';
+  /**
+   * Default: zstd. `none` writes no compression option (buildx's default).
+   */
+  compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed' | 'none';
+  /**
+   * Write cache-to. Default: true.
+   */
+  export?: boolean;
+  /**
+   * More refs to write (cache-to) besides `ref`, e.g. one per commit.
+   */
+  to?: Template[];
+  /**
+   * cache-to option oci-mediatypes (buildx's default: true).
+   */
+  'oci-mediatypes'?: boolean;
+  /**
+   * cache-to option image-manifest (BuildKit >= 0.12): write the cache as an image manifest, for registries that refuse an index.
+   */
+  'image-manifest'?: boolean;
+  /**
+   * cache-to option ignore-error: a failed cache export does not fail the build.
+   */
+  'ignore-error'?: boolean;
 }
 export interface Cache {
   /**
@@ -314,11 +505,27 @@ export interface Cache {
    */
   mode?: 'max' | 'min';
   /**
-   * Default: zstd.
+   * Default: zstd. `none` writes no compression option (buildx's default).
    */
-  compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
+  compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed' | 'none';
   /**
    * Write cache-to. Default: true.
    */
   export?: boolean;
+  /**
+   * More refs to write (cache-to) besides `ref`, e.g. one per commit.
+   */
+  to?: Template[];
+  /**
+   * cache-to option oci-mediatypes (buildx's default: true).
+   */
+  'oci-mediatypes'?: boolean;
+  /**
+   * cache-to option image-manifest (BuildKit >= 0.12): write the cache as an image manifest, for registries that refuse an index.
+   */
+  'image-manifest'?: boolean;
+  /**
+   * cache-to option ignore-error: a failed cache export does not fail the build.
+   */
+  'ignore-error'?: boolean;
 }

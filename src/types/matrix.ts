@@ -46,6 +46,12 @@ export interface AxisValue {
   platforms?: string[];
   /** Allow-list: other axis -> the values this one combines with. */
   only: Selector;
+  /** Named attributes, literal text: {cuda.version}. */
+  vars: Record<string, Template>;
+  /** The axis's default: an optional segment ({-cuda}) renders nothing for it. */
+  isDefault: boolean;
+  /** Axes that do not apply to combinations with this value. */
+  without: string[];
   origin: Origin;
 }
 
@@ -55,8 +61,28 @@ export interface Axis {
   origin: Origin;
 }
 
+/** A value per combination of some axes: {name} or {name.column} in templates. */
+export interface Table {
+  name: string;
+  by: string[];
+  /** Key: the `by` values joined by NUL ("-" for an axis that does not apply). */
+  entries: Map<string, TableEntry>;
+  description?: string;
+  origin: Origin;
+}
+
+export interface TableEntry {
+  /** Axis -> value ("-": the axis does not apply). */
+  values: Record<string, string>;
+  /** A template, or named columns of templates. */
+  cell: Template | Record<string, Template>;
+  origin: Origin;
+}
+
 export interface ExcludeRule {
   selector: Selector;
+  /** Only these platforms are removed from the matching targets, not the combination. */
+  platforms?: string[];
   origin: Origin;
 }
 
@@ -70,6 +96,28 @@ export interface Override {
   stages?: string[];
   args: Settings;
   labels: Settings;
+  tags: TagSpec[];
+  /** With tags: they replace the stage's own. */
+  replaceTags: boolean;
+  /** The parent of the named stages is this upstream image for the matching combinations. */
+  from?: ImageBase;
+  origin: Origin;
+}
+
+export interface TagSpec {
+  template: Template;
+  /** Only for the combinations this selector matches. */
+  when?: Selector;
+  /** Several targets carry it on purpose: not pushed by bake, made one manifest by `bake-matrix manifest`. */
+  shared: boolean;
+  origin: Origin;
+}
+
+/** An upstream image standing in for the Dockerfile stage `as` (a `docker-image://` context). */
+export interface ImageBase {
+  image: Template;
+  /** The Dockerfile stage it replaces; undefined in an override: the parent stage's target. */
+  as?: string;
   origin: Origin;
 }
 
@@ -85,18 +133,28 @@ export interface Layer {
 
 export interface Stage {
   key: string;
-  target: string;
+  /** The Dockerfile stage; undefined: the Dockerfile's last stage. */
+  target?: string;
+  /** The parent stage. */
   from?: string;
+  /** With `from: {stage, arg}`: the arg that gets the parent's first tag. */
+  fromArg?: string;
+  /** With `from: {image, as}`: an upstream image instead of a parent stage. */
+  fromImage?: ImageBase;
   axes: string[];
   name: Template;
-  /** Relative to the project root. */
-  dockerfile: string;
-  context: string;
+  /** Templates of paths relative to the project root. */
+  dockerfile: Template;
+  context: Template;
+  /** Named contexts besides the ones bake-matrix binds: name -> template. */
+  contexts: Settings;
   platforms?: string[];
   args: Settings;
   labels: Settings;
   secrets: Secret[];
-  tags: Template[];
+  tags: TagSpec[];
+  /** The stage's cache: the matrix's with the stage's keys; null: none. */
+  cache: CacheSpec | null;
   only?: Selector;
   isDefault: boolean;
   layers: Layer[];
@@ -111,15 +169,32 @@ export type GroupSpec =
 export interface CacheSpec {
   ref: Template;
   fallback: Template[];
+  /** More refs written besides `ref`. */
+  to: Template[];
   mode: 'max' | 'min';
-  compression: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
+  /** 'none': no compression option. */
+  compression: 'zstd' | 'gzip' | 'estargz' | 'uncompressed' | 'none';
   export: boolean;
+  /** cache-to options written only when set. */
+  ociMediatypes?: boolean;
+  imageManifest?: boolean;
+  ignoreError?: boolean;
   origin: Origin;
+}
+
+export interface AutoGroups {
+  /** Axes that get one group per value. */
+  values: string[];
+  stages: boolean;
+  default: boolean;
 }
 
 export interface Matrix {
   /** The matrix files, as shown to the user. */
   sources: string[];
+  /** The project root, as given or resolved by load (absolute when known). */
+  root: string;
+  rootOrigin: Origin;
   name: string;
   platforms: string[];
   platformsOrigin: Origin;
@@ -128,11 +203,14 @@ export interface Matrix {
   secrets: Secret[];
   variables: Variable[];
   axes: Axis[];
+  tables: Table[];
   exclude: ExcludeRule[];
   include: IncludeRule[];
   overrides: Override[];
   /** Parents before children. */
   stages: Stage[];
   groups: GroupSpec[];
+  autoGroups: AutoGroups;
+  autoGroupsOrigin: Origin;
   cache: CacheSpec | null;
 }

@@ -1,18 +1,14 @@
 // The one normaliser: matrix files as written -> one resolved Matrix.
 // Merges the files, expands shorthands and fills every default; reports keys
 // that two files both define. Reference checks are in rules.ts.
+import { dirname, resolve } from 'node:path';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type * as W from '../types/matrix-file.generated.ts';
-import type { Axis, CacheSpec, Layer, Matrix, Origin, Secret, Selector, Settings, Stage, Template, Variable } from '../types/matrix.ts';
-
-export const DEFAULTS = {
-  name: 'stack',
-  dockerfile: 'Dockerfile',
-  context: '.',
-  platforms: ['linux/amd64'],
-  cache: { mode: 'max', compression: 'zstd', export: true },
-} as const;
+import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Template, Variable } from '../types/matrix.ts';
+import { BUILT_IN, DEFAULTS, cacheSpec, imageBase, secrets, selector, settings, tagSpecs, type At } from './normalize-parts.ts';
+import { resolveStages } from './resolve-stages.ts';
+import { describeCombination } from '../template/combination.ts';
 
 /** Run-time values every matrix has; `variables` may redefine them. */
 export const BUILT_IN_VARIABLES: Record<string, { env: string; default: string; description: string }> = {
@@ -20,9 +16,12 @@ export const BUILT_IN_VARIABLES: Record<string, { env: string; default: string; 
   git_sha: { env: 'GIT_SHA', default: '', description: 'Commit the images are built from.' },
 };
 
-const BUILT_IN: Origin = { file: '(built-in)', pointer: '' };
+export interface NormalizeOptions {
+  /** The project root when no file sets `root`: the folder holding the matrix. */
+  defaultRoot?: string;
+}
 
-export function normalize(files: readonly SourceFile[]): { matrix: Matrix; problems: Problem[] } {
+export function normalize(files: readonly SourceFile[], options: NormalizeOptions = {}): { matrix: Matrix; problems: Problem[] } {
   const problems: Problem[] = [];
   const firstSeen = new Map<string, Origin>();
   /** Records that `what` is defined at `origin`; false (and a problem) when another file did. */
@@ -43,30 +42,50 @@ export function normalize(files: readonly SourceFile[]): { matrix: Matrix; probl
     return true;
   };
 
-  let name: string = DEFAULTS.name;
-  let dockerfile: string = DEFAULTS.dockerfile;
-  let context: string = DEFAULTS.context;
-  let platforms: string[] = [...DEFAULTS.platforms];
-  let platformsOrigin: Origin = BUILT_IN;
+  let dockerfile: Template = { text: DEFAULTS.dockerfile, origin: BUILT_IN };
+  let context: Template = { text: DEFAULTS.context, origin: BUILT_IN };
   let cache: CacheSpec | null = null;
-  const args: Settings = {};
-  const labels: Settings = {};
   const variables = new Map<string, Variable>(
     Object.entries(BUILT_IN_VARIABLES).map(([key, v]) => [key, { key, ...v, origin: BUILT_IN }]),
   );
-  const axes: Axis[] = [];
-  const matrix: Matrix = { sources: files.map((f) => f.path), name, platforms, platformsOrigin, args, labels, secrets: [], variables: [], axes, exclude: [], include: [], overrides: [], stages: [], groups: [], cache };
-  const written: { stage: W.Stage; origin: Origin; key: string }[] = [];
+  const matrix: Matrix = {
+    sources: files.map((f) => f.path),
+    root: options.defaultRoot ?? '.',
+    rootOrigin: BUILT_IN,
+    name: DEFAULTS.name,
+    platforms: [...DEFAULTS.platforms],
+    platformsOrigin: BUILT_IN,
+    args: {},
+    labels: {},
+    secrets: [],
+    variables: [],
+    axes: [],
+    tables: [],
+    exclude: [],
+    include: [],
+    overrides: [],
+    stages: [],
+    groups: [],
+    autoGroups: { values: [], stages: true, default: true },
+    autoGroupsOrigin: BUILT_IN,
+    cache: null,
+  };
+  let autoValues: boolean | string[] = true;
+  const written: { key: string; stage: W.Stage; origin: Origin }[] = [];
 
   for (const file of files) {
     const doc = file.data as W.MatrixFile;
-    const at = (...path: (string | number)[]): Origin => ({ file: file.path, pointer: pointerOf(path) });
-    if (doc.name !== undefined && claim('name', at('name'))) name = doc.name;
-    if (doc.dockerfile !== undefined && claim('dockerfile', at('dockerfile'))) dockerfile = doc.dockerfile;
-    if (doc.context !== undefined && claim('context', at('context'))) context = doc.context;
+    const at: At = (...path) => ({ file: file.path, pointer: pointerOf(path) });
+    if (doc.name !== undefined && claim('name', at('name'))) matrix.name = doc.name;
+    if (doc.root !== undefined && claim('root', at('root'))) {
+      matrix.root = resolve(dirname(file.absolutePath ?? file.path), doc.root);
+      matrix.rootOrigin = at('root');
+    }
+    if (doc.dockerfile !== undefined && claim('dockerfile', at('dockerfile'))) dockerfile = { text: doc.dockerfile, origin: at('dockerfile') };
+    if (doc.context !== undefined && claim('context', at('context'))) context = { text: doc.context, origin: at('context') };
     if (doc.platforms !== undefined && claim('platforms', at('platforms'))) {
-      platforms = [...doc.platforms];
-      platformsOrigin = at('platforms');
+      matrix.platforms = [...doc.platforms];
+      matrix.platformsOrigin = at('platforms');
     }
     if (doc.registry !== undefined && claim('variables.registry', at('registry'))) {
       variables.set('registry', { key: 'registry', env: 'REGISTRY', default: doc.registry, description: 'Registry the images are pushed to.', origin: at('registry') });
@@ -83,27 +102,19 @@ export function normalize(files: readonly SourceFile[]): { matrix: Matrix; probl
         origin: at('variables', key),
       });
     }
-    mergeSettings(args, doc.args, at, ['args'], claim);
-    mergeSettings(labels, doc.labels, at, ['labels'], claim);
+    mergeSettings(matrix.args, doc.args, at, ['args'], claim);
+    mergeSettings(matrix.labels, doc.labels, at, ['labels'], claim);
     matrix.secrets.push(...secrets(doc.secrets, at, ['secrets']));
     for (const [axisName, values] of Object.entries(doc.axes ?? {})) {
-      if (!claim(`axes.${axisName}`, at('axes', axisName))) continue;
-      axes.push({
-        name: axisName,
-        origin: at('axes', axisName),
-        values: Object.entries(values).map(([valueName, v]) => ({
-          axis: axisName,
-          name: valueName,
-          description: v?.description,
-          args: settings(v?.args, at, ['axes', axisName, valueName, 'args']),
-          labels: settings(v?.labels, at, ['axes', axisName, valueName, 'labels']),
-          platforms: v?.platforms ? [...v.platforms] : undefined,
-          only: selector(v?.only ?? {}),
-          origin: at('axes', axisName, valueName),
-        })),
-      });
+      if (claim(`axes.${axisName}`, at('axes', axisName))) matrix.axes.push(axis(axisName, values, at));
     }
-    (doc.exclude ?? []).forEach((rule, i) => matrix.exclude.push({ selector: selector(rule), origin: at('exclude', i) }));
+    for (const [name, table] of Object.entries(doc.tables ?? {})) {
+      if (claim(`tables.${name}`, at('tables', name))) matrix.tables.push(tableOf(name, table, at, problems));
+    }
+    (doc.exclude ?? []).forEach((rule, i) => {
+      const { platforms, ...axes } = rule;
+      matrix.exclude.push({ selector: selector(axes as Record<string, string | string[]>), ...(platforms ? { platforms: [...platforms] } : {}), origin: at('exclude', i) });
+    });
     (doc.include ?? []).forEach((rule, i) => matrix.include.push({ combination: { ...rule }, origin: at('include', i) }));
     (doc.overrides ?? []).forEach((o, i) =>
       matrix.overrides.push({
@@ -111,6 +122,9 @@ export function normalize(files: readonly SourceFile[]): { matrix: Matrix; probl
         stages: o.stages ? [...o.stages] : undefined,
         args: settings(o.args, at, ['overrides', i, 'args']),
         labels: settings(o.labels, at, ['overrides', i, 'labels']),
+        tags: tagSpecs(o.tags, at, ['overrides', i, 'tags']),
+        replaceTags: o.replace_tags ?? false,
+        ...(o.from ? { from: imageBase(o.from, at, ['overrides', i, 'from']) } : {}),
         origin: at('overrides', i),
       }),
     );
@@ -126,119 +140,85 @@ export function normalize(files: readonly SourceFile[]): { matrix: Matrix; probl
           : { kind: 'list', name: key, targets: [...group.targets], description: group.description, origin },
       );
     }
-    if (doc.cache !== undefined && claim('cache', at('cache'))) {
-      const c = doc.cache;
-      cache = c === false
-        ? null
-        : {
-            ref: { text: c.ref, origin: at('cache', 'ref') },
-            fallback: (c.fallback ?? []).map((text, i) => ({ text, origin: at('cache', 'fallback', i) })),
-            mode: c.mode ?? DEFAULTS.cache.mode,
-            compression: c.compression ?? DEFAULTS.cache.compression,
-            export: c.export ?? DEFAULTS.cache.export,
-            origin: at('cache'),
-          };
+    if (doc.auto_groups !== undefined && claim('auto_groups', at('auto_groups'))) {
+      const g = doc.auto_groups;
+      matrix.autoGroupsOrigin = at('auto_groups');
+      if (g.values !== undefined) autoValues = Array.isArray(g.values) ? [...g.values] : g.values;
+      if (g.stages !== undefined) matrix.autoGroups.stages = g.stages;
+      if (g.default !== undefined) matrix.autoGroups.default = g.default;
     }
+    if (doc.cache !== undefined && claim('cache', at('cache'))) cache = doc.cache === false ? null : cacheSpec(doc.cache, undefined, at, ['cache']);
   }
 
-  matrix.name = name;
-  matrix.platforms = platforms;
-  matrix.platformsOrigin = platformsOrigin;
   matrix.cache = cache;
   matrix.variables = [...variables.values()];
-  matrix.stages = resolveStages(written, { dockerfile, context });
+  matrix.autoGroups.values = autoValues === true ? matrix.axes.map((a) => a.name) : autoValues === false ? [] : autoValues;
+  // A `default` group the matrix declares replaces the generated one.
+  if (matrix.groups.some((g) => g.kind === 'list' && g.name === 'default')) matrix.autoGroups.default = false;
+  const tagged = new Set(matrix.overrides.flatMap((o) => (o.tags.length ? (o.stages ?? []) : [])));
+  const optionalAxes = new Set(matrix.axes.flatMap((a) => a.values.flatMap((v) => v.without)));
+  matrix.stages = resolveStages(written, { dockerfile, context, cache, tagged, optionalAxes });
   return { matrix, problems };
 }
 
-function settings(
-  input: Record<string, string | number | boolean> | undefined,
-  at: (...path: (string | number)[]) => Origin,
-  path: (string | number)[],
-): Settings {
-  const out: Settings = {};
-  for (const [key, value] of Object.entries(input ?? {})) out[key] = { text: String(value), origin: at(...path, key) };
-  return out;
+function axis(name: string, values: Record<string, W.AxisValue>, at: At): Axis {
+  return {
+    name,
+    origin: at('axes', name),
+    values: Object.entries(values).map(([valueName, v]) => {
+      const path = ['axes', name, valueName];
+      return {
+        axis: name,
+        name: valueName,
+        description: v?.description,
+        args: settings(v?.args, at, [...path, 'args']),
+        labels: settings(v?.labels, at, [...path, 'labels']),
+        platforms: v?.platforms ? [...v.platforms] : undefined,
+        only: selector(v?.only ?? {}),
+        vars: settings(v?.vars, at, [...path, 'vars']),
+        isDefault: v?.default ?? false,
+        without: [...(v?.without ?? [])],
+        origin: at(...path),
+      };
+    }),
+  };
 }
 
-function mergeSettings(
-  into: Settings,
-  input: Record<string, string | number | boolean> | undefined,
-  at: (...path: (string | number)[]) => Origin,
-  path: string[],
-  claim: (what: string, origin: Origin) => boolean,
-): void {
+/** Flattens a table's nested entries into one entry per combination; a wrong depth is a problem. */
+function tableOf(name: string, table: W.Table, at: At, problems: Problem[]): Table {
+  const entries = new Map<string, TableEntry>();
+  const path = ['tables', name, 'entries'];
+  const walk = (node: unknown, depth: number, keys: string[]) => {
+    const here = at(...path, ...keys);
+    if (depth === table.by.length) {
+      const cell = leaf(node, here, keys, at, path);
+      if (cell) entries.set(keys.join('\0'), { values: Object.fromEntries(table.by.map((a, i) => [a, keys[i]!])), cell, origin: here });
+      else problems.push(error('bad-table-entry', `The entry ${describeCombination(table.by, keys)} of table "${name}" must be a text, or a mapping of column names to texts.`, { ...here, hint: `The table is indexed by ${table.by.join(', ')}: nest one mapping level per axis, then the value.` }));
+      return;
+    }
+    if (!node || typeof node !== 'object' || Array.isArray(node)) {
+      problems.push(error('bad-table-entry', `Table "${name}" is indexed by ${table.by.join(', ')}, but ${keys.length ? `the entry ${describeCombination(table.by, keys)}` : 'its entries'} stop${keys.length ? 's' : ''} at the ${table.by[depth]} level.`, { ...here, hint: `Give a mapping of ${table.by[depth]} values there (or "-" where ${table.by[depth]} does not apply).` }));
+      return;
+    }
+    for (const [key, value] of Object.entries(node)) walk(value, depth + 1, [...keys, key]);
+  };
+  walk(table.entries, 0, []);
+  return { name, by: [...table.by], entries, description: table.description, origin: at('tables', name) };
+}
+
+function leaf(node: unknown, origin: Origin, keys: string[], at: At, path: (string | number)[]): TableEntry['cell'] | undefined {
+  if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') return { text: String(node), origin };
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const columns: Record<string, Template> = {};
+  for (const [column, value] of Object.entries(node)) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    columns[column] = { text: String(value), origin: at(...path, ...keys, column) };
+  }
+  return columns;
+}
+
+function mergeSettings(into: Settings, input: Record<string, string | number | boolean> | undefined, at: At, path: string[], claim: (what: string, origin: Origin) => boolean): void {
   for (const [key, t] of Object.entries(settings(input, at, path))) {
     if (claim(`${path.join('.')}.${key}`, t.origin)) into[key] = t;
   }
-}
-
-function secrets(input: W.MatrixFile['secrets'], at: (...path: (string | number)[]) => Origin, path: (string | number)[]): Secret[] {
-  return (input ?? []).map((s, i) => ({ id: s.id, env: s.env, src: s.src, origin: at(...path, i) }));
-}
-
-function selector(input: Record<string, string | string[]>): Selector {
-  return Object.fromEntries(Object.entries(input).map(([axis, v]) => [axis, Array.isArray(v) ? [...v] : [v]]));
-}
-
-/** Orders stages parents-first (a cycle keeps file order; rules.ts reports it) and fills defaults. */
-function resolveStages(written: { key: string; stage: W.Stage; origin: Origin }[], base: { dockerfile: string; context: string }): Stage[] {
-  const byKey = new Map(written.map((w) => [w.key, w]));
-  const ordered: typeof written = [];
-  const visiting = new Set<string>();
-  const visit = (w: (typeof written)[number]) => {
-    if (ordered.includes(w) || visiting.has(w.key)) return;
-    visiting.add(w.key);
-    const parent = w.stage.from ? byKey.get(w.stage.from) : undefined;
-    if (parent) visit(parent);
-    visiting.delete(w.key);
-    ordered.push(w);
-  };
-  written.forEach(visit);
-
-  const parents = new Set(written.map((w) => w.stage.from).filter(Boolean));
-  // Only requested targets are exported (pushed): tagged stages belong in the
-  // default groups; without tags anywhere, the leaves do.
-  const anyTags = written.some((w) => (w.stage.tags ?? []).length > 0);
-  const resolved = new Map<string, Stage>();
-  for (const { key, stage, origin } of ordered) {
-    const at = (...path: (string | number)[]): Origin => ({ file: origin.file, pointer: origin.pointer + pointerOf(path) });
-    const parent = stage.from ? resolved.get(stage.from) : undefined;
-    const axes = stage.axes ? [...stage.axes] : [...(parent?.axes ?? [])];
-    const layers: Layer[] = Object.entries(stage.layers ?? {}).map(([layerKey, layer]) => {
-      const layerAxes = layer.axes ? [...layer.axes] : axes;
-      return {
-        key: layerKey,
-        target: layer.target,
-        axes: layerAxes,
-        name: layer.name ? { text: layer.name, origin: at('layers', layerKey, 'name') } : defaultName(layerAxes, layerKey, at('layers', layerKey)),
-        args: settings(layer.args, at, ['layers', layerKey, 'args']),
-        description: layer.description,
-        origin: at('layers', layerKey),
-      };
-    });
-    resolved.set(key, {
-      key,
-      target: stage.target,
-      from: stage.from,
-      axes,
-      name: stage.name ? { text: stage.name, origin: at('name') } : defaultName(axes, key, origin),
-      dockerfile: stage.dockerfile ?? parent?.dockerfile ?? base.dockerfile,
-      context: stage.context ?? parent?.context ?? base.context,
-      platforms: stage.platforms ? [...stage.platforms] : undefined,
-      args: settings(stage.args, at, ['args']),
-      labels: settings(stage.labels, at, ['labels']),
-      secrets: secrets(stage.secrets, at, ['secrets']),
-      tags: (stage.tags ?? []).map((text, i) => ({ text, origin: at('tags', i) })),
-      only: stage.only ? selector(stage.only) : undefined,
-      isDefault: stage.default ?? (anyTags ? (stage.tags ?? []).length > 0 : !parents.has(key)),
-      layers,
-      description: stage.description,
-      origin,
-    });
-  }
-  return [...resolved.values()];
-}
-
-function defaultName(axes: string[], key: string, origin: Origin): Template {
-  return { text: [...axes.map((a) => `{${a}}`), key].join('-'), origin };
 }

@@ -1,42 +1,24 @@
 // Semantic rules over the resolved matrix. Each rule only adds problems.
 import { error, type Problem } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
-import type { Matrix, Origin, Selector, Stage, Variable } from '../types/matrix.ts';
+import type { Matrix, Origin, Stage, Variable } from '../types/matrix.ts';
+import { includedValues } from '../expand/combinations.ts';
+import { valueIndex } from '../expand/values.ts';
+import { BUILT_IN_PLACEHOLDERS, placeholdersOf } from '../template/index.ts';
 import { KNOWN_PLATFORMS } from './platforms.ts';
+import { at, axisNames, checkSelector } from './rules/check-selector.ts';
+import { autoGroups } from './rules/auto-groups.ts';
+import { axisValues } from './rules/axis-values.ts';
+import { filterCollisions } from './rules/filter-collisions.ts';
+import { namedContexts } from './rules/named-contexts.ts';
+import { overrideSettings } from './rules/override-settings.ts';
+import { stageBases } from './rules/stage-bases.ts';
+import { tables } from './rules/tables.ts';
 import { sanitizedNames } from './rules/sanitized-names.ts';
 import { secretArgs } from './rules/secret-args.ts';
 import { tagTemplates } from './rules/tag-templates.ts';
 
 export type Rule = (m: Matrix) => Problem[];
-
-const at = (origin: Origin, more = '', atKey = false) => ({ file: origin.file, pointer: origin.pointer + more, atKey });
-
-function axisNames(m: Matrix): string[] {
-  return m.axes.map((a) => a.name);
-}
-
-function checkSelector(m: Matrix, sel: Selector, origin: Origin, what: string): Problem[] {
-  const problems: Problem[] = [];
-  for (const [axisName, values] of Object.entries(sel)) {
-    const axis = m.axes.find((a) => a.name === axisName);
-    if (!axis) {
-      problems.push(error('unknown-axis', `${what} names the axis "${axisName}", which is not defined.${didYouMean(axisName, axisNames(m))}`, {
-        ...at(origin, `/${axisName}`, true),
-        hint: `Defined axes: ${axisNames(m).join(', ') || 'none'}.`,
-      }));
-      continue;
-    }
-    values.forEach((value, i) => {
-      if (axis.values.some((v) => v.name === value)) return;
-      const names = axis.values.map((v) => v.name);
-      problems.push(error('unknown-value', `${what} names "${value}", which is not a value of the axis "${axisName}".${didYouMean(value, names)}`, {
-        ...at(origin, `/${axisName}${Array.isArray(values) && values.length > 1 ? `/${i}` : ''}`),
-        hint: `Values of ${axisName}: ${names.join(', ')}.`,
-      }));
-    });
-  }
-  return problems;
-}
 
 const stagesExist: Rule = (m) =>
   m.stages.length
@@ -117,12 +99,14 @@ const selectors: Rule = (m) => [
   ...m.stages.flatMap((s) => (s.only ? checkSelector(m, s.only, { ...s.origin, pointer: s.origin.pointer + '/only' }, `The \`only\` of stage "${s.key}"`) : [])),
   ...m.axes.flatMap((a) => a.values.flatMap((v) => checkSelector(m, v.only, { ...v.origin, pointer: v.origin.pointer + '/only' }, `The \`only\` of ${a.name} "${v.name}"`))),
   ...m.include.flatMap((r) => checkSelector(m, Object.fromEntries(Object.entries(r.combination).map(([k, v]) => [k, [v]])), r.origin, 'This include rule')),
+  ...[...m.stages.flatMap((s) => s.tags), ...m.overrides.flatMap((o) => o.tags)].flatMap((t) => (t.when ? checkSelector(m, t.when, { ...t.origin, pointer: t.origin.pointer + '/when' }, 'The `when` of this tag') : [])),
 ];
 
 const includesApply: Rule = (m) =>
   m.include.flatMap((r) => {
     const keys = Object.keys(r.combination);
-    if (m.stages.some((s) => s.axes.length > 0 && s.axes.every((a) => keys.includes(a)))) return [];
+    const index = valueIndex(m);
+    if (m.stages.some((s) => includedValues(r.combination, s.axes, index))) return [];
     return [error('include-applies-nowhere', `This include names ${keys.join(', ')}, which is not every axis of any stage, so it adds nothing.`, {
       ...at(r.origin),
       hint: `Name one value for each axis of a stage: ${m.stages.map((s) => `${s.key} (${s.axes.join(', ')})`).join('; ')}.`,
@@ -142,8 +126,8 @@ const groupStages: Rule = (m) =>
     return g.stages.flatMap((key, i) => {
       const stage = m.stages.find((s) => s.key === key);
       if (!stage) return [error('unknown-stage', `Group "${g.template.text}" names the stage "${key}", which is not defined.${didYouMean(key, m.stages.map((s) => s.key))}`, at(g.origin, `/${i}`))];
-      const placeholders = [...g.template.text.matchAll(/\{([a-z][a-z0-9_]*)\}/g)].map((x) => x[1]!);
-      const foreign = placeholders.filter((p) => !stage.axes.includes(p));
+      const placeholders = placeholdersOf(g.template.text).map((p) => p.name);
+      const foreign = placeholders.filter((p) => !stage.axes.includes(p) && !m.tables.some((t) => t.name === p));
       return foreign.length
         ? [error('unknown-placeholder', `Group "${g.template.text}" uses {${foreign.join('}, {')}}, but stage "${key}" does not vary over ${foreign.join(', ')}.`, { ...at(g.origin, '', true), hint: `Placeholders of a group name must be axes of each stage it lists; "${key}" varies over: ${stage.axes.join(', ') || 'nothing'}.` })]
         : [];
@@ -160,6 +144,7 @@ const platforms: Rule = (m) => {
   check(m.platforms, m.platformsOrigin, '');
   m.axes.forEach((a) => a.values.forEach((v) => check(v.platforms, v.origin, '/platforms')));
   m.stages.forEach((s) => check(s.platforms, s.origin, '/platforms'));
+  m.exclude.forEach((r) => check(r.platforms, r.origin, '/platforms'));
   return problems;
 };
 
@@ -167,14 +152,17 @@ const platforms: Rule = (m) => {
 const distinctTargets: Rule = (m) =>
   m.stages.flatMap((s) => {
     const above = new Map<string, string>();
-    for (let p = m.stages.find((x) => x.key === s.from); p && !above.has(p.target); p = m.stages.find((x) => x.key === p!.from)) {
-      above.set(p.target, `stage "${p.key}"`);
+    // Stages bound by name: up to the first one reached through a tag (`from: {stage, arg}`).
+    const seen = new Set<string>();
+    for (let child = s, p = m.stages.find((x) => x.key === s.from); p && !child.fromArg && !seen.has(p.key); child = p, p = m.stages.find((x) => x.key === p!.from)) {
+      seen.add(p.key);
+      if (p.target !== undefined && !above.has(p.target)) above.set(p.target, `stage "${p.key}"`);
       p.layers.forEach((l) => above.set(l.target, `layer "${l.key}" of stage "${p!.key}"`));
     }
     s.layers.forEach((l) => {
       if (!above.has(l.target)) above.set(l.target, `layer "${l.key}"`);
     });
-    const clash = above.get(s.target);
+    const clash = s.target === undefined ? undefined : above.get(s.target);
     return clash
       ? [error('target-reused', `Stage "${s.key}" builds the Dockerfile stage "${s.target}", which ${clash} above it also builds; bake binds that one as a \`target:\` context under the same name, so the build would depend on itself.`, {
           ...at(s.origin, '/target'),
@@ -183,11 +171,12 @@ const distinctTargets: Rule = (m) =>
       : [];
   });
 
-/** Placeholders the tool fills itself; an axis of that name would be shadowed or shadow them. */
-const RESERVED_PLACEHOLDERS = ['stage', 'target', 'matrix', 'layer'];
+/** Placeholders the tool fills itself; an axis of that name would be shadowed or shadow them. `platforms` is a key of exclude rules. */
+const RESERVED_PLACEHOLDERS = [...BUILT_IN_PLACEHOLDERS, 'platforms'];
 
-const axisNamesNotReserved: Rule = (m) =>
-  m.axes.flatMap((a) => {
+/** Axes, tables and variables share one namespace of placeholders. */
+const placeholderNamesDistinct: Rule = (m) => [
+  ...m.axes.flatMap((a) => {
     const clash = RESERVED_PLACEHOLDERS.includes(a.name) ? 'a placeholder bake-matrix fills itself' : m.variables.some((v) => v.key === a.name) ? 'a run-time variable' : undefined;
     return clash
       ? [error('axis-name-taken', `The axis "${a.name}" has the name of ${clash}: {${a.name}} in a template would be ambiguous.`, {
@@ -195,9 +184,19 @@ const axisNamesNotReserved: Rule = (m) =>
           hint: `Rename the axis (reserved: ${[...RESERVED_PLACEHOLDERS, ...m.variables.map((v) => v.key)].join(', ')}).`,
         })]
       : [];
-  });
+  }),
+  ...m.tables.flatMap((t) => {
+    const clash = RESERVED_PLACEHOLDERS.includes(t.name) ? 'a placeholder bake-matrix fills itself' : m.axes.some((a) => a.name === t.name) ? 'an axis' : m.variables.some((v) => v.key === t.name) ? 'a run-time variable' : undefined;
+    return clash
+      ? [error('table-name-taken', `The table "${t.name}" has the name of ${clash}: {${t.name}} in a template would be ambiguous.`, { ...at(t.origin, '', true), hint: 'Rename the table.' })]
+      : [];
+  }),
+];
 
-export const RULES: Rule[] = [axisNamesNotReserved, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, secretArgs];
+export const RULES: Rule[] = [
+  placeholderNamesDistinct, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms,
+  sanitizedNames, tagTemplates, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts,
+];
 
 export function checkRules(m: Matrix): Problem[] {
   return RULES.flatMap((rule) => rule(m));

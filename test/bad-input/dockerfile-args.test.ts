@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { generate } from '../../src/generate.ts';
-import { parseDockerfile } from '../../src/validate/dockerfile/parse-dockerfile.ts';
+import { parseDockerfile } from '../../src/check-dockerfiles/parse-dockerfile.ts';
 import { testdir } from '../helpers/testdir.ts';
 
 /** A two-stage matrix: base (over cuda) and runtime; `extra` goes into the runtime stage. */

@@ -11,12 +11,33 @@ const Dockerfile = permissiveDockerfile([matrixYaml()]);
 
 describe('bake-matrix generate', () => {
   test('--matrix PATH --out DIR works on a matrix outside the repository', async () => {
-    const dir = testdir({ Dockerfile, 'elsewhere/stack.yaml': matrixYaml() });
+    const dir = testdir({ Dockerfile, 'elsewhere/stack.yaml': 'root: ..\n' + matrixYaml() });
     const run = await runCli(['generate', '--matrix', 'elsewhere/stack.yaml', '--out', 'out'], dir);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /wrote out\/docker-bake.json/);
     const bake = JSON.parse(readFileSync(join(dir, 'out/docker-bake.json'), 'utf8'));
     assert.ok(bake.target['vllm-cu129-runtime']);
+  });
+
+  test('paths resolve against the project root, not the working directory: the same bytes from anywhere', async () => {
+    const dir = testdir({ 'proj/docker/Dockerfile': Dockerfile, 'proj/matrix/stack.yaml': 'dockerfile: docker/Dockerfile\n' + matrixYaml(), 'elsewhere/.keep': '' });
+    const here = await runCli(['generate'], join(dir, 'proj'));
+    assert.equal(here.code, 0, here.stderr);
+    const expected = readFileSync(join(dir, 'proj/bake/docker-bake.json'), 'utf8');
+    // From another folder, without a cd: the default --out is bake/ in the project root.
+    const away = await runCli(['generate', '--matrix', '../proj/matrix'], join(dir, 'elsewhere'));
+    assert.equal(away.code, 0, away.stderr);
+    assert.ok(away.stdout.includes(`wrote ${join(dir, 'proj/bake/docker-bake.json')}`), away.stdout);
+    assert.equal(readFileSync(join(dir, 'proj/bake/docker-bake.json'), 'utf8'), expected);
+    assert.ok(!existsSync(join(dir, 'elsewhere/bake')));
+    assert.ok(Object.values(JSON.parse(expected).target as Record<string, { dockerfile?: string }>).some((t) => t.dockerfile === 'docker/Dockerfile'));
+  });
+
+  test('a path error names the folder it resolved against', async () => {
+    const dir = testdir({ 'proj/matrix/stack.yaml': 'dockerfile: docker/Dockerfile\n' + matrixYaml(), 'elsewhere/.keep': '' });
+    const run = await runCli(['generate', '--matrix', '../proj/matrix'], join(dir, 'elsewhere'));
+    assert.equal(run.code, 2);
+    assert.ok(run.stderr.includes(`relative to the project root ${join(dir, 'proj')}`), run.stderr);
   });
 
   test('reads every matrix file of a folder, YAML and TOML together', async () => {

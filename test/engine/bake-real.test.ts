@@ -123,7 +123,7 @@ test('bake-matrix run builds the engine-stack fixture on a real builder', { time
     assert.ok(failed.steps.some((s) => s.error), `expected a failed step in the log. ${failed.shown}`);
     assert.match(failed.log, /bake-matrix-fixture: FAIL=1, failing on purpose/, failed.shown);
     // The same build straight through buildx, on the file bake-matrix wrote: same exit code.
-    const direct = await execa('docker', ['buildx', 'bake', '-f', join(dir, 'bake', 'docker-bake.json'), GROUP, ...common, ...fail], { cwd: ROOT, env, extendEnv: false, reject: false, stdin: 'ignore', timeout: TIMEOUT });
+    const direct = await execa('docker', ['buildx', 'bake', '-f', join(dir, 'bake', 'docker-bake.json'), GROUP, ...common, ...fail], { cwd: join(ROOT, 'test/fixtures/engine-stack'), env, extendEnv: false, reject: false, stdin: 'ignore', timeout: TIMEOUT });
     tt.diagnostic(`buildx alone exited ${direct.exitCode}`);
     assert.notEqual(direct.exitCode, 0, `buildx alone should fail too:\n${tail(direct.stderr)}`);
     assert.equal(failed.code, direct.exitCode, `bake-matrix run should exit with buildx's code (${direct.exitCode}). ${failed.shown}`);

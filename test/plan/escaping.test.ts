@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { escapeBake, render } from '../../src/plan/template.ts';
+import { escapeBake, render } from '../../src/template/index.ts';
+import { cellScope, matrixNames } from '../../src/template/scope.ts';
 import { BASE_MATRIX, bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
+
+/** A scope with one value per axis and the given variables (key -> [bake name, default]). */
+function scopeOf(values: Record<string, string>, variables: Record<string, [string, string]>) {
+  const origin = { file: '', pointer: '' };
+  const axisValue = (axis: string, name: string) => ({ axis, name, args: {}, labels: {}, only: {}, vars: {}, isDefault: false, without: [], origin });
+  const axes = Object.entries(values).map(([axis, name]) => ({ name: axis, values: [axisValue(axis, name)], origin }));
+  return cellScope(
+    matrixNames({ axes, variables: Object.entries(variables).map(([key, [env, def]]) => ({ key, env, default: def, origin })), tables: [] }),
+    { values, varies: Object.keys(values), builtins: {} },
+  );
+}
 
 describe('every literal string is escaped so bake reads it literally', () => {
   const cases = [
@@ -15,10 +27,11 @@ describe('every literal string is escaped so bake reads it literally', () => {
 });
 
 describe('templates', () => {
-  const scope = { values: { cuda: 'cu129' }, variables: new Map([['registry', { key: 'registry', env: 'REGISTRY', default: 'r.test', origin: { file: '', pointer: '' } }]]) };
+  const scope = scopeOf({ cuda: 'cu129' }, { registry: ['REGISTRY', 'r.test'] });
   test('axis placeholders become literal values and variables bake interpolations', () => {
     const r = render('{registry}/x:{cuda}', scope);
-    assert.deepEqual(r, { ok: true, value: { bake: '${REGISTRY}/x:cu129', preview: 'r.test/x:cu129', usesVariables: true } });
+    assert.ok(r.ok);
+    assert.deepEqual({ bake: r.value.bake, preview: r.value.preview, usesVariables: r.value.usesVariables }, { bake: '${REGISTRY}/x:cu129', preview: 'r.test/x:cu129', usesVariables: true });
   });
   test('{{ is a literal brace and other braces are text', () => {
     const r = render('{{cuda} {"a": 1} ${HOME}', scope);
@@ -26,7 +39,9 @@ describe('templates', () => {
     assert.equal(r.value.bake, '{cuda} {"a": 1} $${HOME}');
   });
   test('unknown placeholders are reported, not rendered', () => {
-    assert.deepEqual(render('{nope}-{cuda}', scope), { ok: false, unknown: ['nope'] });
+    const r = render('{nope}-{cuda}', scope);
+    assert.ok(!r.ok);
+    assert.deepEqual(r.problems.map((p) => [p.code, p.placeholder.name]), [['unknown-placeholder', 'nope']]);
   });
 });
 
@@ -44,7 +59,7 @@ describe('escaping in the generated file', () => {
 });
 
 describe('literal text next to placeholders', () => {
-  const scope = { values: { cuda: 'cu129' }, variables: new Map([['registry', { key: 'registry', env: 'REGISTRY', default: 'r.test', origin: { file: '', pointer: '' } }]]) };
+  const scope = scopeOf({ cuda: 'cu129' }, { registry: ['REGISTRY', 'r.test'] });
   const cases = [
     { name: 'a $ before a literal brace', input: 'keep ${{HOME}', bake: 'keep $${HOME}' },
     { name: 'a % before a literal brace', input: '%{{if}', bake: '%%{if}' },
@@ -65,7 +80,7 @@ describe('literal text next to placeholders', () => {
 });
 
 describe('found by the property tests', () => {
-  const scope = { values: {}, variables: new Map([['version', { key: 'version', env: 'VERSION', default: 'dev', origin: { file: '', pointer: '' } }]]) };
+  const scope = scopeOf({}, { version: ['VERSION', 'dev'] });
   test('a run of $ before a variable stays that many $', () => {
     const r = render('$$' + '{version}', scope);
     assert.ok(r.ok);

@@ -406,7 +406,7 @@ export function dockerfilesOf(doc: MatrixFile): Record<string, string> {
   for (const o of doc.overrides ?? []) collectArgs(o.args);
   for (const stage of Object.values(doc.stages ?? {})) {
     paths.add(stage.dockerfile ?? doc.dockerfile ?? 'Dockerfile');
-    targets.add(stage.target);
+    if (stage.target) targets.add(stage.target);
     collectArgs(stage.args);
     for (const layer of Object.values(stage.layers ?? {})) {
       targets.add(layer.target);

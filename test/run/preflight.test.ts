@@ -1,6 +1,6 @@
 // What stops `run` before buildx starts: one message, exit code 2, no bake call.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
@@ -148,10 +148,12 @@ describe('what needs no builder', () => {
 
   test('--dry-run --json gives the argv and the targets as data', async () => {
     const docker = fakeDocker({}, { onPath: false });
-    const r = await runCli(['run', '--dry-run', '--json', 'trtllm'], stackDir(), docker.env);
+    const dir = stackDir();
+    const r = await runCli(['run', '--dry-run', '--json', 'trtllm'], dir, docker.env);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
       command: ['docker', 'buildx', 'bake', '-f', 'bake/docker-bake.json', 'trtllm'],
+      cwd: realpathSync(dir),
       display: 'docker buildx bake -f bake/docker-bake.json trtllm',
       targets: [
         { name: 'trtllm-cu130-runtime', platforms: ['linux/amd64'], requestedAs: ['trtllm'] },

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateOrThrow } from '../pipeline.ts';
+import { generateOrThrow, outDir } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
 import { help } from './generate.ts';
@@ -14,18 +14,19 @@ export const checkCommand: Command = {
     if (values.help) return help(this, io);
     const format = parseFormat(values.format, this.usage);
     const generated = generateOrThrow(values.matrix, io, values.json, { format });
+    const out = outDir(values.out, generated, io);
     const stale: string[] = [];
     for (const [name, text] of Object.entries(generated.outputs)) {
-      const path = join(values.out, name);
+      const path = join(out, name);
       const current = existsSync(resolve(io.cwd, path)) ? readFileSync(resolve(io.cwd, path), 'utf8') : undefined;
       if (current !== text) stale.push(path);
     }
     if (values.json) io.stdout(JSON.stringify({ upToDate: stale.length === 0, stale }, null, 2) + '\n');
     if (stale.length === 0) {
-      if (!values.json) io.stdout(`${Object.keys(generated.outputs).map((n) => join(values.out, n)).join(', ')} up to date\n`);
+      if (!values.json) io.stdout(`${Object.keys(generated.outputs).map((n) => join(out, n)).join(', ')} up to date\n`);
       return EXIT.ok;
     }
-    io.stderr(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== 'bake' ? ` --out ${values.out}` : ''}${format !== 'both' ? ` --format ${format}` : ''}\` and commit the result.\n`);
+    io.stderr(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== undefined ? ` --out ${values.out}` : ''}${format !== 'both' ? ` --format ${format}` : ''}\` and commit the result.\n`);
     return EXIT.failed;
   },
 };

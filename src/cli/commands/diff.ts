@@ -6,6 +6,7 @@ import { parseBakeJson } from '../../inspect/parse-bake-json.ts';
 import { readAtRevision } from '../../inspect/read-at-revision.ts';
 import { error, UserError } from '../../problems/problem.ts';
 import type { BakeFile } from '../../types/bake.ts';
+import { displayPath } from '../../load/index.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
 import { generateOrThrow } from '../pipeline.ts';
@@ -25,11 +26,9 @@ export const diffCommand: Command = {
     try {
       if (positionals.length > 2) throw new UserError([error('usage', `diff compares two bake files, not ${positionals.length}.`, { hint: `Usage: ${this.usage}` })]);
       if (positionals.length && values.base !== undefined) throw new UserError([error('usage', '--base compares a git revision with the matrix; it does not go with file arguments.', { hint: `Usage: ${this.usage}` })]);
-      const committed = join(values.out, BAKE_FILE);
-      const [old, now] = [
-        positionals[0] !== undefined ? fromFile(positionals[0], io) : await fromRevision(values.base ?? 'HEAD', committed, io),
-        positionals[1] !== undefined ? fromFile(positionals[1], io) : fromMatrix(values.matrix, io, values.json),
-      ];
+      const old0 = positionals[0] !== undefined ? fromFile(positionals[0], io) : undefined;
+      const now = positionals[1] !== undefined ? fromFile(positionals[1], io) : fromMatrix(values.matrix, io, values.json);
+      const old = old0 ?? (await fromRevision(values.base ?? 'HEAD', join(values.out ?? displayPath(join(now.root!, 'bake'), io.cwd), BAKE_FILE), io));
       const d = diffBake(old.bake, now.bake);
       io.stdout(values.json ? JSON.stringify({ old: old.label, new: now.label, changed: !isEmpty(d), ...d }, null, 2) + '\n' : renderDiff(d, { old: old.label, new: now.label }));
       return values['exit-code'] && !isEmpty(d) ? EXIT.failed : EXIT.ok;
@@ -40,7 +39,7 @@ export const diffCommand: Command = {
   },
 };
 
-function fromFile(path: string, io: Io): { label: string; bake: BakeFile } {
+function fromFile(path: string, io: Io): { label: string; bake: BakeFile; root?: string } {
   let text: string;
   try {
     text = readFileSync(resolve(io.cwd, path), 'utf8');
@@ -58,5 +57,5 @@ async function fromRevision(rev: string, path: string, io: Io) {
 function fromMatrix(matrix: string, io: Io, json: boolean) {
   const generated = generateOrThrow(matrix, io, json, { format: 'json' });
   const label = `generated from ${matrix}`;
-  return { label, bake: parseBakeJson(generated.outputs[BAKE_FILE] ?? '{}', label) };
+  return { label, bake: parseBakeJson(generated.outputs[BAKE_FILE] ?? '{}', label), root: generated.matrix.root };
 }

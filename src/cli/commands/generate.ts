@@ -1,4 +1,4 @@
-import { generateOrThrow, writeOutputs } from '../pipeline.ts';
+import { generateOrThrow, outDir, writeOutputs } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
 
@@ -12,7 +12,7 @@ export const generateCommand: Command = {
     const format = parseFormat(values.format, this.usage);
     const started = performance.now();
     const generated = generateOrThrow(values.matrix, io, values.json, { format });
-    const written = writeOutputs(generated, values.out, io);
+    const written = writeOutputs(generated, outDir(values.out, generated, io), io);
     const targets = [...generated.plan.targets.values()].filter((t) => t.kind !== 'common').length;
     // BAKE_MATRIX_TIMING=1 adds the pipeline's time and peak memory to --json (scripts/bench.ts reads it).
     const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS } : undefined;

@@ -10,25 +10,30 @@ import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
 import { flagOn, flagValues, parseRunArgs } from '../../run/run-args.ts';
+import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
-import { generateOrThrow, ReportedError, writeOutputs } from '../pipeline.ts';
+import { generateOrThrow, outDir, ReportedError, writeOutputs } from '../pipeline.ts';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups',
   usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--json] [docker buildx bake flags]',
   async run(args, io) {
-    const run = parseRunArgs(args, this.usage);
+    let run = parseRunArgs(args, this.usage);
     if (run.help) {
       io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
       return EXIT.ok;
     }
     const generated = generateOrThrow(run.matrix, io, run.json);
-    writeOutputs(generated, run.out, io);
-    const bakeFile = join(run.out, 'docker-bake.json' in generated.outputs ? 'docker-bake.json' : Object.keys(generated.outputs)[0]!);
+    const out = outDir(run.out, generated, io);
+    writeOutputs(generated, out, io);
+    // buildx runs in the project root: every path it reads is written from there.
+    const root = generated.matrix.root;
+    const bakeFile = fromRoot(join(out, 'docker-bake.json' in generated.outputs ? 'docker-bake.json' : Object.keys(generated.outputs)[0]!), io.cwd, root);
+    run = rebaseRunPaths(run, io.cwd, root);
     const bake = generated.plan.bake;
     const overlays = flagValues(run, 'file');
     const selection = selectTargets(bake, run.names, flagValues(run, 'set'));
@@ -45,13 +50,14 @@ export const runCommand: Command = {
     /** The command as the user would type it: without the metadata file bake-matrix adds. */
     const shown = buildCommand(run, bakeFile);
     if (run.dryRun) {
-      io.stdout(run.json ? JSON.stringify(dryRunJson(shown, selection), null, 2) + '\n' : dryRunText(shown, selection, overlays));
+      const where = root === resolve(io.cwd) ? '' : `(in ${root})\n`;
+      io.stdout(run.json ? JSON.stringify({ ...dryRunJson(shown, selection), cwd: root }, null, 2) + '\n' : where + dryRunText(shown, selection, overlays));
       return EXIT.ok;
     }
 
     try {
       const docker = findOnPath('docker', io.env);
-      const runner = docker ? createRunner(docker, io.cwd, io.env) : undefined;
+      const runner = docker ? createRunner(docker, root, io.env) : undefined;
       const ready = await checkDocker({
         runner,
         path: io.env.PATH ?? '',
@@ -63,12 +69,12 @@ export const runCommand: Command = {
       });
       if (!ready.ok) fail(io, run.json, ready.problems);
 
-      io.stderr(`bake-matrix: ${shellQuote([command.command, ...command.args])}\n`);
+      io.stderr(`bake-matrix: ${root === resolve(io.cwd) ? '' : `(in ${root}) `}${shellQuote([command.command, ...command.args])}\n`);
       const started = Date.now();
       const finished = await runner!.inherit(command.args);
       if (!building) return finished.exitCode;
 
-      const metadata = readMetadata(resolve(io.cwd, theirMetadata ?? ourMetadata!.path));
+      const metadata = readMetadata(resolve(root, theirMetadata ?? ourMetadata!.path));
       const summary = summarize({
         names: run.names,
         command: shellQuote([shown.command, ...shown.args]),

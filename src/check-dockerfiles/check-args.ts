@@ -4,10 +4,10 @@
 // Scope (Dockerfile semantics, loosened to keep false positives low): an arg
 // counts as declared when an ARG of that name is in the global scope, in the
 // target stage or in any stage it builds on (FROM, COPY --from, RUN --mount from=).
-import { error, type Problem } from '../../problems/problem.ts';
-import { didYouMean } from '../../problems/suggest.ts';
-import type { TargetInfo } from '../../plan/index.ts';
-import type { Matrix, Origin, Stage } from '../../types/matrix.ts';
+import { error, type Problem } from '../problems/problem.ts';
+import { didYouMean } from '../problems/suggest.ts';
+import type { TargetInfo } from '../plan/index.ts';
+import type { Matrix, Origin, Stage } from '../types/matrix.ts';
 import type { DockerfileModel, DockerStage, VarUse } from './parse-dockerfile.ts';
 
 /** Args BuildKit sets or accepts without an ARG instruction. */

@@ -1,0 +1,43 @@
+// Every path a target builds from (its context, its Dockerfile, its local
+// named contexts) is relative to the project root and must stay inside it:
+// bake refuses a path outside its working directory.
+import { posix } from 'node:path';
+import type { Plan } from '../plan/index.ts';
+import { error, type Problem } from '../problems/problem.ts';
+import type { Origin } from '../types/matrix.ts';
+
+export interface ProjectRoot {
+  absolute: string;
+  /** As shown in messages. */
+  shown: string;
+}
+
+/** Whether a relative path climbs out of the folder it is relative to. */
+export function leavesRoot(path: string): boolean {
+  const normal = posix.normalize(path.replace(/\\/g, '/'));
+  return normal === '..' || normal.startsWith('../') || posix.isAbsolute(normal);
+}
+
+export function pathsLeavingRoot(plan: Plan, root: ProjectRoot): Problem[] {
+  const problems = new Map<string, Problem>();
+  const check = (what: 'dockerfile' | 'context' | 'named context', path: string, origin: Origin) => {
+    const key = `${origin.file}#${origin.pointer}#${path}`;
+    if (!leavesRoot(path) || problems.has(key)) return;
+    problems.set(
+      key,
+      error('path-outside-repository', `The ${what} "${path}" is outside the project root ${root.shown}: paths are relative to it, and bake refuses a path outside the folder it runs in.`, {
+        file: origin.file,
+        pointer: origin.pointer,
+        hint: `Move the ${what === 'dockerfile' ? 'Dockerfile' : 'folder'} into ${root.shown} and write its path from there (e.g. "docker/${what === 'dockerfile' ? 'Dockerfile' : 'app'}"), or set \`root:\` to a folder that contains it.`,
+      }),
+    );
+  };
+  for (const t of plan.targets.values()) {
+    if (t.location) {
+      check('context', t.location.contextPath, t.location.contextOrigin);
+      check('dockerfile', t.location.dockerfilePath, t.location.dockerfileOrigin);
+    }
+    for (const c of Object.values(t.namedContexts ?? {})) if (c.local) check('named context', c.value, c.origin);
+  }
+  return [...problems.values()];
+}

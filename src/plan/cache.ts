@@ -1,0 +1,58 @@
+// Registry cache of one target, in the string form every buildx since v0.10
+// reads: cache-from its own ref then the fallbacks, cache-to its own ref and
+// the extra ones. A ref written by two targets is an error (buildx#3819: the
+// last export wins, so the cache of one of them is lost on every build).
+import { error, type Problem } from '../problems/problem.ts';
+import type { CacheSpec, Origin, Template } from '../types/matrix.ts';
+import { render, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
+
+export interface PlannedCache {
+  from: string[];
+  to: string[];
+}
+
+export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void): PlannedCache | undefined {
+  const renderRef = (t: Template): Rendered | undefined => {
+    const result = render(t, scope);
+    if (!result.ok) report(t, result.problems);
+    return result.ok ? result.value : undefined;
+  };
+  const ref = renderRef(spec.ref);
+  if (!ref) return undefined;
+  const fallback = spec.fallback.map(renderRef).filter((r) => r !== undefined);
+  const extra = spec.to.map(renderRef).filter((r) => r !== undefined);
+  return {
+    from: [ref, ...fallback].map((r) => `type=registry,ref=${r.bake}`),
+    to: spec.export ? [ref, ...extra].map((r) => `type=registry,ref=${r.bake}${exportOptions(spec)}`) : [],
+  };
+}
+
+function exportOptions(spec: CacheSpec): string {
+  let options = `,mode=${spec.mode}`;
+  if (spec.compression !== 'none') options += `,compression=${spec.compression}`;
+  if (spec.ociMediatypes !== undefined) options += `,oci-mediatypes=${spec.ociMediatypes}`;
+  if (spec.imageManifest !== undefined) options += `,image-manifest=${spec.imageManifest}`;
+  if (spec.ignoreError !== undefined) options += `,ignore-error=${spec.ignoreError}`;
+  return options;
+}
+
+/** Which target writes which cache ref. */
+export class CacheWriters {
+  private readonly writers = new Map<string, string>();
+
+  claim(cacheTo: readonly string[], target: string, origin: Origin): Problem | undefined {
+    for (const entry of cacheTo) {
+      const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;
+      const writer = this.writers.get(ref);
+      if (writer && writer !== target) {
+        return error('cache-ref-collision', `Targets "${writer}" and "${target}" would both write the cache ref "${ref}": the last export wins, so one of them loses its cache on every build (buildx#3819).`, {
+          file: origin.file,
+          pointer: origin.pointer,
+          hint: 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"), so that every target writes its own.',
+        });
+      }
+      this.writers.set(ref, target);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+// Where a target builds: its context and Dockerfile (templates over the cell's
+// values, relative to the project root), and its named local contexts. Paths
+// are fixed when the file is generated: a run-time variable in one is an error.
+import { posix } from 'node:path';
+import { error, type Problem } from '../problems/problem.ts';
+import type { Settings, Template } from '../types/matrix.ts';
+import { render, type RenderProblem, type Scope } from '../template/index.ts';
+
+export interface Location {
+  /** As emitted: the context, and the Dockerfile relative to it. */
+  context: string;
+  dockerfile: string;
+  /** The Dockerfile relative to the project root, for the Dockerfile checks. */
+  dockerfilePath: string;
+  dockerfileOrigin: Template['origin'];
+  /** The context relative to the project root, and where it was written. */
+  contextPath: string;
+  contextOrigin: Template['origin'];
+}
+
+/** A named context that is a local folder (no scheme such as docker-image:// or target:). */
+export function isLocalContext(value: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(value);
+}
+
+export function renderPath(t: Template, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, problems: Problem[]): string | undefined {
+  const result = render(t, scope);
+  if (!result.ok) {
+    report(t, result.problems);
+    return undefined;
+  }
+  if (result.value.usesVariables) {
+    problems.push(error('path-uses-variable', `The path "${t.text}" uses a run-time variable; paths are fixed when the bake file is generated (and the Dockerfile is checked then).`, {
+      file: t.origin.file,
+      pointer: t.origin.pointer,
+      hint: 'Use axis values, their `vars` or tables in paths.',
+    }));
+    return undefined;
+  }
+  return result.value.preview;
+}
+
+export function locationOf(dockerfile: Template, context: Template, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, problems: Problem[]): Location | undefined {
+  const contextPath = renderPath(context, scope, report, problems);
+  const dockerfilePath = renderPath(dockerfile, scope, report, problems);
+  if (contextPath === undefined || dockerfilePath === undefined) return undefined;
+  return {
+    context: contextPath,
+    dockerfile: posix.relative(posix.normalize(contextPath), posix.normalize(dockerfilePath)) || dockerfilePath,
+    dockerfilePath,
+    dockerfileOrigin: dockerfile.origin,
+    contextPath,
+    contextOrigin: context.origin,
+  };
+}
+
+/** The named contexts a stage declares, rendered; local folders may not use variables. */
+export interface NamedContext {
+  /** As emitted. */
+  value: string;
+  /** A folder relative to the project root (no scheme). */
+  local: boolean;
+  origin: Template['origin'];
+}
+
+export function namedContexts(contexts: Settings, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, problems: Problem[]): Record<string, NamedContext> {
+  const out: Record<string, NamedContext> = {};
+  for (const [name, t] of Object.entries(contexts)) {
+    const result = render(t, scope);
+    if (!result.ok) {
+      report(t, result.problems);
+      continue;
+    }
+    const local = isLocalContext(result.value.preview);
+    if (local && result.value.usesVariables) {
+      renderPath(t, scope, report, problems);
+      continue;
+    }
+    out[name] = { value: result.value.bake, local, origin: t.origin };
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+// The tags of one stage cell: the stage's (those whose `when` matches), then
+// the overrides naming the stage (added, or replacing them), in file order.
+// Tags several targets share on purpose are kept apart: bake does not push them.
+import { matches, type Values } from '../expand/index.ts';
+import { error, type Problem } from '../problems/problem.ts';
+import type { Matrix, Origin, Stage, TagSpec, Variable } from '../types/matrix.ts';
+import { render, type Piece, type RenderProblem, type Scope, type Source } from '../template/index.ts';
+import { imageReferenceProblem } from './names.ts';
+
+export interface PlannedTag {
+  bake: string;
+  preview: string;
+  origin: Origin;
+  shared: boolean;
+  sources: Source[];
+  pieces: Piece[];
+}
+
+export function tagSpecsOf(m: Matrix, stage: Stage, values: Values): TagSpec[] {
+  let specs = stage.tags.filter((t) => !t.when || matches(t.when, values));
+  for (const o of m.overrides) {
+    if (!o.tags.length || !o.stages?.includes(stage.key) || !matches(o.when, values)) continue;
+    const added = o.tags.filter((t) => !t.when || matches(t.when, values));
+    specs = o.replaceTags ? added : [...specs, ...added];
+  }
+  return specs;
+}
+
+export function renderTags(specs: readonly TagSpec[], scope: Scope, report: (t: TagSpec, problems: RenderProblem[]) => void): PlannedTag[] {
+  const tags: PlannedTag[] = [];
+  for (const spec of specs) {
+    const result = render(spec.template, scope);
+    if (!result.ok) {
+      report(spec, result.problems);
+      continue;
+    }
+    if (tags.some((t) => t.bake === result.value.bake)) continue;
+    tags.push({ bake: result.value.bake, preview: result.value.preview, origin: spec.template.origin, shared: spec.shared, sources: result.value.sources, pieces: result.value.pieces });
+  }
+  return tags;
+}
+
+const GRAMMAR_HINT = 'Tags are [registry/]name[:tag]; names are lower-case.';
+
+/** Who pushes which tag: two targets pushing one tag is an error unless both declare it shared. */
+export class TagOwners {
+  private readonly owners = new Map<string, { target: string; shared: boolean; origin: Origin }>();
+
+  constructor(private readonly variables: readonly Variable[]) {}
+
+  check(tag: PlannedTag, target: string): Problem | undefined {
+    const invalid = imageReferenceProblem(tag.preview);
+    if (invalid) return this.invalid(tag, target, invalid);
+    const owner = this.owners.get(tag.bake);
+    if (!owner) {
+      this.owners.set(tag.bake, { target, shared: tag.shared, origin: tag.origin });
+      return undefined;
+    }
+    if (owner.target === target || (owner.shared && tag.shared)) return undefined;
+    if (owner.shared !== tag.shared) {
+      const [sharedAt, plainAt] = owner.shared ? [owner.target, target] : [target, owner.target];
+      return error('duplicate-tag', `The tag "${tag.preview}" is declared \`shared\` for target "${sharedAt}" but not for "${plainAt}", which would push it alone.`, {
+        file: tag.origin.file,
+        pointer: tag.origin.pointer,
+        hint: 'Mark the tag `shared: true` everywhere it is meant to stand for several images, or tell the tags apart.',
+      });
+    }
+    return error('duplicate-tag', `Targets "${owner.target}" and "${target}" would both push the tag "${tag.preview}".`, {
+      file: tag.origin.file,
+      pointer: tag.origin.pointer,
+      hint: 'Put the axes that tell the targets apart into the tag template, or declare the tag `shared: true` if one manifest should hold both images (`bake-matrix manifest`).',
+    });
+  }
+
+  /** Names the variable whose empty default makes the tag invalid, and how to set it. */
+  private invalid(tag: PlannedTag, target: string, problem: string): Problem {
+    const used = new Set(tag.sources.map((s) => s.variable));
+    const culprit = this.variables.find((v) => v.default === '' && used.has(v.env));
+    if (culprit) {
+      return error('bad-tag', `The tag "${tag.preview}" of target "${target}" is not a valid image reference when ${culprit.env} has its default (empty): ${problem}.`, {
+        file: tag.origin.file,
+        pointer: tag.origin.pointer,
+        hint: `Give {${culprit.key}} a default (variables.${culprit.key}.default), or make it an optional segment ({-${culprit.key}}) that is left out while ${culprit.env} is empty. CI sets ${culprit.env} in the environment.`,
+      });
+    }
+    return error('bad-tag', `The tag "${tag.preview}" of target "${target}" is not a valid image reference: ${problem}.`, {
+      file: tag.origin.file,
+      pointer: tag.origin.pointer,
+      hint: `${GRAMMAR_HINT} Variables are checked at their defaults.`,
+    });
+  }
+}

@@ -1,0 +1,45 @@
+// Problems found while rendering templates, each reported once at the place
+// the template was written, however many targets use it.
+import { error, type Problem } from '../problems/problem.ts';
+import type { Template } from '../types/matrix.ts';
+import type { MatrixNames, RenderProblem, Scope } from '../template/index.ts';
+
+export class TemplateProblems {
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly problems: Problem[],
+    private readonly names: MatrixNames,
+  ) {}
+
+  report(template: Template, found: readonly RenderProblem[], scope: Scope): void {
+    const unknown = found.filter((p) => p.code === 'unknown-placeholder');
+    if (unknown.length) {
+      const key = `${template.origin.file}#${template.origin.pointer}#unknown#${unknown.map((p) => p.placeholder.raw).join()}`;
+      if (!this.reported.has(key)) {
+        this.reported.add(key);
+        const available = scope.available?.() ?? [...this.names.variables.keys()];
+        this.problems.push(
+          error('unknown-placeholder', `Unknown placeholder ${unknown.map((p) => p.placeholder.raw).join(', ')} in "${template.text}".`, {
+            file: template.origin.file,
+            pointer: template.origin.pointer,
+            hint: `Where this template is used, the placeholders are: ${available.map((n) => `{${n}}`).join(', ')}. Declare a run-time value under \`variables:\`, or write {{ for a literal brace.`,
+          }),
+        );
+      }
+    }
+    for (const p of found) {
+      if (p.code === 'unknown-placeholder') continue;
+      const key = `${template.origin.file}#${template.origin.pointer}#${p.code}#${p.placeholder.raw}#${p.reason}`;
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      this.problems.push(
+        error(p.code, `${p.placeholder.raw} in "${template.text}": ${p.reason}.`, {
+          file: template.origin.file,
+          pointer: template.origin.pointer,
+          ...(p.hint ? { hint: p.hint } : {}),
+        }),
+      );
+    }
+  }
+}

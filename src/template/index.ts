@@ -1,0 +1,7 @@
+// The template language, shared by validate and plan (see parse-template.ts).
+export { escapeBake, hclQuote, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
+export { ABSENT_KEY, describeCombination } from './combination.ts';
+export { applyFilters, FILTERS, type Filter } from './filters.ts';
+export { hasPlaceholders, parseTemplate, placeholdersOf, type Part, type PlaceholderPart } from './parse-template.ts';
+export { render, type Lookup, type Rendered, type RenderProblem, type RenderResult, type Scope, type Source } from './render.ts';
+export { BUILT_IN_PLACEHOLDERS, cellScope, matrixNames, type CellInput, type MatrixNames } from './scope.ts';

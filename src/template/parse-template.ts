@@ -1,0 +1,76 @@
+// The template language: literal text with {placeholders}.
+//
+//   {cuda}                 an axis value, a built-in ({stage} {target} {matrix} {layer}),
+//                          a run-time variable ({registry}) or a table ({base_image})
+//   {cuda.version}         an attribute: a value's `vars`, or a column of a table
+//   {cuda.version|nodots}  filters, applied left to right (filters.ts)
+//   {-cuda}  {cuda-}       an optional segment: "-cu129", or nothing when the
+//                          axis does not apply to the cell or has its default value
+//                          (a variable: when it is empty). Separators: - _ .
+//   {-cuda!}               the same, but the default value is written too: nothing
+//                          only where the axis does not apply
+//   {arg:BASE_IMAGE}       the value of another arg of the same target
+//   {{                     a literal "{"
+//
+// Anything else is literal text, braces included.
+
+export interface PlaceholderPart {
+  kind: 'placeholder';
+  /** As written, braces included. */
+  raw: string;
+  /** An axis, built-in, variable or table name; for {arg:X}, the arg name X. */
+  name: string;
+  arg: boolean;
+  attr?: string;
+  filters: string[];
+  /** An optional segment: the separators around the value, all left out when there is no value. */
+  optional?: { before: string; after: string; keepDefault: boolean };
+}
+
+export type Part = { kind: 'literal'; text: string } | PlaceholderPart;
+
+const PLACEHOLDER = /\{\{|\{([-_.]?)(?:(arg):([A-Za-z_][A-Za-z0-9_]*)|([a-z][a-z0-9_]*)(?:\.([a-z0-9_]+))?)((?:\|[a-z0-9_]+)*)(!?)([-_.]?)\}/g;
+
+const cache = new Map<string, Part[]>();
+
+export function parseTemplate(text: string): Part[] {
+  let parts = cache.get(text);
+  if (parts) return parts;
+  parts = [];
+  let literal = '';
+  let last = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    literal += text.slice(last, match.index);
+    last = match.index! + match[0].length;
+    if (match[0] === '{{') {
+      literal += '{';
+      continue;
+    }
+    if (literal) parts.push({ kind: 'literal', text: literal });
+    literal = '';
+    const [raw, before, arg, argName, name, attr, filters, bang, after] = match;
+    parts.push({
+      kind: 'placeholder',
+      raw: raw!,
+      name: arg ? argName! : name!,
+      arg: Boolean(arg),
+      ...(attr ? { attr } : {}),
+      filters: filters ? filters.slice(1).split('|') : [],
+      ...(before || after ? { optional: { before: before!, after: after!, keepDefault: bang === '!' } } : {}),
+    });
+  }
+  literal += text.slice(last);
+  if (literal) parts.push({ kind: 'literal', text: literal });
+  if (cache.size > 50_000) cache.clear();
+  cache.set(text, parts);
+  return parts;
+}
+
+export function placeholdersOf(text: string): PlaceholderPart[] {
+  return parseTemplate(text).filter((p): p is PlaceholderPart => p.kind === 'placeholder');
+}
+
+/** Whether the text has any placeholder (a text without one renders as itself). */
+export function hasPlaceholders(text: string): boolean {
+  return text.includes('{') && parseTemplate(text).some((p) => p.kind === 'placeholder');
+}

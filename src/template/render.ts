@@ -1,0 +1,119 @@
+// Rendering a template in a scope: each placeholder is looked up, filtered and
+// joined into pieces (literal text, or run-time expressions for bake).
+import type { Origin, Template, Variable } from '../types/matrix.ts';
+import { joinPieces, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
+import { applyFilters, FILTERS, filtersHcl } from './filters.ts';
+import { parseTemplate, type PlaceholderPart } from './parse-template.ts';
+
+/** What produced the text of one placeholder, for `explain`. */
+export interface Source {
+  placeholder: string;
+  /** For a run-time variable: its bake name. */
+  variable?: string;
+  /** e.g. `cuda "cu129"`, `vars.version of cuda "cu129"`, `table base_image [framework=vllm]`, `arg BASE_IMAGE`. */
+  what: string;
+  origin?: Origin;
+}
+
+export type Lookup =
+  | { kind: 'text'; text: string; isDefault?: boolean; source: Source; sources?: Source[] }
+  | { kind: 'variable'; variable: Variable; source: Source }
+  | { kind: 'pieces'; pieces: Piece[]; source: Source; sources?: Source[] }
+  | { kind: 'absent'; reason: string }
+  | { kind: 'error'; code: string; reason: string; hint?: string };
+
+export interface Scope {
+  lookup(placeholder: PlaceholderPart): Lookup;
+  /** The placeholder names known here, for messages. */
+  available?(): string[];
+}
+
+export interface Rendered {
+  pieces: Piece[];
+  /** As written into the bake file. */
+  bake: string;
+  /** With every variable at its default: what bake prints when no variable is set. */
+  preview: string;
+  usesVariables: boolean;
+  /** Where the text of each placeholder came from. */
+  sources: Source[];
+}
+
+export interface RenderProblem {
+  /** unknown-placeholder, unknown-filter, axis-does-not-apply, missing-var, missing-table-entry, unknown-arg, ... */
+  code: string;
+  placeholder: PlaceholderPart;
+  reason: string;
+  hint?: string;
+}
+
+export type RenderResult = { ok: true; value: Rendered } | { ok: false; problems: RenderProblem[] };
+
+export function render(template: Template | string, scope: Scope): RenderResult {
+  const text = typeof template === 'string' ? template : template.text;
+  const pieces: Piece[] = [];
+  const sources: Source[] = [];
+  const problems: RenderProblem[] = [];
+  for (const part of parseTemplate(text)) {
+    if (part.kind === 'literal') {
+      pieces.push({ text: part.text });
+      continue;
+    }
+    const result = renderPlaceholder(part, scope);
+    if ('reason' in result) problems.push({ code: result.code, placeholder: part, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
+    else {
+      pieces.push(...result.pieces);
+      sources.push(...result.sources);
+    }
+  }
+  if (problems.length) return { ok: false, problems };
+  const joined = joinPieces(pieces);
+  return {
+    ok: true,
+    value: { pieces: joined, bake: piecesToBake(joined), preview: piecesToPreview(joined), usesVariables: joined.some((p) => 'expr' in p), sources },
+  };
+}
+
+type PlaceholderResult = { pieces: Piece[]; sources: Source[] } | { code: string; reason: string; hint?: string };
+
+function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResult {
+  const unknownFilter = part.filters.find((f) => !FILTERS.has(f));
+  if (unknownFilter) return { code: 'unknown-filter', reason: `"${unknownFilter}" is not a filter`, hint: `Filters: ${[...FILTERS.keys()].join(', ')}.` };
+  const found = scope.lookup(part);
+  const before = part.optional?.before ?? '';
+  const after = part.optional?.after ?? '';
+  switch (found.kind) {
+    case 'error':
+      return { code: found.code, reason: found.reason, ...(found.hint ? { hint: found.hint } : {}) };
+    case 'absent':
+      return part.optional
+        ? { pieces: [], sources: [] }
+        : { code: 'axis-does-not-apply', reason: found.reason, hint: `Write it as an optional segment, e.g. {-${part.raw.slice(1, -1)}}, to leave it out where it does not apply.` };
+    case 'text':
+      return textResult(found.text, found.isDefault ?? false, part, [found.source, ...(found.sources ?? [])]);
+    case 'pieces': {
+      if (found.pieces.every((p) => 'text' in p)) return textResult(found.pieces.map((p) => (p as { text: string }).text).join(''), false, part, [found.source, ...(found.sources ?? [])]);
+      if (part.filters.length || part.optional) {
+        return { code: 'runtime-value-filter', reason: `${found.source.what} holds a run-time variable, so it cannot be filtered or made optional when the file is generated` };
+      }
+      return { pieces: found.pieces, sources: [found.source, ...(found.sources ?? [])] };
+    }
+    case 'variable': {
+      const { variable } = found;
+      let expr = filtersHcl(variable.env, part.filters);
+      const value = applyFilters(variable.default, part.filters);
+      let preview = value;
+      if (part.optional) {
+        expr = `${variable.env} == "" ? "" : format(${JSON.stringify(`${before}%s${after}`)}, ${expr})`;
+        preview = variable.default === '' ? '' : before + value + after;
+      }
+      return { pieces: [{ expr, preview }], sources: [found.source] };
+    }
+  }
+}
+
+function textResult(text: string, isDefault: boolean, part: PlaceholderPart, sources: Source[]): PlaceholderResult {
+  if (part.optional && ((isDefault && !part.optional.keepDefault) || text === '')) return { pieces: [], sources };
+  const value = applyFilters(text, part.filters);
+  return { pieces: [{ text: (part.optional?.before ?? '') + value + (part.optional?.after ?? '') }], sources };
+}

@@ -1,0 +1,143 @@
+// What placeholders stand for in one target: its axis values and their
+// attributes, the built-ins, the tables, the run-time variables and its args.
+import { ABSENT_KEY, describeCombination } from './combination.ts';
+import type { Axis, AxisValue, Matrix, Table, Variable } from '../types/matrix.ts';
+import type { PlaceholderPart } from './parse-template.ts';
+import { render, type Lookup, type Scope, type Source } from './render.ts';
+
+/** Placeholders bake-matrix fills itself. */
+export const BUILT_IN_PLACEHOLDERS = ['stage', 'target', 'matrix', 'layer'] as const;
+
+/** The names a matrix defines, indexed once and shared by every scope. */
+export interface MatrixNames {
+  axes: ReadonlyMap<string, Axis>;
+  values: ReadonlyMap<string, ReadonlyMap<string, AxisValue>>;
+  variables: ReadonlyMap<string, Variable>;
+  tables: ReadonlyMap<string, Table>;
+}
+
+export function matrixNames(m: Pick<Matrix, 'axes' | 'variables' | 'tables'>): MatrixNames {
+  return {
+    axes: new Map(m.axes.map((a) => [a.name, a])),
+    values: new Map(m.axes.map((a) => [a.name, new Map(a.values.map((v) => [v.name, v]))])),
+    variables: new Map(m.variables.map((v) => [v.key, v])),
+    tables: new Map(m.tables.map((t) => [t.name, t])),
+  };
+}
+
+export interface CellInput {
+  /** Axis -> value, for the axes that apply (an axis a value's `without` removes is missing). */
+  values: Readonly<Record<string, string>>;
+  /** The axes the stage varies over. */
+  varies: readonly string[];
+  /** {stage}, {target}, {matrix}, {layer}: those known where the template is used. */
+  builtins: Readonly<Record<string, string>>;
+  /** Resolves {arg:NAME}; without it, {arg:...} is not available here. */
+  arg?: (name: string) => Lookup;
+  /** Where templates are used, for "not available here" messages: "a target name", "a tag". */
+  usedIn?: string;
+}
+
+export function cellScope(names: MatrixNames, input: CellInput): Scope {
+  return new CellScope(names, input);
+}
+
+class CellScope implements Scope {
+  private readonly tableStack: string[] = [];
+
+  constructor(
+    private readonly names: MatrixNames,
+    private readonly input: CellInput,
+  ) {}
+
+  available(): string[] {
+    return [...Object.keys(this.input.builtins), ...this.input.varies, ...this.names.variables.keys(), ...this.names.tables.keys()].sort();
+  }
+
+  lookup(p: PlaceholderPart): Lookup {
+    if (p.arg) {
+      if (!this.input.arg) return { kind: 'error', code: 'unknown-placeholder', reason: `args are not available in ${this.input.usedIn ?? 'this template'}` };
+      return this.input.arg(p.name);
+    }
+    const builtin = this.input.builtins[p.name];
+    if (builtin !== undefined) {
+      if (p.attr) return { kind: 'error', code: 'no-attributes', reason: `{${p.name}} has no attributes` };
+      return { kind: 'text', text: builtin, source: { placeholder: p.raw, what: `{${p.name}}` } };
+    }
+    if (this.names.axes.has(p.name)) return this.axis(p);
+    const variable = this.names.variables.get(p.name);
+    if (variable) {
+      if (p.attr) return { kind: 'error', code: 'no-attributes', reason: `the run-time variable {${p.name}} has no attributes` };
+      return { kind: 'variable', variable, source: { placeholder: p.raw, variable: variable.env, what: `variable ${variable.env}`, origin: variable.origin } };
+    }
+    const table = this.names.tables.get(p.name);
+    if (table) return this.table(table, p);
+    if ((BUILT_IN_PLACEHOLDERS as readonly string[]).includes(p.name)) return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} is not available in ${this.input.usedIn ?? 'this template'}` };
+    return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} is no axis, variable or table` };
+  }
+
+  private axis(p: PlaceholderPart): Lookup {
+    if (!this.input.varies.includes(p.name)) {
+      return { kind: 'error', code: 'unknown-placeholder', reason: `this target does not vary over the axis "${p.name}"`, hint: `Only the axes of the stage (${this.input.varies.join(', ') || 'none'}) can be used here.` };
+    }
+    const valueName = this.input.values[p.name];
+    if (valueName === undefined) return { kind: 'absent', reason: `the axis "${p.name}" does not apply to ${this.absentBecause(p.name)}` };
+    const value = this.names.values.get(p.name)!.get(valueName)!;
+    if (!p.attr) return { kind: 'text', text: valueName, isDefault: value.isDefault, source: { placeholder: p.raw, what: `${p.name} "${valueName}"`, origin: value.origin } };
+    const attr = value.vars[p.attr];
+    if (!attr) {
+      const has = Object.keys(value.vars);
+      return {
+        kind: 'error',
+        code: 'missing-var',
+        reason: `the ${p.name} value "${valueName}" has no \`vars.${p.attr}\``,
+        hint: `Give every ${p.name} value used here a \`vars: { ${p.attr}: ... }\`${has.length ? ` ("${valueName}" has: ${has.join(', ')})` : ''}.`,
+      };
+    }
+    return { kind: 'text', text: attr.text, isDefault: value.isDefault, source: { placeholder: p.raw, what: `vars.${p.attr} of ${p.name} "${valueName}"`, origin: attr.origin } };
+  }
+
+  private absentBecause(axis: string): string {
+    for (const [other, name] of Object.entries(this.input.values)) {
+      if (this.names.values.get(other)?.get(name)?.without.includes(axis)) return `${other}=${name} (its \`without\`)`;
+    }
+    return 'this combination';
+  }
+
+  private table(table: Table, p: PlaceholderPart): Lookup {
+    const keys: string[] = [];
+    for (const axis of table.by) {
+      if (!this.input.varies.includes(axis)) {
+        return { kind: 'error', code: 'unknown-placeholder', reason: `the table "${table.name}" is indexed by ${axis}, which this target does not vary over`, hint: `Use {${table.name}} only in stages that vary over ${table.by.join(', ')}.` };
+      }
+      keys.push(this.input.values[axis] ?? ABSENT_KEY);
+    }
+    const entry = table.entries.get(keys.join('\0'));
+    const combination = describeCombination(table.by, keys);
+    if (!entry) {
+      return { kind: 'error', code: 'missing-table-entry', reason: `the table "${table.name}" has no entry for ${combination}`, hint: `Add it under tables.${table.name}.entries (nested by ${table.by.join(', ')}${keys.includes(ABSENT_KEY) ? '; "-" stands for an axis that does not apply' : ''}).` };
+    }
+    const columns = 'text' in entry.cell ? undefined : entry.cell;
+    let template;
+    if (p.attr) {
+      template = columns?.[p.attr];
+      if (!template) return { kind: 'error', code: 'table-column', reason: `the entry for ${combination} of table "${table.name}" has no column "${p.attr}"`, hint: columns ? `Its columns: ${Object.keys(columns).join(', ')}.` : `It is a single value: write {${table.name}}.` };
+    } else {
+      if (columns) return { kind: 'error', code: 'table-column', reason: `the entry for ${combination} of table "${table.name}" has columns`, hint: `Name one: ${Object.keys(columns).map((c) => `{${table.name}.${c}}`).join(', ')}.` };
+      template = entry.cell as { text: string; origin: typeof entry.origin };
+    }
+    const source: Source = { placeholder: p.raw, what: `table ${table.name} [${combination}]${p.attr ? ` column ${p.attr}` : ''}`, origin: template.origin };
+    if (this.tableStack.includes(table.name)) return { kind: 'error', code: 'table-cycle', reason: `the table "${table.name}" refers to itself (${[...this.tableStack, table.name].join(' -> ')})` };
+    this.tableStack.push(table.name);
+    try {
+      const rendered = render(template, this);
+      if (!rendered.ok) {
+        const first = rendered.problems[0]!;
+        return { kind: 'error', code: first.code, reason: `in the entry for ${combination} of table "${table.name}" (${template.origin.file}), ${first.placeholder.raw}: ${first.reason}`, ...(first.hint ? { hint: first.hint } : {}) };
+      }
+      return { kind: 'pieces', pieces: rendered.value.pieces, source, sources: rendered.value.sources };
+    } finally {
+      this.tableStack.pop();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// Small shape helpers of the normaliser: one written form -> its resolved form.
+import { pointerOf } from '../problems/problem.ts';
+import type * as W from '../types/matrix-file.generated.ts';
+import type { CacheSpec, ImageBase, Origin, Secret, Selector, Settings, TagSpec } from '../types/matrix.ts';
+
+export const DEFAULTS = {
+  name: 'stack',
+  dockerfile: 'Dockerfile',
+  context: '.',
+  platforms: ['linux/amd64'],
+  cache: { mode: 'max', compression: 'zstd', export: true },
+} as const;
+
+export const BUILT_IN: Origin = { file: '(built-in)', pointer: '' };
+
+/** The origin of a key path in one file. */
+export type At = (...path: (string | number)[]) => Origin;
+
+export function atIn(file: string, base = ''): At {
+  return (...path) => ({ file, pointer: base + pointerOf(path) });
+}
+
+export function settings(input: Record<string, string | number | boolean> | undefined, at: At, path: (string | number)[]): Settings {
+  const out: Settings = {};
+  for (const [key, value] of Object.entries(input ?? {})) out[key] = { text: String(value), origin: at(...path, key) };
+  return out;
+}
+
+export function secrets(input: W.MatrixFile['secrets'], at: At, path: (string | number)[]): Secret[] {
+  return (input ?? []).map((s, i) => ({ id: s.id, env: s.env, src: s.src, origin: at(...path, i) }));
+}
+
+export function selector(input: Record<string, string | string[]>): Selector {
+  return Object.fromEntries(Object.entries(input).map(([axis, v]) => [axis, Array.isArray(v) ? [...v] : [v]]));
+}
+
+export function tagSpecs(input: W.Tags | undefined, at: At, path: (string | number)[]): TagSpec[] {
+  return (input ?? []).map((t, i) => {
+    const origin = at(...path, i);
+    if (typeof t === 'string') return { template: { text: t, origin }, shared: false, origin };
+    return { template: { text: t.tag, origin: at(...path, i, 'tag') }, ...(t.when ? { when: selector(t.when) } : {}), shared: t.shared ?? false, origin };
+  });
+}
+
+export function imageBase(input: W.FromImage, at: At, path: (string | number)[]): ImageBase {
+  return { image: { text: input.image, origin: at(...path, 'image') }, ...(input.as ? { as: input.as } : {}), origin: at(...path) };
+}
+
+/** The matrix's cache (base undefined), or a stage's: its keys over the matrix's. */
+export function cacheSpec(c: W.Cache | W.StageCache, base: CacheSpec | null | undefined, at: At, path: (string | number)[]): CacheSpec | null {
+  const ref = c.ref !== undefined ? { text: c.ref, origin: at(...path, 'ref') } : base?.ref;
+  if (!ref) return null; // a stage cache without a ref anywhere: reported by the rules
+  const list = (key: 'fallback' | 'to') => (c[key] !== undefined ? c[key]!.map((text, i) => ({ text, origin: at(...path, key, i) })) : (base?.[key] ?? []));
+  const option = <K extends 'oci-mediatypes' | 'image-manifest' | 'ignore-error'>(key: K, from: 'ociMediatypes' | 'imageManifest' | 'ignoreError') => {
+    const value = c[key] ?? base?.[from];
+    return value === undefined ? {} : { [from]: value };
+  };
+  return {
+    ref,
+    fallback: list('fallback'),
+    to: list('to'),
+    mode: c.mode ?? base?.mode ?? DEFAULTS.cache.mode,
+    compression: c.compression ?? base?.compression ?? DEFAULTS.cache.compression,
+    export: c.export ?? base?.export ?? DEFAULTS.cache.export,
+    ...option('oci-mediatypes', 'ociMediatypes'),
+    ...option('image-manifest', 'imageManifest'),
+    ...option('ignore-error', 'ignoreError'),
+    origin: at(...path),
+  };
+}
+
