@@ -1,5 +1,5 @@
 // explain as people read it: a header, then one aligned section per kind of value.
-import { formatSource, type ExplainedSetting, type GroupExplanation, type TargetExplanation } from './explain.ts';
+import { formatSource, type Derivation, type DroppedExplanation, type ExplainedSetting, type GroupExplanation, type TargetExplanation } from './explain.ts';
 import { shown, table, wrapList } from './table.ts';
 
 export function renderExplanation(e: TargetExplanation): string {
@@ -15,7 +15,10 @@ export function renderExplanation(e: TargetExplanation): string {
   if (e.groups.length) facts.push(['groups', wrapList(e.groups, 14)]);
   out.push(...facts.map(([k, v]) => `  ${k!.padEnd(10)}  ${v}`));
 
-  if (e.tags.length) section(out, 'tags', table(e.tags.map((t) => [t.preview, t.value, formatSource(t.source)]), '  '));
+  if (e.tags.length) {
+    const rows = e.tags.map((t) => [t.preview + (t.shared ? ' (shared: made by `bake-matrix manifest`, not pushed by bake)' : ''), t.value, formatSource(t.source)]);
+    section(out, 'tags', withDerivations(table(rows, '  ').map((line, i) => ({ line, derived: e.tags[i]!.derived })), 4));
+  }
   if (e.contexts.length) {
     const rows = e.contexts.map((c) => [c.name, c.value, c.kind === 'layer' ? `layer "${c.layer}" of stage "${c.stage}"` : c.kind === 'stage' ? `stage "${c.stage}"` : '', setOn(c.setIn, e.name)]);
     section(out, 'contexts (FROM <stage> uses another bake target)', table(rows, '  '));
@@ -34,7 +37,21 @@ function section(out: string[], title: string, lines: string[]) {
 
 function settings(list: ExplainedSetting[], name: string): string[] {
   const rows = [['NAME', 'VALUE', 'WRITTEN AT', 'LEVEL', 'SET ON'], ...list.map((s) => [s.key, shown(s.value), formatSource(s.source), s.level, setOn(s.setIn, name)])];
-  return table(rows, '  ');
+  const lines = table(rows, '  ');
+  return withDerivations([{ line: lines[0]!, derived: [] }, ...lines.slice(1).map((line, i) => ({ line, derived: list[i]!.derived }))], 4);
+}
+
+/** Each row, then one indented line per placeholder that produced part of its value. */
+function withDerivations(rows: { line: string; derived: Derivation[] }[], indent: number): string[] {
+  return rows.flatMap(({ line, derived }) => [
+    line,
+    ...derived.filter((d) => d.what !== `{${d.placeholder.slice(1, -1)}}`).map((d) => `${' '.repeat(indent)}${d.placeholder} <- ${d.what}${d.source ? ` (${formatSource(d.source)})` : ''}`),
+  ]);
+}
+
+export function renderDropped(d: DroppedExplanation): string {
+  const values = Object.entries(d.values).map(([axis, value]) => `${axis}=${value}`).join(', ') || 'no axes';
+  return `${d.name} is not built: stage "${d.stage}" with ${values} is dropped, ${d.reason}${d.source ? ` (${formatSource(d.source)})` : ''}.\n`;
 }
 
 const setOn = (setIn: string, name: string) => (setIn === name ? 'here' : `inherited from ${setIn}`);

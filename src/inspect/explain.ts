@@ -7,6 +7,8 @@ import type { Resolved, ResolvedSettings } from '../plan/settings.ts';
 import { pathOf } from '../problems/problem.ts';
 import { suggest } from '../problems/suggest.ts';
 import type { Origin } from '../types/matrix.ts';
+import { sanitizeName } from '../plan/names.ts';
+import { cellScope, matrixNames, render, type Source as RenderSource } from '../template/index.ts';
 import { previewBake, variablesIn } from './preview-bake.ts';
 import { resolveTarget, type ResolvedTarget, type Sourced } from './resolve-target.ts';
 
@@ -16,6 +18,13 @@ export interface Source {
   line?: number;
   col?: number;
   path: string;
+}
+
+/** What produced part of a value: an attribute, a table entry, another arg, a variable, with its filters. */
+export interface Derivation {
+  placeholder: string;
+  what: string;
+  source?: Source;
 }
 
 export interface ExplainedSetting {
@@ -30,6 +39,7 @@ export interface ExplainedSetting {
   source: Source;
   /** The matrix level that wrote it: `(matrix)`, `axes.cuda.cu130`, `overrides.0`, `stages.framework`... */
   level: string;
+  derived: Derivation[];
 }
 
 export interface ExplainedContext {
@@ -62,7 +72,7 @@ export interface TargetExplanation {
   chain: string[];
   build: { dockerfile?: string; context?: string; target?: string };
   platforms: string[];
-  tags: { value: string; preview: string; source: Source }[];
+  tags: { value: string; preview: string; source: Source; shared: boolean; derived: Derivation[] }[];
   contexts: ExplainedContext[];
   /** The layer targets bound into this target's own stage. */
   layers: string[];
@@ -85,13 +95,27 @@ export interface GroupExplanation {
   targets: string[];
 }
 
-export type Explanation = TargetExplanation | GroupExplanation | { kind: 'unknown'; name: string; suggestions: string[] };
+/** A name the matrix would give a combination it does not build, and the rule that removed it. */
+export interface DroppedExplanation {
+  kind: 'dropped';
+  name: string;
+  stage: string;
+  values: Values;
+  reason: string;
+  source?: Source;
+}
+
+export type Explanation = TargetExplanation | GroupExplanation | DroppedExplanation | { kind: 'unknown'; name: string; suggestions: string[] };
 
 export function explain(generated: Generated, name: string): Explanation {
   const { plan } = generated;
   const group = plan.groups.get(name);
   if (group) return { kind: 'group', name, why: group.source, ...(group.origin ? { source: sourceOf(generated, group.origin) } : {}), targets: group.targets };
   const info = plan.targets.get(name);
+  if (!info) {
+    const dropped = droppedNamed(generated, name);
+    if (dropped) return dropped;
+  }
   if (!info) return { kind: 'unknown', name, suggestions: suggest(name, [...plan.targets.keys(), ...plan.groups.keys()].filter((n) => !n.startsWith('_'))) };
   const variables = plan.bake.variable ?? {};
   const resolved = resolveTarget(plan.bake, name);
@@ -106,7 +130,7 @@ export function explain(generated: Generated, name: string): Explanation {
     chain: chainOf(generated, name),
     build: { dockerfile: resolved.dockerfile?.value, context: resolved.context?.value, target: resolved.target?.value },
     platforms: resolved.platforms?.value ?? info.platforms,
-    tags: info.tags.map((t) => ({ value: t.bake, preview: t.preview, source: sourceOf(generated, t.origin) })),
+    tags: info.tags.map((t) => ({ value: t.bake, preview: t.preview, source: sourceOf(generated, t.origin), shared: t.shared, derived: derivations(generated, t.sources) })),
     contexts: Object.entries(resolved.contexts)
       .sort(([a], [b]) => compare(a, b))
       .map(([key, { value, from }]) => contextOf(generated, key, value, from)),
@@ -143,8 +167,27 @@ function settingsOf(generated: Generated, name: string, intended: ResolvedSettin
       inherited: (set?.from ?? name) !== name,
       source: mine ? sourceOf(generated, mine.origin) : { file: '(unknown)', path: '' },
       level: mine ? levelOf(mine.origin.pointer) : '',
+      derived: mine ? derivations(generated, mine.sources) : [],
     };
   });
+}
+
+function derivations(generated: Generated, sources: readonly RenderSource[]): Derivation[] {
+  return sources.filter((s) => s.placeholder).map((s) => ({ placeholder: s.placeholder, what: s.what, ...(s.origin && s.origin.file !== '(built-in)' ? { source: sourceOf(generated, s.origin) } : {}) }));
+}
+
+/** A combination the expansion dropped whose stage name template gives `name`. */
+function droppedNamed(generated: Generated, name: string): DroppedExplanation | undefined {
+  const { matrix, plan } = generated;
+  const names = matrixNames(matrix);
+  for (const d of plan.expansion.dropped) {
+    const stage = matrix.stages.find((s) => s.key === d.stage);
+    if (!stage) continue;
+    const rendered = render(stage.name, cellScope(names, { values: d.values, varies: stage.axes, builtins: { matrix: matrix.name, target: '', stage: stage.key } }));
+    if (!rendered.ok || sanitizeName(rendered.value.preview) !== name) continue;
+    return { kind: 'dropped', name, stage: stage.key, values: d.values, reason: d.reason, ...(d.origin ? { source: sourceOf(generated, d.origin) } : {}) };
+  }
+  return undefined;
 }
 
 /** `axes.cuda.cu130` for /axes/cuda/cu130/args/CUDA_VERSION; `(matrix)` for /args/X. */

@@ -113,7 +113,9 @@ function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResu
 }
 
 function textResult(text: string, isDefault: boolean, part: PlaceholderPart, sources: Source[]): PlaceholderResult {
-  if (part.optional && ((isDefault && !part.optional.keepDefault) || text === '')) return { pieces: [], sources };
+  if (part.optional && ((isDefault && !part.optional.keepDefault) || text === '')) {
+    return { pieces: [], sources: sources.map((s, i) => (i === 0 ? { ...s, what: `${s.what}, ${isDefault ? 'the default' : 'empty'}: left out` } : s)) };
+  }
   const value = applyFilters(text, part.filters);
   return { pieces: [{ text: (part.optional?.before ?? '') + value + (part.optional?.after ?? '') }], sources };
 }

@@ -63,7 +63,8 @@ describe('explain: the rest of a target', () => {
       ],
     );
     assert.deepEqual(e.layers, ['deps-c2']);
-    assert.deepEqual(e.tags, [{ value: '${REGISTRY}/one:${VERSION}-c2', preview: 'ghcr.io/fx/one:dev-c2', source: { file: 'matrix/stack.yaml', line: 18, col: 12, path: 'stages.app.tags.0' } }]);
+    assert.deepEqual(e.tags.map(({ derived, ...t }) => t), [{ value: '${REGISTRY}/one:${VERSION}-c2', preview: 'ghcr.io/fx/one:dev-c2', source: { file: 'matrix/stack.yaml', line: 18, col: 12, path: 'stages.app.tags.0' }, shared: false }]);
+    assert.deepEqual(e.tags[0]!.derived.map((d) => `${d.placeholder} <- ${d.what}`), ['{registry} <- variable REGISTRY', '{engine} <- engine "one"', '{version} <- variable VERSION', '{cuda} <- cuda "c2"']);
     // bake appends cache-from down the inherits chain; cache-to is replaced.
     assert.deepEqual(e.cacheFrom.map((r) => [r.preview, r.setIn]), [
       ['type=registry,ref=ghcr.io/fx/cache:base-c2', 'base-c2'],

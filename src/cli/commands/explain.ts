@@ -1,5 +1,5 @@
 import { explain } from '../../inspect/explain.ts';
-import { renderExplanation, renderGroupExplanation } from '../../inspect/explain-text.ts';
+import { renderDropped, renderExplanation, renderGroupExplanation } from '../../inspect/explain-text.ts';
 import { error } from '../../problems/problem.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
@@ -24,7 +24,7 @@ export const explainCommand: Command = {
       throw reported([error('unknown-target', `The matrix generates no target or group "${e.name}".${close}`, { hint: 'Run `bake-matrix list` to see every target and group.', suggestions: e.suggestions })], io, values.json);
     }
     if (values.json) io.stdout(JSON.stringify(e, null, 2) + '\n');
-    else io.stdout(e.kind === 'group' ? renderGroupExplanation(e) : renderExplanation(e));
+    else io.stdout(e.kind === 'group' ? renderGroupExplanation(e) : e.kind === 'dropped' ? renderDropped(e) : renderExplanation(e));
     return EXIT.ok;
   },
 };
