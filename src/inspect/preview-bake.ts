@@ -109,6 +109,11 @@ class Parser {
   private primary(): string | undefined {
     this.skip();
     if (this.s[this.i] === '"') return this.string();
+    const number = /^-?[0-9]+/.exec(this.s.slice(this.i))?.[0];
+    if (number) {
+      this.i += number.length;
+      return number;
+    }
     const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))?.[0];
     if (!name) throw new Error('expected a value');
     this.i += name.length;

@@ -223,7 +223,8 @@ class Planner {
     const parentInfo = this.targets.get(parentName)!;
     const fromTag = stage.fromArg ? this.parentTag(stage, parentInfo) : undefined;
     if (stage.fromArg && !fromTag) return;
-    const fixed = fromTag ? new Map([[stage.fromArg!, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${stage.fromArg}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: fromTag.origin }]]) : undefined;
+    const fromOrigin = { file: stage.origin.file, pointer: `${stage.origin.pointer}/from/arg` };
+    const fixed = fromTag ? new Map([[stage.fromArg!, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${stage.fromArg}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: fromOrigin }]]) : undefined;
     const { args, labels, scope } = this.intended(chain.map((c) => this.levelOf(c)), stage, cell.values, { target: name }, stage.axes, fixed);
     const location = locationOf(stage.dockerfile, stage.context, scope, this.report(scope), this.problems);
     const image = cell.image ? this.imageOf(cell, scope) : undefined;

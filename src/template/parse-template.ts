@@ -29,7 +29,7 @@ export interface PlaceholderPart {
 
 export type Part = { kind: 'literal'; text: string } | PlaceholderPart;
 
-const PLACEHOLDER = /\{\{|\{([-_.]?)(?:(arg):([A-Za-z_][A-Za-z0-9_]*)|([a-z][a-z0-9_]*)(?:\.([a-z0-9_]+))?)((?:\|[a-z0-9_]+)*)(!?)([-_.]?)\}/g;
+const PLACEHOLDER = /\{\{|\{([-_.]?)(?:(arg):([A-Za-z_][A-Za-z0-9_]*)|([a-z](?:[a-z0-9_]*[a-z0-9])?)(?:\.([a-z0-9_]*[a-z0-9]))?)((?:\|[a-z0-9_]+)*)(!?)([-_.]?)\}/g;
 
 const cache = new Map<string, Part[]>();
 

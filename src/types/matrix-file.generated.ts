@@ -89,7 +89,7 @@ export type Platforms1 = [Platform, ...Platform[]];
 export type ValueList = [ValueName, ...ValueName[]];
 export type ValueName = string;
 /**
- * lower_snake_case: usable as {name} in templates.
+ * lower_snake_case, not ending in "_": usable as {name} in templates.
  */
 export type PlaceholderName = string;
 /**

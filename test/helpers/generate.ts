@@ -23,6 +23,7 @@ export function permissiveDockerfile(yamlTexts: string[]): string {
     }
     for (const [k, v] of Object.entries(node)) {
       if (k === 'args' && v && typeof v === 'object') Object.keys(v).forEach((a) => args.add(a));
+      if (k === 'from' && v && typeof v === 'object' && typeof (v as { arg?: unknown }).arg === 'string') args.add((v as { arg: string }).arg);
       walk(v, k);
     }
   };

@@ -40,16 +40,16 @@ function collisions(items: readonly Named[], where: string): Problem[] {
 
 
 export const sanitizedNames: Rule = (m) => [
-  // Each axis's values give target names and groups; values of all axes and stage keys share the group names.
+  // Each axis's values give target names and groups; values of the axes with per-value groups and stage keys share the group names.
   ...m.axes.flatMap((axis) => collisions(axis.values.map((v) => ({ name: v.name, what: `the ${axis.name} value`, origin: v.origin })), 'target and group names')),
   ...collisions(
     [
-      ...m.axes.flatMap((axis) => {
+      ...m.axes.filter((axis) => m.autoGroups.values.includes(axis.name)).flatMap((axis) => {
         // One entry per sanitised name within an axis: collisions inside an axis are reported above.
         const seen = new Set<string>();
         return axis.values.filter((v) => !seen.has(sanitizeName(v.name)) && seen.add(sanitizeName(v.name))).map((v) => ({ name: v.name, what: `the ${axis.name} value`, origin: v.origin }));
       }),
-      ...m.stages.map((s) => ({ name: s.key, what: 'the stage', origin: s.origin })),
+      ...(m.autoGroups.stages ? m.stages.map((s) => ({ name: s.key, what: 'the stage', origin: s.origin })) : []),
     ],
     'group names',
   ),

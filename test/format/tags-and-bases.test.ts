@@ -1,0 +1,86 @@
+// The tag model (when, overrides adding or replacing, shared tags, release
+// defaults) and stage bases (an upstream image, a parent's pushed tag, no target).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { MatrixFile } from '../../src/types/matrix-file.generated.ts';
+import { BASE_MATRIX, bakeOf, generateOk, generateProblems, matrixYaml } from '../helpers/matrix.ts';
+
+const yaml = (m: Partial<MatrixFile>) => ({ 'stack.yaml': matrixYaml(m) });
+const runtime = (extra: Partial<NonNullable<MatrixFile['stages']>[string]>): Partial<MatrixFile> => ({
+  stages: { ...BASE_MATRIX.stages, runtime: { target: 'runtime', from: 'framework', tags: ['{registry}/{framework}:{version}-{cuda}'], ...extra } },
+});
+
+describe('tags', () => {
+  test('a tag with `when` applies to the matching combinations only (an alias)', () => {
+    const bake = bakeOf(yaml(runtime({ tags: ['{registry}/{framework}:{version}-{cuda}', { tag: '{registry}/{framework}:latest', when: { cuda: 'cu130' } }] })));
+    assert.deepEqual(bake.target['vllm-cu130-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cu130', '${REGISTRY}/vllm:latest']);
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cu129']);
+  });
+  test('an override adds tags to the stages it names, or replaces them', () => {
+    const bake = bakeOf(yaml({
+      ...runtime({}),
+      overrides: [
+        { when: { framework: 'vllm', cuda: 'cu129' }, stages: ['runtime'], tags: ['{registry}/vllm-openai:{version}'] },
+        { when: { framework: 'sglang', cuda: 'cu129' }, stages: ['runtime'], tags: ['{registry}/sglang:special'], replace_tags: true },
+      ],
+    }));
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cu129', '${REGISTRY}/vllm-openai:${VERSION}']);
+    assert.deepEqual(bake.target['sglang-cu129-runtime']!.tags, ['${REGISTRY}/sglang:special']);
+  });
+  test('an override with tags must name its stages', () => {
+    const [p] = generateProblems(yaml({ ...runtime({}), overrides: [{ when: { cuda: 'cu129' }, tags: ['{registry}/x:y'] }] }));
+    assert.equal(p!.code, 'override-without-stages');
+  });
+  test('a tag several targets share on purpose is kept out of bake and out of the duplicate check', () => {
+    const generated = generateOk(yaml(runtime({ tags: ['{registry}/{framework}:{version}-{cuda}', { tag: '{registry}/{framework}:{version}', shared: true }] })));
+    assert.deepEqual(generated.plan.bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cu129']);
+    const shared = generated.plan.targets.get('vllm-cu129-runtime')!.tags.filter((t) => t.shared).map((t) => t.bake);
+    assert.deepEqual(shared, ['${REGISTRY}/vllm:${VERSION}']);
+  });
+  test('the same tag on two targets, shared on one only, is an error naming both', () => {
+    const [p] = generateProblems(yaml(runtime({ tags: [{ tag: '{registry}/{framework}:{version}', shared: true, when: { cuda: 'cu129' } }, { tag: '{registry}/{framework}:{version}', when: { cuda: 'cu130' } }] })));
+    assert.equal(p!.code, 'duplicate-tag');
+    assert.match(p!.message, /declared `shared` for target "vllm-cu129-runtime" but not for "vllm-cu130-runtime"/);
+  });
+  test('a tag that is invalid at a variable\'s empty default names the variable and how to set it', () => {
+    const [p] = generateProblems(yaml(runtime({ tags: ['{registry}/{framework}:{git_sha}'] })));
+    assert.equal(p!.code, 'bad-tag');
+    assert.match(p!.message, /when GIT_SHA has its default \(empty\)/);
+    assert.match(p!.hint!, /variables\.git_sha\.default.*\{-git_sha\}/);
+  });
+});
+
+describe('stage bases', () => {
+  test('an override makes an upstream image the parent of some combinations: docker-image://, no parent stage built', () => {
+    const bake = bakeOf(yaml({
+      ...runtime({}),
+      stages: { ...runtime({}).stages, framework: { target: 'framework', from: 'base', axes: ['framework', 'cuda'], only: { framework: ['vllm'] } } },
+      overrides: [{ when: { framework: 'sglang' }, stages: ['runtime'], from: { image: 'lmsysorg/sglang:v0.5.0-{cuda}' } }],
+    }));
+    assert.equal(bake.target['sglang-cu129-framework'], undefined);
+    assert.deepEqual(bake.target['sglang-cu129-runtime']!.contexts, { framework: 'docker-image://lmsysorg/sglang:v0.5.0-cu129' });
+    assert.deepEqual(bake.target['sglang-cu129-runtime']!.inherits, ['_common']);
+    assert.equal(bake.target['vllm-cu129-runtime']!.contexts!.framework, 'target:vllm-cu129-framework');
+  });
+  test('a stage on its parent\'s pushed tag: the arg gets the tag, the parent is linked under it', () => {
+    const generated = generateOk(yaml({
+      stages: {
+        base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}', tags: ['{registry}/base:{cuda}'] },
+        framework: { target: 'framework', from: { stage: 'base', arg: 'BASE_IMAGE' }, axes: ['framework', 'cuda'] },
+      },
+    }));
+    const t = generated.plan.bake.target['vllm-cu129-framework']!;
+    assert.equal(t.args!.BASE_IMAGE, '${REGISTRY}/base:cu129');
+    assert.deepEqual(t.contexts, { '${REGISTRY}/base:cu129': 'target:base-cu129' });
+  });
+  test('a parent without tags cannot be taken by its tag', () => {
+    const [p] = generateProblems(yaml({ stages: { base: { target: 'build-base', axes: ['cuda'] }, framework: { target: 'framework', from: { stage: 'base', arg: 'BASE_IMAGE' }, axes: ['framework', 'cuda'] } } }));
+    assert.equal(p!.code, 'parent-without-tag');
+  });
+  test('a stage without target builds the Dockerfile\'s last stage, and cannot be bound as a parent', () => {
+    const bake = bakeOf(yaml({ stages: { only: { axes: ['cuda'], tags: ['{registry}/x:{cuda}'] } } }));
+    assert.equal(bake.target['cu129-only']!.target, undefined);
+    const [p] = generateProblems(yaml({ stages: { base: { axes: ['cuda'] }, app: { target: 'runtime', from: 'base' } } }));
+    assert.equal(p!.code, 'parent-without-target');
+  });
+});
