@@ -83,7 +83,7 @@ describe('axes that do not apply, and unsuffixed defaults', () => {
     assert.equal(p!.pointer, '/axes/cuda/cu130/default');
   });
   test('`without` naming no axis, or its own, is an error', () => {
-    for (const without of [['cudaa'], ['device']]) {
+    for (const without of [["cudaa"], ["device"]] as [string][]) {
       const m = structuredClone(DEVICES);
       m.axes!.device!.cpu = { without };
       const [p] = generateProblems(yaml(m));
