@@ -20,7 +20,11 @@ variable "VERSION" {
 
 # Groups: build several targets by one name.
 group "build-base" {
-  targets = ["base-cu129", "base-cu130"]
+  targets = ["base-cu129", "base-cu130", "base-cpu"]
+}
+
+group "cpu" {
+  targets = ["vllm-cpu-runtime", "vllm-cpu-dev"]
 }
 
 group "cu129" {
@@ -43,7 +47,7 @@ group "cu130" {
   ]
 }
 
-group "default" {
+group "cuda" {
   targets = [
     "vllm-cu129-runtime",
     "vllm-cu130-runtime",
@@ -58,10 +62,28 @@ group "default" {
   ]
 }
 
+group "default" {
+  targets = [
+    "vllm-cu129-runtime",
+    "vllm-cu130-runtime",
+    "vllm-cpu-runtime",
+    "sglang-cu129-runtime",
+    "sglang-cu130-runtime",
+    "trtllm-cu130-runtime",
+    "vllm-cu129-dev",
+    "vllm-cu130-dev",
+    "vllm-cpu-dev",
+    "sglang-cu129-dev",
+    "sglang-cu130-dev",
+    "trtllm-cu130-dev",
+  ]
+}
+
 group "dev" {
   targets = [
     "vllm-cu129-dev",
     "vllm-cu130-dev",
+    "vllm-cpu-dev",
     "sglang-cu129-dev",
     "sglang-cu130-dev",
     "trtllm-cu130-dev",
@@ -72,6 +94,7 @@ group "framework" {
   targets = [
     "vllm-cu129-framework",
     "vllm-cu130-framework",
+    "vllm-cpu-framework",
     "sglang-cu129-framework",
     "sglang-cu130-framework",
     "trtllm-cu130-framework",
@@ -82,6 +105,7 @@ group "runtime" {
   targets = [
     "vllm-cu129-runtime",
     "vllm-cu130-runtime",
+    "vllm-cpu-runtime",
     "sglang-cu129-runtime",
     "sglang-cu130-runtime",
     "trtllm-cu130-runtime",
@@ -117,9 +141,15 @@ group "vllm" {
   targets = [
     "vllm-cu129-runtime",
     "vllm-cu130-runtime",
+    "vllm-cpu-runtime",
     "vllm-cu129-dev",
     "vllm-cu130-dev",
+    "vllm-cpu-dev",
   ]
+}
+
+group "vllm-cpu" {
+  targets = ["vllm-cpu-runtime", "vllm-cpu-dev"]
 }
 
 group "vllm-cu129" {
@@ -134,6 +164,7 @@ group "vllm-cu130" {
 target "_common" {
   args = {
     "PYTHON_VERSION" = "3.12"
+    "TORCH_VERSION"  = "2.9.1"
     "UV_VERSION"     = "0.9.5"
   }
   labels = {
@@ -145,6 +176,31 @@ target "_common" {
   }
 }
 
+target "base-cpu" {
+  inherits   = ["_common"]
+  context    = "."
+  dockerfile = "bake/Dockerfile"
+  target     = "build-base"
+  platforms  = ["linux/amd64", "linux/arm64"]
+  args = {
+    "BASE_IMAGE"        = "ubuntu"
+    "BASE_IMAGE_TAG"    = "24.04"
+    "RUNTIME_IMAGE"     = "ubuntu"
+    "RUNTIME_IMAGE_TAG" = "24.04"
+    "TORCH_INDEX_URL"   = "https://download.pytorch.org/whl/cpu"
+  }
+  labels = {
+    "org.opencontainers.image.title" = "base-cpu"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-${CACHE_BRANCH}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
 target "base-cu129" {
   inherits   = ["_common"]
   context    = "."
@@ -152,9 +208,9 @@ target "base-cu129" {
   target     = "build-base"
   platforms  = ["linux/amd64", "linux/arm64"]
   args = {
+    "CUDA_MAJOR"      = "12"
     "CUDA_VERSION"    = "12.9.1"
     "TORCH_INDEX_URL" = "https://download.pytorch.org/whl/cu129"
-    "TORCH_VERSION"   = "2.9.1"
   }
   labels = {
     "org.opencontainers.image.title" = "base-cu129"
@@ -175,9 +231,9 @@ target "base-cu130" {
   target     = "build-base"
   platforms  = ["linux/amd64", "linux/arm64"]
   args = {
+    "CUDA_MAJOR"      = "13"
     "CUDA_VERSION"    = "13.0.1"
     "TORCH_INDEX_URL" = "https://download.pytorch.org/whl/cu130"
-    "TORCH_VERSION"   = "2.9.1"
   }
   labels = {
     "org.opencontainers.image.title" = "base-cu130"
@@ -195,7 +251,7 @@ target "sglang-cu129-dev" {
   inherits  = ["sglang-cu129-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-cu129-dev"]
+  tags      = ["${REGISTRY}/sglang:${VERSION}-dev"]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:sglang-cu129-engine"
@@ -269,7 +325,7 @@ target "sglang-cu129-runtime" {
   inherits  = ["sglang-cu129-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-cu129"]
+  tags      = ["${REGISTRY}/sglang:${VERSION}"]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:sglang-cu129-engine"
@@ -382,6 +438,25 @@ target "sglang-cu130-runtime" {
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "torch-cpu" {
+  inherits  = ["base-cpu"]
+  target    = "deps-torch"
+  platforms = ["linux/amd64", "linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cpu"
+  }
+  labels = {
+    "org.opencontainers.image.title" = "torch-cpu"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-${CACHE_BRANCH}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
 }
 
@@ -520,11 +595,108 @@ target "trtllm-cu130-runtime" {
   ]
 }
 
+target "vllm-cpu-dev" {
+  inherits  = ["vllm-cpu-runtime"]
+  target    = "dev"
+  platforms = ["linux/amd64", "linux/arm64"]
+  tags      = ["${REGISTRY}/vllm:${VERSION}-cpu-dev"]
+  contexts = {
+    "build-base"  = "target:base-cpu"
+    "deps-engine" = "target:vllm-cpu-engine"
+    "deps-torch"  = "target:torch-cpu"
+    "framework"   = "target:vllm-cpu-framework"
+    "runtime"     = "target:vllm-cpu-runtime"
+  }
+  labels = {
+    "org.opencontainers.image.title" = "vllm-cpu-dev"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-${CACHE_BRANCH}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cpu-engine" {
+  inherits  = ["base-cpu"]
+  target    = "deps-engine"
+  platforms = ["linux/amd64", "linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cpu"
+  }
+  args = {
+    "ENGINE_PACKAGE" = "vllm"
+    "ENGINE_VERSION" = "0.21.0"
+    "SERVE_COMMAND"  = "vllm serve"
+  }
+  labels = {
+    "org.opencontainers.image.title" = "vllm-cpu-engine"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-${CACHE_BRANCH}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cpu-framework" {
+  inherits  = ["base-cpu"]
+  target    = "framework"
+  platforms = ["linux/amd64", "linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cpu"
+    "deps-engine" = "target:vllm-cpu-engine"
+    "deps-torch"  = "target:torch-cpu"
+  }
+  args = {
+    "ENGINE_PACKAGE" = "vllm"
+    "ENGINE_VERSION" = "0.21.0"
+    "SERVE_COMMAND"  = "vllm serve"
+  }
+  labels = {
+    "org.opencontainers.image.title" = "vllm-cpu-framework"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-${CACHE_BRANCH}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cpu-runtime" {
+  inherits  = ["vllm-cpu-framework"]
+  target    = "runtime"
+  platforms = ["linux/amd64", "linux/arm64"]
+  tags      = ["${REGISTRY}/vllm:${VERSION}-cpu"]
+  contexts = {
+    "build-base"  = "target:base-cpu"
+    "deps-engine" = "target:vllm-cpu-engine"
+    "deps-torch"  = "target:torch-cpu"
+    "framework"   = "target:vllm-cpu-framework"
+  }
+  labels = {
+    "org.opencontainers.image.title" = "vllm-cpu-runtime"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-${CACHE_BRANCH}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
 target "vllm-cu129-dev" {
   inherits  = ["vllm-cu129-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cu129-dev"]
+  tags      = ["${REGISTRY}/vllm:${VERSION}-dev"]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:vllm-cu129-engine"
@@ -598,7 +770,7 @@ target "vllm-cu129-runtime" {
   inherits  = ["vllm-cu129-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cu129"]
+  tags      = ["${REGISTRY}/vllm:${VERSION}"]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:vllm-cu129-engine"

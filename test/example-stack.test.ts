@@ -52,6 +52,23 @@ describe('the example stack', () => {
     assert.equal(plan.targets.get('sglang-cu130-runtime')!.args.RUNTIME_IMAGE_TAG, undefined);
   });
 
+  test('the CPU image has no CUDA: no CUDA args, no CUDA part in its names and tags', () => {
+    const cpu = plan.targets.get('vllm-cpu-runtime')!;
+    assert.deepEqual(cpu.values, { framework: 'vllm', device: 'cpu' });
+    assert.ok(!Object.keys(cpu.args).some((a) => a.startsWith('CUDA')), Object.keys(cpu.args).join());
+    assert.deepEqual(bake.target['vllm-cpu-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cpu']);
+    assert.deepEqual(bake.group['vllm-cpu'], { targets: ['vllm-cpu-runtime', 'vllm-cpu-dev'] });
+  });
+
+  test('the default CUDA variant and device get no tag suffix; the others do', () => {
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}']);
+    assert.deepEqual(bake.target['vllm-cu130-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cu130']);
+  });
+
+  test('CUDA_MAJOR derives from the version written once', () => {
+    assert.deepEqual(['base-cu129', 'base-cu130'].map((n) => [plan.targets.get(n)!.args.CUDA_VERSION?.preview, plan.targets.get(n)!.args.CUDA_MAJOR?.preview]), [['12.9.1', '12'], ['13.0.1', '13']]);
+  });
+
   test('the file holds no absolute path', () => {
     assert.doesNotMatch(outputs['docker-bake.json']!, new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
