@@ -3,7 +3,8 @@
 // stages the matrix builds, declares the args it passes, and gets a value for
 // every ARG it needs. Reads each Dockerfile once, then is pure.
 import type { Plan } from '../plan/index.ts';
-import type { Problem } from '../problems/problem.ts';
+import { statSync } from 'node:fs';
+import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix } from '../types/matrix.ts';
 import { dockerfileProblems } from './dockerfile-problems.ts';
 import { loadDockerfiles } from './load-dockerfiles.ts';
@@ -14,9 +15,24 @@ export { parseDockerfile } from './parse-dockerfile.ts';
 export type { ProjectRoot } from './paths-inside-root.ts';
 
 export function checkDockerfiles(matrix: Matrix, plan: Plan, root: ProjectRoot): Problem[] {
+  if (!isFolder(root.absolute)) {
+    return [error('root-not-found', `The project root ${root.shown} is not a folder: every dockerfile, context and secret path is relative to it.`, {
+      file: matrix.rootOrigin.file === '(built-in)' ? matrix.sources[0] : matrix.rootOrigin.file,
+      pointer: matrix.rootOrigin.file === '(built-in)' ? '' : matrix.rootOrigin.pointer,
+      hint: '`root` is relative to the matrix file that sets it (e.g. `root: ..` for the folder above it).',
+    })];
+  }
   const outside = pathsLeavingRoot(plan, root);
   if (outside.length) return outside;
   const paths = new Set<string>();
   for (const t of plan.targets.values()) if (t.location) paths.add(t.location.dockerfilePath);
   return dockerfileProblems(matrix, plan, loadDockerfiles(paths, root.absolute), root);
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -324,7 +324,7 @@ class Planner {
         target['cache-from'] = planned.from;
         if (planned.to.length) {
           target['cache-to'] = planned.to;
-          const problem = this.cacheWriters.claim(planned.to, name, cache.origin);
+          const problem = this.cacheWriters.claim(planned.to, name, cache.ref.origin);
           if (problem) this.problems.push(problem);
         }
       }

@@ -2,6 +2,7 @@
 // A target inherits its parent's target; it emits only what differs from it.
 import { matches, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
+import { didYouMean } from '../problems/suggest.ts';
 import { escapeBake, piecesToBake, piecesToPreview, render, type Lookup, type Piece, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 
 /** One resolved value: as emitted, with defaults filled in, and its source. */
@@ -63,6 +64,9 @@ export function winners(into: Map<string, Keyed>, list: readonly Keyed[]): Map<s
   return into;
 }
 
+/** The code of a problem already reported where it arose (an arg that failed to render). */
+export const REPORTED = 'reported-elsewhere';
+
 export type TemplateProblemSink = (template: Template, problems: RenderProblem[]) => void;
 
 /**
@@ -86,9 +90,12 @@ export class ArgResolver {
     if (cached) return cached;
     const template = this.args.get(name);
     if (!template) {
-      return { kind: 'error', code: 'unknown-arg', reason: `this target has no arg "${name}"`, hint: `Its args: ${[...this.args.keys()].join(', ') || 'none'}.` };
+      const known = [...this.args.keys(), ...this.fixed.keys()];
+      return { kind: 'error', code: 'unknown-arg', reason: `this target has no arg "${name}"`, hint: `${didYouMean(name, known).trim()} Its args: ${known.join(', ') || 'none'}.`.trim() };
     }
-    if (this.resolving.includes(name)) return { kind: 'error', code: 'arg-cycle', reason: `the args refer to each other in a cycle: ${[...this.resolving.slice(this.resolving.indexOf(name)), name].join(' -> ')}` };
+    if (this.resolving.includes(name)) {
+      return { kind: 'error', code: 'arg-cycle', reason: `the args refer to each other in a cycle: ${[...this.resolving.slice(this.resolving.indexOf(name)), name].join(' -> ')}`, hint: 'One arg of the cycle must be written without {arg:...}.' };
+    }
     this.resolving.push(name);
     const result = render(template, this.scope);
     this.resolving.pop();
@@ -96,7 +103,7 @@ export class ArgResolver {
     if (result.ok) found = { kind: 'pieces', pieces: result.value.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: template.origin }, sources: result.value.sources };
     else {
       this.report(template, result.problems);
-      found = { kind: 'error', code: 'arg-unresolved', reason: `the arg "${name}" could not be rendered` };
+      found = { kind: 'error', code: REPORTED, reason: `the arg "${name}" could not be rendered` };
     }
     this.done.set(name, found);
     return found;

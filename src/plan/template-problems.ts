@@ -3,6 +3,7 @@
 import { error, type Problem } from '../problems/problem.ts';
 import type { Template } from '../types/matrix.ts';
 import type { MatrixNames, RenderProblem, Scope } from '../template/index.ts';
+import { REPORTED } from './settings.ts';
 
 export class TemplateProblems {
   private readonly reported = new Set<string>();
@@ -29,7 +30,7 @@ export class TemplateProblems {
       }
     }
     for (const p of found) {
-      if (p.code === 'unknown-placeholder') continue;
+      if (p.code === 'unknown-placeholder' || p.code === REPORTED) continue;
       const key = `${template.origin.file}#${template.origin.pointer}#${p.code}#${p.placeholder.raw}#${p.reason}`;
       if (this.reported.has(key)) continue;
       this.reported.add(key);

@@ -157,7 +157,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
   if (matrix.groups.some((g) => g.kind === 'list' && g.name === 'default')) matrix.autoGroups.default = false;
   const tagged = new Set(matrix.overrides.flatMap((o) => (o.tags.length ? (o.stages ?? []) : [])));
   const optionalAxes = new Set(matrix.axes.flatMap((a) => a.values.flatMap((v) => v.without)));
-  matrix.stages = resolveStages(written, { dockerfile, context, cache, tagged, optionalAxes });
+  matrix.stages = resolveStages(written, { dockerfile, context, cache, tagged, optionalAxes, problems });
   return { matrix, problems };
 }
 
@@ -197,7 +197,7 @@ function tableOf(name: string, table: W.Table, at: At, problems: Problem[]): Tab
       return;
     }
     if (!node || typeof node !== 'object' || Array.isArray(node)) {
-      problems.push(error('bad-table-entry', `Table "${name}" is indexed by ${table.by.join(', ')}, but ${keys.length ? `the entry ${describeCombination(table.by, keys)}` : 'its entries'} stop${keys.length ? 's' : ''} at the ${table.by[depth]} level.`, { ...here, hint: `Give a mapping of ${table.by[depth]} values there (or "-" where ${table.by[depth]} does not apply).` }));
+      problems.push(error('bad-table-entry', `Table "${name}" is indexed by ${table.by.join(', ')}, but ${keys.length ? `the entry ${describeCombination(table.by.slice(0, keys.length), keys)}` : 'its entries'} stop${keys.length ? 's' : ''} at the ${table.by[depth]} level.`, { ...here, hint: `Give a mapping of ${table.by[depth]} values there (or "-" where ${table.by[depth]} does not apply).` }));
       return;
     }
     for (const [key, value] of Object.entries(node)) walk(value, depth + 1, [...keys, key]);

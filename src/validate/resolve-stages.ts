@@ -1,6 +1,6 @@
 // Stages as written -> resolved Stages, parents first, every default filled:
 // axes, name, dockerfile and context come from the parent, else the matrix.
-import { pointerOf } from '../problems/problem.ts';
+import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { CacheSpec, Layer, Origin, Stage, Template } from '../types/matrix.ts';
 import { cacheSpec, imageBase, secrets, selector, settings, tagSpecs, type At } from './normalize-parts.ts';
@@ -19,6 +19,8 @@ export interface StageBase {
   tagged: ReadonlySet<string>;
   /** Axes that some value's `without` removes: left out of default names where they do not apply. */
   optionalAxes: ReadonlySet<string>;
+  /** Where shape problems found while resolving go. */
+  problems: Problem[];
 }
 
 /** The parent stage a written `from` names, if any. */
@@ -57,6 +59,13 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
     const parent = from ? resolved.get(from) : undefined;
     const axes = stage.axes ? [...stage.axes] : [...(parent?.axes ?? [])];
     const cache = stage.cache === undefined ? base.cache : stage.cache === false ? null : cacheSpec(stage.cache, base.cache, at, ['cache']);
+    if (stage.cache && !cache) {
+      base.problems.push(error('cache-without-ref', `The cache of stage "${key}" has no \`ref\`, and the matrix has no \`cache\` to take one from.`, {
+        ...at('cache'),
+        atKey: true,
+        hint: 'Add `ref: "{registry}/cache:{target}"` (one ref per target) to it, or a top-level `cache:` whose keys it changes.',
+      }));
+    }
     resolved.set(key, {
       key,
       ...(stage.target !== undefined ? { target: stage.target } : {}),
