@@ -3,12 +3,11 @@
 // stages the matrix builds, declares the args it passes, and gets a value for
 // every ARG it needs. Reads each Dockerfile once, then is pure.
 import type { Plan } from '../plan/index.ts';
-import { statSync } from 'node:fs';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix } from '../types/matrix.ts';
 import { dockerfileProblems } from './dockerfile-problems.ts';
 import { loadDockerfiles } from './load-dockerfiles.ts';
-import { pathsLeavingRoot, type ProjectRoot } from './paths-inside-root.ts';
+import { isFolder, missingContexts, pathsLeavingRoot, type ProjectRoot } from './paths-inside-root.ts';
 
 export { loadDockerfiles } from './load-dockerfiles.ts';
 export { parseDockerfile } from './parse-dockerfile.ts';
@@ -24,15 +23,10 @@ export function checkDockerfiles(matrix: Matrix, plan: Plan, root: ProjectRoot):
   }
   const outside = pathsLeavingRoot(plan, root);
   if (outside.length) return outside;
+  const missing = missingContexts(plan, root);
+  if (missing.length) return missing;
   const paths = new Set<string>();
   for (const t of plan.targets.values()) if (t.location) paths.add(t.location.dockerfilePath);
   return dockerfileProblems(matrix, plan, loadDockerfiles(paths, root.absolute), root);
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -1,7 +1,9 @@
 // Every path a target builds from (its context, its Dockerfile, its local
 // named contexts) is relative to the project root and must stay inside it:
 // bake refuses a path outside its working directory.
-import { posix } from 'node:path';
+import { statSync } from 'node:fs';
+import { posix, resolve } from 'node:path';
+import { isLocalContext } from '../plan/paths.ts';
 import type { Plan } from '../plan/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Origin } from '../types/matrix.ts';
@@ -40,4 +42,34 @@ export function pathsLeavingRoot(plan: Plan, root: ProjectRoot): Problem[] {
     for (const c of Object.values(t.namedContexts ?? {})) if (c.local) check('named context', c.value, c.origin);
   }
   return [...problems.values()];
+}
+
+/** Build contexts and local named contexts that are not folders under the root (bake would fail late, per target). */
+export function missingContexts(plan: Plan, root: ProjectRoot): Problem[] {
+  const problems = new Map<string, Problem>();
+  const check = (what: 'context' | 'named context', path: string, origin: Origin) => {
+    const key = `${origin.file}#${origin.pointer}#${path}`;
+    if (!isLocalContext(path) || problems.has(key) || isFolder(resolve(root.absolute, path))) return;
+    problems.set(
+      key,
+      error('context-not-found', `The ${what} "${path}" is not a folder (paths are relative to the project root ${root.shown}).`, {
+        file: origin.file,
+        pointer: origin.pointer,
+        hint: `Create it, or write the path of an existing folder relative to ${root.shown}.`,
+      }),
+    );
+  };
+  for (const t of plan.targets.values()) {
+    if (t.location) check('context', t.location.contextPath, t.location.contextOrigin);
+    for (const c of Object.values(t.namedContexts ?? {})) if (c.local) check('named context', c.value, c.origin);
+  }
+  return [...problems.values()];
+}
+
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,8 @@
 //   {cuda.version|nodots}  filters, applied left to right (filters.ts)
 //   {-cuda}  {cuda-}       an optional segment: "-cu129", or nothing when the
 //                          axis does not apply to the cell or has its default value
-//                          (a variable: when it is empty). Separators: - _ .
+//                          (a variable: when it is empty), or when the target does not
+//                          vary over the axis. Separators: - _ . /
 //   {-cuda!}               the same, but the default value is written too: nothing
 //                          only where the axis does not apply
 //   {arg:BASE_IMAGE}       the value of another arg of the same target
@@ -29,7 +30,7 @@ export interface PlaceholderPart {
 
 export type Part = { kind: 'literal'; text: string } | PlaceholderPart;
 
-const PLACEHOLDER = /\{\{|\{([-_.]?)(?:(arg):([A-Za-z_][A-Za-z0-9_]*)|([a-z](?:[a-z0-9_]*[a-z0-9])?)(?:\.([a-z0-9_]*[a-z0-9]))?)((?:\|[a-z0-9_]+)*)(!?)([-_.]?)\}/g;
+const PLACEHOLDER = /\{\{|\{([-_./]?)(?:(arg):([A-Za-z_][A-Za-z0-9_]*)|([a-z](?:[a-z0-9_]*[a-z0-9])?)(?:\.([a-z0-9_]*[a-z0-9]))?)((?:\|[a-z0-9_]+)*)(!?)([-_./]?)\}/g;
 
 const cache = new Map<string, Part[]>();
 

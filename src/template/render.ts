@@ -5,6 +5,9 @@ import { joinPieces, piecesToBake, piecesToPreview, type Piece } from './bake-st
 import { applyFilters, FILTERS, filtersHcl } from './filters.ts';
 import { parseTemplate, type PlaceholderPart } from './parse-template.ts';
 
+/** See scope.ts: an axis the target does not vary over. */
+export const NOT_VARIED = 'axis-not-varied';
+
 /** What produced the text of one placeholder, for `explain`. */
 export interface Source {
   placeholder: string;
@@ -84,6 +87,8 @@ function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResu
   const after = part.optional?.after ?? '';
   switch (found.kind) {
     case 'error':
+      // An optional segment of an axis the target does not vary over is left out, like one that does not apply.
+      if (found.code === NOT_VARIED) return part.optional ? { pieces: [], sources: [] } : { code: 'unknown-placeholder', reason: found.reason, ...(found.hint ? { hint: found.hint } : {}) };
       return { code: found.code, reason: found.reason, ...(found.hint ? { hint: found.hint } : {}) };
     case 'absent':
       return part.optional

@@ -3,7 +3,7 @@
 import { ABSENT_KEY, describeCombination } from './combination.ts';
 import type { Axis, AxisValue, Matrix, Table, Variable } from '../types/matrix.ts';
 import type { PlaceholderPart } from './parse-template.ts';
-import { render, type Lookup, type Scope, type Source } from './render.ts';
+import { NOT_VARIED, render, type Lookup, type Scope, type Source } from './render.ts';
 
 /** Placeholders bake-matrix fills itself. */
 export const BUILT_IN_PLACEHOLDERS = ['stage', 'target', 'matrix', 'layer'] as const;
@@ -78,7 +78,7 @@ class CellScope implements Scope {
 
   private axis(p: PlaceholderPart): Lookup {
     if (!this.input.varies.includes(p.name)) {
-      return { kind: 'error', code: 'unknown-placeholder', reason: `this target does not vary over the axis "${p.name}"`, hint: `Only the axes of the stage (${this.input.varies.join(', ') || 'none'}) can be used here.` };
+      return { kind: 'error', code: NOT_VARIED, reason: `this target does not vary over the axis "${p.name}"`, hint: `Only the axes of the stage (${this.input.varies.join(', ') || 'none'}) can be used here.` };
     }
     const valueName = this.input.values[p.name];
     if (valueName === undefined) return { kind: 'absent', reason: `the axis "${p.name}" does not apply to ${this.absentBecause(p.name)}` };

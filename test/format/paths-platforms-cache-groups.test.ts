@@ -6,6 +6,7 @@ import { generate } from '../../src/generate.ts';
 import type { MatrixFile } from '../../src/types/matrix-file.generated.ts';
 import { BASE_MATRIX, bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
 import { testdir } from '../helpers/testdir.ts';
+import { permissiveDockerfile } from '../helpers/generate.ts';
 
 const yaml = (m: Partial<MatrixFile>) => ({ 'stack.yaml': matrixYaml(m) });
 
@@ -22,16 +23,21 @@ describe('paths and contexts per cell', () => {
     assert.deepEqual([r.value.plan.bake.target['3_14-alpine-image']!.context, r.value.plan.bake.target['3_14-alpine-image']!.dockerfile], ['3.14/alpine', 'Dockerfile']);
   });
   test('the Dockerfile checks run on each resolved file', () => {
-    const root = testdir({ 'matrix/stack.yaml': matrixYaml(PER_VALUE), ...files(['3.13/trixie/Dockerfile', '3.13/alpine/Dockerfile', '3.14/trixie/Dockerfile']) });
+    const root = testdir({ 'matrix/stack.yaml': matrixYaml(PER_VALUE), ...files(['3.13/trixie/Dockerfile', '3.13/alpine/Dockerfile', '3.14/trixie/Dockerfile']), '3.14/alpine/README': '' });
     const r = generate('matrix', root);
     assert.ok(!r.ok);
     assert.equal(r.problems[0]!.code, 'dockerfile-not-found');
     assert.match(r.problems[0]!.message, /"3\.14\/alpine\/Dockerfile" of stage "image" does not exist/);
     assert.equal(r.problems[0]!.pointer, '/stages/image/dockerfile');
   });
-  test('named local contexts are bake contexts; one outside the root is an error', () => {
-    const bake = bakeOf(yaml({ stages: { ...BASE_MATRIX.stages, runtime: { ...BASE_MATRIX.stages!.runtime!, contexts: { scripts: 'container/scripts', models: 'docker-image://{registry}/models:{cuda}' } } } }));
-    assert.deepEqual(bake.target['vllm-cu129-runtime']!.contexts, {
+  test('named local contexts are bake contexts; one outside the root, or missing, is an error', () => {
+    const matrix = matrixYaml({ stages: { ...BASE_MATRIX.stages, runtime: { ...BASE_MATRIX.stages!.runtime!, contexts: { scripts: 'container/scripts', models: 'docker-image://{registry}/models:{cuda}' } } } });
+    const dockerfile = permissiveDockerfile([matrix]);
+    const missing = generate('matrix', testdir({ 'matrix/stack.yaml': matrix, Dockerfile: dockerfile }));
+    assert.ok(!missing.ok && missing.problems[0]!.code === 'context-not-found');
+    const r = generate('matrix', testdir({ 'matrix/stack.yaml': matrix, Dockerfile: dockerfile, 'container/scripts/run.sh': '' }));
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.plan.bake.target['vllm-cu129-runtime']!.contexts, {
       'build-base': 'target:base-cu129',
       framework: 'target:vllm-cu129-framework',
       scripts: 'container/scripts',

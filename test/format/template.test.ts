@@ -93,3 +93,23 @@ describe('rendering', () => {
     assert.match(r.problems[0]!.hint!, /nodots/);
   });
 });
+
+describe('optional segments, further', () => {
+  const scope = scopeOf({
+    variant: { kind: 'text', text: 'slim-trixie', source },
+    cuda: { kind: 'error', code: 'axis-not-varied', reason: 'this target does not vary over the axis "cuda"' },
+  });
+  test('"/" separates a path segment', () => {
+    const r = render('{python}{/variant}/Dockerfile', scopeOf({ python: { kind: 'text', text: '3.14', source }, variant: { kind: 'text', text: 'slim-trixie', source } }));
+    assert.ok(r.ok);
+    assert.equal(r.value.preview, '3.14/slim-trixie/Dockerfile');
+  });
+  test('an optional segment of an axis the target does not vary over is left out; a required one is unknown', () => {
+    const r = render('x{-cuda}{-variant}', scope);
+    assert.ok(r.ok);
+    assert.equal(r.value.preview, 'x-slim-trixie');
+    const required = render('x-{cuda}', scope);
+    assert.ok(!required.ok);
+    assert.equal(required.problems[0]!.code, 'unknown-placeholder');
+  });
+});
