@@ -1,0 +1,43 @@
+// The golden cases: one folder of test/fixtures/real-matrices/ each, the values
+// the test gives the run-time variables, the fields of the original it does
+// not compare (and why), and any deviation the matrix makes on purpose.
+import { fileURLToPath } from 'node:url';
+import type { ExpectedBuild, Original, OriginalImage } from './expected-builds.ts';
+
+export const FIXTURES = fileURLToPath(new URL('../fixtures/real-matrices/', import.meta.url));
+
+export interface RealMatrixCase {
+  /** The folder under test/fixtures/real-matrices/. */
+  name: string;
+  /**
+   * Run-time values: the bake variables of the generated file, by their env
+   * names, which are the names the original's `${NAME}` placeholders use.
+   */
+  values: Record<string, string>;
+  /** Fields of the original images that are not bake inputs or outputs, and why they are not compared. */
+  notCompared: Record<string, string>;
+  /** A deviation from the original the matrix makes on purpose (documented in the case's notes.md). */
+  adjust?: (build: ExpectedBuild, original: Original) => ExpectedBuild;
+  /** Tags that cannot be known before the build, left out of the comparison. */
+  leftOut?: { reason: string; tags: (image: OriginalImage) => string[] };
+}
+
+export const CASES: RealMatrixCase[] = [
+  {
+    name: 'llama.cpp',
+    values: { BUILD_NUMBER: '6543' },
+    notCompared: {
+      cacheFrom: 'type=gha cache: bake-matrix generates registry cache only (a gap, see notes.md)',
+      cacheTo: 'type=gha cache: bake-matrix generates registry cache only (a gap, see notes.md)',
+      provenance: 'false in the original; the matrix has no key for attestations (a gap, see notes.md)',
+      push: 'a run-time flag: `bake-matrix run default --push`',
+    },
+  },
+  {
+    name: 'python',
+    values: {},
+    notCompared: {
+      bashbrew: 'the library file as published (bare tags, arch names, GitCommit, Builder, Constraints): the same facts as the compared fields, plus provenance',
+    },
+  },
+];
