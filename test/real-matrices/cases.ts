@@ -2,7 +2,7 @@
 // the test gives the run-time variables, the fields of the original it does
 // not compare (and why), and any deviation the matrix makes on purpose.
 import { fileURLToPath } from 'node:url';
-import type { ExpectedBuild, Original, OriginalImage } from './expected-builds.ts';
+import { normalized, type ExpectedBuild, type Original, type OriginalImage } from './expected-builds.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/real-matrices/', import.meta.url));
 
@@ -52,5 +52,33 @@ export const CASES: RealMatrixCase[] = [
     name: 'sglang-64ec4f88',
     values: { VERSION: '0.4.6' },
     notCompared: { noCache: 'a run-time flag: `bake-matrix run default --no-cache`' },
+  },
+  {
+    name: 'jupyter-docker-stacks',
+    values: { GIT_SHA12: '820938695049' },
+    notCompared: {
+      published: 'true for every image: all are pushed and merged on main',
+      sourceJobs: 'the names of the original\'s CI jobs',
+    },
+    adjust: (build, original) => {
+      const image = original.images.find((i) => i.id === build.image)!;
+      if (!image.parentImage) {
+        // docker-stacks-foundation's Dockerfile declares neither REGISTRY nor OWNER: the
+        // original passes them for nothing, and bake-matrix refuses an arg no ARG declares.
+        const { REGISTRY: _r, OWNER: _o, ...args } = build.args;
+        return normalized({ ...build, args });
+      }
+      // The original builds the parent in an earlier job and loads it under the name the
+      // Dockerfile's default BASE_IMAGE gives ($REGISTRY/$OWNER/<parent>). The matrix
+      // passes BASE_IMAGE = the parent's tag for the same architecture, and bake links
+      // the parent target under that name (from: {stage, arg: BASE_IMAGE}).
+      const parent = original.images.find((i) => i.tags.includes(`${image.parentImage}:latest`))!;
+      const [platform] = build.platforms;
+      return normalized({ ...build, args: { ...build.args, BASE_IMAGE: parent.platformTags![platform!]![0]! } });
+    },
+    leftOut: {
+      reason: 'the version tags the original computes by running the built image (python-3.13, lab-4.x, the date, ...)',
+      tags: (image) => image.runtimeTags ?? [],
+    },
   },
 ];

@@ -77,7 +77,7 @@ for (const c of CASES) {
         for (const tag of tags) assert.match(tag, /\{[^}]+\}/, 'a tag left out holds a value known only after the build');
         const generatedTags = new Set(actual.flatMap((b) => [...b.tags, ...b.shared]));
         for (const tag of tags) assert.ok(!generatedTags.has(tag));
-        t.diagnostic(`${tags.length} tags left out: ${tags.join(', ')}`);
+        t.diagnostic(`${tags.length} tags left out, e.g. ${tags.slice(0, 3).join(', ')}`);
       });
     }
   });
