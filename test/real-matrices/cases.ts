@@ -54,6 +54,28 @@ export const CASES: RealMatrixCase[] = [
     notCompared: { noCache: 'a run-time flag: `bake-matrix run default --no-cache`' },
   },
   {
+    name: 'vllm',
+    values: {
+      RELEASE_VERSION: '0.11.1',
+      RELEASE_VERSION_INPUT: 'v0.11.1',
+      BUILDKITE_COMMIT: '1bf39398475eee4698a704f7994168b970642f7d',
+      BUILDKITE_PIPELINE_ID: '019a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8',
+      BUILDKITE_BUILD_URL: 'https://buildkite.com/vllm/release/builds/4711',
+      ROCM_BASE_PARENT_PINNED: 'rocm/dev-ubuntu-22.04@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      ROCM_BASE_CACHE_KEY: '5f0e3a9c7b21d4e6',
+      // The original passes the ROCm base by digest (meta-data written after its build);
+      // the matrix links the base target under its staging tag, which names that image.
+      ROCM_BASE_IMAGE_REF: 'public.ecr.aws/q9t5s3a7/vllm-release-repo:5f0e3a9c7b21d4e6-rocm-base',
+      ROCK_BASE_CACHE_KEY: '9a8b7c6d5e4f3a2b',
+    },
+    notCompared: {
+      gated: 'a manual block step of the pipeline before the CPU builds',
+      pull: '--pull on the ROCm base build: a run-time flag (`bake-matrix run default --pull`), for every target',
+      builtOnlyOnCacheMiss: 'the pipeline skips the base build when its tag exists; with bake, registry cache does that',
+      published: 'false for the ROCk images: built, but not re-tagged on Docker Hub (they have no public tags)',
+    },
+  },
+  {
     name: 'jupyter-docker-stacks',
     values: { GIT_SHA12: '820938695049' },
     notCompared: {
