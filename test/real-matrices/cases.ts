@@ -29,7 +29,7 @@ export const CASES: RealMatrixCase[] = [
     notCompared: {
       cacheFrom: 'type=gha cache: bake-matrix generates registry cache only (a gap, see notes.md)',
       cacheTo: 'type=gha cache: bake-matrix generates registry cache only (a gap, see notes.md)',
-      provenance: 'false in the original; the matrix has no key for attestations (a gap, see notes.md)',
+      provenance: 'false: a run-time flag, `bake-matrix run default --provenance=false`',
       push: 'a run-time flag: `bake-matrix run default --push`',
     },
   },
