@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { NodeSpan, Position } from './source-file.ts';
 
@@ -22,8 +22,36 @@ export function parseYaml(text: string, file: string): Parsed {
     });
   });
   const spans = new Map<string, NodeSpan>();
-  if (problems.length === 0) walk(doc.contents as Node | null, [], undefined, spans, at);
-  return { data: problems.length ? undefined : doc.toJS({ maxAliasCount: 1000 }), spans, problems };
+  if (problems.length === 0) problems.push(...aliasProblems(doc, doc.contents as Node | null, [], file, at));
+  if (problems.length) return { data: undefined, spans, problems };
+  walk(doc.contents as Node | null, [], undefined, spans, at);
+  try {
+    return { data: doc.toJS({ maxAliasCount: 1000 }), spans, problems };
+  } catch (e) {
+    // Aliases that expand beyond maxAliasCount (a "billion laughs" document).
+    const hint = 'Aliases here expand to more than 1000 nodes: write the repeated values out, or nest fewer aliases.';
+    return { data: undefined, spans, problems: [error('yaml-alias', firstLine((e as Error).message), { file, position: { line: 1, col: 1 }, pointer: '', hint })] };
+  }
+}
+
+/** Every alias (`*name`) must follow an anchor (`&name`) of that name: YAML reads them in document order. */
+function aliasProblems(doc: Document, node: Node | null, path: (string | number)[], file: string, at: (offset: number) => Position): Problem[] {
+  if (isAlias(node)) {
+    if (node.resolve(doc)) return [];
+    return [
+      error('yaml-alias', `The alias "*${node.source}" refers to no anchor "&${node.source}" before it.`, {
+        file,
+        pointer: pointerOf(path),
+        position: at(node.range?.[0] ?? 0),
+        hint: `Define the anchor (&${node.source}) where its value is first written, above every alias of it.`,
+      }),
+    ];
+  }
+  if (isMap(node)) {
+    return node.items.flatMap((pair) => (isPair(pair) ? aliasProblems(doc, pair.value as Node | null, [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)], file, at) : []));
+  }
+  if (isSeq(node)) return node.items.flatMap((item, i) => aliasProblems(doc, item as Node | null, [...path, i], file, at));
+  return [];
 }
 
 function walk(
