@@ -63,15 +63,21 @@ export class LiteralReader {
       if (is.isIdentifier(callee) && callee.getText() === 'defineMatrix' && this.isDefineMatrix() && args.length === 1) {
         return this.read(args[0]!, path);
       }
+    }
+    if (/\bprocess\s*\.\s*env\b/.test(node.getText())) {
+      const hint =
+        path.join('.') === 'registry'
+          ? '`registry` is already the bake variable REGISTRY: write its default here, and CI sets REGISTRY in the environment when bake runs.'
+          : 'For a value CI sets at build time, declare a variable (variables: { name: { env: "NAME", default: "..." } }) and write {name} in a template: bake reads it from the environment.';
+      return this.dynamic(node, path, `\`${short(node)}\`, read from the environment when the module runs`, hint);
+    }
+    if (is.isCallExpression(node)) {
       return this.dynamic(node, path, `the call \`${short(node)}\`, computed when the module runs`, `${DECLARE_HERE} Only defineMatrix({...}) around the whole matrix is read.`);
     }
     if (is.isTemplateExpression(node)) {
-      return this.dynamic(node, path, `the template literal \`${short(node)}\`, whose \${...} parts are computed when the module runs`, 'Write the whole string. Placeholders of the matrix are written {name} (e.g. "{registry}/{framework}") and filled in by bake-matrix.');
+      return this.dynamic(node, path, `the template literal ${short(node)}, whose \${...} parts are computed when the module runs`, 'Write the whole string. Placeholders of the matrix are written {name} (e.g. "{registry}/{framework}") and filled in by bake-matrix.');
     }
     if (is.isPropertyAccessExpression(node) || is.isElementAccessExpression(node)) {
-      if (/^process\s*\.\s*env\b/.test(node.getText())) {
-        return this.dynamic(node, path, `\`${short(node)}\`, read from the environment when the module runs`, 'For a value CI sets at build time, declare a variable (variables: { name: { env: "NAME", default: "..." } }) and write {name} in a template: bake reads it from the environment.');
-      }
       return this.dynamic(node, path, `\`${short(node)}\`, a property read when the module runs`, DECLARE_HERE);
     }
     if (is.isArrowFunction(node) || is.isFunctionExpression(node) || is.isFunctionDeclaration(node)) {
@@ -153,7 +159,7 @@ export class LiteralReader {
       return this.dynamic(node, path, `"${name}", which is not declared in this file`, DECLARE_HERE);
     }
     if (binding.kind === 'import') {
-      return this.dynamic(node, path, `"${name}", imported from "${binding.from}": bake-matrix reads this file alone, without running it`, 'Declare it as a const in this file, or move those keys into a file of the matrix folder (YAML, TOML or TypeScript; the files are merged).');
+      return this.dynamic(node, path, `"${name}", imported from "${binding.from}" (bake-matrix reads this file alone)`, 'Declare it as a const in this file, or move those keys into a file of the matrix folder (YAML, TOML or TypeScript; the files are merged).');
     }
     if (binding.kind === 'other') return this.dynamic(node, path, `"${name}", declared as ${binding.what}, not a const with a value`, `Declare it as \`const ${name} = <value>\`.`);
     if (binding.declaration.getEnd() > node.getStart()) {

@@ -29,7 +29,7 @@ type Items<T> = NonNullable<T> extends readonly (infer I)[] ? I : never;
 type Names1 = { [name: string]: unknown };
 type Names2 = { [name: string]: Names1 };
 
-type AxisName<A> = keyof A & string;
+type AxisName<A> = A extends unknown ? keyof A & string : never;
 type ValueName<A, K> = K extends keyof A ? keyof A[K] & string : never;
 type StageName<S> = S extends unknown ? keyof S & string : never;
 
