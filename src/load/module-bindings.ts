@@ -6,7 +6,8 @@ import type { TsMorph } from './ts-morph.ts';
 
 export type Binding =
   | { kind: 'const'; declaration: VariableDeclaration; initializer: Expression | undefined }
-  | { kind: 'import'; from: string }
+  /** `name` is what the module exports (`default`, `*`, or the name before `as`). */
+  | { kind: 'import'; from: string; name: string }
   /** `let`, `var`, a destructured const, a function, class or enum: declared, but no literal to read. */
   | { kind: 'other'; what: string };
 
@@ -23,8 +24,10 @@ export function moduleBindings(morph: TsMorph, file: SourceFile): ModuleBindings
   for (const statement of file.getStatements()) {
     if (Node.isImportDeclaration(statement)) {
       const from = statement.getModuleSpecifierValue();
-      const names = [statement.getDefaultImport(), statement.getNamespaceImport(), ...statement.getNamedImports().map((n) => n.getAliasNode() ?? n.getNameNode())];
-      for (const name of names) if (name) bindings.set(name.getText(), { kind: 'import', from });
+      const local = (node: Node | undefined, name: string) => node && bindings.set(node.getText(), { kind: 'import', from, name });
+      local(statement.getDefaultImport(), 'default');
+      local(statement.getNamespaceImport(), '*');
+      for (const named of statement.getNamedImports()) local(named.getAliasNode() ?? named.getNameNode(), named.getName());
     } else if (Node.isVariableStatement(statement)) {
       const isConst = statement.getDeclarationKind() === morph.VariableDeclarationKind.Const;
       for (const declaration of statement.getDeclarations()) {

@@ -60,7 +60,7 @@ export class LiteralReader {
     if (is.isCallExpression(node)) {
       const callee = node.getExpression();
       const args = node.getArguments();
-      if (is.isIdentifier(callee) && callee.getText() === 'defineMatrix' && this.isDefineMatrix() && args.length === 1) {
+      if (is.isIdentifier(callee) && this.isDefineMatrix(callee.getText()) && args.length === 1) {
         return this.read(args[0]!, path);
       }
     }
@@ -173,10 +173,11 @@ export class LiteralReader {
     return { ...read, at };
   }
 
-  /** defineMatrix is the package's (or not declared at all, for a file not yet importing it). */
-  private isDefineMatrix(): boolean {
-    const binding = this.bindings.get('defineMatrix');
-    return !binding || (binding.kind === 'import' && binding.from === 'bake-matrix');
+  /** The package's defineMatrix, under any local name (or undeclared, in a file not importing it yet). */
+  private isDefineMatrix(name: string): boolean {
+    const binding = this.bindings.get(name);
+    if (!binding) return name === 'defineMatrix';
+    return binding.kind === 'import' && binding.from === 'bake-matrix' && binding.name === 'defineMatrix';
   }
 
   private dynamic(node: Node, path: Path, what: string, hint: string): Read {

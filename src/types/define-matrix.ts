@@ -15,6 +15,7 @@ type Loose<T> = T extends readonly unknown[]
 type File = Loose<MatrixFile>;
 type AxisValue = NonNullable<File['axes']>[string][string];
 type StageIn = NonNullable<File['stages']>[string];
+type LayerIn = NonNullable<StageIn['layers']>[string];
 type Override = Items<File['overrides']>;
 type Tag = Items<StageIn['tags']>;
 type Table = NonNullable<File['tables']>[string];
@@ -26,8 +27,8 @@ type OneValue = Items<File['include']>[string];
 type Items<T> = NonNullable<T> extends readonly (infer I)[] ? I : never;
 
 /** The names a matrix declares: its stages (name -> anything), its axes (axis -> value -> anything). */
-type Names1 = { [name: string]: unknown };
-type Names2 = { [name: string]: Names1 };
+type Declared = { [name: string]: unknown };
+type DeclaredAxes = { [axis: string]: Declared };
 
 type AxisName<A> = A extends unknown ? keyof A & string : never;
 type ValueName<A, K> = K extends keyof A ? keyof A[K] & string : never;
@@ -58,7 +59,7 @@ type TypedStage<A, S> = Refine<
     axes: Narrow<StageIn['axes'], AxisName<A>>;
     only: ByAxis<Selection, A>;
     tags: Each<StageIn['tags'], TypedTag<Tag, A>>;
-    layers: Each<StageIn['layers'], Refine<NonNullable<StageIn['layers']>[string], { axes: Narrow<StageIn['axes'], AxisName<A>> }>>;
+    layers: Each<StageIn['layers'], Refine<LayerIn, { axes: Narrow<LayerIn['axes'], AxisName<A>> }>>;
   }
 >;
 
@@ -100,9 +101,9 @@ type References<A, S> = {
 /**
  * Declares a matrix in TypeScript: `export default defineMatrix({ axes: {...}, stages: {...} })`.
  * The identity at run time; its types check every axis, value and stage the matrix names.
- * A and S are inferred from the names under `axes` and `stages` only (the mapped types
- * below), so that every other place is checked against them.
+ * A and S are inferred from the names under `axes` and `stages` only (Declarations:
+ * elsewhere they are NoInfer), so that every other place is checked against them.
  */
-export function defineMatrix<const A extends Names2 = Names2, const S extends Names1 = Names1>(matrix: TypedMatrix<A, S>): TypedMatrix<A, S> {
+export function defineMatrix<const A extends DeclaredAxes = DeclaredAxes, const S extends Declared = Declared>(matrix: TypedMatrix<A, S>): TypedMatrix<A, S> {
   return matrix;
 }

@@ -34,6 +34,11 @@ const valid: { name: string; source: string; data: unknown }[] = [
     data: { name: 'm' },
   },
   {
+    name: 'defineMatrix imported under another name',
+    source: `import { defineMatrix as matrix } from 'bake-matrix';\nexport default matrix({ name: 'm' });\n`,
+    data: { name: 'm' },
+  },
+  {
     name: 'export default of a const, without defineMatrix',
     source: `const matrix = { name: 'm' };\nexport default matrix;\n`,
     data: { name: 'm' },
@@ -79,6 +84,14 @@ const invalid: { name: string; source: string; code: string; message: RegExp; at
     message: /"args\.BUILD_DATE" is the call `new Date\(\)\.toISOString\(\)`/,
     at: [3, 23],
     pointer: '/args/BUILD_DATE',
+  },
+  {
+    name: 'a function named defineMatrix that is not the package\'s',
+    source: `import { defineMatrix } from './helpers.ts';\nexport default defineMatrix({ name: 'm' });\n`,
+    code: 'dynamic-value',
+    message: /default export is the call `defineMatrix\(\{ name: 'm' \}\)`/,
+    at: [2, 16],
+    pointer: '',
   },
   {
     name: 'process.env, also behind ?? or !',
