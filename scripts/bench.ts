@@ -5,6 +5,7 @@
 //
 //   npm run bench               # all sizes, 5 runs each
 //   npm run bench -- 1000 3     # one size, 3 runs
+//   npm run bench -- 1000 3 ts  # the same matrix written as matrix.ts (read with ts-morph)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { stringify } from 'yaml';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sizes = process.argv[2] ? [Number(process.argv[2])] : [10, 100, 1000, 10000];
 const runs = Number(process.argv[3] ?? 5);
+const format = process.argv[4] === 'ts' ? 'ts' : 'yaml';
 
 /** base over A, framework (with a layer over A and one over A x B) and runtime over A x B. */
 function syntheticMatrix(targets: number) {
@@ -68,7 +70,10 @@ const HEADER = ['targets', 'pipeline ms', 'process ms', 'ms / 1k targets', 'peak
 const rows: string[] = [];
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'bake-matrix-bench-'));
-  writeFileSync(join(dir, 'matrix.yaml'), stringify(syntheticMatrix(size)));
+  const matrixFile = `matrix.${format}`;
+  const matrix = syntheticMatrix(size);
+  const text = format === 'ts' ? `import { defineMatrix } from 'bake-matrix';\n\nexport default defineMatrix(${JSON.stringify(matrix, null, 2)});\n` : stringify(matrix);
+  writeFileSync(join(dir, matrixFile), text);
   writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
   const walls: number[] = [];
   const pipelines: number[] = [];
@@ -76,7 +81,7 @@ for (const size of sizes) {
   let targets = 0;
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
-    const out = execFileSync(process.execPath, [join(root, 'bin/bake-matrix.js'), 'generate', '--matrix', 'matrix.yaml', '--out', 'out', '--json'], {
+    const out = execFileSync(process.execPath, [join(root, 'bin/bake-matrix.js'), 'generate', '--matrix', matrixFile, '--out', 'out', '--json'], {
       cwd: dir,
       env: { ...process.env, BAKE_MATRIX_TIMING: '1' },
       encoding: 'utf8',
@@ -93,7 +98,7 @@ for (const size of sizes) {
   console.error(`measured ${targets} targets`);
 }
 
-console.log(`node ${process.version}, ${runs} runs per size, medians\n`);
+console.log(`node ${process.version}, matrix.${format}, ${runs} runs per size, medians\n`);
 console.log(`| ${HEADER.join(' | ')} |`);
 console.log(`|${HEADER.map((h) => '-'.repeat(h.length + 1) + ':').join('|')}|`);
 for (const row of rows) console.log(row);

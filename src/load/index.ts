@@ -3,12 +3,19 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import { parseToml } from './parse-toml.ts';
-import { parseYaml } from './parse-yaml.ts';
+import { parseTypeScript } from './parse-typescript.ts';
+import { parseYaml, type Parsed } from './parse-yaml.ts';
 import { SourceFile } from './source-file.ts';
 
 export { SourceFile } from './source-file.ts';
 
-const EXTENSIONS = new Set(['.yaml', '.yml', '.toml']);
+/** The parser of each kind of matrix file; a TypeScript matrix is read statically, never run. */
+const PARSERS: Record<string, (text: string, file: string) => Parsed> = {
+  '.yaml': parseYaml,
+  '.yml': parseYaml,
+  '.toml': parseToml,
+  '.ts': parseTypeScript,
+};
 
 export type LoadResult = Result<SourceFile[]> & {
   files: SourceFile[];
@@ -16,7 +23,7 @@ export type LoadResult = Result<SourceFile[]> & {
   root?: string;
 };
 
-/** Reads one matrix file, or every .yaml/.yml/.toml file under a folder. The files come back
+/** Reads one matrix file, or every .yaml/.yml/.toml/.ts file under a folder. The files come back
  * even when some do not parse, so that problems can be shown with their lines. */
 export function loadMatrix(input: string, cwd = process.cwd()): LoadResult {
   const absolute = resolve(cwd, input);
@@ -28,14 +35,14 @@ export function loadMatrix(input: string, cwd = process.cwd()): LoadResult {
     return fail(error('matrix-not-found', `No matrix at ${shown}.`, { hint: 'Pass --matrix PATH: a matrix file or a folder of them.' }));
   }
   if (paths.length === 0) {
-    return fail(error('matrix-not-found', `${shown} holds no .yaml, .yml or .toml file.`, { hint: 'Add a matrix file there, or pass --matrix PATH.' }));
+    return fail(error('matrix-not-found', `${shown} holds no .yaml, .yml, .toml or .ts file.`, { hint: 'Add a matrix file there, or pass --matrix PATH.' }));
   }
   const files: SourceFile[] = [];
   const problems: Problem[] = [];
   for (const path of paths) {
     const file = displayPath(path, cwd);
     const text = readFileSync(path, 'utf8');
-    const parsed = extname(path) === '.toml' ? parseToml(text, file) : parseYaml(text, file);
+    const parsed = (PARSERS[extname(path)] ?? parseYaml)(text, file);
     problems.push(...parsed.problems);
     files.push(new SourceFile(file, text, parsed.data ?? {}, parsed.spans, path));
   }
@@ -45,7 +52,7 @@ export function loadMatrix(input: string, cwd = process.cwd()): LoadResult {
 
 function matrixFilesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && EXTENSIONS.has(extname(entry.name)))
+    .filter((entry) => entry.isFile() && extname(entry.name) in PARSERS && !entry.name.endsWith('.d.ts'))
     .map((entry) => join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name))
     .sort();
 }

@@ -17,7 +17,7 @@ const SHAPES: { name: string; files: Record<string, string>; message: RegExp }[]
   { name: 'stages as a list', files: { 'matrix/m.yaml': 'stages: [base, runtime]\n' }, message: /"stages" must be a mapping, not a list/ },
   { name: 'a stage that is null', files: { 'matrix/m.yaml': 'stages:\n  base:\n' }, message: /"stages\.base" must be a mapping, not null/ },
   { name: 'binary garbage in a TOML file', files: { 'matrix/m.toml': '\u0000\u0001\u00ff' }, message: /matrix\/m\.toml:1:\d+: error toml-syntax/ },
-  { name: 'a matrix folder with no matrix file', files: { 'matrix/README.md': '# not a matrix\n' }, message: /holds no \.yaml, \.yml or \.toml file/ },
+  { name: 'a matrix folder with no matrix file', files: { 'matrix/README.md': '# not a matrix\n' }, message: /holds no \.yaml, \.yml, \.toml or \.ts file/ },
 ];
 
 describe('unexpected input shapes', () => {

@@ -1,0 +1,57 @@
+// A matrix written in TypeScript -> the same document the YAML loader gives (data
+// and the position of every key and value), read statically with ts-morph: the
+// module's default export is read as a literal and never run.
+import { basename } from 'node:path';
+import type { ts } from 'ts-morph';
+import { error, pointerOf, type Problem } from '../problems/problem.ts';
+import { moduleBindings } from './module-bindings.ts';
+import { positionsOf, type Parsed } from './parse-yaml.ts';
+import { LiteralReader, type Read } from './read-literal.ts';
+import type { NodeSpan } from './source-file.ts';
+import { tsMorph } from './ts-morph.ts';
+
+export function parseTypeScript(text: string, file: string): Parsed {
+  const morph = tsMorph();
+  // One small in-memory project per file: a parse, no type checking, no other file read.
+  const project = new morph.Project({ useInMemoryFileSystem: true, skipFileDependencyResolution: true, compilerOptions: { noLib: true } });
+  const source = project.createSourceFile(`/${basename(file)}`, text);
+  const at = positionsOf(text);
+  const syntax = syntaxDiagnostics(source.compilerNode, () => project.getProgram().compilerObject);
+  if (syntax.length) {
+    const problems = syntax.map((d) =>
+      error('typescript-syntax', morph.ts.flattenDiagnosticMessageText(d.messageText, ' '), { file, position: at(d.start ?? 0) }),
+    );
+    return { data: undefined, spans: new Map(), problems };
+  }
+  const { bindings, defaultExport } = moduleBindings(morph, source);
+  if (!defaultExport) {
+    return {
+      data: undefined,
+      spans: new Map(),
+      problems: [
+        error('no-default-export', `${file} has no default export: a TypeScript matrix exports the matrix as its default.`, {
+          file,
+          pointer: '',
+          position: { line: 1, col: 1 },
+          hint: "End the file with `export default defineMatrix({ ... })`, defineMatrix imported from 'bake-matrix'.",
+        }),
+      ],
+    };
+  }
+  const reader = new LiteralReader(morph, file, bindings, at);
+  const read = reader.read(defaultExport, []);
+  const problems: Problem[] = reader.problems;
+  const spans = new Map<string, NodeSpan>();
+  spansOf(read, [], undefined, spans);
+  return { data: problems.length ? undefined : read.value, spans, problems };
+}
+
+/** The parser's own diagnostics, without building a program when the compiler exposes them. */
+function syntaxDiagnostics(node: ts.SourceFile, program: () => ts.Program): readonly ts.Diagnostic[] {
+  return (node as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? program().getSyntacticDiagnostics(node);
+}
+
+function spansOf(read: Read, path: (string | number)[], key: NodeSpan['key'], spans: Map<string, NodeSpan>): void {
+  spans.set(pointerOf(path), key ? { key, value: read.at } : { value: read.at });
+  for (const entry of read.entries ?? []) spansOf(entry.read, [...path, entry.key], entry.keyAt, spans);
+}

@@ -1,0 +1,217 @@
+// A TypeScript expression -> the JSON value it stands for, read from the syntax
+// tree without running anything: literals, arrays, objects, `as const`,
+// `satisfies`, parentheses, local consts, spreads of them, template literals
+// without ${}, and defineMatrix(...) around the matrix. Anything else is a
+// problem naming it, with its position.
+import type { ArrayLiteralExpression, Node, ObjectLiteralExpression } from 'ts-morph';
+import { error, pointerOf, type Problem } from '../problems/problem.ts';
+import type { Binding } from './module-bindings.ts';
+import type { Position } from './source-file.ts';
+import type { TsMorph } from './ts-morph.ts';
+
+/** A value read, where it was written, and the same for each of its entries. */
+export interface Read {
+  value: unknown;
+  at: Position;
+  entries?: ReadEntry[];
+}
+
+export interface ReadEntry {
+  key: string | number;
+  keyAt?: Position;
+  read: Read;
+}
+
+type Path = (string | number)[];
+
+const DECLARE_HERE = 'Write the value itself (a string, number, boolean, null, list or object), or a const of this file that holds one.';
+
+export class LiteralReader {
+  readonly problems: Problem[] = [];
+  /** Each const is read once: a mistake in it is reported once, however often it is used. */
+  private readonly consts = new Map<Binding, Read>();
+
+  constructor(
+    private readonly morph: TsMorph,
+    private readonly file: string,
+    private readonly bindings: ReadonlyMap<string, Binding>,
+    private readonly at: (offset: number) => Position,
+  ) {}
+
+  read(node: Node, path: Path): Read {
+    const { Node: is, SyntaxKind } = this.morph;
+    const here = this.at(node.getStart());
+    if (is.isParenthesizedExpression(node) || is.isAsExpression(node) || is.isSatisfiesExpression(node) || is.isTypeAssertion(node) || is.isNonNullExpression(node)) {
+      return this.read(node.getExpression(), path);
+    }
+    if (is.isStringLiteral(node) || is.isNoSubstitutionTemplateLiteral(node) || is.isNumericLiteral(node)) return { value: node.getLiteralValue(), at: here };
+    if (is.isTrueLiteral(node) || is.isFalseLiteral(node)) return { value: node.getLiteralValue(), at: here };
+    if (is.isNullLiteral(node)) return { value: null, at: here };
+    if (is.isPrefixUnaryExpression(node)) {
+      const operand = node.getOperand();
+      const sign = node.getOperatorToken();
+      if (is.isNumericLiteral(operand) && (sign === SyntaxKind.MinusToken || sign === SyntaxKind.PlusToken)) {
+        return { value: sign === SyntaxKind.MinusToken ? -operand.getLiteralValue() : operand.getLiteralValue(), at: here };
+      }
+    }
+    if (is.isObjectLiteralExpression(node)) return this.object(node, path, here);
+    if (is.isArrayLiteralExpression(node)) return this.array(node, path, here);
+    if (is.isIdentifier(node)) return this.identifier(node.getText(), node, path, here);
+    if (is.isCallExpression(node)) {
+      const callee = node.getExpression();
+      const args = node.getArguments();
+      if (is.isIdentifier(callee) && this.isDefineMatrix(callee.getText()) && args.length === 1) {
+        return this.read(args[0]!, path);
+      }
+    }
+    if (/\bprocess\s*\.\s*env\b/.test(node.getText())) {
+      const hint =
+        path.join('.') === 'registry'
+          ? '`registry` is already the bake variable REGISTRY: write its default here, and CI sets REGISTRY in the environment when bake runs.'
+          : 'For a value CI sets at build time, declare a variable (variables: { name: { env: "NAME", default: "..." } }) and write {name} in a template: bake reads it from the environment.';
+      return this.dynamic(node, path, `\`${short(node)}\`, read from the environment when the module runs`, hint);
+    }
+    if (is.isCallExpression(node)) {
+      return this.dynamic(node, path, `the call \`${short(node)}\`, computed when the module runs`, `${DECLARE_HERE} Only defineMatrix({...}) around the whole matrix is read.`);
+    }
+    if (is.isTemplateExpression(node)) {
+      return this.dynamic(node, path, `the template literal ${short(node)}, whose \${...} parts are computed when the module runs`, 'Write the whole string. Placeholders of the matrix are written {name} (e.g. "{registry}/{framework}") and filled in by bake-matrix.');
+    }
+    if (is.isPropertyAccessExpression(node) || is.isElementAccessExpression(node)) {
+      return this.dynamic(node, path, `\`${short(node)}\`, a property read when the module runs`, DECLARE_HERE);
+    }
+    if (is.isArrowFunction(node) || is.isFunctionExpression(node) || is.isFunctionDeclaration(node)) {
+      return this.dynamic(node, path, 'a function, not a value of the matrix format', DECLARE_HERE);
+    }
+    if (is.isClassExpression(node) || is.isClassDeclaration(node)) {
+      return this.dynamic(node, path, 'a class, not a value of the matrix format', DECLARE_HERE);
+    }
+    return this.dynamic(node, path, `\`${short(node)}\` (${kindName(node.getKindName())}), computed when the module runs`, DECLARE_HERE);
+  }
+
+  private object(node: ObjectLiteralExpression, path: Path, at: Position): Read {
+    const { Node: is } = this.morph;
+    const entries: ReadEntry[] = [];
+    const written = new Set<string>();
+    const set = (entry: ReadEntry) => {
+      const index = entries.findIndex((e) => e.key === entry.key);
+      if (index === -1) entries.push(entry);
+      else entries[index] = entry; // a later key wins and keeps the first one's place, as in JavaScript
+    };
+    for (const property of node.getProperties()) {
+      if (is.isSpreadAssignment(property)) {
+        const spread = this.read(property.getExpression(), path);
+        if (isObjectRead(spread)) spread.entries.forEach(set);
+        else if (spread.value !== undefined) this.dynamic(property, path, `the spread \`${short(property)}\` of something that is not an object`, 'Spread a const of this file that holds an object.');
+        continue;
+      }
+      if (is.isPropertyAssignment(property) || is.isShorthandPropertyAssignment(property)) {
+        const nameNode = property.getNameNode();
+        if (is.isComputedPropertyName(nameNode) || is.isPrivateIdentifier(nameNode)) {
+          this.dynamic(nameNode, path, `the computed key \`${short(nameNode)}\`, worked out when the module runs`, 'Write the key as a name or a quoted string.');
+          continue;
+        }
+        const key = is.isStringLiteral(nameNode) || is.isNumericLiteral(nameNode) ? String(nameNode.getLiteralValue()) : nameNode.getText();
+        const keyAt = this.at(nameNode.getStart());
+        if (written.has(key)) {
+          this.problems.push(
+            error('duplicate-key', `The key "${key}" appears twice in one object.`, {
+              file: this.file,
+              pointer: pointerOf([...path, key]),
+              position: keyAt,
+              hint: 'Each key may appear once in an object: merge the two entries or remove one.',
+            }),
+          );
+        }
+        written.add(key);
+        const value = is.isPropertyAssignment(property) ? property.getInitializerOrThrow() : property.getNameNode();
+        set({ key, keyAt, read: this.read(value, [...path, key]) });
+        continue;
+      }
+      const what = is.isGetAccessorDeclaration(property) ? 'getter' : is.isSetAccessorDeclaration(property) ? 'setter' : 'method';
+      this.dynamic(property, path, `the ${what} \`${short(property)}\`, run when the value is read`, 'Write `key: value` with the value itself.');
+    }
+    return { value: objectOf(entries), at, entries };
+  }
+
+  private array(node: ArrayLiteralExpression, path: Path, at: Position): Read {
+    const { Node: is } = this.morph;
+    const items: Read[] = [];
+    for (const element of node.getElements()) {
+      if (is.isSpreadElement(element)) {
+        const spread = this.read(element.getExpression(), [...path, items.length]);
+        if (Array.isArray(spread.value)) items.push(...spread.entries!.map((e) => e.read));
+        else if (spread.value !== undefined) this.dynamic(element, path, `the spread \`${short(element)}\` of something that is not a list`, 'Spread a const of this file that holds a list.');
+      } else if (is.isOmittedExpression(element)) {
+        this.dynamic(node, [...path, items.length], 'a list with an empty slot (two commas in a row)', 'Remove the extra comma.');
+      } else {
+        items.push(this.read(element, [...path, items.length]));
+      }
+    }
+    return { value: items.map((r) => r.value), at, entries: items.map((read, key) => ({ key, read })) };
+  }
+
+  /** A name: a const of this file is read where it is declared; the value sits where the name is used. */
+  private identifier(name: string, node: Node, path: Path, at: Position): Read {
+    const binding = this.bindings.get(name);
+    if (!binding) {
+      if (name === 'undefined') return this.dynamic(node, path, '`undefined`, which is not a value of the matrix format', 'Leave the key out to get its default.');
+      return this.dynamic(node, path, `"${name}", which is not declared in this file`, DECLARE_HERE);
+    }
+    if (binding.kind === 'import') {
+      return this.dynamic(node, path, `"${name}", imported from "${binding.from}" (bake-matrix reads this file alone)`, 'Declare it as a const in this file, or move those keys into a file of the matrix folder (YAML, TOML or TypeScript; the files are merged).');
+    }
+    if (binding.kind === 'other') return this.dynamic(node, path, `"${name}", declared as ${binding.what}, not a const with a value`, `Declare it as \`const ${name} = <value>\`.`);
+    if (binding.declaration.getEnd() > node.getStart()) {
+      return this.dynamic(node, path, `"${name}", used before its declaration ends`, `Move \`const ${name} = ...\` above its first use (a const cannot refer to itself).`);
+    }
+    let read = this.consts.get(binding);
+    if (!read) {
+      read = binding.initializer ? this.read(binding.initializer, path) : this.dynamic(node, path, `"${name}", a const without a value`, DECLARE_HERE);
+      this.consts.set(binding, read);
+    }
+    return { ...read, at };
+  }
+
+  /** The package's defineMatrix, under any local name (or undeclared, in a file not importing it yet). */
+  private isDefineMatrix(name: string): boolean {
+    const binding = this.bindings.get(name);
+    if (!binding) return name === 'defineMatrix';
+    return binding.kind === 'import' && binding.from === 'bake-matrix' && binding.name === 'defineMatrix';
+  }
+
+  private dynamic(node: Node, path: Path, what: string, hint: string): Read {
+    const where = path.length ? `The value of "${path.join('.')}"` : 'The default export';
+    this.problems.push(
+      error('dynamic-value', `${where} is ${what}. A TypeScript matrix is read, never run: only literal values count.`, {
+        file: this.file,
+        pointer: pointerOf(path),
+        position: this.at(node.getStart()),
+        hint,
+      }),
+    );
+    return { value: undefined, at: this.at(node.getStart()) };
+  }
+}
+
+function isObjectRead(read: Read): read is Read & { entries: ReadEntry[] } {
+  return read.entries !== undefined && !Array.isArray(read.value);
+}
+
+function objectOf(entries: readonly ReadEntry[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const { key, read } of entries) Object.defineProperty(object, key, { value: read.value, enumerable: true, writable: true, configurable: true });
+  return object;
+}
+
+/** The expression's text on one line, cut short: enough to find it. */
+function short(node: Node): string {
+  const text = node.getText().replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** "BinaryExpression" -> "a binary expression". */
+function kindName(kind: string): string {
+  const words = kind.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+}

@@ -1,0 +1,238 @@
+// The static reader of TypeScript matrices: what it reads as data (and where each
+// value was written), and what it refuses, with the position and key path.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseTypeScript } from '../../src/load/parse-typescript.ts';
+import { SourceFile } from '../../src/load/source-file.ts';
+
+const head = "import { defineMatrix } from 'bake-matrix';\n";
+
+const valid: { name: string; source: string; data: unknown }[] = [
+  {
+    name: 'literals of every JSON kind, inside defineMatrix',
+    source: `${head}export default defineMatrix({ name: 'a', n: 1.5, neg: -2, big: 1_000, yes: true, no: false, none: null, list: [1, 'b'], nested: { 'quoted-key': "x", 42: 'numeric key' } });\n`,
+    data: { name: 'a', n: 1.5, neg: -2, big: 1000, yes: true, no: false, none: null, list: [1, 'b'], nested: { 'quoted-key': 'x', '42': 'numeric key' } },
+  },
+  {
+    name: 'as const, satisfies, parentheses, type assertions and ! are read through',
+    source: `import type { MatrixFile } from 'bake-matrix';\nexport default ({ platforms: (['linux/amd64'] as const), args: <const>{ A: '1' }, labels: { B: 'x'! } } satisfies MatrixFile);\n`,
+    data: { platforms: ['linux/amd64'], args: { A: '1' }, labels: { B: 'x' } },
+  },
+  {
+    name: 'template literals without ${}',
+    source: `${head}export default defineMatrix({ registry: \`ghcr.io/example\` });\n`,
+    data: { registry: 'ghcr.io/example' },
+  },
+  {
+    name: 'local consts, shorthand keys and spreads of objects and lists; a later key wins in place',
+    source: `${head}const base = { A: '1', B: '2' } as const;\nconst platforms = ['linux/amd64'];\nconst args = { ...base, B: 'two', C: '3' };\nexport default defineMatrix({ args, platforms: [...platforms, 'linux/arm64'], labels: { X: 'literal', ...{} } });\n`,
+    data: { args: { A: '1', B: 'two', C: '3' }, platforms: ['linux/amd64', 'linux/arm64'], labels: { X: 'literal' } },
+  },
+  {
+    name: 'export { name as default } of a const',
+    source: `${head}const matrix = defineMatrix({ name: 'm' });\nexport { matrix as default };\n`,
+    data: { name: 'm' },
+  },
+  {
+    name: 'defineMatrix imported under another name',
+    source: `import { defineMatrix as matrix } from 'bake-matrix';\nexport default matrix({ name: 'm' });\n`,
+    data: { name: 'm' },
+  },
+  {
+    name: 'export default of a const, without defineMatrix',
+    source: `const matrix = { name: 'm' };\nexport default matrix;\n`,
+    data: { name: 'm' },
+  },
+];
+
+describe('parseTypeScript reads a literal matrix', () => {
+  for (const { name, source, data } of valid) {
+    test(name, () => {
+      const parsed = parseTypeScript(source, 'matrix.ts');
+      assert.deepEqual(parsed.problems, []);
+      assert.deepEqual(parsed.data, data);
+    });
+  }
+
+  test('every key and value has the position where it is written, inside a const for what a spread brings', () => {
+    const source = [
+      head.trim(),
+      "const torch = { TORCH_VERSION: '2.9.1' } as const;",
+      'export default defineMatrix({',
+      "  axes: { cuda: { cu129: { args: { CUDA_VERSION: '12.9.1', ...torch } } } },",
+      "  stages: { base: { target: 'base', axes: ['cuda'] } },",
+      '});',
+    ].join('\n');
+    const parsed = parseTypeScript(source, 'matrix.ts');
+    assert.deepEqual(parsed.problems, []);
+    const file = new SourceFile('matrix.ts', source, parsed.data, parsed.spans);
+    const at = (pointer: string, atKey = false) => file.locate(pointer, atKey);
+    assert.deepEqual(at('/axes/cuda/cu129/args/CUDA_VERSION'), { line: 4, col: 50 });
+    assert.deepEqual(at('/axes/cuda/cu129/args/CUDA_VERSION', true), { line: 4, col: 36 });
+    assert.deepEqual(at('/axes/cuda/cu129/args/TORCH_VERSION', true), { line: 2, col: 17 });
+    assert.deepEqual(at('/stages/base/axes/0'), { line: 5, col: 44 });
+    assert.deepEqual(at('/stages/base/tags'), { line: 5, col: 19 }, 'a missing key points at its parent');
+    assert.deepEqual(at(''), { line: 3, col: 29 }, 'the document is the object literal');
+  });
+});
+
+const invalid: { name: string; source: string; code: string; message: RegExp; at: [number, number]; pointer?: string; hint?: RegExp }[] = [
+  {
+    name: 'a call',
+    source: `${head}export default defineMatrix({\n  args: { BUILD_DATE: new Date().toISOString() },\n});\n`,
+    code: 'dynamic-value',
+    message: /"args\.BUILD_DATE" is the call `new Date\(\)\.toISOString\(\)`/,
+    at: [3, 23],
+    pointer: '/args/BUILD_DATE',
+  },
+  {
+    name: 'a function named defineMatrix that is not the package\'s',
+    source: `import { defineMatrix } from './helpers.ts';\nexport default defineMatrix({ name: 'm' });\n`,
+    code: 'dynamic-value',
+    message: /default export is the call `defineMatrix\(\{ name: 'm' \}\)`/,
+    at: [2, 16],
+    pointer: '',
+  },
+  {
+    name: 'process.env, also behind ?? or !',
+    source: `${head}export default defineMatrix({\n  args: { A: process.env.A ?? 'x', B: process.env['B']! },\n});\n`,
+    code: 'dynamic-value',
+    message: /"args\.A" is `process\.env\.A \?\? 'x'`, read from the environment/,
+    at: [3, 14],
+    pointer: '/args/A',
+    hint: /variables:/,
+  },
+  {
+    name: 'an identifier imported from another module',
+    source: `${head}import { versions } from './versions.ts';\nexport default defineMatrix({ args: versions });\n`,
+    code: 'dynamic-value',
+    message: /"versions", imported from "\.\/versions\.ts"/,
+    at: [3, 37],
+    pointer: '/args',
+  },
+  {
+    name: 'a template literal with ${}',
+    source: `${head}const v = '1';\nexport default defineMatrix({ args: { V: \`v\${v}\` } });\n`,
+    code: 'dynamic-value',
+    message: /template literal `v\$\{v\}`/,
+    at: [3, 42],
+    hint: /\{name\}/,
+  },
+  {
+    name: 'a computed key',
+    source: `${head}const k = 'A';\nexport default defineMatrix({ args: { [k]: '1' } });\n`,
+    code: 'dynamic-value',
+    message: /computed key `\[k\]`/,
+    at: [3, 39],
+    pointer: '/args',
+  },
+  {
+    name: 'a getter',
+    source: `${head}export default defineMatrix({ args: { get A() { return '1'; } } });\n`,
+    code: 'dynamic-value',
+    message: /the getter `get A\(\)/,
+    at: [2, 39],
+  },
+  {
+    name: 'a function',
+    source: `${head}export default defineMatrix({ args: () => ({}) });\n`,
+    code: 'dynamic-value',
+    message: /"args" is a function/,
+    at: [2, 37],
+  },
+  {
+    name: 'undefined',
+    source: `${head}export default defineMatrix({ registry: undefined });\n`,
+    code: 'dynamic-value',
+    message: /`undefined`/,
+    at: [2, 41],
+    hint: /Leave the key out/,
+  },
+  {
+    name: 'a let',
+    source: `${head}let name = 'm';\nexport default defineMatrix({ name });\n`,
+    code: 'dynamic-value',
+    message: /"name", declared as let/,
+    at: [3, 31],
+    pointer: '/name',
+  },
+  {
+    name: 'a const used before its declaration',
+    source: `${head}export default defineMatrix({ name });\nconst name = 'm';\n`,
+    code: 'dynamic-value',
+    message: /used before its declaration/,
+    at: [2, 31],
+  },
+  {
+    name: 'a name declared nowhere',
+    source: `${head}export default defineMatrix({ name: NAME });\n`,
+    code: 'dynamic-value',
+    message: /"NAME", which is not declared in this file/,
+    at: [2, 37],
+  },
+  {
+    name: 'an arithmetic expression',
+    source: `${head}export default defineMatrix({ args: { N: 1 + 1 } });\n`,
+    code: 'dynamic-value',
+    message: /`1 \+ 1` \(a binary expression\)/,
+    at: [2, 42],
+  },
+  {
+    name: 'a spread of a list into an object',
+    source: `${head}const list = ['a'];\nexport default defineMatrix({ args: { ...list } });\n`,
+    code: 'dynamic-value',
+    message: /spread `\.\.\.list` of something that is not an object/,
+    at: [3, 39],
+  },
+  {
+    name: 'the same key twice in one object',
+    source: `${head}export default defineMatrix({ name: 'a', name: 'b' });\n`,
+    code: 'duplicate-key',
+    message: /"name" appears twice/,
+    at: [2, 42],
+    pointer: '/name',
+  },
+  {
+    name: 'no default export',
+    source: `${head}export const matrix = defineMatrix({});\n`,
+    code: 'no-default-export',
+    message: /has no default export/,
+    at: [1, 1],
+  },
+  {
+    name: 'a syntax error',
+    source: `${head}export default defineMatrix({ name: });\n`,
+    code: 'typescript-syntax',
+    message: /Expression expected/,
+    at: [2, 37],
+  },
+];
+
+describe('parseTypeScript refuses what only running the module would tell', () => {
+  for (const c of invalid) {
+    test(c.name, () => {
+      const parsed = parseTypeScript(c.source, 'matrix.ts');
+      assert.equal(parsed.data, undefined, 'no document from a matrix with problems');
+      const problem = parsed.problems[0];
+      assert.ok(problem, 'a problem');
+      assert.equal(problem.code, c.code);
+      assert.match(problem.message, c.message);
+      assert.deepEqual(problem.position, { line: c.at[0], col: c.at[1] });
+      assert.equal(problem.file, 'matrix.ts');
+      if (c.pointer !== undefined) assert.equal(problem.pointer, c.pointer);
+      if (c.hint) assert.match(problem.hint ?? '', c.hint);
+    });
+  }
+
+  test('every dynamic value is reported, once for a const used twice', () => {
+    const source = `${head}const when = Date.now();\nexport default defineMatrix({ a: when, b: when, c: process.env.C });\n`;
+    const parsed = parseTypeScript(source, 'matrix.ts');
+    assert.deepEqual(
+      parsed.problems.map((p) => [p.pointer, p.position]),
+      [
+        ['/a', { line: 2, col: 14 }],
+        ['/c', { line: 3, col: 52 }],
+      ],
+    );
+  });
+});
