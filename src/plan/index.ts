@@ -273,7 +273,7 @@ class Planner {
 
   /** `from: {stage, arg}`: the parent's first pushed tag, and the context key bake links it under. */
   private parentTag(stage: Stage, parent: TargetInfo): (PlannedTag & { key: string }) | undefined {
-    const tag = parent.tags.find((t) => !t.shared);
+    const tag = parent.tags.find((t) => !t.shared && !t.if);
     if (!tag) {
       this.problems.push(error('parent-without-tag', `Stage "${stage.key}" takes its base image from the tag of "${parent.name}" (arg ${stage.fromArg}), but "${parent.name}" has no tag.`, {
         file: stage.origin.file,
