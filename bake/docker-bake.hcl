@@ -6,12 +6,20 @@ variable "CACHE_BRANCH" {
   default = "main"
 }
 
+variable "CACHE_PR_BASE" {
+  default = ""
+}
+
 variable "GIT_SHA" {
   default = ""
 }
 
 variable "REGISTRY" {
   default = "ghcr.io/example"
+}
+
+variable "RELEASE_VERSION" {
+  default = ""
 }
 
 variable "VERSION" {
@@ -23,12 +31,38 @@ group "build-base" {
   targets = ["base-cu129", "base-cu130"]
 }
 
+group "build-base-amd64" {
+  targets = ["base-cu129-amd64", "base-cu130-amd64"]
+}
+
+group "build-base-arm64" {
+  targets = ["base-cu129-arm64", "base-cu130-arm64"]
+}
+
 group "cu129" {
   targets = [
     "vllm-cu129-runtime",
     "sglang-cu129-runtime",
     "vllm-cu129-dev",
     "sglang-cu129-dev",
+  ]
+}
+
+group "cu129-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "sglang-cu129-runtime-amd64",
+    "vllm-cu129-dev-amd64",
+    "sglang-cu129-dev-amd64",
+  ]
+}
+
+group "cu129-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "sglang-cu129-runtime-arm64",
+    "vllm-cu129-dev-arm64",
+    "sglang-cu129-dev-arm64",
   ]
 }
 
@@ -40,6 +74,26 @@ group "cu130" {
     "vllm-cu130-dev",
     "sglang-cu130-dev",
     "trtllm-cu130-dev",
+  ]
+}
+
+group "cu130-amd64" {
+  targets = [
+    "vllm-cu130-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "trtllm-cu130-runtime-amd64",
+    "vllm-cu130-dev-amd64",
+    "sglang-cu130-dev-amd64",
+    "trtllm-cu130-dev-amd64",
+  ]
+}
+
+group "cu130-arm64" {
+  targets = [
+    "vllm-cu130-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
+    "vllm-cu130-dev-arm64",
+    "sglang-cu130-dev-arm64",
   ]
 }
 
@@ -58,6 +112,34 @@ group "default" {
   ]
 }
 
+group "default-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "vllm-cu130-runtime-amd64",
+    "sglang-cu129-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "trtllm-cu130-runtime-amd64",
+    "vllm-cu129-dev-amd64",
+    "vllm-cu130-dev-amd64",
+    "sglang-cu129-dev-amd64",
+    "sglang-cu130-dev-amd64",
+    "trtllm-cu130-dev-amd64",
+  ]
+}
+
+group "default-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "vllm-cu130-runtime-arm64",
+    "sglang-cu129-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
+    "vllm-cu129-dev-arm64",
+    "vllm-cu130-dev-arm64",
+    "sglang-cu129-dev-arm64",
+    "sglang-cu130-dev-arm64",
+  ]
+}
+
 group "dev" {
   targets = [
     "vllm-cu129-dev",
@@ -65,6 +147,25 @@ group "dev" {
     "sglang-cu129-dev",
     "sglang-cu130-dev",
     "trtllm-cu130-dev",
+  ]
+}
+
+group "dev-amd64" {
+  targets = [
+    "vllm-cu129-dev-amd64",
+    "vllm-cu130-dev-amd64",
+    "sglang-cu129-dev-amd64",
+    "sglang-cu130-dev-amd64",
+    "trtllm-cu130-dev-amd64",
+  ]
+}
+
+group "dev-arm64" {
+  targets = [
+    "vllm-cu129-dev-arm64",
+    "vllm-cu130-dev-arm64",
+    "sglang-cu129-dev-arm64",
+    "sglang-cu130-dev-arm64",
   ]
 }
 
@@ -78,6 +179,25 @@ group "framework" {
   ]
 }
 
+group "framework-amd64" {
+  targets = [
+    "vllm-cu129-framework-amd64",
+    "vllm-cu130-framework-amd64",
+    "sglang-cu129-framework-amd64",
+    "sglang-cu130-framework-amd64",
+    "trtllm-cu130-framework-amd64",
+  ]
+}
+
+group "framework-arm64" {
+  targets = [
+    "vllm-cu129-framework-arm64",
+    "vllm-cu130-framework-arm64",
+    "sglang-cu129-framework-arm64",
+    "sglang-cu130-framework-arm64",
+  ]
+}
+
 group "runtime" {
   targets = [
     "vllm-cu129-runtime",
@@ -85,6 +205,25 @@ group "runtime" {
     "sglang-cu129-runtime",
     "sglang-cu130-runtime",
     "trtllm-cu130-runtime",
+  ]
+}
+
+group "runtime-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "vllm-cu130-runtime-amd64",
+    "sglang-cu129-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "trtllm-cu130-runtime-amd64",
+  ]
+}
+
+group "runtime-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "vllm-cu130-runtime-arm64",
+    "sglang-cu129-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
   ]
 }
 
@@ -97,20 +236,62 @@ group "sglang" {
   ]
 }
 
+group "sglang-amd64" {
+  targets = [
+    "sglang-cu129-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "sglang-cu129-dev-amd64",
+    "sglang-cu130-dev-amd64",
+  ]
+}
+
+group "sglang-arm64" {
+  targets = [
+    "sglang-cu129-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
+    "sglang-cu129-dev-arm64",
+    "sglang-cu130-dev-arm64",
+  ]
+}
+
 group "sglang-cu129" {
   targets = ["sglang-cu129-runtime", "sglang-cu129-dev"]
+}
+
+group "sglang-cu129-amd64" {
+  targets = ["sglang-cu129-runtime-amd64", "sglang-cu129-dev-amd64"]
+}
+
+group "sglang-cu129-arm64" {
+  targets = ["sglang-cu129-runtime-arm64", "sglang-cu129-dev-arm64"]
 }
 
 group "sglang-cu130" {
   targets = ["sglang-cu130-runtime", "sglang-cu130-dev"]
 }
 
+group "sglang-cu130-amd64" {
+  targets = ["sglang-cu130-runtime-amd64", "sglang-cu130-dev-amd64"]
+}
+
+group "sglang-cu130-arm64" {
+  targets = ["sglang-cu130-runtime-arm64", "sglang-cu130-dev-arm64"]
+}
+
 group "trtllm" {
   targets = ["trtllm-cu130-runtime", "trtllm-cu130-dev"]
 }
 
+group "trtllm-amd64" {
+  targets = ["trtllm-cu130-runtime-amd64", "trtllm-cu130-dev-amd64"]
+}
+
 group "trtllm-cu130" {
   targets = ["trtllm-cu130-runtime", "trtllm-cu130-dev"]
+}
+
+group "trtllm-cu130-amd64" {
+  targets = ["trtllm-cu130-runtime-amd64", "trtllm-cu130-dev-amd64"]
 }
 
 group "vllm" {
@@ -122,12 +303,46 @@ group "vllm" {
   ]
 }
 
+group "vllm-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "vllm-cu130-runtime-amd64",
+    "vllm-cu129-dev-amd64",
+    "vllm-cu130-dev-amd64",
+  ]
+}
+
+group "vllm-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "vllm-cu130-runtime-arm64",
+    "vllm-cu129-dev-arm64",
+    "vllm-cu130-dev-arm64",
+  ]
+}
+
 group "vllm-cu129" {
   targets = ["vllm-cu129-runtime", "vllm-cu129-dev"]
 }
 
+group "vllm-cu129-amd64" {
+  targets = ["vllm-cu129-runtime-amd64", "vllm-cu129-dev-amd64"]
+}
+
+group "vllm-cu129-arm64" {
+  targets = ["vllm-cu129-runtime-arm64", "vllm-cu129-dev-arm64"]
+}
+
 group "vllm-cu130" {
   targets = ["vllm-cu130-runtime", "vllm-cu130-dev"]
+}
+
+group "vllm-cu130-amd64" {
+  targets = ["vllm-cu130-runtime-amd64", "vllm-cu130-dev-amd64"]
+}
+
+group "vllm-cu130-arm64" {
+  targets = ["vllm-cu130-runtime-arm64", "vllm-cu130-dev-arm64"]
 }
 
 # Targets: one image build each.
@@ -161,11 +376,40 @@ target "base-cu129" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:base-cu129-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "base-cu129-amd64" {
+  inherits  = ["base-cu129"]
+  platforms = ["linux/amd64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "base-cu129-arm64" {
+  inherits  = ["base-cu129"]
+  platforms = ["linux/arm64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "base-cu130" {
@@ -184,6 +428,7 @@ target "base-cu130" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:base-cu130-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:base-cu130-main",
   ]
   cache-to = [
@@ -191,11 +436,42 @@ target "base-cu130" {
   ]
 }
 
+target "base-cu130-amd64" {
+  inherits  = ["base-cu130"]
+  platforms = ["linux/amd64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "base-cu130-arm64" {
+  inherits  = ["base-cu130"]
+  platforms = ["linux/arm64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "sglang-cu129-dev" {
   inherits  = ["sglang-cu129-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-cu129-dev"]
+  tags = [
+    "${REGISTRY}/sglang:${VERSION}-cu129-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/sglang:${RELEASE_VERSION}-cu129-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:sglang-cu129-engine"
@@ -208,10 +484,59 @@ target "sglang-cu129-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "sglang-cu129-dev-amd64" {
+  inherits  = ["sglang-cu129-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:sglang-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+    "framework"   = "target:sglang-cu129-framework-amd64"
+    "runtime"     = "target:sglang-cu129-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "sglang-cu129-dev-arm64" {
+  inherits  = ["sglang-cu129-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:sglang-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+    "framework"   = "target:sglang-cu129-framework-arm64"
+    "runtime"     = "target:sglang-cu129-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -232,11 +557,46 @@ target "sglang-cu129-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "sglang-cu129-engine-amd64" {
+  inherits  = ["sglang-cu129-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "sglang-cu129-engine-arm64" {
+  inherits  = ["sglang-cu129-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "sglang-cu129-framework" {
@@ -258,6 +618,7 @@ target "sglang-cu129-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-main",
   ]
   cache-to = [
@@ -265,11 +626,52 @@ target "sglang-cu129-framework" {
   ]
 }
 
+target "sglang-cu129-framework-amd64" {
+  inherits  = ["sglang-cu129-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:sglang-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "sglang-cu129-framework-arm64" {
+  inherits  = ["sglang-cu129-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:sglang-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "sglang-cu129-runtime" {
   inherits  = ["sglang-cu129-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-cu129"]
+  tags = [
+    "${REGISTRY}/sglang:${VERSION}-cu129",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/sglang:${RELEASE_VERSION}-cu129"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:sglang-cu129-engine"
@@ -281,6 +683,7 @@ target "sglang-cu129-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-main",
   ]
   cache-to = [
@@ -288,11 +691,60 @@ target "sglang-cu129-runtime" {
   ]
 }
 
+target "sglang-cu129-runtime-amd64" {
+  inherits  = ["sglang-cu129-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:sglang-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+    "framework"   = "target:sglang-cu129-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "sglang-cu129-runtime-arm64" {
+  inherits  = ["sglang-cu129-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:sglang-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+    "framework"   = "target:sglang-cu129-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
 target "sglang-cu130-dev" {
   inherits  = ["sglang-cu130-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-cu130-dev"]
+  tags = [
+    "${REGISTRY}/sglang:${VERSION}-cu130-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/sglang:${RELEASE_VERSION}-cu130-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:sglang-cu130-engine"
@@ -305,10 +757,59 @@ target "sglang-cu130-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "sglang-cu130-dev-amd64" {
+  inherits  = ["sglang-cu130-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:sglang-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:sglang-cu130-framework-amd64"
+    "runtime"     = "target:sglang-cu130-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "sglang-cu130-dev-arm64" {
+  inherits  = ["sglang-cu130-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:sglang-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+    "framework"   = "target:sglang-cu130-framework-arm64"
+    "runtime"     = "target:sglang-cu130-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -329,11 +830,46 @@ target "sglang-cu130-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "sglang-cu130-engine-amd64" {
+  inherits  = ["sglang-cu130-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "sglang-cu130-engine-arm64" {
+  inherits  = ["sglang-cu130-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "sglang-cu130-framework" {
@@ -355,6 +891,7 @@ target "sglang-cu130-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-main",
   ]
   cache-to = [
@@ -362,11 +899,52 @@ target "sglang-cu130-framework" {
   ]
 }
 
+target "sglang-cu130-framework-amd64" {
+  inherits  = ["sglang-cu130-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:sglang-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "sglang-cu130-framework-arm64" {
+  inherits  = ["sglang-cu130-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:sglang-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "sglang-cu130-runtime" {
   inherits  = ["sglang-cu130-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-cu130"]
+  tags = [
+    "${REGISTRY}/sglang:${VERSION}-cu130",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/sglang:${RELEASE_VERSION}-cu130"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:sglang-cu130-engine"
@@ -378,10 +956,57 @@ target "sglang-cu130-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "sglang-cu130-runtime-amd64" {
+  inherits  = ["sglang-cu130-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:sglang-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:sglang-cu130-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "sglang-cu130-runtime-arm64" {
+  inherits  = ["sglang-cu130-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:sglang-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+    "framework"   = "target:sglang-cu130-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -397,11 +1022,46 @@ target "torch-cu129" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:torch-cu129-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "torch-cu129-amd64" {
+  inherits  = ["torch-cu129"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "torch-cu129-arm64" {
+  inherits  = ["torch-cu129"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "torch-cu130" {
@@ -416,6 +1076,7 @@ target "torch-cu130" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:torch-cu130-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:torch-cu130-main",
   ]
   cache-to = [
@@ -423,11 +1084,48 @@ target "torch-cu130" {
   ]
 }
 
+target "torch-cu130-amd64" {
+  inherits  = ["torch-cu130"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "torch-cu130-arm64" {
+  inherits  = ["torch-cu130"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "trtllm-cu130-dev" {
   inherits  = ["trtllm-cu130-runtime"]
   target    = "dev"
   platforms = ["linux/amd64"]
-  tags      = ["${REGISTRY}/trtllm:${VERSION}-cu130-dev"]
+  tags = [
+    "${REGISTRY}/trtllm:${VERSION}-cu130-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/trtllm:${RELEASE_VERSION}-cu130-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:trtllm-cu130-engine"
@@ -440,10 +1138,35 @@ target "trtllm-cu130-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "trtllm-cu130-dev-amd64" {
+  inherits  = ["trtllm-cu130-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:trtllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:trtllm-cu130-framework-amd64"
+    "runtime"     = "target:trtllm-cu130-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/trtllm,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -464,11 +1187,29 @@ target "trtllm-cu130-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "trtllm-cu130-engine-amd64" {
+  inherits  = ["trtllm-cu130-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "trtllm-cu130-framework" {
@@ -490,6 +1231,7 @@ target "trtllm-cu130-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-main",
   ]
   cache-to = [
@@ -497,11 +1239,33 @@ target "trtllm-cu130-framework" {
   ]
 }
 
+target "trtllm-cu130-framework-amd64" {
+  inherits  = ["trtllm-cu130-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:trtllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "trtllm-cu130-runtime" {
   inherits  = ["trtllm-cu130-framework"]
   target    = "runtime"
   platforms = ["linux/amd64"]
-  tags      = ["${REGISTRY}/trtllm:${VERSION}-cu130"]
+  tags = [
+    "${REGISTRY}/trtllm:${VERSION}-cu130",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/trtllm:${RELEASE_VERSION}-cu130"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:trtllm-cu130-engine"
@@ -513,6 +1277,7 @@ target "trtllm-cu130-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-main",
   ]
   cache-to = [
@@ -520,11 +1285,37 @@ target "trtllm-cu130-runtime" {
   ]
 }
 
+target "trtllm-cu130-runtime-amd64" {
+  inherits  = ["trtllm-cu130-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:trtllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:trtllm-cu130-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/trtllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
 target "vllm-cu129-dev" {
   inherits  = ["vllm-cu129-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cu129-dev"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-cu129-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cu129-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:vllm-cu129-engine"
@@ -537,10 +1328,59 @@ target "vllm-cu129-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cu129-dev-amd64" {
+  inherits  = ["vllm-cu129-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:vllm-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+    "framework"   = "target:vllm-cu129-framework-amd64"
+    "runtime"     = "target:vllm-cu129-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cu129-dev-arm64" {
+  inherits  = ["vllm-cu129-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:vllm-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+    "framework"   = "target:vllm-cu129-framework-arm64"
+    "runtime"     = "target:vllm-cu129-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -561,11 +1401,46 @@ target "vllm-cu129-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "vllm-cu129-engine-amd64" {
+  inherits  = ["vllm-cu129-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cu129-engine-arm64" {
+  inherits  = ["vllm-cu129-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "vllm-cu129-framework" {
@@ -587,6 +1462,7 @@ target "vllm-cu129-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-main",
   ]
   cache-to = [
@@ -594,11 +1470,52 @@ target "vllm-cu129-framework" {
   ]
 }
 
+target "vllm-cu129-framework-amd64" {
+  inherits  = ["vllm-cu129-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:vllm-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cu129-framework-arm64" {
+  inherits  = ["vllm-cu129-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:vllm-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "vllm-cu129-runtime" {
   inherits  = ["vllm-cu129-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cu129"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-cu129",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cu129"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:vllm-cu129-engine"
@@ -610,6 +1527,7 @@ target "vllm-cu129-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-main",
   ]
   cache-to = [
@@ -617,11 +1535,60 @@ target "vllm-cu129-runtime" {
   ]
 }
 
+target "vllm-cu129-runtime-amd64" {
+  inherits  = ["vllm-cu129-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:vllm-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+    "framework"   = "target:vllm-cu129-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cu129-runtime-arm64" {
+  inherits  = ["vllm-cu129-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:vllm-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+    "framework"   = "target:vllm-cu129-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
 target "vllm-cu130-dev" {
   inherits  = ["vllm-cu130-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cu130-dev"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-cu130-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cu130-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:vllm-cu130-engine"
@@ -634,10 +1601,59 @@ target "vllm-cu130-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cu130-dev-amd64" {
+  inherits  = ["vllm-cu130-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:vllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:vllm-cu130-framework-amd64"
+    "runtime"     = "target:vllm-cu130-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cu130-dev-arm64" {
+  inherits  = ["vllm-cu130-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:vllm-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+    "framework"   = "target:vllm-cu130-framework-arm64"
+    "runtime"     = "target:vllm-cu130-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -658,11 +1674,46 @@ target "vllm-cu130-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "vllm-cu130-engine-amd64" {
+  inherits  = ["vllm-cu130-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cu130-engine-arm64" {
+  inherits  = ["vllm-cu130-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "vllm-cu130-framework" {
@@ -684,6 +1735,7 @@ target "vllm-cu130-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-main",
   ]
   cache-to = [
@@ -691,11 +1743,52 @@ target "vllm-cu130-framework" {
   ]
 }
 
+target "vllm-cu130-framework-amd64" {
+  inherits  = ["vllm-cu130-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:vllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cu130-framework-arm64" {
+  inherits  = ["vllm-cu130-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:vllm-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "vllm-cu130-runtime" {
   inherits  = ["vllm-cu130-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cu130"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-cu130",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cu130"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:vllm-cu130-engine"
@@ -710,9 +1803,56 @@ target "vllm-cu130-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cu130-runtime-amd64" {
+  inherits  = ["vllm-cu130-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:vllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:vllm-cu130-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cu130-runtime-arm64" {
+  inherits  = ["vllm-cu130-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:vllm-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+    "framework"   = "target:vllm-cu130-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
   ]
 }
