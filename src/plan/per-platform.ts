@@ -224,7 +224,7 @@ class PerPlatformPlanner {
         const other = writers.get(ref);
         if (other && other !== name && (this.added[name] || this.added[other])) {
           const cache = this.m.cache ?? this.m.stages.find((s) => s.cache)?.cache;
-          this.problems.push(error('cache-ref-collision', `Targets "${other}" and "${name}" would both write the cache ref "${ref}": jobs of different platforms would overwrite each other's cache.`, {
+          this.problems.push(error('cache-ref-collision', `Targets "${other}" and "${name}" would both write the cache ref "${ref}": each build would overwrite the cache of the other (buildx#3819).`, {
             file: cache?.origin.file,
             pointer: cache?.origin.pointer,
             hint: 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"): every per-platform target then writes its own.',
