@@ -7,7 +7,8 @@
 // - builds that one platform, and links the same platform of every target it
 //   links (`target:base-cu129-arm64`), so an arm64 job never builds amd64;
 // - writes and reads its own cache ref (the cache templates with {target}
-//   being its own name), so jobs of different platforms never write one ref;
+//   being its own name), so jobs of different platforms never write one ref,
+//   and reads the per-platform refs of every target it links;
 // - pushes by digest (`push-by-digest=true` to the repository of its first
 //   tag, when pushed with --push) and has no tags: nothing appears under the
 //   final tags until `bake-matrix manifest` merges the platforms. Targets
@@ -52,6 +53,8 @@ class PerPlatformPlanner {
   private readonly addedGroups: Record<string, { targets: string[] }> = {};
   private readonly result: PerPlatform;
   private readonly templates: TemplateProblems;
+  /** Per-platform target -> the cache-from entries of its own refs. */
+  private readonly ownCacheFrom = new Map<string, string[]>();
 
   constructor(
     private readonly m: Matrix,
@@ -154,11 +157,31 @@ class PerPlatformPlanner {
     }
     if (Object.keys(contexts).length) target.contexts = contexts;
     const cache = this.cache(info, name);
-    if (cache?.from.length) target['cache-from'] = cache.from;
+    this.ownCacheFrom.set(name, cache?.from ?? []);
+    // The build of a target needs the cache of what it links too (each is a build of its own,
+    // and the consumer's build runs their steps again unless it can import them): bake appends
+    // inherited cache-from, but the linked per-platform targets are not inherited.
+    const from = [...new Set([...(cache?.from ?? []), ...this.linkedCacheFrom(Object.values(contexts))])];
+    if (from.length) target['cache-from'] = from;
     if (cache?.to.length) target['cache-to'] = cache.to;
     if ((this.resolved(info.name, 'tags') ?? []).length) target.tags = [];
     target.output = [this.output(info)];
     return sortKeys(target);
+  }
+
+  /** The own cache-from entries of the linked per-platform targets and of everything they link, parents first. */
+  private linkedCacheFrom(links: string[]): string[] {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    const visit = (link: string) => {
+      const name = link.replace(/^target:/, '');
+      if (seen.has(name)) return;
+      seen.add(name);
+      for (const l of Object.values(this.added[name]?.contexts ?? {})) visit(l);
+      out.push(...(this.ownCacheFrom.get(name) ?? []));
+    };
+    links.forEach(visit);
+    return out;
   }
 
   /** The cache templates of the target's stage, with {target} its per-platform name. */
