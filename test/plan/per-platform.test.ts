@@ -16,7 +16,13 @@ describe('per-platform targets', () => {
   test('each target gets one target per platform that inherits it and links the same platform of its parents', () => {
     const { bake } = generated().plan;
     assert.deepEqual(bake.target['vllm-cu129-runtime-arm64'], {
-      'cache-from': ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64', '${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_PR_BASE}"}'],
+      'cache-from': [
+        'type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64',
+        '${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_PR_BASE}"}',
+        // and the caches of what it links: the linked base's steps run again in its build otherwise
+        'type=registry,ref=${REGISTRY}/cache:base-cu129-arm64',
+        '${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}',
+      ],
       'cache-to': ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64,mode=max,compression=zstd'],
       contexts: { base: 'target:base-cu129-arm64' },
       inherits: ['vllm-cu129-runtime'],
