@@ -10,10 +10,10 @@
 // links that target (bake builds it again), but reads everything from the
 // registry cache the earlier job wrote (cache ref per target and platform),
 // and does not write that cache again (`--set <target>.cache-to=`).
-import { error, type Problem, type Result } from '../problems/problem.ts';
+import { error, type Result } from '../problems/problem.ts';
 import type { Plan } from '../plan/index.ts';
 import type { PerPlatform } from '../plan/per-platform.ts';
-import { didYouMean } from '../problems/suggest.ts';
+import { resolveNames } from './resolve-names.ts';
 
 export interface CiJob {
   /** Unique, usable in file and artifact names: `<level>-<first top>`. */
@@ -50,8 +50,10 @@ export function planCiJobs(plan: Plan, names: readonly string[]): Result<CiPlan>
   if (!pp) {
     return { ok: false, problems: [error('no-ci', 'The matrix has no `ci:` key, so the bake file has no per-platform targets to make CI jobs of.', { hint: 'Add `ci: { runners: { linux/amd64: ubuntu-24.04, linux/arm64: ubuntu-24.04-arm } }` to the matrix (one runner per platform).' })] };
   }
-  const requested = expandNames(plan, names.length ? names : ['default']);
-  if (!requested.ok) return requested;
+  const resolved = resolveNames(plan, names.length ? names : ['default'], 'ci');
+  if (!resolved.ok) return resolved;
+  const requested = { value: resolved.value.filter((t) => plan.targets.get(t)?.platforms.length) };
+  if (requested.value.length === 0) return { ok: false, problems: [error('nothing-to-build', `${names.join(', ') || 'default'} select${names.length === 1 ? 's' : ''} no target with platforms.`)] };
   const order = new Map(Object.keys(plan.bake.target).map((n, i) => [n, i]));
   const byOrder = (a: string, b: string) => order.get(a)! - order.get(b)!;
   const jobs: Omit<CiJob, 'stage'>[] = [];
@@ -70,33 +72,6 @@ export function planCiJobs(plan: Plan, names: readonly string[]): Result<CiPlan>
     stage += chunks;
   }
   return { ok: true, value: { names: [...names], jobs: staged, levels, stages: stage, maxJobs: pp.maxJobs, sharded }, warnings: [] };
-}
-
-/** Groups to their targets (multi-platform names), in order, once each. */
-function expandNames(plan: Plan, names: readonly string[]): Result<string[]> {
-  const out: string[] = [];
-  const problems: Problem[] = [];
-  const visit = (name: string, seen: Set<string>) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const group = plan.bake.group[name];
-    if (group) return group.targets.forEach((m) => visit(m, seen));
-    if (!out.includes(name)) out.push(name);
-  };
-  for (const name of names) {
-    if (plan.perPlatform!.of.has(name) || [...plan.perPlatform!.groups.values()].some((g) => [...g.values()].includes(name))) {
-      problems.push(error('per-platform-name', `"${name}" is a per-platform name; \`bake-matrix ci\` takes the multi-platform target or group and makes one job per platform itself.`, { hint: `Use the name without its platform suffix.` }));
-      continue;
-    }
-    if (!plan.bake.group[name] && !plan.targets.has(name)) {
-      problems.push(error('unknown-name', `"${name}" is no target or group of the matrix.${didYouMean(name, [...Object.keys(plan.bake.group), ...plan.targets.keys()])}`, { hint: '`bake-matrix list` shows the targets and groups.' }));
-      continue;
-    }
-    visit(name, new Set());
-  }
-  const built = out.filter((t) => plan.targets.get(t)?.platforms.length);
-  if (!problems.length && built.length === 0) problems.push(error('nothing-to-build', `${names.join(', ')} select${names.length === 1 ? 's' : ''} no target with platforms.`));
-  return problems.length ? { ok: false, problems } : { ok: true, value: built, warnings: [] };
 }
 
 function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platform: string, byOrder: (a: string, b: string) => number): Omit<CiJob, 'stage'>[] {

@@ -9,7 +9,7 @@ import type { Plan } from '../plan/index.ts';
 import { imageReferenceProblem } from '../plan/names.ts';
 import type { PlannedTag } from '../plan/tags.ts';
 import type { Variable } from '../types/matrix.ts';
-import { didYouMean } from '../problems/suggest.ts';
+import { resolveNames } from '../ci/resolve-names.ts';
 import { evaluatePieces, type RuntimeValues } from '../template/index.ts';
 import { repositoryOf } from '../plan/platform-name.ts';
 import type { PushedImage } from './read-digests.ts';
@@ -32,8 +32,10 @@ export interface ManifestPlan {
 export function planManifests(plan: Plan, names: readonly string[], pushed: ReadonlyMap<string, PushedImage>, values: RuntimeValues, files: readonly string[]): Result<ManifestPlan> {
   const pp = plan.perPlatform;
   if (!pp) return { ok: false, problems: [error('no-ci', 'The matrix has no `ci:` key, so there are no per-platform images to merge.', { hint: 'Add `ci: { runners: {...} }` to the matrix, build the per-platform targets (`bake-matrix ci`), then merge them.' })] };
+  const resolved = resolveNames(plan, names.length ? names : ['default'], 'manifest');
+  if (!resolved.ok) return resolved;
   const problems: Problem[] = [];
-  const images = selectImages(plan, names.length ? names : ['default'], problems);
+  const images = resolved.value.filter((t) => plan.targets.get(t)!.tags.length && plan.targets.get(t)!.platforms.length);
   const manifests: Manifest[] = [];
   const untagged: string[] = [];
   const shared = new Map<string, { tag: PlannedTag; sources: Manifest['sources']; images: string[] }>();
@@ -89,30 +91,6 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
     manifests.push({ what: `shared tag ${tag}`, tags: [tag], sources: entry.sources });
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: { manifests, untagged }, warnings: [] };
-}
-
-/** Tagged targets of the names (groups expanded), in order. */
-function selectImages(plan: Plan, names: readonly string[], problems: Problem[]): string[] {
-  const out: string[] = [];
-  const visit = (name: string, seen: Set<string>) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const group = plan.bake.group[name];
-    if (group) return group.targets.forEach((m) => visit(m, seen));
-    if (plan.targets.get(name)?.tags.length && plan.targets.get(name)!.platforms.length && !out.includes(name)) out.push(name);
-  };
-  for (const name of names) {
-    if (plan.perPlatform!.of.has(name)) {
-      problems.push(error('per-platform-name', `"${name}" is a per-platform target; \`bake-matrix manifest\` takes the image ("${plan.perPlatform!.of.get(name)!.target}") and merges all its platforms.`));
-      continue;
-    }
-    if (!plan.bake.group[name] && !plan.targets.has(name)) {
-      problems.push(error('unknown-name', `"${name}" is no target or group of the matrix.${didYouMean(name, [...Object.keys(plan.bake.group), ...plan.targets.keys()])}`, { hint: '`bake-matrix list` shows the targets and groups.' }));
-      continue;
-    }
-    visit(name, new Set());
-  }
-  return out;
 }
 
 /** The tags as bake writes them under `values`: conditional ones left out while a condition is empty. */
