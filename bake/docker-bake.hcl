@@ -6,12 +6,20 @@ variable "CACHE_BRANCH" {
   default = "main"
 }
 
+variable "CACHE_PR_BASE" {
+  default = ""
+}
+
 variable "GIT_SHA" {
   default = ""
 }
 
 variable "REGISTRY" {
   default = "ghcr.io/example"
+}
+
+variable "RELEASE_VERSION" {
+  default = ""
 }
 
 variable "VERSION" {
@@ -23,8 +31,24 @@ group "build-base" {
   targets = ["base-cu129", "base-cu130", "base-cpu"]
 }
 
+group "build-base-amd64" {
+  targets = ["base-cu129-amd64", "base-cu130-amd64", "base-cpu-amd64"]
+}
+
+group "build-base-arm64" {
+  targets = ["base-cu129-arm64", "base-cu130-arm64", "base-cpu-arm64"]
+}
+
 group "cpu" {
   targets = ["vllm-cpu-runtime", "vllm-cpu-dev"]
+}
+
+group "cpu-amd64" {
+  targets = ["vllm-cpu-runtime-amd64", "vllm-cpu-dev-amd64"]
+}
+
+group "cpu-arm64" {
+  targets = ["vllm-cpu-runtime-arm64", "vllm-cpu-dev-arm64"]
 }
 
 group "cu129" {
@@ -36,6 +60,24 @@ group "cu129" {
   ]
 }
 
+group "cu129-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "sglang-cu129-runtime-amd64",
+    "vllm-cu129-dev-amd64",
+    "sglang-cu129-dev-amd64",
+  ]
+}
+
+group "cu129-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "sglang-cu129-runtime-arm64",
+    "vllm-cu129-dev-arm64",
+    "sglang-cu129-dev-arm64",
+  ]
+}
+
 group "cu130" {
   targets = [
     "vllm-cu130-runtime",
@@ -44,6 +86,26 @@ group "cu130" {
     "vllm-cu130-dev",
     "sglang-cu130-dev",
     "trtllm-cu130-dev",
+  ]
+}
+
+group "cu130-amd64" {
+  targets = [
+    "vllm-cu130-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "trtllm-cu130-runtime-amd64",
+    "vllm-cu130-dev-amd64",
+    "sglang-cu130-dev-amd64",
+    "trtllm-cu130-dev-amd64",
+  ]
+}
+
+group "cu130-arm64" {
+  targets = [
+    "vllm-cu130-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
+    "vllm-cu130-dev-arm64",
+    "sglang-cu130-dev-arm64",
   ]
 }
 
@@ -59,6 +121,34 @@ group "cuda" {
     "sglang-cu129-dev",
     "sglang-cu130-dev",
     "trtllm-cu130-dev",
+  ]
+}
+
+group "cuda-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "vllm-cu130-runtime-amd64",
+    "sglang-cu129-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "trtllm-cu130-runtime-amd64",
+    "vllm-cu129-dev-amd64",
+    "vllm-cu130-dev-amd64",
+    "sglang-cu129-dev-amd64",
+    "sglang-cu130-dev-amd64",
+    "trtllm-cu130-dev-amd64",
+  ]
+}
+
+group "cuda-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "vllm-cu130-runtime-arm64",
+    "sglang-cu129-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
+    "vllm-cu129-dev-arm64",
+    "vllm-cu130-dev-arm64",
+    "sglang-cu129-dev-arm64",
+    "sglang-cu130-dev-arm64",
   ]
 }
 
@@ -79,6 +169,38 @@ group "default" {
   ]
 }
 
+group "default-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "vllm-cu130-runtime-amd64",
+    "vllm-cpu-runtime-amd64",
+    "sglang-cu129-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "trtllm-cu130-runtime-amd64",
+    "vllm-cu129-dev-amd64",
+    "vllm-cu130-dev-amd64",
+    "vllm-cpu-dev-amd64",
+    "sglang-cu129-dev-amd64",
+    "sglang-cu130-dev-amd64",
+    "trtllm-cu130-dev-amd64",
+  ]
+}
+
+group "default-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "vllm-cu130-runtime-arm64",
+    "vllm-cpu-runtime-arm64",
+    "sglang-cu129-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
+    "vllm-cu129-dev-arm64",
+    "vllm-cu130-dev-arm64",
+    "vllm-cpu-dev-arm64",
+    "sglang-cu129-dev-arm64",
+    "sglang-cu130-dev-arm64",
+  ]
+}
+
 group "dev" {
   targets = [
     "vllm-cu129-dev",
@@ -87,6 +209,27 @@ group "dev" {
     "sglang-cu129-dev",
     "sglang-cu130-dev",
     "trtllm-cu130-dev",
+  ]
+}
+
+group "dev-amd64" {
+  targets = [
+    "vllm-cu129-dev-amd64",
+    "vllm-cu130-dev-amd64",
+    "vllm-cpu-dev-amd64",
+    "sglang-cu129-dev-amd64",
+    "sglang-cu130-dev-amd64",
+    "trtllm-cu130-dev-amd64",
+  ]
+}
+
+group "dev-arm64" {
+  targets = [
+    "vllm-cu129-dev-arm64",
+    "vllm-cu130-dev-arm64",
+    "vllm-cpu-dev-arm64",
+    "sglang-cu129-dev-arm64",
+    "sglang-cu130-dev-arm64",
   ]
 }
 
@@ -101,6 +244,27 @@ group "framework" {
   ]
 }
 
+group "framework-amd64" {
+  targets = [
+    "vllm-cu129-framework-amd64",
+    "vllm-cu130-framework-amd64",
+    "vllm-cpu-framework-amd64",
+    "sglang-cu129-framework-amd64",
+    "sglang-cu130-framework-amd64",
+    "trtllm-cu130-framework-amd64",
+  ]
+}
+
+group "framework-arm64" {
+  targets = [
+    "vllm-cu129-framework-arm64",
+    "vllm-cu130-framework-arm64",
+    "vllm-cpu-framework-arm64",
+    "sglang-cu129-framework-arm64",
+    "sglang-cu130-framework-arm64",
+  ]
+}
+
 group "runtime" {
   targets = [
     "vllm-cu129-runtime",
@@ -109,6 +273,27 @@ group "runtime" {
     "sglang-cu129-runtime",
     "sglang-cu130-runtime",
     "trtllm-cu130-runtime",
+  ]
+}
+
+group "runtime-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "vllm-cu130-runtime-amd64",
+    "vllm-cpu-runtime-amd64",
+    "sglang-cu129-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "trtllm-cu130-runtime-amd64",
+  ]
+}
+
+group "runtime-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "vllm-cu130-runtime-arm64",
+    "vllm-cpu-runtime-arm64",
+    "sglang-cu129-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
   ]
 }
 
@@ -121,20 +306,62 @@ group "sglang" {
   ]
 }
 
+group "sglang-amd64" {
+  targets = [
+    "sglang-cu129-runtime-amd64",
+    "sglang-cu130-runtime-amd64",
+    "sglang-cu129-dev-amd64",
+    "sglang-cu130-dev-amd64",
+  ]
+}
+
+group "sglang-arm64" {
+  targets = [
+    "sglang-cu129-runtime-arm64",
+    "sglang-cu130-runtime-arm64",
+    "sglang-cu129-dev-arm64",
+    "sglang-cu130-dev-arm64",
+  ]
+}
+
 group "sglang-cu129" {
   targets = ["sglang-cu129-runtime", "sglang-cu129-dev"]
+}
+
+group "sglang-cu129-amd64" {
+  targets = ["sglang-cu129-runtime-amd64", "sglang-cu129-dev-amd64"]
+}
+
+group "sglang-cu129-arm64" {
+  targets = ["sglang-cu129-runtime-arm64", "sglang-cu129-dev-arm64"]
 }
 
 group "sglang-cu130" {
   targets = ["sglang-cu130-runtime", "sglang-cu130-dev"]
 }
 
+group "sglang-cu130-amd64" {
+  targets = ["sglang-cu130-runtime-amd64", "sglang-cu130-dev-amd64"]
+}
+
+group "sglang-cu130-arm64" {
+  targets = ["sglang-cu130-runtime-arm64", "sglang-cu130-dev-arm64"]
+}
+
 group "trtllm" {
   targets = ["trtllm-cu130-runtime", "trtllm-cu130-dev"]
 }
 
+group "trtllm-amd64" {
+  targets = ["trtllm-cu130-runtime-amd64", "trtllm-cu130-dev-amd64"]
+}
+
 group "trtllm-cu130" {
   targets = ["trtllm-cu130-runtime", "trtllm-cu130-dev"]
+}
+
+group "trtllm-cu130-amd64" {
+  targets = ["trtllm-cu130-runtime-amd64", "trtllm-cu130-dev-amd64"]
 }
 
 group "vllm" {
@@ -148,16 +375,62 @@ group "vllm" {
   ]
 }
 
+group "vllm-amd64" {
+  targets = [
+    "vllm-cu129-runtime-amd64",
+    "vllm-cu130-runtime-amd64",
+    "vllm-cpu-runtime-amd64",
+    "vllm-cu129-dev-amd64",
+    "vllm-cu130-dev-amd64",
+    "vllm-cpu-dev-amd64",
+  ]
+}
+
+group "vllm-arm64" {
+  targets = [
+    "vllm-cu129-runtime-arm64",
+    "vllm-cu130-runtime-arm64",
+    "vllm-cpu-runtime-arm64",
+    "vllm-cu129-dev-arm64",
+    "vllm-cu130-dev-arm64",
+    "vllm-cpu-dev-arm64",
+  ]
+}
+
 group "vllm-cpu" {
   targets = ["vllm-cpu-runtime", "vllm-cpu-dev"]
+}
+
+group "vllm-cpu-amd64" {
+  targets = ["vllm-cpu-runtime-amd64", "vllm-cpu-dev-amd64"]
+}
+
+group "vllm-cpu-arm64" {
+  targets = ["vllm-cpu-runtime-arm64", "vllm-cpu-dev-arm64"]
 }
 
 group "vllm-cu129" {
   targets = ["vllm-cu129-runtime", "vllm-cu129-dev"]
 }
 
+group "vllm-cu129-amd64" {
+  targets = ["vllm-cu129-runtime-amd64", "vllm-cu129-dev-amd64"]
+}
+
+group "vllm-cu129-arm64" {
+  targets = ["vllm-cu129-runtime-arm64", "vllm-cu129-dev-arm64"]
+}
+
 group "vllm-cu130" {
   targets = ["vllm-cu130-runtime", "vllm-cu130-dev"]
+}
+
+group "vllm-cu130-amd64" {
+  targets = ["vllm-cu130-runtime-amd64", "vllm-cu130-dev-amd64"]
+}
+
+group "vllm-cu130-arm64" {
+  targets = ["vllm-cu130-runtime-arm64", "vllm-cu130-dev-arm64"]
 }
 
 # Targets: one image build each.
@@ -194,11 +467,40 @@ target "base-cpu" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:base-cpu-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:base-cpu-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:base-cpu-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "base-cpu-amd64" {
+  inherits  = ["base-cpu"]
+  platforms = ["linux/amd64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "base-cpu-arm64" {
+  inherits  = ["base-cpu"]
+  platforms = ["linux/arm64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "base-cu129" {
@@ -217,11 +519,40 @@ target "base-cu129" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:base-cu129-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "base-cu129-amd64" {
+  inherits  = ["base-cu129"]
+  platforms = ["linux/amd64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "base-cu129-arm64" {
+  inherits  = ["base-cu129"]
+  platforms = ["linux/arm64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "base-cu130" {
@@ -240,6 +571,7 @@ target "base-cu130" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:base-cu130-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:base-cu130-main",
   ]
   cache-to = [
@@ -247,11 +579,42 @@ target "base-cu130" {
   ]
 }
 
+target "base-cu130-amd64" {
+  inherits  = ["base-cu130"]
+  platforms = ["linux/amd64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "base-cu130-arm64" {
+  inherits  = ["base-cu130"]
+  platforms = ["linux/arm64"]
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "sglang-cu129-dev" {
   inherits  = ["sglang-cu129-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-dev"]
+  tags = [
+    "${REGISTRY}/sglang:${VERSION}-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/sglang:${RELEASE_VERSION}-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:sglang-cu129-engine"
@@ -264,10 +627,89 @@ target "sglang-cu129-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "sglang-cu129-dev-amd64" {
+  inherits  = ["sglang-cu129-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:sglang-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+    "framework"   = "target:sglang-cu129-framework-amd64"
+    "runtime"     = "target:sglang-cu129-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "sglang-cu129-dev-arm64" {
+  inherits  = ["sglang-cu129-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:sglang-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+    "framework"   = "target:sglang-cu129-framework-arm64"
+    "runtime"     = "target:sglang-cu129-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -288,11 +730,52 @@ target "sglang-cu129-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "sglang-cu129-engine-amd64" {
+  inherits  = ["sglang-cu129-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "sglang-cu129-engine-arm64" {
+  inherits  = ["sglang-cu129-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "sglang-cu129-framework" {
@@ -314,6 +797,7 @@ target "sglang-cu129-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-main",
   ]
   cache-to = [
@@ -321,11 +805,70 @@ target "sglang-cu129-framework" {
   ]
 }
 
+target "sglang-cu129-framework-amd64" {
+  inherits  = ["sglang-cu129-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:sglang-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "sglang-cu129-framework-arm64" {
+  inherits  = ["sglang-cu129-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:sglang-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "sglang-cu129-runtime" {
   inherits  = ["sglang-cu129-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}"]
+  tags = [
+    "${REGISTRY}/sglang:${VERSION}",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/sglang:${RELEASE_VERSION}"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:sglang-cu129-engine"
@@ -337,6 +880,7 @@ target "sglang-cu129-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-main",
   ]
   cache-to = [
@@ -344,11 +888,84 @@ target "sglang-cu129-runtime" {
   ]
 }
 
+target "sglang-cu129-runtime-amd64" {
+  inherits  = ["sglang-cu129-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:sglang-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+    "framework"   = "target:sglang-cu129-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "sglang-cu129-runtime-arm64" {
+  inherits  = ["sglang-cu129-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:sglang-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+    "framework"   = "target:sglang-cu129-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
 target "sglang-cu130-dev" {
   inherits  = ["sglang-cu130-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-cu130-dev"]
+  tags = [
+    "${REGISTRY}/sglang:${VERSION}-cu130-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/sglang:${RELEASE_VERSION}-cu130-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:sglang-cu130-engine"
@@ -361,10 +978,89 @@ target "sglang-cu130-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "sglang-cu130-dev-amd64" {
+  inherits  = ["sglang-cu130-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:sglang-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:sglang-cu130-framework-amd64"
+    "runtime"     = "target:sglang-cu130-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "sglang-cu130-dev-arm64" {
+  inherits  = ["sglang-cu130-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:sglang-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+    "framework"   = "target:sglang-cu130-framework-arm64"
+    "runtime"     = "target:sglang-cu130-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -385,11 +1081,52 @@ target "sglang-cu130-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "sglang-cu130-engine-amd64" {
+  inherits  = ["sglang-cu130-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "sglang-cu130-engine-arm64" {
+  inherits  = ["sglang-cu130-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "sglang-cu130-framework" {
@@ -411,6 +1148,7 @@ target "sglang-cu130-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-main",
   ]
   cache-to = [
@@ -418,11 +1156,70 @@ target "sglang-cu130-framework" {
   ]
 }
 
+target "sglang-cu130-framework-amd64" {
+  inherits  = ["sglang-cu130-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:sglang-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "sglang-cu130-framework-arm64" {
+  inherits  = ["sglang-cu130-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:sglang-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "sglang-cu130-runtime" {
   inherits  = ["sglang-cu130-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/sglang:${VERSION}-cu130"]
+  tags = [
+    "${REGISTRY}/sglang:${VERSION}-cu130",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/sglang:${RELEASE_VERSION}-cu130"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:sglang-cu130-engine"
@@ -434,10 +1231,81 @@ target "sglang-cu130-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "sglang-cu130-runtime-amd64" {
+  inherits  = ["sglang-cu130-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:sglang-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:sglang-cu130-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "sglang-cu130-runtime-arm64" {
+  inherits  = ["sglang-cu130-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:sglang-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+    "framework"   = "target:sglang-cu130-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -453,11 +1321,52 @@ target "torch-cpu" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:torch-cpu-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:torch-cpu-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:torch-cpu-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "torch-cpu-amd64" {
+  inherits  = ["torch-cpu"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cpu-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "torch-cpu-arm64" {
+  inherits  = ["torch-cpu"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cpu-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "torch-cu129" {
@@ -472,11 +1381,52 @@ target "torch-cu129" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:torch-cu129-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "torch-cu129-amd64" {
+  inherits  = ["torch-cu129"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "torch-cu129-arm64" {
+  inherits  = ["torch-cu129"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "torch-cu130" {
@@ -491,6 +1441,7 @@ target "torch-cu130" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:torch-cu130-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:torch-cu130-main",
   ]
   cache-to = [
@@ -498,11 +1449,54 @@ target "torch-cu130" {
   ]
 }
 
+target "torch-cu130-amd64" {
+  inherits  = ["torch-cu130"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "torch-cu130-arm64" {
+  inherits  = ["torch-cu130"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "trtllm-cu130-dev" {
   inherits  = ["trtllm-cu130-runtime"]
   target    = "dev"
   platforms = ["linux/amd64"]
-  tags      = ["${REGISTRY}/trtllm:${VERSION}-cu130-dev"]
+  tags = [
+    "${REGISTRY}/trtllm:${VERSION}-cu130-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/trtllm:${RELEASE_VERSION}-cu130-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:trtllm-cu130-engine"
@@ -515,10 +1509,50 @@ target "trtllm-cu130-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "trtllm-cu130-dev-amd64" {
+  inherits  = ["trtllm-cu130-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:trtllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:trtllm-cu130-framework-amd64"
+    "runtime"     = "target:trtllm-cu130-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/trtllm,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -539,11 +1573,32 @@ target "trtllm-cu130-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "trtllm-cu130-engine-amd64" {
+  inherits  = ["trtllm-cu130-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "trtllm-cu130-framework" {
@@ -565,6 +1620,7 @@ target "trtllm-cu130-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-main",
   ]
   cache-to = [
@@ -572,11 +1628,42 @@ target "trtllm-cu130-framework" {
   ]
 }
 
+target "trtllm-cu130-framework-amd64" {
+  inherits  = ["trtllm-cu130-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:trtllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "trtllm-cu130-runtime" {
   inherits  = ["trtllm-cu130-framework"]
   target    = "runtime"
   platforms = ["linux/amd64"]
-  tags      = ["${REGISTRY}/trtllm:${VERSION}-cu130"]
+  tags = [
+    "${REGISTRY}/trtllm:${VERSION}-cu130",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/trtllm:${RELEASE_VERSION}-cu130"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:trtllm-cu130-engine"
@@ -588,6 +1675,7 @@ target "trtllm-cu130-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-main",
   ]
   cache-to = [
@@ -595,11 +1683,49 @@ target "trtllm-cu130-runtime" {
   ]
 }
 
+target "trtllm-cu130-runtime-amd64" {
+  inherits  = ["trtllm-cu130-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:trtllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:trtllm-cu130-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/trtllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
 target "vllm-cpu-dev" {
   inherits  = ["vllm-cpu-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cpu-dev"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-cpu-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cpu-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cpu"
     "deps-engine" = "target:vllm-cpu-engine"
@@ -612,10 +1738,89 @@ target "vllm-cpu-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cpu-dev-amd64" {
+  inherits  = ["vllm-cpu-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cpu-amd64"
+    "deps-engine" = "target:vllm-cpu-engine-amd64"
+    "deps-torch"  = "target:torch-cpu-amd64"
+    "framework"   = "target:vllm-cpu-framework-amd64"
+    "runtime"     = "target:vllm-cpu-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cpu-dev-arm64" {
+  inherits  = ["vllm-cpu-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cpu-arm64"
+    "deps-engine" = "target:vllm-cpu-engine-arm64"
+    "deps-torch"  = "target:torch-cpu-arm64"
+    "framework"   = "target:vllm-cpu-framework-arm64"
+    "runtime"     = "target:vllm-cpu-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -636,11 +1841,52 @@ target "vllm-cpu-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "vllm-cpu-engine-amd64" {
+  inherits  = ["vllm-cpu-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cpu-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cpu-engine-arm64" {
+  inherits  = ["vllm-cpu-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cpu-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "vllm-cpu-framework" {
@@ -662,6 +1908,7 @@ target "vllm-cpu-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-main",
   ]
   cache-to = [
@@ -669,11 +1916,70 @@ target "vllm-cpu-framework" {
   ]
 }
 
+target "vllm-cpu-framework-amd64" {
+  inherits  = ["vllm-cpu-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cpu-amd64"
+    "deps-engine" = "target:vllm-cpu-engine-amd64"
+    "deps-torch"  = "target:torch-cpu-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cpu-framework-arm64" {
+  inherits  = ["vllm-cpu-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cpu-arm64"
+    "deps-engine" = "target:vllm-cpu-engine-arm64"
+    "deps-torch"  = "target:torch-cpu-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "vllm-cpu-runtime" {
   inherits  = ["vllm-cpu-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cpu"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-cpu",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cpu"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cpu"
     "deps-engine" = "target:vllm-cpu-engine"
@@ -685,6 +1991,7 @@ target "vllm-cpu-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-main",
   ]
   cache-to = [
@@ -692,11 +1999,84 @@ target "vllm-cpu-runtime" {
   ]
 }
 
+target "vllm-cpu-runtime-amd64" {
+  inherits  = ["vllm-cpu-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cpu-amd64"
+    "deps-engine" = "target:vllm-cpu-engine-amd64"
+    "deps-torch"  = "target:torch-cpu-amd64"
+    "framework"   = "target:vllm-cpu-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cpu-runtime-arm64" {
+  inherits  = ["vllm-cpu-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cpu-arm64"
+    "deps-engine" = "target:vllm-cpu-engine-arm64"
+    "deps-torch"  = "target:torch-cpu-arm64"
+    "framework"   = "target:vllm-cpu-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
 target "vllm-cu129-dev" {
   inherits  = ["vllm-cu129-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-dev"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:vllm-cu129-engine"
@@ -709,10 +2089,89 @@ target "vllm-cu129-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cu129-dev-amd64" {
+  inherits  = ["vllm-cu129-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:vllm-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+    "framework"   = "target:vllm-cu129-framework-amd64"
+    "runtime"     = "target:vllm-cu129-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cu129-dev-arm64" {
+  inherits  = ["vllm-cu129-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:vllm-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+    "framework"   = "target:vllm-cu129-framework-arm64"
+    "runtime"     = "target:vllm-cu129-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -733,11 +2192,52 @@ target "vllm-cu129-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "vllm-cu129-engine-amd64" {
+  inherits  = ["vllm-cu129-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cu129-engine-arm64" {
+  inherits  = ["vllm-cu129-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "vllm-cu129-framework" {
@@ -759,6 +2259,7 @@ target "vllm-cu129-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-main",
   ]
   cache-to = [
@@ -766,11 +2267,70 @@ target "vllm-cu129-framework" {
   ]
 }
 
+target "vllm-cu129-framework-amd64" {
+  inherits  = ["vllm-cu129-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:vllm-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cu129-framework-arm64" {
+  inherits  = ["vllm-cu129-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:vllm-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "vllm-cu129-runtime" {
   inherits  = ["vllm-cu129-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu129"
     "deps-engine" = "target:vllm-cu129-engine"
@@ -782,6 +2342,7 @@ target "vllm-cu129-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-main",
   ]
   cache-to = [
@@ -789,11 +2350,84 @@ target "vllm-cu129-runtime" {
   ]
 }
 
+target "vllm-cu129-runtime-amd64" {
+  inherits  = ["vllm-cu129-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-amd64"
+    "deps-engine" = "target:vllm-cu129-engine-amd64"
+    "deps-torch"  = "target:torch-cu129-amd64"
+    "framework"   = "target:vllm-cu129-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cu129-runtime-arm64" {
+  inherits  = ["vllm-cu129-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu129-arm64"
+    "deps-engine" = "target:vllm-cu129-engine-arm64"
+    "deps-torch"  = "target:torch-cu129-arm64"
+    "framework"   = "target:vllm-cu129-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
 target "vllm-cu130-dev" {
   inherits  = ["vllm-cu130-runtime"]
   target    = "dev"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cu130-dev"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-cu130-dev",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cu130-dev"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:vllm-cu130-engine"
@@ -806,10 +2440,89 @@ target "vllm-cu130-dev" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cu130-dev-amd64" {
+  inherits  = ["vllm-cu130-dev"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:vllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:vllm-cu130-framework-amd64"
+    "runtime"     = "target:vllm-cu130-runtime-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cu130-dev-arm64" {
+  inherits  = ["vllm-cu130-dev"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:vllm-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+    "framework"   = "target:vllm-cu130-framework-arm64"
+    "runtime"     = "target:vllm-cu130-runtime-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
   ]
 }
 
@@ -830,11 +2543,52 @@ target "vllm-cu130-engine" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
   ]
+}
+
+target "vllm-cu130-engine-amd64" {
+  inherits  = ["vllm-cu130-engine"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base" = "target:base-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cu130-engine-arm64" {
+  inherits  = ["vllm-cu130-engine"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base" = "target:base-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
 }
 
 target "vllm-cu130-framework" {
@@ -856,6 +2610,7 @@ target "vllm-cu130-framework" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-main",
   ]
   cache-to = [
@@ -863,11 +2618,70 @@ target "vllm-cu130-framework" {
   ]
 }
 
+target "vllm-cu130-framework-amd64" {
+  inherits  = ["vllm-cu130-framework"]
+  platforms = ["linux/amd64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:vllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
+target "vllm-cu130-framework-arm64" {
+  inherits  = ["vllm-cu130-framework"]
+  platforms = ["linux/arm64"]
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:vllm-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = ["type=cacheonly"]
+}
+
 target "vllm-cu130-runtime" {
   inherits  = ["vllm-cu130-framework"]
   target    = "runtime"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags      = ["${REGISTRY}/vllm:${VERSION}-cu130"]
+  tags = [
+    "${REGISTRY}/vllm:${VERSION}-cu130",
+    "${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cu130"}",
+  ]
   contexts = {
     "build-base"  = "target:base-cu130"
     "deps-engine" = "target:vllm-cu130-engine"
@@ -882,9 +2696,80 @@ target "vllm-cu130-runtime" {
   }
   cache-from = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_PR_BASE}"}",
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-main",
   ]
   cache-to = [
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+}
+
+target "vllm-cu130-runtime-amd64" {
+  inherits  = ["vllm-cu130-runtime"]
+  platforms = ["linux/amd64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-amd64"
+    "deps-engine" = "target:vllm-cu130-engine-amd64"
+    "deps-torch"  = "target:torch-cu130-amd64"
+    "framework"   = "target:vllm-cu130-framework-amd64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
+  ]
+}
+
+target "vllm-cu130-runtime-arm64" {
+  inherits  = ["vllm-cu130-runtime"]
+  platforms = ["linux/arm64"]
+  tags      = []
+  contexts = {
+    "build-base"  = "target:base-cu130-arm64"
+    "deps-engine" = "target:vllm-cu130-engine-arm64"
+    "deps-torch"  = "target:torch-cu130-arm64"
+    "framework"   = "target:vllm-cu130-framework-arm64"
+  }
+  cache-from = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-main",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_BRANCH}",
+    "${CACHE_PR_BASE == "" ? "" : "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_PR_BASE}"}",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-main",
+  ]
+  cache-to = [
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+  ]
+  output = [
+    "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
   ]
 }

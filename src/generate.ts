@@ -1,4 +1,4 @@
-// The pipeline, end to end: load -> validate -> expand -> plan -> check Dockerfiles -> emit.
+// The pipeline, end to end: load -> validate -> expand -> plan -> check Dockerfiles -> per-platform targets -> emit.
 // Pure but for reading the matrix; writing is the caller's choice.
 import { emitBake, type BakeFormat } from './emit/emit-bake.ts';
 import { emptySelections } from './expand/empty-selections.ts';
@@ -6,6 +6,7 @@ import { expandMatrix } from './expand/index.ts';
 import { loadMatrix } from './load/index.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { planBake, type Plan } from './plan/index.ts';
+import { planPerPlatform } from './plan/per-platform.ts';
 import { hasErrors, type Problem } from './problems/problem.ts';
 import type { Matrix } from './types/matrix.ts';
 import { checkDockerfiles } from './check-dockerfiles/index.ts';
@@ -52,7 +53,9 @@ export function generateFrom(files: SourceFile[], options: GenerateOptions = {})
   const root = { absolute: matrix.root, shown: matrix.root };
   const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(matrix, planned.value, root) : [];
   if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
-  const outputs = emitBake(planned.value.bake, options.format);
+  const perPlatform = planPerPlatform(matrix, planned.value);
+  if (!perPlatform.ok) return { ok: false, problems: perPlatform.problems, files };
+  const outputs = emitBake(perPlatform.value.bake, options.format);
   const warnings = [...validated.warnings, ...selectionProblems, ...planned.warnings, ...dockerfileProblems];
-  return { ok: true, value: { files, matrix, plan: planned.value, outputs, warnings } };
+  return { ok: true, value: { files, matrix, plan: perPlatform.value, outputs, warnings } };
 }

@@ -56,13 +56,13 @@ describe('the example stack', () => {
     const cpu = plan.targets.get('vllm-cpu-runtime')!;
     assert.deepEqual(cpu.values, { framework: 'vllm', device: 'cpu' });
     assert.ok(!Object.keys(cpu.args).some((a) => a.startsWith('CUDA')), Object.keys(cpu.args).join());
-    assert.deepEqual(bake.target['vllm-cpu-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cpu']);
+    assert.deepEqual(bake.target['vllm-cpu-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cpu', '${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cpu"}']);
     assert.deepEqual(bake.group['vllm-cpu'], { targets: ['vllm-cpu-runtime', 'vllm-cpu-dev'] });
   });
 
   test('the default CUDA variant and device get no tag suffix; the others do', () => {
-    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}']);
-    assert.deepEqual(bake.target['vllm-cu130-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cu130']);
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags![0], '${REGISTRY}/vllm:${VERSION}');
+    assert.deepEqual(bake.target['vllm-cu130-runtime']!.tags![0], '${REGISTRY}/vllm:${VERSION}-cu130');
   });
 
   test('CUDA_MAJOR derives from the version written once', () => {

@@ -13,6 +13,9 @@ export const COMMANDS: { name: string; summary: string; load: () => Promise<Comm
   { name: 'run', summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups', load: async () => (await import('./commands/run.ts')).runCommand },
   { name: 'list', summary: 'List the targets and groups the matrix generates (filter with --where axis=value)', load: async () => (await import('./commands/list.ts')).listCommand },
   { name: 'explain', summary: 'Show where every value of a target comes from: matrix file:line, inherited target', load: async () => (await import('./commands/explain.ts')).explainCommand },
+  { name: 'ci', summary: 'Print the CI jobs that build a group natively per platform, in dependency levels (JSON for a workflow matrix)', load: async () => (await import('./commands/ci.ts')).ciCommand },
+  { name: 'manifest', summary: 'Merge the per-platform images of targets or groups into multi-platform manifest lists under their final tags', load: async () => (await import('./commands/manifest.ts')).manifestCommand },
+  { name: 'report', summary: 'Summarise a bake run per target (build time, cache hits, digest) from its --progress=plain log', load: async () => (await import('./commands/report.ts')).reportCommand },
   { name: 'diff', summary: 'Compare two bake files, or the committed one with what the matrix generates now', load: async () => (await import('./commands/diff.ts')).diffCommand },
 ];
 

@@ -16,7 +16,7 @@ export function renderListing(listing: Listing): string {
         ...axes.map((a) => t.values[a] ?? '-'),
         t.platforms.join(',') || '-',
         t.inherits.join(',') || '-',
-        t.tags.map((tag) => tag.preview).join(', ') || '-',
+        t.tags.map((tag) => tag.preview).filter(Boolean).join(', ') || '-',
       ]);
     }
     out.push(...table(rows));

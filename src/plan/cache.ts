@@ -1,10 +1,10 @@
 // Registry cache of one target, in the string form every buildx since v0.10
 // reads: cache-from its own ref then the fallbacks, cache-to its own ref and
-// the extra ones. A ref written by two targets is an error (buildx#3819: the
+// the extra ones; a ref whose variable may be empty is written conditional. A ref written by two targets is an error (buildx#3819: the
 // last export wins, so the cache of one of them is lost on every build).
 import { error, type Problem } from '../problems/problem.ts';
 import type { CacheSpec, Origin, Template } from '../types/matrix.ts';
-import { render, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
+import { conditionalBake, render, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
 export interface PlannedCache {
   from: string[];
@@ -22,9 +22,20 @@ export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, p
   const fallback = spec.fallback.map(renderRef).filter((r) => r !== undefined);
   const extra = spec.to.map(renderRef).filter((r) => r !== undefined);
   return {
-    from: [ref, ...fallback].map((r) => `type=registry,ref=${r.bake}`),
-    to: spec.export ? [ref, ...extra].map((r) => `type=registry,ref=${r.bake}${exportOptions(spec)}`) : [],
+    from: [ref, ...fallback].map((r) => cacheEntry(r, '')),
+    to: spec.export ? [ref, ...extra].map((r) => cacheEntry(r, exportOptions(spec))) : [],
   };
+}
+
+/**
+ * `type=registry,ref=<ref><options>`. A ref that reads a run-time variable
+ * whose default is empty (`{pr_base}`, `{git_sha}`) is left out while that
+ * variable is empty: an entry that is "" then, which buildx drops.
+ */
+function cacheEntry(ref: Rendered, options: string): string {
+  const conditions = requiredVariables(ref.pieces).filter((v) => v.default === '');
+  if (conditions.length === 0) return `type=registry,ref=${ref.bake}${options}`;
+  return conditionalBake([{ text: 'type=registry,ref=' }, ...ref.pieces, { text: options }], conditions.map((v) => v.env));
 }
 
 function exportOptions(spec: CacheSpec): string {

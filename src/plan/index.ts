@@ -16,6 +16,7 @@ import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { usedVariables } from './used-variables.ts';
+import type { PerPlatform } from './per-platform.ts';
 
 export const COMMON_TARGET = '_common';
 
@@ -49,6 +50,8 @@ export interface Plan {
   targets: Map<string, TargetInfo>;
   groups: Map<string, GroupInfo>;
   expansion: Expansion;
+  /** With `ci:`: the per-platform targets and groups (per-platform.ts). */
+  perPlatform?: PerPlatform;
 }
 
 export function planBake(m: Matrix, expansion: Expansion): Result<Plan> {
@@ -274,7 +277,7 @@ class Planner {
 
   /** `from: {stage, arg}`: the parent's first pushed tag, and the context key bake links it under. */
   private parentTag(stage: Stage, parent: TargetInfo): (PlannedTag & { key: string }) | undefined {
-    const tag = parent.tags.find((t) => !t.shared);
+    const tag = parent.tags.find((t) => !t.shared && !t.if);
     if (!tag) {
       this.problems.push(error('parent-without-tag', `Stage "${stage.key}" takes its base image from the tag of "${parent.name}" (arg ${stage.fromArg}), but "${parent.name}" has no tag.`, {
         file: stage.origin.file,

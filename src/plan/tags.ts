@@ -4,16 +4,21 @@
 import { matches, type Values } from '../expand/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix, Origin, Stage, TagSpec, Variable } from '../types/matrix.ts';
-import { render, type Piece, type RenderProblem, type Scope, type Source } from '../template/index.ts';
+import { conditionalBake, evaluatePieces, piecesToBake, render, type Piece, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 import { imageReferenceProblem } from './names.ts';
 
 export interface PlannedTag {
+  /** As written into the bake file: with `if`, an entry that is "" (left out) while a condition is empty. */
   bake: string;
+  /** With every variable at its default ("" when a condition is empty then). */
   preview: string;
   origin: Origin;
   shared: boolean;
   sources: Source[];
+  /** The tag's text, without its conditions. */
   pieces: Piece[];
+  /** `if:` as bake variables: the tag exists only while each is set. */
+  if?: string[];
 }
 
 export function tagSpecsOf(m: Matrix, stage: Stage, values: Values): TagSpec[] {
@@ -34,8 +39,14 @@ export function renderTags(specs: readonly TagSpec[], scope: Scope, report: (t: 
       report(spec, result.problems);
       continue;
     }
-    if (tags.some((t) => t.bake === result.value.bake)) continue;
-    tags.push({ bake: result.value.bake, preview: result.value.preview, origin: spec.template.origin, shared: spec.shared, sources: result.value.sources, pieces: result.value.pieces });
+    const conditions = (spec.if ?? []).flatMap((key) => {
+      const found = scope.lookup({ kind: 'placeholder', raw: `{${key}}`, name: key, arg: false, filters: [] });
+      return found.kind === 'variable' ? [found.variable] : []; // an unknown one is reported by validation
+    });
+    const bake = conditionalBake(result.value.pieces, conditions.map((v) => v.env));
+    if (tags.some((t) => t.bake === bake)) continue;
+    const preview = conditions.some((v) => v.default === '') ? '' : result.value.preview;
+    tags.push({ bake, preview, origin: spec.template.origin, shared: spec.shared, sources: result.value.sources, pieces: result.value.pieces, ...(conditions.length ? { if: conditions.map((v) => v.env) } : {}) });
   }
   return tags;
 }
@@ -49,11 +60,12 @@ export class TagOwners {
   constructor(private readonly variables: readonly Variable[]) {}
 
   check(tag: PlannedTag, target: string): Problem | undefined {
-    const invalid = imageReferenceProblem(tag.preview);
+    const invalid = imageReferenceProblem(checkedText(tag));
     if (invalid) return this.invalid(tag, target, invalid);
-    const owner = this.owners.get(tag.bake);
+    const key = piecesToBake(tag.pieces);
+    const owner = this.owners.get(key);
     if (!owner) {
-      this.owners.set(tag.bake, { target, shared: tag.shared, origin: tag.origin });
+      this.owners.set(key, { target, shared: tag.shared, origin: tag.origin });
       return undefined;
     }
     if (owner.target === target || (owner.shared && tag.shared)) return undefined;
@@ -74,19 +86,26 @@ export class TagOwners {
 
   /** Names the variable whose empty default makes the tag invalid, and how to set it. */
   private invalid(tag: PlannedTag, target: string, problem: string): Problem {
-    const used = new Set(tag.sources.map((s) => s.variable));
+    const used = new Set(tag.sources.map((s) => s.variable).filter((v) => !tag.if?.includes(v!)));
     const culprit = this.variables.find((v) => v.default === '' && used.has(v.env));
     if (culprit) {
-      return error('bad-tag', `The tag "${tag.preview}" of target "${target}" is not a valid image reference when ${culprit.env} has its default (empty): ${problem}.`, {
+      return error('bad-tag', `The tag "${checkedText(tag)}" of target "${target}" is not a valid image reference when ${culprit.env} has its default (empty): ${problem}.`, {
         file: tag.origin.file,
         pointer: tag.origin.pointer,
         hint: `Give {${culprit.key}} a default (variables.${culprit.key}.default), or make it an optional segment ({-${culprit.key}}) that is left out while ${culprit.env} is empty. CI sets ${culprit.env} in the environment.`,
       });
     }
-    return error('bad-tag', `The tag "${tag.preview}" of target "${target}" is not a valid image reference: ${problem}.`, {
+    return error('bad-tag', `The tag "${checkedText(tag)}" of target "${target}" is not a valid image reference: ${problem}.`, {
       file: tag.origin.file,
       pointer: tag.origin.pointer,
       hint: `${GRAMMAR_HINT} Variables are checked at their defaults.`,
     });
   }
+}
+
+/** The text a tag is checked as: at the defaults, and a conditional one as it reads when its conditions hold ("x0" for an empty default). */
+function checkedText(tag: PlannedTag): string {
+  if (!tag.if) return tag.preview;
+  const sample = Object.fromEntries(tag.pieces.flatMap((p) => ('runtime' in p && p.runtime && tag.if!.includes(p.runtime.env) && p.runtime.default === '' ? [[p.runtime.env, 'x0']] : [])));
+  return evaluatePieces(tag.pieces, sample);
 }

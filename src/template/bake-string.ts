@@ -3,7 +3,17 @@
 // Literal text is escaped ($${, %%{); run-time values become interpolations.
 
 /** A piece of rendered text: literal, or an HCL expression bake evaluates (a variable, maybe filtered). */
-export type Piece = { text: string } | { expr: string; preview: string };
+export type Piece = { text: string } | { expr: string; preview: string; runtime?: RuntimeValue };
+
+/** What an expression piece reads, so its value can be computed for given variables (evaluate.ts). */
+export interface RuntimeValue {
+  /** The bake variable. */
+  env: string;
+  default: string;
+  filters: string[];
+  /** An optional segment: nothing while the variable is empty, else before + value + after. */
+  optional?: { before: string; after: string };
+}
 
 /**
  * Every string of a bake file (JSON included) is an HCL template: `${` opens an

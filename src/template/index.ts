@@ -1,5 +1,6 @@
 // The template language, shared by validate and plan (see parse-template.ts).
-export { escapeBake, hclQuote, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
+export { escapeBake, hclQuote, piecesToBake, piecesToPreview, type Piece, type RuntimeValue } from './bake-string.ts';
+export { conditionalBake, evaluatePieces, requiredVariables, valueOf, type RuntimeValues } from './evaluate.ts';
 export { ABSENT_KEY, describeCombination } from './combination.ts';
 export { applyFilters, FILTERS, type Filter } from './filters.ts';
 export { hasPlaceholders, parseTemplate, placeholdersOf, type Part, type PlaceholderPart } from './parse-template.ts';

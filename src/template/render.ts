@@ -112,7 +112,8 @@ function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResu
         expr = `${variable.env} == "" ? "" : format(${JSON.stringify(`${before}%s${after}`)}, ${expr})`;
         preview = variable.default === '' ? '' : before + value + after;
       }
-      return { pieces: [{ expr, preview }], sources: [found.source] };
+      const runtime = { env: variable.env, default: variable.default, filters: part.filters, ...(part.optional ? { optional: { before, after } } : {}) };
+      return { pieces: [{ expr, preview, runtime }], sources: [found.source] };
     }
   }
 }

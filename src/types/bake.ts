@@ -16,6 +16,8 @@ export interface BakeTarget {
   platforms?: string[];
   'cache-from'?: string[];
   'cache-to'?: string[];
+  /** `type=image,name=REPO,push-by-digest=true,...` or `type=cacheonly` (per-platform targets). */
+  output?: string[];
 }
 
 export interface BakeGroup {

@@ -110,6 +110,10 @@ export type Tag =
        * Several targets carry this tag on purpose (the per-variant images behind one manifest). bake does not push it (two pushes of one tag race); `bake-matrix manifest` makes it one manifest list.
        */
       shared?: boolean;
+      /**
+       * Only when these run-time variables are set (not empty), e.g. `if: release` for a tag that exists on a release only; the tag is left out of the bake file's list while any of them is empty.
+       */
+      if?: PlaceholderName | [PlaceholderName, ...PlaceholderName[]];
     };
 /**
  * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
@@ -264,6 +268,21 @@ export interface MatrixFile {
    * Registry cache for every target: one ref per target, plus ordered fallbacks for cache-from. `false` turns it off.
    */
   cache?: false | Cache;
+  /**
+   * Native per-platform builds in CI. When present, the bake file also has one target per platform of every target (`vllm-cu129-runtime-arm64`) and one group per platform of every group (`vllm-cu129-arm64`), pushed by digest; `bake-matrix ci` lists the CI jobs and `bake-matrix manifest` merges the per-platform images under the final tags.
+   */
+  ci?: {
+    /**
+     * The runner of each platform, as `runs-on` takes it: a label or a list of labels (`linux/arm64: ubuntu-24.04-arm`). Every platform a target builds for needs one.
+     */
+    runners: {
+      [k: string]: string | [string, ...string[]];
+    };
+    /**
+     * Jobs per CI matrix (GitHub allows 256, the default); a dependency level with more jobs is split into several stages run one after the other.
+     */
+    'max-jobs'?: number;
+  };
 }
 /**
  * Build args of every target (the most general level).

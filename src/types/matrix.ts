@@ -110,6 +110,8 @@ export interface TagSpec {
   when?: Selector;
   /** Several targets carry it on purpose: not pushed by bake, made one manifest by `bake-matrix manifest`. */
   shared: boolean;
+  /** Variable keys: the tag exists only while every one of them is set (not empty). */
+  if?: string[];
   origin: Origin;
 }
 
@@ -182,6 +184,14 @@ export interface CacheSpec {
   origin: Origin;
 }
 
+/** `ci:` native per-platform builds: the runner of each platform, and jobs per CI matrix. */
+export interface CiSpec {
+  /** Platform -> `runs-on` (a label or labels), in the order written. */
+  runners: Record<string, string | string[]>;
+  maxJobs: number;
+  origin: Origin;
+}
+
 export interface AutoGroups {
   /** Axes that get one group per value. */
   values: string[];
@@ -213,4 +223,6 @@ export interface Matrix {
   autoGroups: AutoGroups;
   autoGroupsOrigin: Origin;
   cache: CacheSpec | null;
+  /** Per-platform targets and CI jobs; null: not generated. */
+  ci: CiSpec | null;
 }

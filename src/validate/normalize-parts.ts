@@ -1,7 +1,7 @@
 // Small shape helpers of the normaliser: one written form -> its resolved form.
 import { pointerOf } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
-import type { CacheSpec, ImageBase, Origin, Secret, Selector, Settings, TagSpec } from '../types/matrix.ts';
+import type { CacheSpec, CiSpec, ImageBase, Origin, Secret, Selector, Settings, TagSpec } from '../types/matrix.ts';
 
 export const DEFAULTS = {
   name: 'stack',
@@ -38,7 +38,8 @@ export function tagSpecs(input: W.Tags | undefined, at: At, path: (string | numb
   return (input ?? []).map((t, i) => {
     const origin = at(...path, i);
     if (typeof t === 'string') return { template: { text: t, origin }, shared: false, origin };
-    return { template: { text: t.tag, origin: at(...path, i, 'tag') }, ...(t.when ? { when: selector(t.when) } : {}), shared: t.shared ?? false, origin };
+    const conditions = t.if === undefined ? undefined : typeof t.if === 'string' ? [t.if] : [...t.if];
+    return { template: { text: t.tag, origin: at(...path, i, 'tag') }, ...(t.when ? { when: selector(t.when) } : {}), shared: t.shared ?? false, ...(conditions ? { if: conditions } : {}), origin };
   });
 }
 
@@ -69,3 +70,8 @@ export function cacheSpec(c: W.Cache | W.StageCache, base: CacheSpec | null | un
   };
 }
 
+
+/** `ci:` with its defaults (GitHub's 256 jobs per matrix). */
+export function ciSpec(c: NonNullable<W.MatrixFile['ci']>, at: At): CiSpec {
+  return { runners: Object.fromEntries(Object.entries(c.runners).map(([p, r]) => [p, Array.isArray(r) ? [...r] : r])), maxJobs: c['max-jobs'] ?? 256, origin: at('ci') };
+}

@@ -6,7 +6,7 @@ import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Template, Variable } from '../types/matrix.ts';
-import { BUILT_IN, DEFAULTS, cacheSpec, imageBase, secrets, selector, settings, tagSpecs, type At } from './normalize-parts.ts';
+import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, secrets, selector, settings, tagSpecs, type At } from './normalize-parts.ts';
 import { resolveStages } from './resolve-stages.ts';
 import { describeCombination } from '../template/combination.ts';
 
@@ -69,6 +69,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
     autoGroups: { values: [], stages: true, default: true },
     autoGroupsOrigin: BUILT_IN,
     cache: null,
+    ci: null,
   };
   let autoValues: boolean | string[] = true;
   const written: { key: string; stage: W.Stage; origin: Origin }[] = [];
@@ -147,6 +148,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
       if (g.stages !== undefined) matrix.autoGroups.stages = g.stages;
       if (g.default !== undefined) matrix.autoGroups.default = g.default;
     }
+    if (doc.ci !== undefined && claim('ci', at('ci'))) matrix.ci = ciSpec(doc.ci, at);
     if (doc.cache !== undefined && claim('cache', at('cache'))) cache = doc.cache === false ? null : cacheSpec(doc.cache, undefined, at, ['cache']);
   }
 

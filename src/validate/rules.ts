@@ -16,6 +16,7 @@ import { stageBases } from './rules/stage-bases.ts';
 import { tables } from './rules/tables.ts';
 import { sanitizedNames } from './rules/sanitized-names.ts';
 import { secretArgs } from './rules/secret-args.ts';
+import { tagConditions } from './rules/tag-conditions.ts';
 import { tagTemplates } from './rules/tag-templates.ts';
 
 export type Rule = (m: Matrix) => Problem[];
@@ -195,7 +196,7 @@ const placeholderNamesDistinct: Rule = (m) => [
 
 export const RULES: Rule[] = [
   placeholderNamesDistinct, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms,
-  sanitizedNames, tagTemplates, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts,
+  sanitizedNames, tagTemplates, tagConditions, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts,
 ];
 
 export function checkRules(m: Matrix): Problem[] {

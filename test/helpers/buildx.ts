@@ -2,6 +2,7 @@
 // Docker engine needed), and what did a build do, read from its plain log.
 import { execa } from 'execa';
 import { builderProblem, parseInspect, type BuilderInfo } from '../../src/run/inspect-builder.ts';
+import type { Step } from '../../src/run/plain-progress.ts';
 
 export interface Engine {
   /** `docker buildx version`, first line. */
@@ -36,47 +37,7 @@ export function nativePlatform(info: BuilderInfo): string | undefined {
   return info.nodes.find((n) => n.status === 'running')?.platforms[0]?.replace(/\*$/, '');
 }
 
-/** One step (vertex) of a `--progress=plain` log. */
-export interface Step {
-  index: number;
-  /** As first printed, e.g. `[vllm-runtime runtime 3/3] RUN printf ...`. */
-  name: string;
-  cached: boolean;
-  done: boolean;
-  error?: string;
-  /** What the step printed, without the `#N 0.123 ` prefix. */
-  output: string[];
-}
-
-const LOG = /^(\d+\.\d+) (.*)$/;
-
-/**
- * Parses buildx's plain progress (buildkit's progressui): the first `#N` line
- * of a step is its name; then `#N 0.123 text` (output), `#N CACHED`,
- * `#N DONE 0.2s` or `#N ERROR: ...`; anything else is a status line.
- */
-export function parsePlainProgress(log: string): Step[] {
-  const steps = new Map<number, Step>();
-  for (const line of log.split(/\r?\n/)) {
-    const match = /^#(\d+) (.*)$/.exec(line);
-    if (!match) continue;
-    const index = Number(match[1]);
-    const rest = match[2]!;
-    const step = steps.get(index);
-    if (!step) {
-      steps.set(index, { index, name: rest, cached: false, done: false, output: [] });
-      continue;
-    }
-    if (rest === 'CACHED') step.cached = true;
-    else if (/^DONE( [\d.]+s)?$/.test(rest)) step.done = true;
-    else if (rest.startsWith('ERROR: ')) step.error = rest.slice('ERROR: '.length);
-    else {
-      const log = LOG.exec(rest);
-      if (log) step.output.push(log[2]!);
-    }
-  }
-  return [...steps.values()];
-}
+export { parsePlainProgress, type Step } from '../../src/run/plain-progress.ts';
 
 /** Steps that are Dockerfile RUN instructions. */
 export function runSteps(steps: Step[]): Step[] {

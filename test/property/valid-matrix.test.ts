@@ -33,6 +33,16 @@ function readTemplate(text: string, variables: Readonly<Record<string, string>>)
     if (text.startsWith('$${', i) || text.startsWith('%%{', i)) {
       value += text[i] + '{';
       i += 3;
+    } else if (CONDITIONAL.test(text.slice(i))) {
+      // ${A == "" || B == "" ? "" : "<template>"}: an entry that exists only while A and B are set.
+      const m = CONDITIONAL.exec(text.slice(i))!;
+      const names = [...m[1]!.matchAll(/([A-Za-z_][A-Za-z0-9_]*) == ""/g)].map((n) => n[1]!);
+      const unknown = names.find((n) => !(n in variables));
+      if (unknown) return { ok: false, why: `\${${unknown}} in ${JSON.stringify(text)} names no emitted variable` };
+      const nested = readTemplate(m[2]!.replace(/\\(["\\])/g, '$1'), variables);
+      if (!nested.ok) return nested;
+      if (!names.some((n) => variables[n] === '')) value += nested.value;
+      i += m[0].length;
     } else if (text.startsWith('${', i)) {
       // ${NAME}, or a quoted literal such as ${"$"} (a `$` right before an interpolation).
       const m = /^\$\{(?:([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"\\$%]|[$%](?!\{)|\\["\\])*)")\}/.exec(text.slice(i));
@@ -51,6 +61,8 @@ function readTemplate(text: string, variables: Readonly<Record<string, string>>)
   }
   return { ok: true, value };
 }
+
+const CONDITIONAL = /^\$\{((?:[A-Za-z_][A-Za-z0-9_]* == "" \|\| )*[A-Za-z_][A-Za-z0-9_]* == "") \? "" : "((?:[^"\\]|\\.)*)"\}/;
 
 function read(text: string, variables: Readonly<Record<string, string>>, where: string): string {
   const r = readTemplate(text, variables);

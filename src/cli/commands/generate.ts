@@ -16,8 +16,10 @@ export const generateCommand: Command = {
     const targets = [...generated.plan.targets.values()].filter((t) => t.kind !== 'common').length;
     // BAKE_MATRIX_TIMING=1 adds the pipeline's time and peak memory to --json (scripts/bench.ts reads it).
     const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS } : undefined;
+    const pp = generated.plan.perPlatform;
+    const perPlatform = pp ? `; ${pp.of.size} per-platform targets, ${[...pp.groups.values()].reduce((n, g) => n + g.size, 0)} groups` : '';
     if (values.json) io.stdout(JSON.stringify({ written, targets, groups: generated.plan.groups.size, ...(timing ? { timing } : {}) }, null, 2) + '\n');
-    else io.stdout(written.map((p) => `wrote ${p} (${targets} targets, ${generated.plan.groups.size} groups)`).join('\n') + '\n');
+    else io.stdout(written.map((p) => `wrote ${p} (${targets} targets, ${generated.plan.groups.size} groups${perPlatform})`).join('\n') + '\n');
     return EXIT.ok;
   },
 };

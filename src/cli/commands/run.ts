@@ -1,7 +1,6 @@
 // `bake-matrix run <names> [buildx flags]`: regenerate, preflight, show what
 // will run, run `docker buildx bake` on this terminal, summarise, and exit
 // with buildx's exit code. See src/run/ for each step.
-import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { problemsAsJson } from '../../problems/format.ts';
 import type { Problem } from '../../problems/problem.ts';
@@ -13,6 +12,7 @@ import { flagOn, flagValues, parseRunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
+import { appendStepSummary } from '../../run/step-summary.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
 import { generateOrThrow, outDir, ReportedError, writeOutputs } from '../pipeline.ts';
@@ -88,14 +88,7 @@ export const runCommand: Command = {
       });
       io.stderr(summaryText(summary));
       if (run.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
-      const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-      if (stepSummary) {
-        try {
-          appendFileSync(resolve(io.cwd, stepSummary), summaryMarkdown(summary));
-        } catch (e) {
-          io.stderr(`bake-matrix: could not append the summary to GITHUB_STEP_SUMMARY (${stepSummary}): ${(e as Error).message}\n`);
-        }
-      }
+      appendStepSummary(io, summaryMarkdown(summary));
       return finished.exitCode;
     } finally {
       ourMetadata?.dispose();

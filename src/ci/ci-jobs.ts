@@ -1,0 +1,133 @@
+// The CI jobs of a group: one job per (target closure, platform), in
+// dependency levels, sharded into stages of at most `max-jobs` jobs.
+//
+// Per platform, the requested targets that no other requested target links
+// are the *tops*. Every target of their closures (the `target:` links, all the
+// way down) is built by exactly one job: the targets that the same set of
+// tops needs form one job. A base that several tops need (base-cu129 and
+// torch-cu129, needed by vLLM and SGLang) is thus its own job, and a job that
+// links a target of another job comes a level after it. A later job still
+// links that target (bake builds it again), but reads everything from the
+// registry cache the earlier job wrote (cache ref per target and platform),
+// and does not write that cache again (`--set <target>.cache-to=`).
+import { error, type Result } from '../problems/problem.ts';
+import type { Plan } from '../plan/index.ts';
+import type { PerPlatform } from '../plan/per-platform.ts';
+import { resolveNames } from './resolve-names.ts';
+
+export interface CiJob {
+  /** Unique, usable in file and artifact names: `<level>-<first top>`. */
+  id: string;
+  /** For people: its tops and platform. */
+  name: string;
+  level: number;
+  /** Which stage (matrix) runs it: levels in order, each split into chunks of at most max-jobs. */
+  stage: number;
+  platform: string;
+  runner: string | string[];
+  /** The per-platform targets it builds (and exports), parents first. */
+  targets: string[];
+  /** The tagged images among them (their multi-platform names), which it pushes by digest. */
+  images: string[];
+  /** Per-platform targets of earlier jobs it links, read from their cache. */
+  reuses: string[];
+  /** The arguments of `npm run bake --` (or `bake-matrix run`). */
+  bake: string[];
+}
+
+export interface CiPlan {
+  names: string[];
+  jobs: CiJob[];
+  levels: number;
+  stages: number;
+  maxJobs: number;
+  /** Levels split into several stages: level -> number of jobs. */
+  sharded: { level: number; jobs: number; stages: number }[];
+}
+
+export function planCiJobs(plan: Plan, names: readonly string[]): Result<CiPlan> {
+  const pp = plan.perPlatform;
+  if (!pp) {
+    return { ok: false, problems: [error('no-ci', 'The matrix has no `ci:` key, so the bake file has no per-platform targets to make CI jobs of.', { hint: 'Add `ci: { runners: { linux/amd64: ubuntu-24.04, linux/arm64: ubuntu-24.04-arm } }` to the matrix (one runner per platform).' })] };
+  }
+  const resolved = resolveNames(plan, names.length ? names : ['default'], 'ci');
+  if (!resolved.ok) return resolved;
+  const requested = { value: resolved.value.filter((t) => plan.targets.get(t)?.platforms.length) };
+  if (requested.value.length === 0) return { ok: false, problems: [error('nothing-to-build', `${names.join(', ') || 'default'} select${names.length === 1 ? 's' : ''} no target with platforms.`)] };
+  const order = new Map(Object.keys(plan.bake.target).map((n, i) => [n, i]));
+  const byOrder = (a: string, b: string) => order.get(a)! - order.get(b)!;
+  const jobs: Omit<CiJob, 'stage'>[] = [];
+  const platforms = [...new Set(requested.value.flatMap((t) => plan.targets.get(t)!.platforms))];
+  for (const platform of platforms) jobs.push(...jobsOf(plan, pp, requested.value, platform, byOrder));
+  jobs.sort((a, b) => a.level - b.level || platforms.indexOf(a.platform) - platforms.indexOf(b.platform) || byOrder(a.targets[0]!, b.targets[0]!));
+  const staged: CiJob[] = [];
+  const sharded: CiPlan['sharded'] = [];
+  let stage = 0;
+  const levels = jobs.length ? jobs[jobs.length - 1]!.level + 1 : 0;
+  for (let level = 0; level < levels; level++) {
+    const here = jobs.filter((j) => j.level === level);
+    const chunks = Math.ceil(here.length / pp.maxJobs);
+    if (chunks > 1) sharded.push({ level, jobs: here.length, stages: chunks });
+    here.forEach((job, i) => staged.push({ ...job, stage: stage + Math.floor(i / pp.maxJobs) }));
+    stage += chunks;
+  }
+  return { ok: true, value: { names: [...names], jobs: staged, levels, stages: stage, maxJobs: pp.maxJobs, sharded }, warnings: [] };
+}
+
+function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platform: string, byOrder: (a: string, b: string) => number): Omit<CiJob, 'stage'>[] {
+  const variant = (t: string) => pp.targets.get(t)?.get(platform);
+  const links = (name: string): string[] =>
+    Object.values(plan.bake.target[name]?.contexts ?? {})
+      .filter((c) => c.startsWith('target:'))
+      .map((c) => c.slice('target:'.length));
+  const closures = new Map<string, Set<string>>();
+  const closure = (name: string): Set<string> => {
+    let c = closures.get(name);
+    if (c) return c;
+    c = new Set([name]);
+    closures.set(name, c);
+    for (const l of links(name)) for (const x of closure(l)) c.add(x);
+    return c;
+  };
+  const wanted = requested.map(variant).filter((v): v is string => v !== undefined);
+  const tops = wanted.filter((t) => !wanted.some((o) => o !== t && closure(o).has(t)));
+  /** Target -> the tops whose closure holds it: the job it belongs to. */
+  const keyOf = new Map<string, string>();
+  for (const top of tops) for (const t of closure(top)) keyOf.set(t, [keyOf.get(t), top].filter(Boolean).join(' '));
+  const members = new Map<string, string[]>();
+  for (const [t, key] of keyOf) members.set(key, [...(members.get(key) ?? []), t]);
+
+  const levelOf = new Map<string, number>();
+  const level = (key: string): number => {
+    const known = levelOf.get(key);
+    if (known !== undefined) return known;
+    const below = members.get(key)!.flatMap(links).map((l) => keyOf.get(l)!).filter((k) => k !== key);
+    const value = below.length ? 1 + Math.max(...below.map(level)) : 0;
+    levelOf.set(key, value);
+    return value;
+  };
+  const runner = pp.runners[platform]!;
+  const asked = new Set(wanted);
+  return [...members.entries()].map(([key, all]) => {
+    all.sort(byOrder);
+    // Tagged targets the names do not ask for are built as links only: not pushed.
+    const filtered = all.filter((t) => asked.has(t) || plan.targets.get(pp.of.get(t)!.target)!.tags.length === 0);
+    const targets = filtered.length ? filtered : all; // never an empty call: bake would build `default`
+    const own = new Set(all);
+    const jobTops = all.filter((t) => !all.some((o) => o !== t && closure(o).has(t)));
+    const reuses = [...new Set(all.flatMap((t) => [...closure(t)]))].filter((t) => !own.has(t)).sort(byOrder);
+    const originals = (list: string[]) => list.map((t) => pp.of.get(t)!.target);
+    const lvl = level(key);
+    return {
+      id: `${lvl}-${jobTops[0]}`,
+      name: `${originals(jobTops).join(', ')} (${platform})`,
+      level: lvl,
+      platform,
+      runner,
+      targets,
+      images: originals(targets.filter((t) => asked.has(t))).filter((t) => plan.targets.get(t)!.tags.length > 0),
+      reuses,
+      bake: [...targets, ...reuses.flatMap((t) => ['--set', `${t}.cache-to=`])],
+    };
+  });
+}

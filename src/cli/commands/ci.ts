@@ -1,0 +1,55 @@
+// `bake-matrix ci <group> [--format json|github]`: the CI jobs that build the
+// group natively per platform, as JSON on stdout (see src/ci/).
+import { ciGithub, ciJson, ciText, CI_FORMATS, type CiFormat } from '../../ci/ci-format.ts';
+import { planCiJobs } from '../../ci/ci-jobs.ts';
+import { error } from '../../problems/problem.ts';
+import { didYouMean } from '../../problems/suggest.ts';
+import { EXIT, type Command } from '../io.ts';
+import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { generateOrThrow } from '../pipeline.ts';
+import { reported } from './list.ts';
+
+export const ciCommand: Command = {
+  name: 'ci',
+  summary: 'Print the CI jobs that build a group natively per platform, in dependency levels (JSON for a workflow matrix)',
+  usage: 'bake-matrix ci [<group|target>...] [--format json|github] [--max-stages N] [--matrix PATH]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, { ...COMMON_OPTIONS, format: { type: 'string', default: 'json' }, 'max-stages': { type: 'string' } }, this.usage, true);
+    if (values.help) {
+      io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
+      return EXIT.ok;
+    }
+    const format = values.format as CiFormat;
+    if (!CI_FORMATS.includes(format)) throw reported([error('usage', `Option --format: "${values.format}" is not a CI format; use one of ${CI_FORMATS.join(', ')}.${didYouMean(values.format, CI_FORMATS)}`, { hint: `Usage: ${this.usage}` })], io, false);
+    const maxStages = values['max-stages'] === undefined ? undefined : Number(values['max-stages']);
+    if (maxStages !== undefined && !(Number.isInteger(maxStages) && maxStages > 0)) throw reported([error('usage', `Option --max-stages: "${values['max-stages']}" is not a positive whole number.`, { hint: `Usage: ${this.usage}` })], io, false);
+    const generated = generateOrThrow(values.matrix, io, false);
+    const planned = planCiJobs(generated.plan, positionals);
+    if (!planned.ok) throw reported(planned.problems, io, false);
+    const plan = planned.value;
+    if (maxStages !== undefined && plan.stages > maxStages) {
+      throw reported([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], io, false);
+    }
+    io.stderr(ciText(plan));
+    io.stdout(JSON.stringify(format === 'github' ? ciGithub(plan) : ciJson(plan)) + '\n');
+    return EXIT.ok;
+  },
+};
+
+const HELP = `Needs \`ci:\` in the matrix (the runner of each platform). One job per platform and
+set of targets: the targets every requested image needs alone are built in its job; a base
+that several need is built once, in its own job, a level earlier, and the later jobs read it
+from its registry cache (cache ref per target and platform) instead of building it again.
+
+  --format json     (default) {"jobs": [{id, name, level, stage, platform, runner, targets,
+                    images, reuses, bake}], "levels", "stages", ...}: for GitLab, Buildkite, scripts
+  --format github   {"count", "stages": [{"include": [...]}, ...]}: each stages[i] is a
+                    strategy.matrix of at most ci.max-jobs (default 256, GitHub's limit) jobs;
+                    a level with more jobs is split into several stages, run one after another
+  --max-stages N    fail (exit 2) when more than N stages are needed: the number of stage jobs
+                    the workflow has
+
+Each job runs \`npm run bake -- <bake>\` (its targets, and \`--set <target>.cache-to=\` for the
+targets it reuses) with --push; then \`bake-matrix manifest <group>\` merges the platforms.
+A summary of the jobs goes to stderr.
+`;

@@ -1,0 +1,103 @@
+// `bake-matrix manifest <names> --metadata <file|dir>...`: after the
+// per-platform builds, create each image's multi-platform manifest list under
+// its final tags (docker buildx imagetools create), as a runbook: read the
+// digests, plan every manifest and report every missing platform before
+// anything runs, show each command, run it, summarise.
+import { imagetoolsArgs, planManifests, runtimeValues, type Manifest } from '../../manifest/plan-manifests.ts';
+import { readDigests } from '../../manifest/read-digests.ts';
+import { error } from '../../problems/problem.ts';
+import { shellQuote } from '../../run/build-command.ts';
+import { checkDocker } from '../../run/preflight.ts';
+import { createRunner, findOnPath } from '../../run/runner.ts';
+import { appendStepSummary } from '../../run/step-summary.ts';
+import { EXIT, type Command } from '../io.ts';
+import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { generateOrThrow } from '../pipeline.ts';
+import { reported } from './list.ts';
+
+export const manifestCommand: Command = {
+  name: 'manifest',
+  summary: 'Merge the per-platform images of targets or groups into multi-platform manifest lists under their final tags',
+  usage: 'bake-matrix manifest [<group|target>...] --metadata <file|folder>... [--dry-run] [--json] [--matrix PATH]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, { ...COMMON_OPTIONS, metadata: { type: 'string', multiple: true, default: [] }, 'metadata-file': { type: 'string', multiple: true, default: [] }, 'dry-run': { type: 'boolean', default: false } }, this.usage, true);
+    if (values.help) {
+      io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
+      return EXIT.ok;
+    }
+    const metadata = [...values.metadata, ...values['metadata-file']];
+    if (!metadata.length) throw reported([error('usage', 'Name the per-platform builds\' metadata: --metadata <file|folder> (their --metadata-file outputs).', { hint: `Usage: ${this.usage}` })], io, values.json);
+    const generated = generateOrThrow(values.matrix, io, values.json);
+    const digests = readDigests(metadata, io.cwd);
+    if (!digests.ok) throw reported(digests.problems, io, values.json);
+    const planned = planManifests(generated.plan, positionals, digests.value.images, runtimeValues(generated.matrix.variables, io.env), digests.value.files);
+    if (!planned.ok) throw reported(planned.problems, io, values.json);
+    const { manifests, untagged } = planned.value;
+    const commands = manifests.map((m) => ({ manifest: m, argv: ['docker', ...imagetoolsArgs(m)] }));
+    const note = untagged.length ? `bake-matrix manifest: no tag under the current variables, nothing to create for ${untagged.join(', ')}\n` : '';
+
+    if (values['dry-run']) {
+      if (values.json) io.stdout(JSON.stringify({ manifests, untagged, commands: commands.map((c) => c.argv) }, null, 2) + '\n');
+      else io.stdout(commands.map((c) => shellQuote(c.argv)).join('\n') + (commands.length ? '\n' : '') + `\n${manifests.length} manifest list${manifests.length === 1 ? '' : 's'}; nothing was run (--dry-run).\n`);
+      io.stderr(note);
+      return EXIT.ok;
+    }
+
+    const docker = findOnPath('docker', io.env);
+    const runner = docker ? createRunner(docker, io.cwd, io.env) : undefined;
+    const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: io.env.BUILDX_BUILDER || undefined, targets: [] });
+    if (!ready.ok) throw reported(ready.problems, io, values.json);
+    io.stderr(note);
+    const results: { manifest: Manifest; exitCode: number }[] = [];
+    for (const c of commands) {
+      io.stderr(`bake-matrix: ${shellQuote(c.argv)}\n`);
+      const finished = await runner!.inherit(c.argv.slice(1));
+      results.push({ manifest: c.manifest, exitCode: finished.exitCode });
+      if (finished.forwarded) break;
+    }
+    const failed = results.filter((r) => r.exitCode !== 0);
+    io.stderr(summaryText(results, commands.length));
+    if (values.json) io.stdout(JSON.stringify({ results }, null, 2) + '\n');
+    appendStepSummary(io, summaryMarkdown(results));
+    return failed.length || results.length < commands.length ? EXIT.failed : EXIT.ok;
+  },
+};
+
+function summaryText(results: { manifest: Manifest; exitCode: number }[], planned: number): string {
+  const lines = [`bake-matrix manifest: ${results.filter((r) => r.exitCode === 0).length} of ${planned} manifest lists created`];
+  for (const r of results) lines.push(`  ${r.exitCode === 0 ? 'ok    ' : `failed (exit ${r.exitCode})`}  ${r.manifest.what}: ${r.manifest.tags.join(', ')} <- ${r.manifest.sources.map((s) => s.platform).join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+function summaryMarkdown(results: { manifest: Manifest; exitCode: number }[]): string {
+  return [
+    '### bake-matrix manifest',
+    '',
+    '| Image | Tags | Platforms | Result |',
+    '| --- | --- | --- | --- |',
+    ...results.map((r) => `| \`${r.manifest.what}\` | ${r.manifest.tags.map((t) => `\`${t}\``).join('<br>')} | ${r.manifest.sources.map((s) => `${s.platform} \`${s.ref.split('@')[1]!.slice(0, 19)}\``).join('<br>')} | ${r.exitCode === 0 ? 'created' : `failed (exit ${r.exitCode})`} |`),
+    '',
+    '',
+  ].join('\n');
+}
+
+const HELP = `Needs \`ci:\` in the matrix. Reads the digest of each per-platform image from the
+--metadata-file of its build (\`containerimage.digest\`, \`image.name\`): pass the files, or
+folders holding them (searched for *.json). For each tagged image of the names (default:
+\`default\`) it runs
+
+  docker buildx imagetools create -t <tag> [-t <tag>...] <repo>@<digest of each platform>
+
+and one such command per tag declared \`shared: true\`, from the digests of every image that
+carries it. The tags are computed as bake computes them: run-time variables from the
+environment (REGISTRY, VERSION, RELEASE_VERSION, ...), set them as for the build jobs; a
+tag with \`if:\` is left out while its variable is empty.
+
+Before running anything it fails (exit 2) naming every image platform without a digest.
+
+  --metadata P    a metadata file or a folder of them (repeatable; also --metadata-file)
+  --dry-run       print the commands, run nothing (needs no docker)
+  --json          the plan (or the results) as JSON on stdout
+
+Exit 0 when every manifest list was created, 1 when one failed, 2 on missing input.
+`;

@@ -1,0 +1,39 @@
+// `bake-matrix report --log bake.log [--metadata-file m.json]`: per target,
+// build time and cache hits of a bake run, from its --progress=plain log (and
+// digests from its metadata file). Markdown for $GITHUB_STEP_SUMMARY.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { error } from '../../problems/problem.ts';
+import { readMetadata } from '../../run/metadata.ts';
+import { progressReport, reportMarkdown, reportText } from '../../run/progress-report.ts';
+import { appendStepSummary } from '../../run/step-summary.ts';
+import { EXIT, type Command } from '../io.ts';
+import { parseOptions } from '../options.ts';
+import { reported } from './list.ts';
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Summarise a bake run per target (build time, cache hits, digest) from its --progress=plain log',
+  usage: 'bake-matrix report --log FILE [--metadata-file FILE] [--title TEXT] [--format markdown|text|json]',
+  async run(args, io) {
+    const { values } = parseOptions(args, { log: { type: 'string' }, 'metadata-file': { type: 'string' }, title: { type: 'string', default: 'bake-matrix: build time and cache hits' }, format: { type: 'string', default: 'markdown' }, help: { type: 'boolean', short: 'h', default: false } }, this.usage);
+    if (values.help) {
+      io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\nRun the bake with --progress=plain and keep its output (\`... 2>&1 | tee bake.log\`). The Markdown\nis printed, and appended to $GITHUB_STEP_SUMMARY when that is set.\n`);
+      return EXIT.ok;
+    }
+    if (!values.log) throw reported([error('usage', 'Name the log of the bake run: --log FILE (its --progress=plain output).', { hint: `Usage: ${this.usage}` })], io, false);
+    if (!['markdown', 'text', 'json'].includes(values.format)) throw reported([error('usage', `Option --format: "${values.format}" is not one of markdown, text, json.`, { hint: `Usage: ${this.usage}` })], io, false);
+    let log: string;
+    try {
+      log = readFileSync(resolve(io.cwd, values.log), 'utf8');
+    } catch (e) {
+      throw reported([error('log-not-found', `Cannot read the log ${values.log}: ${(e as Error).message}.`)], io, false);
+    }
+    const metadata = values['metadata-file'] ? readMetadata(resolve(io.cwd, values['metadata-file'])) : undefined;
+    const report = progressReport(log, metadata);
+    if (values.format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
+    else io.stdout(values.format === 'text' ? reportText(report, values.title) : reportMarkdown(report, values.title));
+    if (values.format === 'markdown') appendStepSummary(io, reportMarkdown(report, values.title));
+    return EXIT.ok;
+  },
+};

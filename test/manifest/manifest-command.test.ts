@@ -1,0 +1,170 @@
+// `bake-matrix manifest`: one `imagetools create` per image with every final
+// tag and one digest per platform, from the per-platform builds' metadata
+// files; run through the stand-in docker, which records argv.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { testdir } from '../helpers/testdir.ts';
+import { fakeDocker } from '../run/fake-docker.ts';
+import { CI_DOCKERFILE, CI_STACK } from '../ci/stack.ts';
+
+const digestOf = (target: string) => 'sha256:' + createHash('sha256').update(target).digest('hex');
+
+/** A metadata file as buildx v0.10.4 writes it for a push by digest (captured, digests made up). */
+function writeMetadata(dir: string, file: string, targets: Record<string, string>): void {
+  const doc: Record<string, unknown> = { 'buildx.build.warnings': [] };
+  for (const [target, repository] of Object.entries(targets)) {
+    doc[target] = {
+      'buildx.build.ref': `bm-v010/bm-v0100/${target}`,
+      'containerimage.descriptor': { mediaType: 'application/vnd.oci.image.index.v1+json', digest: digestOf(target), size: 855 },
+      'containerimage.digest': digestOf(target),
+      'image.name': repository,
+    };
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, file), JSON.stringify(doc, null, 2));
+}
+
+/** The metadata of the CI jobs of CI_STACK: one file per (framework x cuda, platform) job, as downloaded artifacts. */
+function ciMetadata(root: string, skip: string[] = []): string {
+  const dir = join(root, 'metadata');
+  for (const framework of ['vllm', 'sglang']) {
+    for (const cuda of ['cu129', 'cu130']) {
+      for (const arch of ['amd64', 'arm64']) {
+        const target = `${framework}-${cuda}-runtime-${arch}`;
+        if (skip.includes(target)) continue;
+        writeMetadata(join(dir, `metadata-1-${target}`), 'metadata.json', { [`base-${cuda}-${arch}`]: '', [target]: `localhost:5000/ci/${framework}` });
+      }
+    }
+  }
+  return dir;
+}
+
+const create = (tags: string[], targets: string[], repository: string) => ['docker', 'buildx', 'imagetools', 'create', ...tags.flatMap((t) => ['-t', t]), ...targets.map((t) => `${repository}@${digestOf(t)}`)];
+
+describe('bake-matrix manifest', () => {
+  const root = testdir({ 'matrix/stack.yaml': CI_STACK, Dockerfile: CI_DOCKERFILE });
+  ciMetadata(root);
+
+  test('--dry-run prints one imagetools create per image: every final tag, one digest per platform', async () => {
+    const run = await runCli(['manifest', 'vllm-cu129', 'sglang', '--metadata', 'metadata', '--dry-run'], root);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split('\n');
+    assert.deepEqual(lines.slice(0, 3), [
+      create(['localhost:5000/ci/vllm:dev-cu129'], ['vllm-cu129-runtime-amd64', 'vllm-cu129-runtime-arm64'], 'localhost:5000/ci/vllm').join(' '),
+      create(['localhost:5000/ci/sglang:dev-cu129'], ['sglang-cu129-runtime-amd64', 'sglang-cu129-runtime-arm64'], 'localhost:5000/ci/sglang').join(' '),
+      create(['localhost:5000/ci/sglang:dev-cu130'], ['sglang-cu130-runtime-amd64', 'sglang-cu130-runtime-arm64'], 'localhost:5000/ci/sglang').join(' '),
+    ]);
+    assert.match(run.stdout, /3 manifest lists; nothing was run \(--dry-run\)/);
+  });
+
+  test('the tags are computed from the environment, as bake computes them: release tags only with RELEASE_VERSION', async () => {
+    const run = await runCli(['manifest', 'vllm-cu130', '--metadata', 'metadata', '--dry-run'], root, { REGISTRY: 'ghcr.io/acme', VERSION: 'main', RELEASE_VERSION: '1.4.0' });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.split('\n')[0], create(['ghcr.io/acme/vllm:main-cu130', 'ghcr.io/acme/vllm:1.4.0-cu130'], ['vllm-cu130-runtime-amd64', 'vllm-cu130-runtime-arm64'], 'localhost:5000/ci/vllm').join(' '));
+  });
+
+  test('a missing platform is an error naming it, before anything runs (exit 2)', async () => {
+    const dir = testdir({ 'matrix/stack.yaml': CI_STACK, Dockerfile: CI_DOCKERFILE });
+    ciMetadata(dir, ['vllm-cu130-runtime-arm64']);
+    const docker = fakeDocker();
+    const run = await runCli(['manifest', 'default', '--metadata', 'metadata'], dir, docker.env);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /No digest for 1 image platform: vllm-cu130-runtime: linux\/arm64 \(vllm-cu130-runtime-arm64\)\./);
+    assert.match(run.stderr, /Read from: metadata\/metadata-1-sglang-cu129-runtime-amd64\/metadata.json, /);
+    assert.deepEqual(docker.calls(), []);
+  });
+
+  test('runs the commands through docker, argv only, and summarises', async () => {
+    const docker = fakeDocker();
+    const summary = join(docker.dir, 'summary.md');
+    const run = await runCli(['manifest', 'vllm', '--metadata', 'metadata'], root, { ...docker.env, GITHUB_STEP_SUMMARY: summary });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(docker.calls(), [
+      ['buildx', 'version'],
+      create(['localhost:5000/ci/vllm:dev-cu129'], ['vllm-cu129-runtime-amd64', 'vllm-cu129-runtime-arm64'], 'localhost:5000/ci/vllm').slice(1),
+      create(['localhost:5000/ci/vllm:dev-cu130'], ['vllm-cu130-runtime-amd64', 'vllm-cu130-runtime-arm64'], 'localhost:5000/ci/vllm').slice(1),
+    ]);
+    assert.match(run.stderr, /bake-matrix manifest: 2 of 2 manifest lists created/);
+    assert.match(readFileSync(summary, 'utf8'), /\| `vllm-cu129-runtime` \| `localhost:5000\/ci\/vllm:dev-cu129` \| linux\/amd64 `sha256:/);
+  });
+
+  test('a failed imagetools create fails the command (exit 1) after the others ran', async () => {
+    const docker = fakeDocker({ FAKE_DOCKER_IMAGETOOLS_FAIL: 'localhost:5000/ci/vllm:dev-cu129' });
+    const run = await runCli(['manifest', 'vllm', '--metadata', 'metadata'], root, docker.env);
+    assert.equal(run.code, 1);
+    assert.equal(docker.calls().length, 3);
+    assert.match(run.stderr, /1 of 2 manifest lists created/);
+    assert.match(run.stderr, /failed \(exit 1\)  vllm-cu129-runtime/);
+  });
+
+  test('metadata files may be named one by one', async () => {
+    const run = await runCli(['manifest', 'vllm-cu129', '--dry-run', '--metadata', 'metadata/metadata-1-vllm-cu129-runtime-amd64/metadata.json', '--metadata-file', 'metadata/metadata-1-vllm-cu129-runtime-arm64/metadata.json'], root);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.split('\n')[0], create(['localhost:5000/ci/vllm:dev-cu129'], ['vllm-cu129-runtime-amd64', 'vllm-cu129-runtime-arm64'], 'localhost:5000/ci/vllm').join(' '));
+  });
+
+  const usage = [
+    { name: 'no metadata', args: ['manifest', 'default', '--dry-run'], message: /--metadata <file\|folder>/ },
+    { name: 'a metadata folder that does not exist', args: ['manifest', '--metadata', 'nowhere', '--dry-run'], message: /nowhere does not exist/ },
+    { name: 'a per-platform name', args: ['manifest', 'vllm-cu129-runtime-arm64', '--metadata', 'metadata', '--dry-run'], message: /"vllm-cu129-runtime-arm64" is a per-platform name; `bake-matrix manifest` takes "vllm-cu129-runtime"/ },
+  ];
+  for (const u of usage) {
+    test(`exit 2: ${u.name}`, async () => {
+      const run = await runCli(u.args, root);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, u.message);
+    });
+  }
+});
+
+describe('bake-matrix manifest: shared tags', () => {
+  // One image per platform behind one tag: flavor x86 is amd64 only, arm is arm64 only.
+  const SHARED = `registry: localhost:5000/sh
+platforms: [linux/amd64, linux/arm64]
+args: { CUDA_VERSION: "12.9.1" }
+axes:
+  flavor:
+    x86: { platforms: [linux/amd64], args: { ENGINE: a } }
+    arm: { platforms: [linux/arm64], args: { ENGINE: b } }
+stages:
+  base: { target: base, name: base }
+  runtime:
+    target: runtime
+    from: base
+    axes: [flavor]
+    tags: ["{registry}/app:{version}-{flavor}", { tag: "{registry}/app:{version}", shared: true }]
+ci: { runners: { linux/amd64: a, linux/arm64: b } }
+`;
+  const root = testdir({ 'matrix/stack.yaml': SHARED, Dockerfile: CI_DOCKERFILE });
+  writeMetadata(join(root, 'metadata'), 'x86.json', { 'x86-runtime-amd64': 'localhost:5000/sh/app' });
+  writeMetadata(join(root, 'metadata'), 'arm.json', { 'arm-runtime-arm64': 'localhost:5000/sh/app' });
+
+  test('a shared tag becomes one manifest list from the digests of every image that carries it', async () => {
+    const run = await runCli(['manifest', '--metadata', 'metadata', '--dry-run'], root);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.stdout.split('\n').slice(0, 3), [
+      create(['localhost:5000/sh/app:dev-x86'], ['x86-runtime-amd64'], 'localhost:5000/sh/app').join(' '),
+      create(['localhost:5000/sh/app:dev-arm'], ['arm-runtime-arm64'], 'localhost:5000/sh/app').join(' '),
+      create(['localhost:5000/sh/app:dev'], ['x86-runtime-amd64', 'arm-runtime-arm64'], 'localhost:5000/sh/app').join(' '),
+    ]);
+  });
+
+  test('a shared tag whose other images are not named is an error', async () => {
+    const run = await runCli(['manifest', 'x86-runtime', '--metadata', 'metadata', '--dry-run'], root);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /The shared tag "localhost:5000\/sh\/app:dev" also stands for arm-runtime, which is not among the names/);
+  });
+
+  test('a shared tag over two images of one platform is an error', async () => {
+    const both = testdir({ 'matrix/stack.yaml': SHARED.replace('x86: { platforms: [linux/amd64],', 'x86: {').replace('arm: { platforms: [linux/arm64],', 'arm: {'), Dockerfile: CI_DOCKERFILE });
+    for (const flavor of ['x86', 'arm']) for (const arch of ['amd64', 'arm64']) writeMetadata(join(both, 'metadata'), `${flavor}-${arch}.json`, { [`${flavor}-runtime-${arch}`]: 'localhost:5000/sh/app' });
+    const run = await runCli(['manifest', '--metadata', 'metadata', '--dry-run'], both);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /would hold two linux\/amd64 images, of x86-runtime-amd64 and of arm-runtime-amd64/);
+    rmSync(join(both, 'metadata'), { recursive: true });
+  });
+});
