@@ -5,7 +5,7 @@ import { shown, table, wrapList } from './table.ts';
 export function renderExplanation(e: TargetExplanation): string {
   const what = e.type === 'common' ? 'hidden target every target inherits' : e.type === 'layer' ? `layer "${e.layer}" of stage "${e.stage}"` : `stage "${e.stage}"`;
   const values = Object.entries(e.values).map(([axis, value]) => `${axis}=${value}`).join(' ');
-  const out = [`${e.name}: ${what}${values ? `, ${values}` : ''}`, ''];
+  const out = [`${e.name}: ${e.platformOf ? `${e.platformOf.platform} of ${e.platformOf.target}, ` : ''}${what}${values ? `, ${values}` : ''}`, ''];
   const facts: string[][] = [['inherits', e.chain.slice(1).join(' -> ') || '-']];
   const build = [e.build.dockerfile, e.build.target && `target "${e.build.target}"`, e.build.context && `context ${e.build.context}`].filter(Boolean);
   if (build.length) facts.push(['build', build.join(', ')]);
@@ -15,6 +15,7 @@ export function renderExplanation(e: TargetExplanation): string {
   if (e.groups.length) facts.push(['groups', wrapList(e.groups, 14)]);
   out.push(...facts.map(([k, v]) => `  ${k!.padEnd(10)}  ${v}`));
 
+  if (e.platformOf) out.push('', `tags: none; pushed by digest, \`bake-matrix manifest\` puts it under the tags of ${e.platformOf.target}`);
   if (e.tags.length) {
     const rows = e.tags.map((t) => [t.preview + (t.shared ? ' (shared: made by `bake-matrix manifest`, not pushed by bake)' : ''), t.value, formatSource(t.source)]);
     section(out, 'tags', withDerivations(table(rows, '  ').map((line, i) => ({ line, derived: e.tags[i]!.derived })), 4));

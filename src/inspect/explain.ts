@@ -70,6 +70,8 @@ export interface TargetExplanation {
   values: Values;
   /** This target, what it inherits, and so on up to the root. */
   chain: string[];
+  /** For a per-platform target: the target and the one platform it builds. */
+  platformOf?: { target: string; platform: string };
   build: { dockerfile?: string; context?: string; target?: string };
   platforms: string[];
   tags: { value: string; preview: string; source: Source; shared: boolean; derived: Derivation[] }[];
@@ -111,12 +113,14 @@ export function explain(generated: Generated, name: string): Explanation {
   const { plan } = generated;
   const group = plan.groups.get(name);
   if (group) return { kind: 'group', name, why: group.source, ...(group.origin ? { source: sourceOf(generated, group.origin) } : {}), targets: group.targets };
-  const info = plan.targets.get(name);
+  // A per-platform target (ci:) builds one platform of a planned target; it pushes by digest, without tags.
+  const platformOf = plan.perPlatform?.of.get(name);
+  const info = plan.targets.get(platformOf ? platformOf.target : name);
   if (!info) {
     const dropped = droppedNamed(generated, name);
     if (dropped) return dropped;
   }
-  if (!info) return { kind: 'unknown', name, suggestions: suggest(name, [...plan.targets.keys(), ...plan.groups.keys()].filter((n) => !n.startsWith('_'))) };
+  if (!info) return { kind: 'unknown', name, suggestions: suggest(name, [...plan.targets.keys(), ...plan.groups.keys(), ...(plan.perPlatform?.of.keys() ?? [])].filter((n) => !n.startsWith('_'))) };
   const variables = plan.bake.variable ?? {};
   const resolved = resolveTarget(plan.bake, name);
   const ref = (s: Sourced<string>): ExplainedRef => ({ value: s.value, preview: previewBake(s.value, variables), setIn: s.from });
@@ -130,13 +134,14 @@ export function explain(generated: Generated, name: string): Explanation {
     chain: chainOf(generated, name),
     build: { dockerfile: resolved.dockerfile?.value, context: resolved.context?.value, target: resolved.target?.value },
     platforms: resolved.platforms?.value ?? info.platforms,
-    tags: info.tags.map((t) => ({ value: t.bake, preview: t.preview, source: sourceOf(generated, t.origin), shared: t.shared, derived: derivations(generated, t.sources) })),
+    ...(platformOf ? { platformOf } : {}),
+    tags: (platformOf ? [] : info.tags).map((t) => ({ value: t.bake, preview: t.preview, source: sourceOf(generated, t.origin), shared: t.shared, derived: derivations(generated, t.sources) })),
     contexts: Object.entries(resolved.contexts)
       .sort(([a], [b]) => compare(a, b))
       .map(([key, { value, from }]) => contextOf(generated, key, value, from)),
     layers: [...plan.targets.values()].filter((t) => t.kind === 'layer' && t.usedBy.includes(name)).map((t) => t.name),
     usedBy: info.kind === 'layer' ? info.usedBy : [],
-    groups: [...plan.groups.values()].filter((g) => g.targets.includes(name)).map((g) => g.name),
+    groups: Object.entries(plan.bake.group).filter(([, g]) => g.targets.includes(name)).map(([g]) => g),
     args: settingsOf(generated, name, info.args, resolved.args),
     labels: settingsOf(generated, name, info.labels, resolved.labels),
     cacheFrom: resolved['cache-from'].map(ref),
@@ -199,7 +204,7 @@ function levelOf(pointer: string): string {
 
 function contextOf(generated: Generated, name: string, value: string, setIn: string): ExplainedContext {
   const linked = value.startsWith('target:') ? value.slice('target:'.length) : undefined;
-  const info = linked ? generated.plan.targets.get(linked) : undefined;
+  const info = linked ? generated.plan.targets.get(generated.plan.perPlatform?.of.get(linked)?.target ?? linked) : undefined;
   return {
     name,
     value,

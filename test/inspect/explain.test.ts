@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { ExplainedSetting, GroupExplanation, TargetExplanation } from '../../src/inspect/explain.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fixtureProject } from './fixture.ts';
@@ -117,5 +118,19 @@ describe('explain: names that are no target', () => {
     const run = await runCli(['explain'], root);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /explain needs a target or group name/);
+  });
+});
+
+describe('explain: a per-platform target', () => {
+  test('names its platform and target, has no tags (pushed by digest), and links the same platform', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = await runCli(['explain', 'vllm-cu129-runtime-arm64', '--json'], root);
+    assert.equal(run.code, 0, run.stderr);
+    const e = JSON.parse(run.stdout);
+    assert.deepEqual(e.platformOf, { target: 'vllm-cu129-runtime', platform: 'linux/arm64' });
+    assert.deepEqual(e.tags, []);
+    assert.deepEqual(e.platforms, ['linux/arm64']);
+    assert.ok(e.contexts.every((c: { value: string }) => c.value.endsWith('-arm64')), JSON.stringify(e.contexts));
+    assert.ok(e.groups.includes('vllm-cu129-arm64'));
   });
 });
