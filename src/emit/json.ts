@@ -3,7 +3,10 @@
 import type { BakeFile } from '../types/bake.ts';
 
 export function emitJson(bake: BakeFile): string {
-  return JSON.stringify(sortDeep(bake), null, 2) + '\n';
+  // An empty "group" (or "target", "variable") object is an error for bake's HCL-JSON
+  // reader ("Missing block label"): leave it out, as the HCL form has no block then.
+  const blocks = Object.fromEntries(Object.entries(bake).filter(([, v]) => v && Object.keys(v).length > 0));
+  return JSON.stringify(sortDeep(blocks), null, 2) + '\n';
 }
 
 function sortDeep(value: unknown): unknown {

@@ -132,8 +132,10 @@ describe('what needs no builder', () => {
     const cwd = stackDir();
     const r = await runCli(['run', '--dry-run', 'vllm-cu129', '--set', '*.platform=linux/amd64', '--push'], cwd, docker.env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, [
-      "docker buildx bake -f bake/docker-bake.json vllm-cu129 --set '*.platform=linux/amd64' --push",
+    const [command, ...rest] = r.stdout.split('\n');
+    const file = /^docker buildx bake -f (bake\/\.bake-matrix\/run-[0-9a-f]{16}\.json) vllm-cu129 --set '\*\.platform=linux\/amd64' --push$/.exec(command!)?.[1];
+    assert.ok(file, `the command hands buildx the closure file: ${command}`);
+    assert.equal(rest.join('\n'), [
       '',
       'Would build 2 targets, and 1 linked target (built for their consumers, not exported):',
       '  * vllm-cu129-runtime  linux/amd64  from vllm-cu129',
@@ -143,16 +145,19 @@ describe('what needs no builder', () => {
       'Nothing was run (--dry-run).',
       '',
     ].join('\n'));
-    assert.ok(existsSync(join(cwd, 'bake/docker-bake.json')), 'the printed command can be pasted: its -f file exists');
+    assert.ok(existsSync(join(cwd, file)), 'the printed command can be pasted: its -f file exists');
   });
 
   test('--dry-run --json gives the argv and the targets as data', async () => {
     const docker = fakeDocker({}, { onPath: false });
     const r = await runCli(['run', '--dry-run', '--json', 'trtllm'], stackDir(), docker.env);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), {
-      command: ['docker', 'buildx', 'bake', '-f', 'bake/docker-bake.json', 'trtllm'],
-      display: 'docker buildx bake -f bake/docker-bake.json trtllm',
+    const data = JSON.parse(r.stdout) as { command: string[]; display: string };
+    const file = data.command[4]!;
+    assert.match(file, /^bake\/\.bake-matrix\/run-[0-9a-f]{16}\.json$/);
+    assert.deepEqual(data, {
+      command: ['docker', 'buildx', 'bake', '-f', file, 'trtllm'],
+      display: `docker buildx bake -f ${file} trtllm`,
       targets: [
         { name: 'trtllm-cu130-runtime', platforms: ['linux/amd64'], requestedAs: ['trtllm'] },
         { name: 'trtllm-cu130-dev', platforms: ['linux/amd64'], requestedAs: ['trtllm'] },
@@ -168,7 +173,7 @@ describe('what needs no builder', () => {
     assert.ok(docker.bakeCall());
   });
 
-  test('an unknown name is left to buildx when an overlay (-f) may define it', async () => {
+  test('an unknown name is left to buildx when an overlay (-f) may define it (a missing overlay: the whole file, buildx reports it)', async () => {
     const docker = fakeDocker({ FAKE_DOCKER_PLATFORMS: 'linux/amd64,linux/arm64' });
     const r = await runCli(['run', 'from-overlay', '-f', 'ci.json'], stackDir(), docker.env);
     assert.equal(r.code, 0, r.stderr);

@@ -1,15 +1,19 @@
 // `bake-matrix run <names> [buildx flags]`: regenerate, preflight, show what
 // will run, run `docker buildx bake` on this terminal, summarise, and exit
 // with buildx's exit code. See src/run/ for each step.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { problemsAsJson } from '../../problems/format.ts';
 import type { Problem } from '../../problems/problem.ts';
+import type { BakeFile } from '../../types/bake.ts';
+import { emitJson } from '../../emit/json.ts';
 import { buildCommand, shellQuote } from '../../run/build-command.ts';
+import { requestClosure } from '../../run/closure.ts';
+import { CLOSURE_DIR, writeClosureFile } from '../../run/closure-file.ts';
 import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
-import { flagOn, flagValues, parseRunArgs } from '../../run/run-args.ts';
+import { flagOn, flagValues, parseRunArgs, type RunArgs } from '../../run/run-args.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
@@ -19,7 +23,7 @@ import { generateOrThrow, ReportedError, writeOutputs } from '../pipeline.ts';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups',
-  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--json] [docker buildx bake flags]',
+  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--full-file] [--json] [docker buildx bake flags]',
   async run(args, io) {
     const run = parseRunArgs(args, this.usage);
     if (run.help) {
@@ -38,12 +42,14 @@ export const runCommand: Command = {
     const building = !printing && !listing && !flagOn(run, 'check') && (call === undefined || call === 'build');
 
     if (!listing) fail(io, run.json, checkNames(selection.unknown, knownNames(bake), bakeFile, overlays, run.flags.filter((f) => f.unknown && f.value === undefined)));
+    // buildx reads the blocks the names need, not the whole file (listing wants every name).
+    const handed = listing || run.fullFile ? bakeFile : closureFile(bake, run, overlays, io) ?? bakeFile;
 
     const theirMetadata = flagValues(run, 'metadata-file').at(-1);
     const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
-    const command = buildCommand(run, bakeFile, ourMetadata?.path);
+    const command = buildCommand(run, handed, ourMetadata?.path);
     /** The command as the user would type it: without the metadata file bake-matrix adds. */
-    const shown = buildCommand(run, bakeFile);
+    const shown = buildCommand(run, handed);
     if (run.dryRun) {
       io.stdout(run.json ? JSON.stringify(dryRunJson(shown, selection), null, 2) + '\n' : dryRunText(shown, selection, overlays));
       return EXIT.ok;
@@ -97,6 +103,21 @@ export const runCommand: Command = {
   },
 };
 
+/** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). */
+function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], io: Io): string | undefined {
+  const texts: string[] = [];
+  for (const overlay of overlays) {
+    if (overlay === '-') return undefined;
+    try {
+      texts.push(readFileSync(resolve(io.cwd, overlay), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+  const text = emitJson(requestClosure(bake, { names: run.names, sets: flagValues(run, 'set'), overlays: texts }));
+  return join(run.out, CLOSURE_DIR, writeClosureFile(resolve(io.cwd, run.out), text));
+}
+
 /** Preflight problems, one short block each (no code frame: they are about the machine, not the matrix). */
 function fail(io: Io, json: boolean, problems: Problem[]): void {
   if (problems.length === 0) return;
@@ -111,6 +132,9 @@ const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx
   --matrix PATH   the matrix file or folder (default: matrix)
   --out DIR       where the bake file is written (default: bake)
   --dry-run       print the command and the targets it builds; run nothing (needs no docker)
+  --full-file     hand buildx the whole generated file; by default it gets only the closure
+                  of the names (their groups, targets, inherited and linked targets, variables)
+                  in <out>/.bake-matrix/run-<hash>.json, which it reads and resolves much faster
   --json          machine-readable dry-run, summary and problems on stdout
   -f, --file F    an overlay (e.g. ci.hcl), passed after the generated file so it can
                   redefine or extend generated targets by name
