@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { median } from './median.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sizes = process.argv[2] ? [Number(process.argv[2])] : [10, 100, 1000, 10000];
@@ -59,10 +60,6 @@ ARG SPECIAL
 FROM framework AS runtime
 `;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const HEADER = ['targets', 'pipeline ms', 'process ms', 'ms / 1k targets', 'peak RSS MB'];
 const rows: string[] = [];

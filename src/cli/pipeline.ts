@@ -4,10 +4,8 @@ import { join, resolve } from 'node:path';
 import { writeFilesAtomic } from '../emit/write-atomic.ts';
 import { generate, type Generated, type GenerateOptions } from '../generate.ts';
 import { formatProblems, problemsAsJson } from '../problems/format.ts';
-import { UserError } from '../problems/problem.ts';
 import type { Io } from './io.ts';
-
-export class ReportedError extends UserError {}
+import { ReportedError } from './reported-error.ts';
 
 export function generateOrThrow(matrix: string, io: Io, json = false, options: GenerateOptions = {}): Generated {
   const result = generate(matrix, io.cwd, options);

@@ -18,7 +18,8 @@ import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
-import { generateOrThrow, ReportedError, writeOutputs } from '../pipeline.ts';
+import { generateOrThrow, writeOutputs } from '../pipeline.ts';
+import { ReportedError } from '../reported-error.ts';
 
 export const runCommand: Command = {
   name: 'run',
