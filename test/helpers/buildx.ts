@@ -54,6 +54,10 @@ const LOG = /^(\d+\.\d+) (.*)$/;
  * Parses buildx's plain progress (buildkit's progressui): the first `#N` line
  * of a step is its name; then `#N 0.123 text` (output), `#N CACHED`,
  * `#N DONE 0.2s` or `#N ERROR: ...`; anything else is a status line.
+ * buildx v0.10 prints the output of a step shared by several targets as
+ * `#0 0.123 text`, with no header: output lines are never taken for a name,
+ * and such output belongs to step 0, not to the step that ran it. Count
+ * output over every step (countOutput), never per step.
  */
 export function parsePlainProgress(log: string): Step[] {
   const steps = new Map<number, Step>();
@@ -62,10 +66,11 @@ export function parsePlainProgress(log: string): Step[] {
     if (!match) continue;
     const index = Number(match[1]);
     const rest = match[2]!;
-    const step = steps.get(index);
+    let step = steps.get(index);
     if (!step) {
-      steps.set(index, { index, name: rest, cached: false, done: false, output: [] });
-      continue;
+      step = { index, name: LOG.test(rest) ? '' : rest, cached: false, done: false, output: [] };
+      steps.set(index, step);
+      if (step.name) continue;
     }
     if (rest === 'CACHED') step.cached = true;
     else if (/^DONE( [\d.]+s)?$/.test(rest)) step.done = true;
@@ -83,7 +88,7 @@ export function runSteps(steps: Step[]): Step[] {
   return steps.filter((s) => /\] RUN /.test(s.name));
 }
 
-/** How many times a step printed exactly `line`: once per execution, never when cached. */
+/** How many times any step printed exactly `line` (shared steps' `#0` output included): once per execution, never when cached. */
 export function countOutput(steps: Step[], line: string): number {
   return steps.reduce((n, s) => n + s.output.filter((o) => o === line).length, 0);
 }
