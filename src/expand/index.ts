@@ -1,5 +1,6 @@
 // expand: Matrix -> the cells of every stage and layer (see README.md).
 import type { Layer, Matrix, Selector, Stage } from '../types/matrix.ts';
+import { axisValue, axisValueRank } from './axis-value.ts';
 
 /** Axis name -> value, in the order of the stage's axes. */
 export type Values = Record<string, string>;
@@ -60,7 +61,7 @@ export function expandMatrix(m: Matrix): Expansion {
       own.set(keyOf(values), cell);
     }
     byStage.set(stage.key, own);
-    cells.push(...own.values());
+    for (const cell of own.values()) cells.push(cell); // no spread: it overflows the stack at ~150 000 cells
   }
   return { cells, dropped };
 }
@@ -76,8 +77,8 @@ function combinationsOf(m: Matrix, stage: Stage): Values[] {
     const values = project(rule.combination, stage.axes);
     if (!kept.some((k) => sameValues(k, values))) kept.push(values);
   }
-  const rank = (values: Values) => axes.map((a) => a.values.findIndex((v) => v.name === values[a.name]));
-  return kept.sort((x, y) => compareRanks(rank(x), rank(y)));
+  const ranked = kept.map((values) => ({ values, rank: axes.map((a) => axisValueRank(m, a.name, values[a.name])) }));
+  return ranked.sort((x, y) => compareRanks(x.rank, y.rank)).map((r) => r.values);
 }
 
 function excluded(m: Matrix, stage: Stage, values: Values): boolean {
@@ -85,7 +86,7 @@ function excluded(m: Matrix, stage: Stage, values: Values): boolean {
   if (m.exclude.some((rule) => Object.keys(rule.selector).every((a) => a in values) && selects(rule.selector, values))) return true;
   // Allow-lists of the values: `trtllm: { only: { cuda: [cu130] } }`.
   for (const axis of m.axes) {
-    const value = axis.values.find((v) => v.name === values[axis.name]);
+    const value = axisValue(m, axis.name, values[axis.name]);
     if (value && !selects(value.only, values)) return true;
   }
   return false;
@@ -99,7 +100,7 @@ export function selects(selector: Selector, values: Values): boolean {
 function platformsOf(m: Matrix, stagePlatforms: string[] | undefined, axes: string[], values: Values, parent?: Cell): string[] {
   let platforms = stagePlatforms ?? m.platforms;
   for (const axisName of axes) {
-    const restriction = m.axes.find((a) => a.name === axisName)?.values.find((v) => v.name === values[axisName])?.platforms;
+    const restriction = axisValue(m, axisName, values[axisName])?.platforms;
     if (restriction) platforms = platforms.filter((p) => restriction.includes(p));
   }
   if (parent) platforms = platforms.filter((p) => parent.platforms.includes(p));

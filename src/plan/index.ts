@@ -10,6 +10,7 @@ import { capital } from '../problems/capital.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { imageReferenceProblem, NAME, sanitizeName } from './names.ts';
 import { levelSettings, ownSettings, resolveSettings, type LevelInput, type ResolvedSettings } from './settings.ts';
+import { sameJson } from './same-json.ts';
 import { escapeBake, render, type Scope } from './template.ts';
 
 export const COMMON_TARGET = '_common';
@@ -54,7 +55,7 @@ class Planner {
   private readonly cellNames = new Map<Cell, string>();
   private readonly tagOwners = new Map<string, { target: string; origin: Origin }>();
   /** Bake content of each layer target, to share identical ones. */
-  private readonly layerContent = new Map<string, string>();
+  private readonly layerContent = new Map<string, BakeTarget>();
 
   constructor(
     private readonly m: Matrix,
@@ -142,16 +143,16 @@ class Planner {
     this.bakeTargets[COMMON_TARGET] = target;
   }
 
-  private nameOf(template: Template, scope: Scope, what: string, origin: Origin): string | undefined {
+  private nameOf(template: Template, scope: Scope, what: () => string, origin: Origin): string | undefined {
     const rendered = this.renderTracked(template, scope);
     if (!rendered) return undefined;
     if (rendered.usesVariables) {
-      this.problems.push(error('name-uses-variable', `The name template "${template.text}" of ${what} uses a run-time variable; target names are fixed when the file is generated.`, { file: template.origin.file, pointer: template.origin.pointer }));
+      this.problems.push(error('name-uses-variable', `The name template "${template.text}" of ${what()} uses a run-time variable; target names are fixed when the file is generated.`, { file: template.origin.file, pointer: template.origin.pointer }));
       return undefined;
     }
     const name = sanitizeName(rendered.preview);
     if (!NAME.test(name) || name.startsWith('-') || name.startsWith('_')) {
-      this.problems.push(error('bad-name', `The name "${rendered.preview}" of ${what} is not a usable bake target name.`, { file: origin.file, pointer: origin.pointer, hint: 'Names are letters, digits, "_" and "-", and start with a letter or digit.' }));
+      this.problems.push(error('bad-name', `The name "${rendered.preview}" of ${what()} is not a usable bake target name.`, { file: origin.file, pointer: origin.pointer, hint: 'Names are letters, digits, "_" and "-", and start with a letter or digit.' }));
       return undefined;
     }
     return name;
@@ -197,18 +198,27 @@ class Planner {
 
   private readonly layerNames = new Map<LayerCell, string>();
 
+  private readonly locations = new Map<Stage, { context: string; dockerfile: string }>();
+
+  /** Once per stage, not per target (path.relative is slow). */
   private location(stage: Stage): { context: string; dockerfile: string } {
-    const context = stage.context;
-    return { context, dockerfile: posix.relative(posix.normalize(context), posix.normalize(stage.dockerfile)) || stage.dockerfile };
+    let location = this.locations.get(stage);
+    if (!location) {
+      const context = stage.context;
+      location = { context, dockerfile: posix.relative(posix.normalize(context), posix.normalize(stage.dockerfile)) || stage.dockerfile };
+      this.locations.set(stage, location);
+    }
+    return location;
   }
 
   private planCell(cell: Cell) {
     const { stage } = cell;
-    const name = this.nameOf(stage.name, this.scope('', cell.values, stage), `stage "${stage.key}" (${describeValues(cell.values)})`, stage.origin);
+    const what = () => `stage "${stage.key}" (${describeValues(cell.values)})`;
+    const name = this.nameOf(stage.name, this.scope('', cell.values, stage), what, stage.origin);
     if (!name) return;
     const parentName = cell.parent ? this.cellNames.get(cell.parent) : COMMON_TARGET;
     if (!parentName) return; // the parent failed; its problem is reported, and its children are skipped
-    if (!this.claimName(name, `stage "${stage.key}" (${describeValues(cell.values)})`, stage.origin)) return;
+    if (!this.claimName(name, what, stage.origin)) return;
     this.cellNames.set(cell, name);
     const chain = this.chainOf(cell);
     const ancestors = chain.slice(0, -1);
@@ -272,7 +282,8 @@ class Planner {
 
   private planLayer(layerCell: LayerCell, ancestors: Cell[], consumer: string): string | undefined {
     const { stage, layer, parent } = layerCell;
-    const what = `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
+    // Descriptions for messages are built only when a message needs one.
+    const what = () => `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
     const nameScope = this.scope('', layerCell.values, stage);
     const name = this.nameOf(layer.name, { ...nameScope, values: { ...nameScope.values, layer: layer.key } }, what, layer.origin);
     if (!name) return undefined;
@@ -292,11 +303,10 @@ class Planner {
     if (ownLabels) target.labels = ownLabels;
     if (parentInfo.tags.length) target.tags = [];
     const sorted = sortKeys(target);
-    const content = JSON.stringify(sorted);
     const existing = this.layerContent.get(name);
     if (existing !== undefined) {
-      if (existing !== content) {
-        this.problems.push(error('layer-collision', `Two cells need different "${name}" targets for ${what}: their layer inputs differ but the name is the same.`, {
+      if (!sameJson(existing, sorted)) {
+        this.problems.push(error('layer-collision', `Two cells need different "${name}" targets for ${what()}: their layer inputs differ but the name is the same.`, {
           file: layer.origin.file,
           pointer: layer.origin.pointer,
           hint: `Add the axes its inputs vary over to the layer's \`axes\` (now: ${layer.axes.join(', ') || 'none'}) or give it a \`name\` template that tells them apart.`,
@@ -308,7 +318,7 @@ class Planner {
       return name;
     }
     if (!this.claimName(name, what, layer.origin)) return undefined;
-    this.layerContent.set(name, content);
+    this.layerContent.set(name, sorted);
     this.bakeTargets[name] = sorted;
     this.layerNames.set(layerCell, name);
     this.targets.set(name, {
@@ -328,12 +338,12 @@ class Planner {
     return name;
   }
 
-  private readonly nameOwners = new Map<string, { what: string; origin: Origin }>();
+  private readonly nameOwners = new Map<string, { what: () => string; origin: Origin }>();
 
-  private claimName(name: string, what: string, origin: Origin): boolean {
+  private claimName(name: string, what: () => string, origin: Origin): boolean {
     const owner = this.nameOwners.get(name);
     if (owner) {
-      this.problems.push(error('name-collision', `${capital(what)} and ${owner.what} both get the target name "${name}".`, {
+      this.problems.push(error('name-collision', `${capital(what())} and ${owner.what()} both get the target name "${name}".`, {
         file: origin.file,
         pointer: origin.pointer,
         hint: 'Give one of the stages a `name` template that includes the axes that tell them apart.',

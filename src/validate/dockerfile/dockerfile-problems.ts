@@ -57,16 +57,21 @@ function missingDockerfiles(files: readonly SourceFile[], matrix: Matrix, docker
 /** Each built target with the Dockerfile stage it builds; targets whose Dockerfile or stage is missing are left out. */
 function targetStages(matrix: Matrix, plan: Plan, dockerfiles: ReadonlyMap<string, LoadedDockerfile>): TargetStage[] {
   const found: TargetStage[] = [];
+  const stages = new Map(matrix.stages.map((s) => [s.key, s]));
+  /** Targets of one stage bind the same stages: one set for them all (checks memoise on it). */
+  const boundSets = new Map<string, Set<string>>();
   for (const target of plan.targets.values()) {
     if (target.kind === 'common') continue;
-    const stage = matrix.stages.find((s) => s.key === target.stage);
+    const stage = target.stage === undefined ? undefined : stages.get(target.stage);
     const layer = target.kind === 'layer' ? stage?.layers.find((l) => l.key === target.layer) : undefined;
     const loaded = stage ? dockerfiles.get(stage.dockerfile) : undefined;
     if (!stage || !loaded?.ok || (target.kind === 'layer' && !layer)) continue;
     const dockerStage = findStage(loaded.model, layer ? layer.target : stage.target);
     if (!dockerStage) continue;
-    const contexts = Object.keys(plan.bake.target[target.name]?.contexts ?? {});
-    found.push({ target, stage, origin: layer ? layer.origin : stage.origin, model: loaded.model, dockerStage, bound: new Set(contexts.map((c) => c.toLowerCase())) });
+    const contexts = Object.keys(plan.bake.target[target.name]?.contexts ?? {}).map((c) => c.toLowerCase()).join('\0');
+    let bound = boundSets.get(contexts);
+    if (!bound) boundSets.set(contexts, (bound = new Set(contexts ? contexts.split('\0') : [])));
+    found.push({ target, stage, origin: layer ? layer.origin : stage.origin, model: loaded.model, dockerStage, bound });
   }
   return found;
 }
