@@ -1,13 +1,14 @@
 // Benchmark: synthetic matrices of about 10, 1 000, 10 000 and 100 000 targets.
 // Each run is a fresh process (`bake-matrix generate`, the real CLI): it reports
-// the pipeline time (load -> write) and its peak RSS; the parent times the whole
-// process (startup included). Prints medians over RUNS runs.
+// the pipeline's wall and CPU time (load -> write) and its peak RSS; the parent
+// times the whole process (startup included). Prints medians over RUNS runs.
+// On a busy machine compare the CPU column: wall time there measures the others.
 //
 //   npm run bench               # all sizes, 5 runs each
 //   npm run bench -- 1000 3     # one size, 3 runs
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -18,7 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const sizes = process.argv[2] ? [Number(process.argv[2])] : [10, 1000, 10000, 100000];
 const runs = Number(process.argv[3] ?? 5);
 
-const HEADER = ['targets', 'pipeline ms', 'process ms', 'ms / 1k targets', 'peak RSS MB'];
+const HEADER = ['targets', 'pipeline ms', 'pipeline CPU ms', 'process ms', 'ms / 1k targets', 'peak RSS MB'];
 const rows: string[] = [];
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'bake-matrix-bench-'));
@@ -26,6 +27,7 @@ for (const size of sizes) {
   writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
   const walls: number[] = [];
   const pipelines: number[] = [];
+  const cpus: number[] = [];
   const rss: number[] = [];
   let targets = 0;
   for (let i = 0; i < runs; i++) {
@@ -36,18 +38,19 @@ for (const size of sizes) {
       encoding: 'utf8',
     });
     walls.push(Number(process.hrtime.bigint() - started) / 1e6);
-    const report = JSON.parse(out) as { targets: number; timing: { ms: number; maxRssKb: number } };
+    const report = JSON.parse(out) as { targets: number; timing: { ms: number; cpuMs: number; maxRssKb: number } };
     targets = report.targets;
     pipelines.push(report.timing.ms);
+    cpus.push(report.timing.cpuMs);
     rss.push(report.timing.maxRssKb / 1024);
   }
   rmSync(dir, { recursive: true, force: true });
-  const cells = [targets, median(pipelines).toFixed(0), median(walls).toFixed(0), ((median(pipelines) / targets) * 1000).toFixed(1), Math.max(...rss).toFixed(0)];
+  const cells = [targets, median(pipelines).toFixed(0), median(cpus).toFixed(0), median(walls).toFixed(0), ((median(pipelines) / targets) * 1000).toFixed(1), Math.max(...rss).toFixed(0)];
   rows.push(`| ${cells.map((c, i) => String(c).padStart(HEADER[i]!.length)).join(' | ')} |`);
   console.error(`measured ${targets} targets`);
 }
 
-console.log(`node ${process.version}, ${runs} runs per size, medians\n`);
+console.log(`node ${process.version}, ${runs} runs per size, medians; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 console.log(`| ${HEADER.join(' | ')} |`);
 console.log(`|${HEADER.map((h) => '-'.repeat(h.length + 1) + ':').join('|')}|`);
 for (const row of rows) console.log(row);
