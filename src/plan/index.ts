@@ -10,6 +10,7 @@ import { capital } from '../problems/capital.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { imageReferenceProblem, NAME, sanitizeName } from './names.ts';
 import { levelSettings, ownSettings, resolveSettings, type LevelInput, type ResolvedSettings } from './settings.ts';
+import { applyCacheLayout, ownCache } from './cache-layout.ts';
 import { sameJson } from './same-json.ts';
 import { escapeBake, render, type Scope } from './template.ts';
 
@@ -69,6 +70,7 @@ class Planner {
     for (const cell of this.expansion.cells) this.planCell(cell);
     this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.m.stages.find((s) => s.key === this.targets.get(name)?.stage)?.origin));
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (t, v) => this.scope(t, v));
+    if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
     const variable = Object.fromEntries(
       this.m.variables.filter((v) => this.usedVariables.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]),
@@ -79,6 +81,12 @@ class Planner {
       target: this.bakeTargets,
     };
     return { ok: true, value: { bake, targets: this.targets, groups, expansion: this.expansion }, warnings: this.problems };
+  }
+
+  /** A target of a default stage: an image users build (and the cache layout exports). */
+  private isImage(name: string): boolean {
+    const info = this.targets.get(name);
+    return info?.kind === 'stage' && this.m.stages.some((s) => s.key === info.stage && s.isDefault);
   }
 
   private scope(targetName: string, values: Values, stage?: Stage): Scope {
@@ -272,10 +280,7 @@ class Planner {
     if (cache) {
       const ref = this.renderTracked(cache.ref, scope);
       const fallback = cache.fallback.map((t) => this.renderTracked(t, scope)).filter((r) => r !== undefined);
-      if (ref) {
-        target['cache-from'] = [ref, ...fallback].map((r) => `type=registry,ref=${r.bake}`);
-        if (cache.export) target['cache-to'] = [`type=registry,ref=${ref.bake},mode=${cache.mode},compression=${cache.compression}`];
-      }
+      if (ref) Object.assign(target, ownCache(cache, ref.bake, fallback.map((r) => r.bake)));
     }
     return target;
   }

@@ -321,4 +321,8 @@ export interface Cache {
    * Write cache-to. Default: true.
    */
   export?: boolean;
+  /**
+   * Which targets write cache-to. each (default): every target reads and writes its own ref. images: only the images (default stages) and targets nothing links write; every other target reads the cache of the first image built on it (fewer exports, but a build that took those steps from the cache exports an image cache without them).
+   */
+  layout?: 'each' | 'images';
 }

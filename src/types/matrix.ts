@@ -114,6 +114,8 @@ export interface CacheSpec {
   mode: 'max' | 'min';
   compression: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
   export: boolean;
+  /** Which targets write cache-to (see plan/cache-layout.ts). */
+  layout: 'each' | 'images';
   origin: Origin;
 }
 

@@ -11,7 +11,7 @@ export const DEFAULTS = {
   dockerfile: 'Dockerfile',
   context: '.',
   platforms: ['linux/amd64'],
-  cache: { mode: 'max', compression: 'zstd', export: true },
+  cache: { mode: 'max', compression: 'zstd', export: true, layout: 'each' },
 } as const;
 
 /** Run-time values every matrix has; `variables` may redefine them. */
@@ -136,6 +136,7 @@ export function normalize(files: readonly SourceFile[]): { matrix: Matrix; probl
             mode: c.mode ?? DEFAULTS.cache.mode,
             compression: c.compression ?? DEFAULTS.cache.compression,
             export: c.export ?? DEFAULTS.cache.export,
+            layout: c.layout ?? DEFAULTS.cache.layout,
             origin: at('cache'),
           };
     }

@@ -14,7 +14,7 @@ interface Case {
   /** The first line of stderr. */
   message: RegExp;
   hint?: RegExp;
-  /** How many times docker was called before the stop. */
+  /** How many times docker was called before the stop (the version and the builder are asked together). */
   calls: number;
 }
 
@@ -32,21 +32,21 @@ const cases: Case[] = [
     settings: { FAKE_DOCKER_MODE: 'no-buildx' },
     argv: ['vllm-cu129'],
     message: /^bake-matrix run: docker has no working buildx plugin: `docker buildx version` failed: docker: unknown command: docker buildx\.$/,
-    calls: 1,
+    calls: 2,
   },
   {
     name: 'buildx older than 0.10',
     settings: { FAKE_DOCKER_BUILDX_VERSION: 'v0.9.1' },
     argv: ['vllm-cu129'],
     message: /^bake-matrix run: buildx v0\.9\.1 is too old: the generated bake file needs buildx 0\.10\.0 or newer\.$/,
-    calls: 1,
+    calls: 2,
   },
   {
     name: 'a flag this buildx does not know yet',
     settings: { FAKE_DOCKER_BUILDX_VERSION: 'v0.10.4' },
     argv: ['vllm-cu129', '--call', 'check'],
     message: /^bake-matrix run: --call needs buildx 0\.16\.0 or newer; this one is v0\.10\.4\.$/,
-    calls: 1,
+    calls: 2,
   },
   {
     name: 'the default builder cannot reach its daemon (buildx exits 0 and prints Error:)',

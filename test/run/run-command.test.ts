@@ -30,7 +30,7 @@ describe('the bake call', () => {
     const r = await run(['vllm-cu129']);
     assert.equal(r.code, 0, r.stderr);
     const calls = r.docker.calls();
-    assert.deepEqual(calls.slice(0, 2), [['buildx', 'version'], ['buildx', 'inspect', '--bootstrap']]);
+    assert.deepEqual(calls.slice(0, 2).sort(), [['buildx', 'inspect', '--bootstrap'], ['buildx', 'version']], 'asked together, in either order');
     const bake = r.docker.bakeCall()!;
     assert.deepEqual(bake.slice(0, 5), ['buildx', 'bake', '-f', r.bakeFile, 'vllm-cu129']);
     assert.match(r.bakeFile, CLOSURE_FILE);
@@ -72,7 +72,7 @@ describe('the bake call', () => {
   test('--builder goes to both inspect and bake', async () => {
     const r = await run(['vllm-cu129', '--builder', 'ci']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.docker.calls()[1], ['buildx', 'inspect', '--builder', 'ci', '--bootstrap']);
+    assert.ok(r.docker.calls().slice(0, 2).some((c) => c.join(' ') === 'buildx inspect --builder ci --bootstrap'));
     assert.deepEqual(r.docker.bakeCall()!.slice(5, 7), ['--builder', 'ci']);
   });
 
