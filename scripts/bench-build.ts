@@ -26,7 +26,7 @@
 //                                      each fresh measurement; without it that measurement is skipped
 //
 //   npm run bench:build                          # 3 rounds, the matrix's cache layout
-//   npm run bench:build -- --rounds 5 --layout leaves
+//   npm run bench:build -- --rounds 5 --layout each,images,no-export   # layouts take turns
 //   npm run bench:build -- --cold-runs 10 --layout each
 //   npm run bench:build -- --fresh-runs 10 --layout images
 //   ... --logs DIR                               # keep every plain log, lines timestamped
@@ -97,18 +97,22 @@ const cli = join(work, 'cli');
 for (const part of ['bin', 'dist', 'schema', 'package.json']) cpSync(join(ROOT, part), join(cli, part), { recursive: true });
 symlinkSync(join(ROOT, 'node_modules'), join(cli, 'node_modules'));
 
-/** The fixture's matrix (with the chosen cache layout, maybe fb's engine bumped), in its own folder. */
-function matrixVariant(name: string, bumped: boolean): { matrix: string; out: string } {
+/** `--layout a,b`: cache layouts compared round by round; `no-export` is the matrix with cache.export false. */
+const layouts = (options.layout ?? 'default').split(',');
+
+/** The fixture's matrix (with a cache layout, maybe fb's engine bumped), in its own folder. */
+function matrixVariant(layout: string, bumped: boolean): { matrix: string; out: string } {
   const doc = parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
-  if (options.layout) doc.cache.layout = options.layout;
+  if (layout === 'no-export') doc.cache.export = false;
+  else if (layout !== 'default') doc.cache.layout = layout;
   if (bumped) doc.axes.framework[BUMPED].args.ENGINE_VERSION = '1.0.1';
-  const dir = join(work, name);
+  const dir = join(work, `${layout}${bumped ? '-bump' : ''}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'matrix.yaml'), stringify(doc));
   return { matrix: join(dir, 'matrix.yaml'), out: join(dir, 'bake') };
 }
-const plain = matrixVariant('plain', false);
-const bump = matrixVariant('bump', true);
+const variants = new Map(layouts.map((l) => [l, { plain: matrixVariant(l, false), bump: matrixVariant(l, true) }]));
+const plain = variants.get(layouts[0]!)!.plain;
 
 // ---------------------------------------------------------------- running and reading builds
 
@@ -186,7 +190,7 @@ const failed = (what: string, m: Measured, builder?: string) => {
   process.exit(1);
 };
 
-const header = `buildx ${engine.version.replace(/^github\.com\/docker\/buildx /, '')}, BuildKit ${buildkit}, builder ${engine.builder} (${engine.driver}), ${engine.platform}; cache layout: ${options.layout ?? '(the matrix default)'}`;
+const header = `buildx ${engine.version.replace(/^github\.com\/docker\/buildx /, '')}, BuildKit ${buildkit}, builder ${engine.builder} (${engine.driver}), ${engine.platform}`;
 
 // ---------------------------------------------------------------- --cold-runs / --fresh-runs N: does the daemon survive?
 
@@ -200,7 +204,7 @@ if (options['cold-runs'] || options['fresh-runs']) {
   const builder = cold ? undefined : freshBuilder;
   const runId = fresh();
   if (!cold) await bake('fill-cache', plain, runId); // the registry cache the fresh builder reads
-  console.log(`${header}\n${n} ${cold ? 'cold bakes (a fresh run id each)' : `bakes on ${freshBuilder}, pruned before each, from the registry cache`} in a row:\n`);
+  console.log(`${header}; cache layout ${layouts[0]}\n${n} ${cold ? 'cold bakes (a fresh run id each)' : `bakes on ${freshBuilder}, pruned before each, from the registry cache`} in a row:\n`);
   const times: number[] = [];
   for (let i = 1; i <= n; i++) {
     if (builder) prune(builder);
@@ -216,42 +220,54 @@ if (options['cold-runs'] || options['fresh-runs']) {
 
 // ---------------------------------------------------------------- rounds
 
+type Measure = 'cold' | 'rerun' | 'fresh' | 'bump';
 const rounds = Number(options.rounds);
-const results: Record<'cold' | 'sequential' | 'rerun' | 'fresh' | 'bump', Measured[]> = { cold: [], sequential: [], rerun: [], fresh: [], bump: [] };
+const results = new Map(layouts.map((l) => [l, { cold: [], rerun: [], fresh: [], bump: [] } as Record<Measure, Measured[]>]));
+const sequentials: Measured[] = [];
 for (let round = 1; round <= rounds; round++) {
-  const runId = fresh();
-  const cold = await bake(`r${round}-cold`, plain, runId);
-  if (cold.code !== 0) failed('the cold bake', cold);
-  results.cold.push(cold);
-  const rerun = await bake(`r${round}-rerun`, plain, runId);
-  if (rerun.code !== 0) failed('the rerun', rerun);
-  results.rerun.push(rerun);
-  if (freshBuilder) {
-    prune(freshBuilder);
-    const m = await bake(`r${round}-fresh`, plain, runId, freshBuilder);
-    if (m.code !== 0) failed('the fresh-builder bake', m, freshBuilder);
-    results.fresh.push(m);
+  // The layouts take turns within a round, so that a busy moment of the machine hits them alike.
+  for (const layout of layouts) {
+    const { plain: variant, bump } = variants.get(layout)!;
+    const of = results.get(layout)!;
+    const runId = fresh();
+    const step = async (measure: Measure, v: typeof variant, builder?: string) => {
+      const m = await bake(`r${round}-${layout}-${measure}`, v, runId, builder);
+      if (m.code !== 0) failed(`${layout}: the ${measure} bake`, m, builder);
+      of[measure].push(m);
+      return m;
+    };
+    await step('cold', variant);
+    await step('rerun', variant);
+    // Without cache-to there is no registry cache to read: the fresh builder would just build cold.
+    if (freshBuilder && layout !== 'no-export') {
+      prune(freshBuilder);
+      await step('fresh', variant, freshBuilder);
+    }
+    await step('bump', bump);
+    console.error(`round ${round}, ${layout}: ${(['cold', 'rerun', 'fresh', 'bump'] as const).filter((m) => of[m].length >= round).map((m) => `${m} ${of[m].at(-1)!.seconds.toFixed(1)} s`).join(', ')}`);
   }
-  const bumped = await bake(`r${round}-bump`, bump, runId);
-  if (bumped.code !== 0) failed('the bump', bumped);
-  results.bump.push(bumped);
   const seq = await sequential(fresh());
   if (seq.code !== 0) failed('the sequential builds', seq);
-  results.sequential.push(seq);
-  console.error(`round ${round}: cold ${cold.seconds.toFixed(1)} s, rerun ${rerun.seconds.toFixed(1)} s, ${freshBuilder ? `fresh ${results.fresh.at(-1)!.seconds.toFixed(1)} s, ` : ''}bump ${bumped.seconds.toFixed(1)} s, sequential ${seq.seconds.toFixed(1)} s`);
+  sequentials.push(seq);
+  console.error(`round ${round}: sequential ${seq.seconds.toFixed(1)} s`);
 }
 
 const med = (ms: Measured[]) => median(ms.map((m) => m.seconds));
-const cold = med(results.cold);
 const stepsOf = (ms: Measured[]) => [...new Set(ms.map((m) => `${runSteps(m)}: ${executed(m).join(', ') || 'none'}`))].join(' / ');
-const rows: [string, number | undefined, string, string, string][] = [
-  ['cold bake', cold, `${(cold / CRITICAL_PATH_S).toFixed(2)} x critical path (${CRITICAL_PATH_S} s)`, '<= 1.3', stepsOf(results.cold)],
-  ['3 x `docker buildx build`, in sequence', med(results.sequential), `${(med(results.sequential) / cold).toFixed(2)} x cold bake`, '-', stepsOf(results.sequential)],
-  ['no-change rerun', med(results.rerun), `${(med(results.rerun) / cold).toFixed(2)} x cold`, '<= 0.15', stepsOf(results.rerun)],
-  ['fresh builder, registry cache', results.fresh.length ? med(results.fresh) : undefined, results.fresh.length ? `${(med(results.fresh) / cold).toFixed(2)} x cold` : 'skipped: set BAKE_MATRIX_BENCH_FRESH_BUILDER', '<= 0.2, 0 RUN steps', results.fresh.length ? stepsOf(results.fresh) : '-'],
-  [`${BUMPED} engine bump`, med(results.bump), `${(med(results.bump) / cold).toFixed(2)} x cold`, `only engine-${BUMPED}, framework-${BUMPED}, runtime-${BUMPED}`, stepsOf(results.bump)],
-];
 console.log(`${header}; ${rounds} round(s), medians\n`);
-console.log('| measure | seconds | ratio | target | RUN steps executed |');
-console.log('|---|--:|---|---|---|');
-for (const [name, seconds, ratio, target, steps] of rows) console.log(`| ${name} | ${seconds === undefined ? '-' : seconds.toFixed(1)} | ${ratio} | ${target} | ${steps} |`);
+for (const layout of layouts) {
+  const of = results.get(layout)!;
+  const cold = med(of.cold);
+  const rows: [string, number | undefined, string, string, string][] = [
+    ['cold bake', cold, `${(cold / CRITICAL_PATH_S).toFixed(2)} x critical path (${CRITICAL_PATH_S} s)`, '<= 1.3', stepsOf(of.cold)],
+    ['3 x `docker buildx build`, in sequence', med(sequentials), `${(med(sequentials) / cold).toFixed(2)} x cold bake`, '-', stepsOf(sequentials)],
+    ['no-change rerun', med(of.rerun), `${(med(of.rerun) / cold).toFixed(2)} x cold`, '<= 0.15', stepsOf(of.rerun)],
+    ['fresh builder, registry cache', of.fresh.length ? med(of.fresh) : undefined, of.fresh.length ? `${(med(of.fresh) / cold).toFixed(2)} x cold` : freshBuilder ? 'no registry cache without cache-to' : 'skipped: set BAKE_MATRIX_BENCH_FRESH_BUILDER', '<= 0.2, 0 RUN steps', of.fresh.length ? stepsOf(of.fresh) : '-'],
+    [`${BUMPED} engine bump`, med(of.bump), `${(med(of.bump) / cold).toFixed(2)} x cold`, `only engine-${BUMPED}, framework-${BUMPED}, runtime-${BUMPED}`, stepsOf(of.bump)],
+  ];
+  console.log(`cache layout: ${layout === 'default' ? "the matrix's" : layout}\n`);
+  console.log('| measure | seconds | ratio | target | RUN steps executed |');
+  console.log('|---|--:|---|---|---|');
+  for (const [name, seconds, ratio, target, steps] of rows) console.log(`| ${name} | ${seconds === undefined ? '-' : seconds.toFixed(1)} | ${ratio} | ${target} | ${steps} |`);
+  console.log('');
+}
