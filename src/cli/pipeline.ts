@@ -14,8 +14,14 @@ export function generateOrThrow(matrix: string, io: Io, json = false, options: G
     io.stderr(formatProblems(result.problems, result.files));
     throw new ReportedError(result.problems);
   }
-  if (result.value.warnings.length) io.stderr(formatProblems(result.value.warnings, result.value.files));
+  const warnings = warningsText(result.value);
+  if (warnings) io.stderr(warnings);
   return result.value;
+}
+
+/** The warnings of a generation as printed ('' when none). */
+export function warningsText(generated: Generated): string {
+  return generated.warnings.length ? formatProblems(generated.warnings, generated.files) : '';
 }
 
 /** Writes the generated bake files into `out` (all or nothing); returns their paths as shown. */

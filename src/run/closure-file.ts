@@ -1,9 +1,10 @@
 // Where `run` puts the closure it hands buildx: <out>/.bake-matrix/run-<hash>.json,
 // named after its content. The same request reuses its file; concurrent runs
 // write the same bytes through a rename, so a reader never sees half a file;
-// files unused for a day are removed. The folder ignores itself in git.
+// files unused for a day are removed. The folder ignores itself in git, and
+// also holds the record of the last generation (generation-record.ts).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../emit/write-atomic.ts';
 
@@ -21,10 +22,20 @@ export function writeClosureFile(outDir: string, text: string, now = Date.now())
   } else {
     writeAtomic(path, text);
   }
-  const ignore = join(dir, '.gitignore');
-  if (!existsSync(ignore)) writeFileSync(ignore, '# Written by bake-matrix run: the bake files it hands buildx.\n*\n');
+  ownFolder(outDir);
   prune(dir, name, now);
   return name;
+}
+
+/** <out>/.bake-matrix, created with a .gitignore that ignores it whole; returns its path. */
+export function ownFolder(outDir: string): string {
+  const dir = join(outDir, CLOSURE_DIR);
+  const ignore = join(dir, '.gitignore');
+  if (!existsSync(ignore)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(ignore, '# Written by bake-matrix run: the bake files it hands buildx, and what it generated last.\n*\n');
+  }
+  return dir;
 }
 
 function prune(dir: string, keep: string, now: number): void {

@@ -11,6 +11,7 @@ import { buildCommand, shellQuote } from '../../run/build-command.ts';
 import { requestClosure } from '../../run/closure.ts';
 import { CLOSURE_DIR, writeClosureFile } from '../../run/closure-file.ts';
 import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
+import { recordGeneration, reuseGeneration } from '../../run/generation-record.ts';
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
 import { flagOn, flagValues, parseRunArgs, type RunArgs } from '../../run/run-args.ts';
@@ -18,7 +19,7 @@ import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
-import { generateOrThrow, writeOutputs } from '../pipeline.ts';
+import { generateOrThrow, warningsText, writeOutputs } from '../pipeline.ts';
 import { ReportedError } from '../reported-error.ts';
 
 export const runCommand: Command = {
@@ -31,10 +32,7 @@ export const runCommand: Command = {
       io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
       return EXIT.ok;
     }
-    const generated = generateOrThrow(run.matrix, io, run.json);
-    writeOutputs(generated, run.out, io);
-    const bakeFile = join(run.out, 'docker-bake.json' in generated.outputs ? 'docker-bake.json' : Object.keys(generated.outputs)[0]!);
-    const bake = generated.plan.bake;
+    const { bake, bakeFile } = currentBake(run, io);
     const overlays = flagValues(run, 'file');
     const selection = selectTargets(bake, run.names, flagValues(run, 'set'));
     const listing = flagValues(run, 'list').length > 0 || flagOn(run, 'list-targets') || flagOn(run, 'list-variables');
@@ -103,6 +101,20 @@ export const runCommand: Command = {
     }
   },
 };
+
+/** The generated model and the file that holds it: from the last generation when no input changed, else generated and written now. */
+function currentBake(run: RunArgs, io: Io): { bake: BakeFile; bakeFile: string } {
+  const generation = { matrix: run.matrix, out: run.out, cwd: io.cwd };
+  const reused = reuseGeneration(generation);
+  if (reused) {
+    if (reused.warnings) io.stderr(reused.warnings);
+    return { bake: reused.bake, bakeFile: join(run.out, 'docker-bake.json') };
+  }
+  const generated = generateOrThrow(run.matrix, io, run.json);
+  writeOutputs(generated, run.out, io);
+  recordGeneration(generation, generated.matrix.stages.map((s) => s.dockerfile), generated.outputs, warningsText(generated));
+  return { bake: generated.plan.bake, bakeFile: join(run.out, 'docker-bake.json' in generated.outputs ? 'docker-bake.json' : Object.keys(generated.outputs)[0]!) };
+}
 
 /** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). */
 function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], io: Io): string | undefined {
