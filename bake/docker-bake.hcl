@@ -164,7 +164,7 @@ target "base-cu129" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -187,7 +187,7 @@ target "base-cu130" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cu130-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -211,7 +211,7 @@ target "sglang-cu129-dev" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -235,7 +235,7 @@ target "sglang-cu129-engine" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -261,7 +261,7 @@ target "sglang-cu129-framework" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -284,7 +284,7 @@ target "sglang-cu129-runtime" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -308,7 +308,7 @@ target "sglang-cu130-dev" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -332,7 +332,7 @@ target "sglang-cu130-engine" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -358,7 +358,7 @@ target "sglang-cu130-framework" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -381,7 +381,7 @@ target "sglang-cu130-runtime" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -400,7 +400,7 @@ target "torch-cu129" {
     "type=registry,ref=${REGISTRY}/cache:torch-cu129-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -419,7 +419,7 @@ target "torch-cu130" {
     "type=registry,ref=${REGISTRY}/cache:torch-cu130-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cu130-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -443,7 +443,7 @@ target "trtllm-cu130-dev" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -467,7 +467,7 @@ target "trtllm-cu130-engine" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -493,7 +493,7 @@ target "trtllm-cu130-framework" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -516,7 +516,7 @@ target "trtllm-cu130-runtime" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -540,7 +540,7 @@ target "vllm-cu129-dev" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -564,7 +564,7 @@ target "vllm-cu129-engine" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -590,7 +590,7 @@ target "vllm-cu129-framework" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -613,7 +613,7 @@ target "vllm-cu129-runtime" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -637,7 +637,7 @@ target "vllm-cu130-dev" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -661,7 +661,7 @@ target "vllm-cu130-engine" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -687,7 +687,7 @@ target "vllm-cu130-framework" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -713,6 +713,6 @@ target "vllm-cu130-runtime" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }

@@ -27,11 +27,16 @@ export type CacheLayout = CacheSpec['layout'];
 
 type CacheAttributes = Pick<BakeTarget, 'cache-from' | 'cache-to'>;
 
-/** A target's registry cache as its own: read its ref, then the fallbacks; write its ref (unless export is off). */
+/**
+ * A target's registry cache as its own: read its ref, then the fallbacks; write its ref (unless
+ * export is off). `ignore-error=true`: a failed cache export (registry down, no permission) is
+ * printed in the log but does not fail a build whose images are done (BuildKit >= 0.11; buildx
+ * v0.10.4 passes it in this string form; older BuildKit ignores the attribute).
+ */
 export function ownCache(spec: CacheSpec, ref: string, fallback: readonly string[]): CacheAttributes {
   return {
     'cache-from': [ref, ...fallback].map((r) => `type=registry,ref=${r}`),
-    ...(spec.export ? { 'cache-to': [`type=registry,ref=${ref},mode=${spec.mode},compression=${spec.compression}`] } : {}),
+    ...(spec.export ? { 'cache-to': [`type=registry,ref=${ref},mode=${spec.mode},compression=${spec.compression},ignore-error=true`] } : {}),
   };
 }
 

@@ -95,9 +95,9 @@ describe('tags', () => {
 describe('cache', () => {
   const cache = { ref: '{registry}/cache:{target}', fallback: ['{registry}/cache:{target}-main'] };
   const from = (target: string) => [`type=registry,ref=\${REGISTRY}/cache:${target}`, `type=registry,ref=\${REGISTRY}/cache:${target}-main`];
-  const to = (target: string) => [`type=registry,ref=\${REGISTRY}/cache:${target},mode=max,compression=zstd`];
+  const to = (target: string) => [`type=registry,ref=\${REGISTRY}/cache:${target},mode=max,compression=zstd,ignore-error=true`];
 
-  test('layout each (the default): every target reads its own ref, then the fallbacks, and writes its own ref with mode=max and zstd', () => {
+  test('layout each (the default): every target reads its own ref, then the fallbacks, and writes its own ref with mode=max, zstd, ignore-error', () => {
     const bake = bakeOf({ 'm.yaml': matrixYaml({ cache }) });
     for (const name of ['base-cu129', 'vllm-cu129-framework', 'vllm-cu129-runtime']) {
       assert.deepEqual(bake.target[name]!['cache-from'], from(name), name);
