@@ -76,7 +76,7 @@ if (!probe.ok || missing.length) {
 }
 const engine = probe.value;
 const inspected = spawnSync('docker', ['buildx', 'inspect'], { encoding: 'utf8', env });
-const buildkit = /^Buildkit:\s*(\S+)/im.exec(inspected.stdout)?.[1] ?? 'unknown';
+const buildkit = /^Buildkit(?: version)?:\s*(\S+)/im.exec(inspected.stdout)?.[1] ?? 'unknown'; // v0.10 prints `Buildkit:`, today's `BuildKit version:`
 const freshBuilder = env.BAKE_MATRIX_BENCH_FRESH_BUILDER || undefined;
 const logsDir = options.logs;
 if (logsDir) mkdirSync(logsDir, { recursive: true });
