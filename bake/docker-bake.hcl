@@ -471,7 +471,7 @@ target "base-cpu" {
     "type=registry,ref=${REGISTRY}/cache:base-cpu-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cpu-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -484,7 +484,7 @@ target "base-cpu-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -498,7 +498,7 @@ target "base-cpu-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -523,7 +523,7 @@ target "base-cu129" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -536,7 +536,7 @@ target "base-cu129-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -550,7 +550,7 @@ target "base-cu129-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -575,7 +575,7 @@ target "base-cu130" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cu130-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -588,7 +588,7 @@ target "base-cu130-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -602,7 +602,7 @@ target "base-cu130-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -631,7 +631,7 @@ target "sglang-cu129-dev" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -667,7 +667,7 @@ target "sglang-cu129-dev-amd64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
@@ -706,7 +706,7 @@ target "sglang-cu129-dev-arm64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
@@ -734,7 +734,7 @@ target "sglang-cu129-engine" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -753,7 +753,7 @@ target "sglang-cu129-engine-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -773,7 +773,7 @@ target "sglang-cu129-engine-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -801,7 +801,7 @@ target "sglang-cu129-framework" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -828,7 +828,7 @@ target "sglang-cu129-framework-amd64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -856,7 +856,7 @@ target "sglang-cu129-framework-arm64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-engine-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -884,7 +884,7 @@ target "sglang-cu129-runtime" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -916,7 +916,7 @@ target "sglang-cu129-runtime-amd64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
@@ -951,7 +951,7 @@ target "sglang-cu129-runtime-arm64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu129-framework-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu129-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
@@ -982,7 +982,7 @@ target "sglang-cu130-dev" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1018,7 +1018,7 @@ target "sglang-cu130-dev-amd64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
@@ -1057,7 +1057,7 @@ target "sglang-cu130-dev-arm64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
@@ -1085,7 +1085,7 @@ target "sglang-cu130-engine" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1104,7 +1104,7 @@ target "sglang-cu130-engine-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1124,7 +1124,7 @@ target "sglang-cu130-engine-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1152,7 +1152,7 @@ target "sglang-cu130-framework" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1179,7 +1179,7 @@ target "sglang-cu130-framework-amd64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1207,7 +1207,7 @@ target "sglang-cu130-framework-arm64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-engine-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1235,7 +1235,7 @@ target "sglang-cu130-runtime" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1267,7 +1267,7 @@ target "sglang-cu130-runtime-amd64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
@@ -1302,7 +1302,7 @@ target "sglang-cu130-runtime-arm64" {
     "type=registry,ref=${REGISTRY}/cache:sglang-cu130-framework-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:sglang-cu130-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/sglang,push-by-digest=true,name-canonical=true",
@@ -1325,7 +1325,7 @@ target "torch-cpu" {
     "type=registry,ref=${REGISTRY}/cache:torch-cpu-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cpu-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1344,7 +1344,7 @@ target "torch-cpu-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1364,7 +1364,7 @@ target "torch-cpu-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cpu-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1385,7 +1385,7 @@ target "torch-cu129" {
     "type=registry,ref=${REGISTRY}/cache:torch-cu129-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1404,7 +1404,7 @@ target "torch-cu129-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1424,7 +1424,7 @@ target "torch-cu129-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu129-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1445,7 +1445,7 @@ target "torch-cu130" {
     "type=registry,ref=${REGISTRY}/cache:torch-cu130-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cu130-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1464,7 +1464,7 @@ target "torch-cu130-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1484,7 +1484,7 @@ target "torch-cu130-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:torch-cu130-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1513,7 +1513,7 @@ target "trtllm-cu130-dev" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1549,7 +1549,7 @@ target "trtllm-cu130-dev-amd64" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/trtllm,push-by-digest=true,name-canonical=true",
@@ -1577,7 +1577,7 @@ target "trtllm-cu130-engine" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1596,7 +1596,7 @@ target "trtllm-cu130-engine-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1624,7 +1624,7 @@ target "trtllm-cu130-framework" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1651,7 +1651,7 @@ target "trtllm-cu130-framework-amd64" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-engine-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1679,7 +1679,7 @@ target "trtllm-cu130-runtime" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1711,7 +1711,7 @@ target "trtllm-cu130-runtime-amd64" {
     "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-framework-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:trtllm-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/trtllm,push-by-digest=true,name-canonical=true",
@@ -1742,7 +1742,7 @@ target "vllm-cpu-dev" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1778,7 +1778,7 @@ target "vllm-cpu-dev-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -1817,7 +1817,7 @@ target "vllm-cpu-dev-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -1845,7 +1845,7 @@ target "vllm-cpu-engine" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1864,7 +1864,7 @@ target "vllm-cpu-engine-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cpu-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1884,7 +1884,7 @@ target "vllm-cpu-engine-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cpu-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1912,7 +1912,7 @@ target "vllm-cpu-framework" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -1939,7 +1939,7 @@ target "vllm-cpu-framework-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1967,7 +1967,7 @@ target "vllm-cpu-framework-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-engine-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -1995,7 +1995,7 @@ target "vllm-cpu-runtime" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2027,7 +2027,7 @@ target "vllm-cpu-runtime-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2062,7 +2062,7 @@ target "vllm-cpu-runtime-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cpu-framework-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cpu-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2093,7 +2093,7 @@ target "vllm-cu129-dev" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2129,7 +2129,7 @@ target "vllm-cu129-dev-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2168,7 +2168,7 @@ target "vllm-cu129-dev-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2196,7 +2196,7 @@ target "vllm-cu129-engine" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2215,7 +2215,7 @@ target "vllm-cu129-engine-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -2235,7 +2235,7 @@ target "vllm-cu129-engine-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu129-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -2263,7 +2263,7 @@ target "vllm-cu129-framework" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2290,7 +2290,7 @@ target "vllm-cu129-framework-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -2318,7 +2318,7 @@ target "vllm-cu129-framework-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-engine-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -2346,7 +2346,7 @@ target "vllm-cu129-runtime" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2378,7 +2378,7 @@ target "vllm-cu129-runtime-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2413,7 +2413,7 @@ target "vllm-cu129-runtime-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu129-framework-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2444,7 +2444,7 @@ target "vllm-cu130-dev" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2480,7 +2480,7 @@ target "vllm-cu130-dev-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2519,7 +2519,7 @@ target "vllm-cu130-dev-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-dev-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2547,7 +2547,7 @@ target "vllm-cu130-engine" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2566,7 +2566,7 @@ target "vllm-cu130-engine-amd64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -2586,7 +2586,7 @@ target "vllm-cu130-engine-arm64" {
     "type=registry,ref=${REGISTRY}/cache:base-cu130-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -2614,7 +2614,7 @@ target "vllm-cu130-framework" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2641,7 +2641,7 @@ target "vllm-cu130-framework-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -2669,7 +2669,7 @@ target "vllm-cu130-framework-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-engine-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = ["type=cacheonly"]
 }
@@ -2700,7 +2700,7 @@ target "vllm-cu130-runtime" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
 }
 
@@ -2732,7 +2732,7 @@ target "vllm-cu130-runtime-amd64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-amd64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-amd64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",
@@ -2767,7 +2767,7 @@ target "vllm-cu130-runtime-arm64" {
     "type=registry,ref=${REGISTRY}/cache:vllm-cu130-framework-arm64-main",
   ]
   cache-to = [
-    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd",
+    "type=registry,ref=${REGISTRY}/cache:vllm-cu130-runtime-arm64-${CACHE_BRANCH},mode=max,compression=zstd,ignore-error=true",
   ]
   output = [
     "type=image,name=${REGISTRY}/vllm,push-by-digest=true,name-canonical=true",

@@ -1,72 +1,27 @@
-// Benchmark: synthetic matrices of about 10, 100, 1 000 and 10 000 targets.
+// Benchmark: synthetic matrices of about 10, 1 000, 10 000 and 100 000 targets.
 // Each run is a fresh process (`bake-matrix generate`, the real CLI): it reports
-// the pipeline time (load -> write) and its peak RSS; the parent times the whole
-// process (startup included). Prints medians over RUNS runs.
+// the pipeline's wall and CPU time (load -> write) and its peak RSS; the parent
+// times the whole process (startup included). Prints medians over RUNS runs.
+// On a busy machine compare the CPU column: wall time there measures the others.
 //
 //   npm run bench               # all sizes, 5 runs each
 //   npm run bench -- 1000 3     # one size, 3 runs
 //   npm run bench -- 1000 3 ts  # the same matrix written as matrix.ts (read with ts-morph)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { DOCKERFILE, syntheticMatrix } from './synthetic-matrix.ts';
+import { median } from './median.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const sizes = process.argv[2] ? [Number(process.argv[2])] : [10, 100, 1000, 10000];
+const sizes = process.argv[2] ? [Number(process.argv[2])] : [10, 1000, 10000, 100000];
 const runs = Number(process.argv[3] ?? 5);
 const format = process.argv[4] === 'ts' ? 'ts' : 'yaml';
 
-/** base over A, framework (with a layer over A and one over A x B) and runtime over A x B. */
-function syntheticMatrix(targets: number) {
-  // targets ~= a (base) + a (shared layer) + 3ab (framework, engine layer, runtime)
-  const a = Math.max(1, Math.round(Math.sqrt(targets / 3) / 2));
-  const b = Math.max(1, Math.round((targets - 2 * a) / (3 * a)));
-  const values = (prefix: string, n: number, arg: string) =>
-    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, { args: { [arg]: `${prefix}-${i}` } }]));
-  return {
-    name: 'bench',
-    registry: 'registry.test/bench',
-    platforms: ['linux/amd64', 'linux/arm64'],
-    args: { PYTHON_VERSION: '3.12' },
-    labels: { 'org.opencontainers.image.title': '{target}', 'org.opencontainers.image.version': '{version}' },
-    axes: { cuda: values('cu', a, 'CUDA_VERSION'), framework: values('fw', b, 'ENGINE_VERSION') },
-    overrides: [{ when: { framework: 'fw0', cuda: 'cu0' }, args: { SPECIAL: '1' } }],
-    stages: {
-      base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}' },
-      framework: {
-        target: 'framework',
-        from: 'base',
-        axes: ['framework', 'cuda'],
-        layers: { torch: { target: 'deps-torch', axes: ['cuda'] }, engine: { target: 'deps-engine' } },
-      },
-      runtime: { target: 'runtime', from: 'framework', tags: ['{registry}/{framework}:{version}-{cuda}'] },
-    },
-    groups: { '{framework}-{cuda}': ['runtime'] },
-    cache: { ref: '{registry}/cache:{target}' },
-  };
-}
-
-/** The Dockerfile the synthetic stages build: the Dockerfile checks run too. */
-const DOCKERFILE = `FROM busybox AS build-base
-ARG PYTHON_VERSION
-ARG CUDA_VERSION
-FROM build-base AS deps-torch
-FROM build-base AS deps-engine
-ARG ENGINE_VERSION
-FROM build-base AS framework
-ARG ENGINE_VERSION
-ARG SPECIAL
-FROM framework AS runtime
-`;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-const HEADER = ['targets', 'pipeline ms', 'process ms', 'ms / 1k targets', 'peak RSS MB'];
+const HEADER = ['targets', 'pipeline ms', 'pipeline CPU ms', 'process ms', 'ms / 1k targets', 'peak RSS MB'];
 const rows: string[] = [];
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'bake-matrix-bench-'));
@@ -77,6 +32,7 @@ for (const size of sizes) {
   writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
   const walls: number[] = [];
   const pipelines: number[] = [];
+  const cpus: number[] = [];
   const rss: number[] = [];
   let targets = 0;
   for (let i = 0; i < runs; i++) {
@@ -87,18 +43,19 @@ for (const size of sizes) {
       encoding: 'utf8',
     });
     walls.push(Number(process.hrtime.bigint() - started) / 1e6);
-    const report = JSON.parse(out) as { targets: number; timing: { ms: number; maxRssKb: number } };
+    const report = JSON.parse(out) as { targets: number; timing: { ms: number; cpuMs: number; maxRssKb: number } };
     targets = report.targets;
     pipelines.push(report.timing.ms);
+    cpus.push(report.timing.cpuMs);
     rss.push(report.timing.maxRssKb / 1024);
   }
   rmSync(dir, { recursive: true, force: true });
-  const cells = [targets, median(pipelines).toFixed(0), median(walls).toFixed(0), ((median(pipelines) / targets) * 1000).toFixed(1), Math.max(...rss).toFixed(0)];
+  const cells = [targets, median(pipelines).toFixed(0), median(cpus).toFixed(0), median(walls).toFixed(0), ((median(pipelines) / targets) * 1000).toFixed(1), Math.max(...rss).toFixed(0)];
   rows.push(`| ${cells.map((c, i) => String(c).padStart(HEADER[i]!.length)).join(' | ')} |`);
   console.error(`measured ${targets} targets`);
 }
 
-console.log(`node ${process.version}, matrix.${format}, ${runs} runs per size, medians\n`);
+console.log(`node ${process.version}, matrix.${format}, ${runs} runs per size, medians; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 console.log(`| ${HEADER.join(' | ')} |`);
 console.log(`|${HEADER.map((h) => '-'.repeat(h.length + 1) + ':').join('|')}|`);
 for (const row of rows) console.log(row);

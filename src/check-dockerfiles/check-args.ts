@@ -44,13 +44,18 @@ function undeclaredArgs(matrix: Matrix, targets: readonly TargetStage[]): Proble
     }
   }
   const byOrigin = new Map<string, { name: string; origin: Origin; receivers: TargetStage[] }>();
+  /** Origins are shared by every target a template reaches: their keys are built once. */
+  const keys = new WeakMap<Origin, string>();
   for (const ts of targets) {
-    for (const [name, value] of Object.entries(ts.target.args)) {
+    for (const name in ts.target.args) {
       if (PREDEFINED_ARGS.has(name)) continue;
-      const key = `${keyOf(value.origin)}#${name}`;
-      const entry = byOrigin.get(key) ?? { name, origin: value.origin, receivers: [] };
-      entry.receivers.push(ts);
-      byOrigin.set(key, entry);
+      const origin = ts.target.args[name]!.origin;
+      let originKey = keys.get(origin);
+      if (originKey === undefined) keys.set(origin, (originKey = keyOf(origin)));
+      const key = `${originKey}#${name}`;
+      const entry = byOrigin.get(key);
+      if (entry) entry.receivers.push(ts);
+      else byOrigin.set(key, { name, origin, receivers: [ts] });
     }
   }
   const problems: Problem[] = [];
@@ -121,8 +126,19 @@ function required(uses: readonly VarUse[]): VarUse[] {
 
 const OPTIONAL_NAME = /(^|_)EXTRA(_|$)|_(ARGS|FLAGS|OPTS|OPTIONS)$/i;
 
+/** builtStages per stage and set of bound stages (targets of one stage share their set). */
+const builtCache = new WeakMap<DockerStage, WeakMap<ReadonlySet<string>, DockerStage[]>>();
+
 /** The target stage and the stages it builds on, excluding those bound to other targets. */
 function builtStages(model: DockerfileModel, from: DockerStage, bound: ReadonlySet<string>): DockerStage[] {
+  let perBound = builtCache.get(from);
+  if (!perBound) builtCache.set(from, (perBound = new WeakMap()));
+  let built = perBound.get(bound);
+  if (!built) perBound.set(bound, (built = walkStages(model, from, bound)));
+  return built;
+}
+
+function walkStages(model: DockerfileModel, from: DockerStage, bound: ReadonlySet<string>): DockerStage[] {
   const seen = new Set<number>([from.index]);
   const queue = [from];
   for (let s = queue.shift(); s; s = queue.shift()) {

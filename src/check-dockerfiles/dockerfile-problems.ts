@@ -28,6 +28,7 @@ export function dockerfileProblems(matrix: Matrix, plan: Plan, dockerfiles: Read
 
 function targetDockerfiles(matrix: Matrix, plan: Plan, dockerfiles: ReadonlyMap<string, LoadedDockerfile>): TargetDockerfile[] {
   const stages = new Map(matrix.stages.map((s) => [s.key, s]));
+  // Built once per target: a stage's layers looked up by key.
   const found: TargetDockerfile[] = [];
   for (const target of plan.targets.values()) {
     const stage = stages.get(target.stage ?? '');
@@ -66,13 +67,17 @@ function missingDockerfiles(targets: readonly TargetDockerfile[], root: ProjectR
 /** Each built target with the Dockerfile stage it builds; targets whose Dockerfile or stage is missing are left out. */
 function targetStages(plan: Plan, targets: readonly TargetDockerfile[]): TargetStage[] {
   const found: TargetStage[] = [];
+  /** Targets of one stage bind the same stages: one set for them all (the checks memoise on it). */
+  const boundSets = new Map<string, Set<string>>();
   for (const t of targets) {
     if (!t.loaded.ok) continue;
     const model = t.loaded.model;
     const dockerStage = t.dockerTarget === undefined ? model.stages.at(-1) : findStage(model, t.dockerTarget);
     if (!dockerStage) continue;
-    const contexts = Object.keys(plan.bake.target[t.target.name]?.contexts ?? {});
-    found.push({ target: t.target, stage: t.stage, origin: t.origin, model, dockerStage, bound: new Set(contexts.map((c) => c.toLowerCase())) });
+    const contexts = Object.keys(plan.bake.target[t.target.name]?.contexts ?? {}).map((c) => c.toLowerCase()).join('\0');
+    let bound = boundSets.get(contexts);
+    if (!bound) boundSets.set(contexts, (bound = new Set(contexts ? contexts.split('\0') : [])));
+    found.push({ target: t.target, stage: t.stage, origin: t.origin, model, dockerStage, bound });
   }
   return found;
 }

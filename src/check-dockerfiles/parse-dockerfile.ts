@@ -1,7 +1,10 @@
 // A Dockerfile as the checks need it: its stages, what each stage builds on,
 // the ARGs declared (globally and per stage) and where variables are used.
 // Pure: text in, model out (parsing by the npm package dockerfile-ast).
-import { Arg, DockerfileParser, From, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
+import type { Arg, Instruction } from 'dockerfile-ast';
+import { lazy } from '../lazy.ts';
+
+const ast = lazy<typeof import('dockerfile-ast')>('dockerfile-ast');
 
 export interface ArgDecl {
   name: string;
@@ -45,6 +48,7 @@ export interface DockerfileModel {
 }
 
 export function parseDockerfile(text: string, path: string): DockerfileModel {
+  const { DockerfileParser, From, Arg } = ast();
   const dockerfile = DockerfileParser.parse(text);
   const globalArgs: ArgDecl[] = [];
   const stages: DockerStage[] = [];
@@ -94,7 +98,7 @@ function resolveStage(stages: DockerStage[], ref: string, before: number): numbe
 }
 
 function stageRefs(instruction: Instruction): string[] {
-  if (!(instruction instanceof ModifiableInstruction)) return [];
+  if (!(instruction instanceof ast().ModifiableInstruction)) return [];
   const flags = instruction.getFlags();
   // Copy.getFromFlag() only looks at the first flag; `COPY --link --from=x` is common.
   if (instruction.getKeyword() === 'COPY' || instruction.getKeyword() === 'ADD') {

@@ -4,7 +4,7 @@ import { UserError } from '../problems/problem.ts';
 import { formatProblems } from '../problems/format.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import { EXIT, processIo, type Command, type Io } from './io.ts';
-import { ReportedError } from './pipeline.ts';
+import { ReportedError } from './reported-error.ts';
 
 /** Commands are loaded when called, so `generate` does not pay for `run`'s process handling. */
 export const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [

@@ -5,10 +5,8 @@ import { displayPath } from '../load/index.ts';
 import { writeFilesAtomic } from '../emit/write-atomic.ts';
 import { generate, type Generated, type GenerateOptions } from '../generate.ts';
 import { formatProblems, problemsAsJson } from '../problems/format.ts';
-import { UserError } from '../problems/problem.ts';
 import type { Io } from './io.ts';
-
-export class ReportedError extends UserError {}
+import { ReportedError } from './reported-error.ts';
 
 export function generateOrThrow(matrix: string, io: Io, json = false, options: GenerateOptions = {}): Generated {
   const result = generate(matrix, io.cwd, options);
@@ -17,13 +15,19 @@ export function generateOrThrow(matrix: string, io: Io, json = false, options: G
     io.stderr(formatProblems(result.problems, result.files));
     throw new ReportedError(result.problems);
   }
-  if (result.value.warnings.length) io.stderr(formatProblems(result.value.warnings, result.value.files));
+  const warnings = warningsText(result.value);
+  if (warnings) io.stderr(warnings);
   return result.value;
 }
 
 /** Where the bake files go: `--out` (relative to the working directory), else `bake` in the project root. */
 export function outDir(out: string | undefined, generated: Generated, io: Io): string {
   return out ?? displayPath(join(generated.matrix.root, 'bake'), io.cwd);
+}
+
+/** The warnings of a generation as printed ('' when none). */
+export function warningsText(generated: Generated): string {
+  return generated.warnings.length ? formatProblems(generated.warnings, generated.files) : '';
 }
 
 /** Writes the generated bake files into `out` (all or nothing); returns their paths as shown. */

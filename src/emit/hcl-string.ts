@@ -16,40 +16,32 @@ export function hclString(template: string): string {
   // the same inside quotes: the common case, without the walk below.
   if (PLAIN.test(template)) return `"${template}"`;
   let out = '"';
-  let i = 0;
-  while (i < template.length) {
-    const three = template.slice(i, i + 3);
-    if (three === '$${' || three === '%%{') {
-      out += three;
-      i += 3;
-      continue;
+  let last = 0;
+  SEQUENCE.lastIndex = 0;
+  for (let match = SEQUENCE.exec(template); match; match = SEQUENCE.exec(template)) {
+    out += escapeLiteral(template.slice(last, match.index));
+    if (match[0].length === 3) {
+      out += match[0]; // $${ or %%{: a literal ${ or %{, the same in both syntaxes
+      last = match.index + 3;
+    } else {
+      last = sequenceEnd(template, match.index + 2);
+      out += template.slice(match.index, last);
     }
-    const two = template.slice(i, i + 2);
-    if (two === '${' || two === '%{') {
-      const end = sequenceEnd(template, i + 2);
-      out += template.slice(i, end);
-      i = end;
-      continue;
-    }
-    const point = template.codePointAt(i)!;
-    const char = String.fromCodePoint(point);
-    out += escapeChar(char, point);
-    i += char.length;
+    SEQUENCE.lastIndex = last;
   }
-  return out + '"';
+  return out + escapeLiteral(template.slice(last)) + '"';
 }
 
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7a\x7c\x7e]*$/; // no " \\ { }
+/** Where a template sequence starts: the escapes first, so `$${` is never read as `$` + `${`. */
+const SEQUENCE = /\$\$\{|%%\{|\$\{|%\{/g;
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Controls, line/paragraph separators and lone surrogates: invisible or not encodable as UTF-8. */
-const NEEDS_U_ESCAPE = /^[\p{Cc}\p{Zl}\p{Zp}\p{Cs}]$/u;
+/** Quotes, backslashes, controls, line/paragraph separators and lone surrogates: invisible or not encodable as UTF-8. */
+const NEEDS_ESCAPE = /["\\\p{Cc}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
-function escapeChar(char: string, point: number): string {
-  const simple = SIMPLE_ESCAPES[char];
-  if (simple) return simple;
-  if (NEEDS_U_ESCAPE.test(char)) return '\\u' + point.toString(16).toUpperCase().padStart(4, '0');
-  return char;
+function escapeLiteral(text: string): string {
+  return text.replace(NEEDS_ESCAPE, (char) => SIMPLE_ESCAPES[char] ?? '\\u' + char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0'));
 }
 
 /**

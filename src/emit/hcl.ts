@@ -35,90 +35,120 @@ const SECTIONS: readonly { type: BlockType; comment: string }[] = [
 
 type BlockType = 'variable' | 'group' | 'target';
 
+/** Attribute name -> its place in ORDER (unlisted ones share the last place). */
+const RANKS: Readonly<Record<BlockType, ReadonlyMap<string, number>>> = {
+  variable: new Map(ORDER.variable.map((key, i) => [key, i])),
+  group: new Map(ORDER.group.map((key, i) => [key, i])),
+  target: new Map(ORDER.target.map((key, i) => [key, i])),
+};
+
+/**
+ * Each block is built as an array of lines, joined once; a value is a string
+ * when it fits one line (most do), so a 100 000-target file does not make an
+ * array per value.
+ */
 export function emitHcl(bake: BakeFile): string {
   const unknown = Object.keys(bake).filter((key) => !SECTIONS.some((s) => s.type === key));
   if (unknown.length) throw new Error(`emitHcl: no HCL form for top-level key(s) ${unknown.join(', ')}`);
-  const chunks = [HCL_HEADER.join('\n')];
+  const out: string[] = [HCL_HEADER.join('\n')];
   for (const { type, comment } of SECTIONS) {
     const blocks = (bake as unknown as Record<string, Record<string, Record<string, unknown>> | undefined>)[type];
-    if (!blocks || Object.keys(blocks).length === 0) continue;
-    const names = Object.keys(blocks).sort(type === 'target' ? hiddenFirst : compare);
-    chunks.push(comment + '\n' + names.map((name) => block(type, name, blocks[name]!)).join('\n\n'));
+    if (!blocks) continue;
+    const names = Object.keys(blocks);
+    if (names.length === 0) continue;
+    out.push('', comment + '\n' + (type === 'target' ? hiddenFirst(names) : names.sort()).map((name) => block(type, name, blocks[name]!)).join('\n\n'));
   }
-  return chunks.join('\n\n') + '\n';
+  return out.join('\n') + '\n';
 }
 
 function block(type: BlockType, name: string, attributes: Record<string, unknown>): string {
+  const out: string[] = [];
   if (!(type === 'variable' ? IDENTIFIER : BLOCK_NAME).test(name)) throw new Error(`emitHcl: invalid ${type} name ${JSON.stringify(name)}`);
+  const ranks = RANKS[type];
+  const last = ranks.size;
   const keys = Object.keys(attributes).filter((key) => attributes[key] !== undefined);
-  const order = ORDER[type];
-  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
-  keys.sort((a, b) => rank(a) - rank(b) || compare(a, b));
-  const entries = keys.map((key) => {
+  keys.sort((a, b) => (ranks.get(a) ?? last) - (ranks.get(b) ?? last) || compare(a, b));
+  const entries: Entry[] = [];
+  for (const key of keys) {
     if (!IDENTIFIER.test(key)) throw new Error(`emitHcl: invalid attribute name ${JSON.stringify(key)} in ${type} "${name}"`);
-    return { lead: key, lines: value(attributes[key], INDENT, key.length) };
-  });
-  return [`${type} ${hclString(name)} {`, ...assignments(entries, INDENT), '}'].join('\n');
+    entries.push({ lead: key, width: key.length, value: value(attributes[key], INDENT, key.length) });
+  }
+  out.push(`${type} ${hclString(name)} {`);
+  assignments(out, entries, INDENT);
+  out.push('}');
+  return out.join('\n');
+}
+
+/** `lead = value`; a one-line value is a string, a longer one its lines (the first follows `= `). */
+interface Entry {
+  lead: string;
+  /** Display columns of lead. */
+  width: number;
+  value: string | string[];
 }
 
 /**
  * Lines of `lead = value` at one indentation. Runs of one-line values have
  * their `=` aligned; a multi-line value ends the run, as in `terraform fmt`.
  */
-function assignments(entries: { lead: string; lines: string[] }[], indent: string): string[] {
-  const out: string[] = [];
+function assignments(out: string[], entries: readonly Entry[], indent: string): void {
   for (let i = 0; i < entries.length; ) {
-    if (entries[i]!.lines.length > 1) {
-      const [first, ...rest] = entries[i]!.lines;
-      out.push(`${indent}${entries[i]!.lead} = ${first}`, ...rest);
+    const entry = entries[i]!;
+    if (typeof entry.value !== 'string') {
+      out.push(`${indent}${entry.lead} = ${entry.value[0]}`);
+      for (let n = 1; n < entry.value.length; n++) out.push(entry.value[n]!);
       i++;
       continue;
     }
     let end = i;
-    while (end < entries.length && entries[end]!.lines.length === 1) end++;
-    const run = entries.slice(i, end);
-    const width = Math.max(...run.map((e) => columns(e.lead)));
-    for (const e of run) out.push(`${indent}${e.lead}${' '.repeat(width - columns(e.lead))} = ${e.lines[0]}`);
-    i = end;
+    let width = 0;
+    for (; end < entries.length && typeof entries[end]!.value === 'string'; end++) width = Math.max(width, entries[end]!.width);
+    for (; i < end; i++) out.push(`${indent}${entries[i]!.lead}${' '.repeat(width - entries[i]!.width)} = ${entries[i]!.value as string}`);
   }
-  return out;
 }
 
-/** A value's lines: the first follows `= `, the others carry their own indentation. */
-function value(v: unknown, indent: string, leadWidth: number): string[] {
-  if (typeof v === 'string') return [hclString(v)];
-  if (typeof v === 'boolean' || v === null) return [String(v)];
-  if (typeof v === 'number' && Number.isFinite(v)) return [String(v)];
+/** A value: one line as a string, or its lines (the first follows `= `, the others carry their own indentation). */
+function value(v: unknown, indent: string, leadWidth: number): string | string[] {
+  if (typeof v === 'string') return hclString(v);
+  if (typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (Array.isArray(v)) return list(v, indent, leadWidth);
   if (typeof v === 'object') return map(v as Record<string, unknown>, indent);
   throw new Error(`emitHcl: no HCL form for ${typeof v} value ${String(v)}`);
 }
 
-function list(items: unknown[], indent: string, leadWidth: number): string[] {
-  if (items.length === 0) return ['[]'];
+function list(items: readonly unknown[], indent: string, leadWidth: number): string | string[] {
+  if (items.length === 0) return '[]';
   const inner = indent + INDENT;
   const rendered = items.map((item) => value(item, inner, 0));
-  if (rendered.every((lines) => lines.length === 1)) {
-    const oneLine = `[${rendered.map((lines) => lines[0]).join(', ')}]`;
-    if (indent.length + leadWidth + 3 + columns(oneLine) <= WIDTH) return [oneLine];
+  if (rendered.every((item) => typeof item === 'string')) {
+    const oneLine = `[${rendered.join(', ')}]`;
+    if (indent.length + leadWidth + 3 + columns(oneLine) <= WIDTH) return oneLine;
   }
   const lines = ['['];
   for (const item of rendered) {
-    item.forEach((line, n) => lines.push((n === 0 ? inner : '') + line + (n === item.length - 1 ? ',' : '')));
+    if (typeof item === 'string') lines.push(inner + item + ',');
+    else item.forEach((line, n) => lines.push((n === 0 ? inner : '') + line + (n === item.length - 1 ? ',' : '')));
   }
-  return [...lines, indent + ']'];
+  lines.push(indent + ']');
+  return lines;
 }
 
 /** Maps (args, labels, contexts, ...): one key per line, keys always quoted (they are templates too). */
-function map(object: Record<string, unknown>, indent: string): string[] {
-  const keys = Object.keys(object).filter((key) => object[key] !== undefined).sort(compare);
-  if (keys.length === 0) return ['{}'];
+function map(object: Record<string, unknown>, indent: string): string | string[] {
+  const keys = Object.keys(object).filter((key) => object[key] !== undefined);
+  if (keys.length === 0) return '{}';
+  keys.sort();
   const inner = indent + INDENT;
-  const entries = keys.map((key) => {
+  const entries: Entry[] = keys.map((key) => {
     const lead = hclString(key);
-    return { lead, lines: value(object[key], inner, columns(lead)) };
+    const width = columns(lead);
+    return { lead, width, value: value(object[key], inner, width) };
   });
-  return ['{', ...assignments(entries, inner), indent + '}'];
+  const lines = ['{'];
+  assignments(lines, entries, inner);
+  lines.push(indent + '}');
+  return lines;
 }
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
@@ -133,12 +163,13 @@ function columns(text: string): number {
   return n;
 }
 
-/** Code-point order, independent of the machine's locale (the JSON's order). */
+/** UTF-16 code-unit order, independent of the machine's locale (the JSON's order; what a plain sort() does). */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Hidden targets (`_common`), which only exist to be inherited, before the others. */
-function hiddenFirst(a: string, b: string): number {
-  return Number(b.startsWith('_')) - Number(a.startsWith('_')) || compare(a, b);
+/** Hidden targets (`_common`), which only exist to be inherited, before the others; each part in name order. */
+function hiddenFirst(names: string[]): string[] {
+  const hidden = names.filter((n) => n.startsWith('_')).sort();
+  return hidden.length ? [...hidden, ...names.filter((n) => !n.startsWith('_')).sort()] : names.sort();
 }

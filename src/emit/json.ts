@@ -3,18 +3,43 @@
 import type { BakeFile } from '../types/bake.ts';
 
 export function emitJson(bake: BakeFile): string {
-  return JSON.stringify(sortDeep(bake), null, 2) + '\n';
+  // An empty "group" (or "target", "variable") object is an error for bake's HCL-JSON
+  // reader ("Missing block label"): leave it out, as the HCL form has no block then.
+  const blocks = Object.fromEntries(Object.entries(bake).filter(([, v]) => v && Object.keys(v).length > 0));
+  return JSON.stringify(sortDeep(blocks), null, 2) + '\n';
 }
 
+/** The value with every object's keys sorted; parts already in order are returned as they are, not copied. */
 function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
   if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(compare)) sorted[key] = sortDeep((value as Record<string, unknown>)[key]);
-  return sorted;
-}
-
-/** Code-point order, independent of the machine's locale. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === null || typeof item !== 'object') continue;
+      const sorted = sortDeep(item);
+      if (sorted !== item) (out ??= value.slice())[i] = sorted;
+    }
+    return out ?? value;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  let inOrder = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      inOrder = false;
+      break;
+    }
+  }
+  let children: Map<string, unknown> | undefined;
+  for (const key of keys) {
+    const child = object[key];
+    if (child === null || typeof child !== 'object') continue;
+    const sorted = sortDeep(child);
+    if (sorted !== child) (children ??= new Map()).set(key, sorted);
+  }
+  if (inOrder && !children) return object;
+  const out: Record<string, unknown> = {};
+  for (const key of inOrder ? keys : keys.sort()) out[key] = children?.has(key) ? children.get(key) : object[key];
+  return out;
 }

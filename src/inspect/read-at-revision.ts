@@ -1,10 +1,10 @@
 // The one place inspect spawns a process: `git show REV:./PATH`, argv only, no shell.
-import { execa } from 'execa';
 import { sep } from 'node:path';
 import { error, UserError } from '../problems/problem.ts';
 
 /** The text of `path` (relative to `cwd`) at git revision `rev`; a UserError when git cannot give it. */
 export async function readAtRevision(rev: string, path: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const { execa } = await import('execa');
   const git = (args: string[]) => execa('git', args, { cwd, env, extendEnv: false, reject: false, stripFinalNewline: false });
   const inside = await git(['rev-parse', '--is-inside-work-tree']);
   if (inside.failed) {

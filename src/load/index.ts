@@ -28,10 +28,8 @@ export type LoadResult = Result<SourceFile[]> & {
 export function loadMatrix(input: string, cwd = process.cwd()): LoadResult {
   const absolute = resolve(cwd, input);
   const shown = displayPath(absolute, cwd);
-  let paths: string[];
-  try {
-    paths = statSync(absolute).isDirectory() ? matrixFilesUnder(absolute) : [absolute];
-  } catch {
+  const paths = matrixPaths(input, cwd);
+  if (!paths) {
     return fail(error('matrix-not-found', `No matrix at ${shown}.`, { hint: 'Pass --matrix PATH: a matrix file or a folder of them.' }));
   }
   if (paths.length === 0) {
@@ -48,6 +46,16 @@ export function loadMatrix(input: string, cwd = process.cwd()): LoadResult {
   }
   const root = dirname(absolute);
   return problems.length ? { ok: false, problems, files, root } : { ok: true, value: files, warnings: [], files, root };
+}
+
+/** The matrix files `input` names (one file, or those under a folder), absolute; undefined when there is nothing at `input`. */
+export function matrixPaths(input: string, cwd = process.cwd()): string[] | undefined {
+  const absolute = resolve(cwd, input);
+  try {
+    return statSync(absolute).isDirectory() ? matrixFilesUnder(absolute) : [absolute];
+  } catch {
+    return undefined;
+  }
 }
 
 function matrixFilesUnder(dir: string): string[] {

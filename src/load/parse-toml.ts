@@ -1,15 +1,17 @@
-import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
+import { lazy } from '../lazy.ts';
 import { error, pointerOf } from '../problems/problem.ts';
 import type { Parsed } from './parse-yaml.ts';
 import type { NodeSpan, Position } from './source-file.ts';
 
 type Path = (string | number)[];
 
+const toml = lazy<typeof import('toml-eslint-parser')>('toml-eslint-parser');
+
 export function parseToml(text: string, file: string): Parsed {
   let ast: AST.TOMLProgram;
   try {
-    ast = parseTOML(text);
+    ast = toml().parseTOML(text);
   } catch (e) {
     const err = e as { message: string; lineNumber?: number; column?: number };
     const duplicate = /multiple times|already defined/i.test(err.message);
@@ -35,7 +37,7 @@ export function parseToml(text: string, file: string): Parsed {
     if (item.type === 'TOMLKeyValue') keyValue(item, [], spans);
     else table(item, spans);
   }
-  return { data: getStaticTOMLValue(ast), spans, problems: [] };
+  return { data: toml().getStaticTOMLValue(ast), spans, problems: [] };
 }
 
 const pos = (loc: { line: number; column: number }): Position => ({ line: loc.line, col: loc.column + 1 });

@@ -1,6 +1,9 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { lazy } from '../lazy.ts';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { NodeSpan, Position } from './source-file.ts';
+
+const yaml = lazy<typeof import('yaml')>('yaml');
 
 export interface Parsed {
   data: unknown;
@@ -9,7 +12,7 @@ export interface Parsed {
 }
 
 export function parseYaml(text: string, file: string): Parsed {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   const at = positionsOf(text);
   const problems: Problem[] = doc.errors.map((e) => {
     const duplicate = e.code === 'DUPLICATE_KEY';
@@ -36,6 +39,7 @@ export function parseYaml(text: string, file: string): Parsed {
 
 /** Every alias (`*name`) must follow an anchor (`&name`) of that name: YAML reads them in document order. */
 function aliasProblems(doc: Document, node: Node | null, path: (string | number)[], file: string, at: (offset: number) => Position): Problem[] {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   if (isAlias(node)) {
     if (node.resolve(doc)) return [];
     return [
@@ -63,6 +67,7 @@ function walk(
 ): void {
   const value = node?.range ? at(node.range[0]) : (key ?? { line: 1, col: 1 });
   spans.set(pointerOf(path), key ? { key, value } : { value });
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;

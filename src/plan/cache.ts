@@ -43,7 +43,7 @@ function exportOptions(spec: CacheSpec): string {
   if (spec.compression !== 'none') options += `,compression=${spec.compression}`;
   if (spec.ociMediatypes !== undefined) options += `,oci-mediatypes=${spec.ociMediatypes}`;
   if (spec.imageManifest !== undefined) options += `,image-manifest=${spec.imageManifest}`;
-  if (spec.ignoreError !== undefined) options += `,ignore-error=${spec.ignoreError}`;
+  if (spec.ignoreError) options += ',ignore-error=true';
   return options;
 }
 

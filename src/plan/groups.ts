@@ -25,12 +25,19 @@ export function planGroups(
   scopeOf: (target: string, cell: Cell) => Scope,
 ): Map<string, GroupInfo> {
   const groups = new Map<string, GroupInfo>();
+  /** The members of each group, for a constant-time "already in it?" (groups grow to one member per cell). */
+  const members = new Map<string, Set<string>>();
   const add = (name: string, member: string, source: string, origin?: Origin) => {
     const group = groups.get(name);
-    if (!group) groups.set(name, { name, targets: [member], source, origin });
-    else if (group.source !== source) {
+    if (!group) {
+      groups.set(name, { name, targets: [member], source, origin });
+      members.set(name, new Set([member]));
+    } else if (group.source !== source) {
       report(error('group-collision', `The group "${name}" would hold ${group.source} and also ${source}.`, { file: origin?.file ?? group.origin?.file, pointer: origin?.pointer ?? group.origin?.pointer, hint: 'Rename the axis value, stage or group so that each group name has one meaning.' }));
-    } else if (!group.targets.includes(member)) group.targets.push(member);
+    } else if (!members.get(name)!.has(member)) {
+      group.targets.push(member);
+      members.get(name)!.add(member);
+    }
   };
   const built = expansion.cells.filter((c) => cellNames.has(c));
   const named = (c: Cell) => cellNames.get(c)!;
@@ -50,15 +57,27 @@ export function planGroups(
   }
 
   const defaults = built.filter((c) => c.stage.isDefault);
+  // Cells bucketed by axis value (and by stage) once, in cell order: linear in the cells.
+  const byValue = new Map<string, Cell[]>();
+  for (const cell of defaults) {
+    for (const [axis, value] of Object.entries(cell.values)) {
+      const key = `${axis}\0${value}`;
+      const bucket = byValue.get(key);
+      if (bucket) bucket.push(cell);
+      else byValue.set(key, [cell]);
+    }
+  }
   for (const axis of m.axes) {
     if (!m.autoGroups.values.includes(axis.name)) continue;
     for (const value of axis.values) {
-      for (const cell of defaults) if (cell.values[axis.name] === value.name) add(sanitizeName(value.name), named(cell), `the ${axis.name} "${value.name}"`, value.origin);
+      for (const cell of byValue.get(`${axis.name}\0${value.name}`) ?? []) add(sanitizeName(value.name), named(cell), `the ${axis.name} "${value.name}"`, value.origin);
     }
   }
   if (m.autoGroups.stages) {
+    const byStage = new Map<Cell['stage'], Cell[]>(m.stages.map((s) => [s, []]));
+    for (const cell of built) byStage.get(cell.stage)?.push(cell);
     for (const stage of m.stages) {
-      for (const cell of built) if (cell.stage === stage) add(sanitizeName(stage.key), named(cell), `the stage "${stage.key}"`, stage.origin);
+      for (const cell of byStage.get(stage)!) add(sanitizeName(stage.key), named(cell), `the stage "${stage.key}"`, stage.origin);
     }
   }
   if (m.autoGroups.default) for (const cell of defaults) add('default', named(cell), 'the default stages', undefined);

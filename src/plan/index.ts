@@ -6,6 +6,7 @@ import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { CacheSpec, Matrix, Origin, Stage, Template } from '../types/matrix.ts';
 import { cellScope, escapeBake, matrixNames, render, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
 import { CacheWriters, planCache } from './cache.ts';
+import { applyCacheLayout } from './cache-layout.ts';
 import { baseImageKey } from './image-key.ts';
 import { planGroups, type GroupInfo } from './groups.ts';
 import { NAME, sanitizeName } from './names.ts';
@@ -88,6 +89,7 @@ class Planner {
     for (const cell of this.expansion.cells) this.planCell(cell);
     this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.stages.get(this.targets.get(name)?.stage ?? '')?.origin));
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (target, cell) => this.scope(cell.stage, cell.values, { target }));
+    if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
     const used = usedVariables(this.bakeTargets, new Set(this.m.variables.map((v) => v.env)));
     const variable = Object.fromEntries(this.m.variables.filter((v) => used.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]));
@@ -97,6 +99,12 @@ class Planner {
       target: this.bakeTargets,
     };
     return { ok: true, value: { bake, targets: this.targets, groups, expansion: this.expansion }, warnings: this.problems };
+  }
+
+  /** A target of a default stage: an image users build (and the cache layout exports). */
+  private isImage(name: string): boolean {
+    const info = this.targets.get(name);
+    return info?.kind === 'stage' && this.stages.get(info.stage ?? '')?.isDefault === true;
   }
 
   /** The scope of templates on one target: its values, the built-ins known there, and (for settings) its args. */

@@ -7,6 +7,13 @@ import type { Origin } from '../types/matrix.ts';
 
 export function platformLinkProblems(targets: Readonly<Record<string, BakeTarget>>, originOf: (target: string) => Origin | undefined): Problem[] {
   const problems: Problem[] = [];
+  const sets = new Map<readonly string[], string>();
+  /** A platform list as a set, computed once per list (targets of a cell share theirs). */
+  const setOf = (platforms: readonly string[]) => {
+    let set = sets.get(platforms);
+    if (set === undefined) sets.set(platforms, (set = [...platforms].sort().join()));
+    return set;
+  };
   for (const [name, target] of Object.entries(targets)) {
     const platforms = target.platforms ?? [];
     if (platforms.length < 2) continue;
@@ -14,7 +21,7 @@ export function platformLinkProblems(targets: Readonly<Record<string, BakeTarget
       if (!link.startsWith('target:')) continue;
       const linkedName = link.slice('target:'.length);
       const linked = targets[linkedName]?.platforms ?? [];
-      if (linked.length < 2 || [...linked].sort().join() === [...platforms].sort().join()) continue;
+      if (linked.length < 2 || linked === platforms || setOf(linked) === setOf(platforms)) continue;
       const origin = originOf(name);
       problems.push(
         error('platform-mismatch', `Target "${name}" builds for ${platforms.join(', ')} but uses "${linkedName}", which builds for ${linked.join(', ')}; buildx before v0.20 refuses a link between two different multi-platform sets.`, {

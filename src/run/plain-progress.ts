@@ -2,7 +2,11 @@
 // first `#N` line of a step is its name; then `#N 0.123 text` (output),
 // `#N CACHED`, `#N DONE 0.2s` or `#N ERROR: ...`; anything else is a status
 // line. In a bake of several targets each name starts with its target:
-// `[vllm-cu129-runtime-arm64 runtime 3/5] RUN ...`.
+// `[vllm-cu129-runtime-arm64 runtime 3/5] RUN ...`. buildx v0.10 prints the
+// output of a step shared by several targets as `#0 0.123 text`, with no
+// header: output lines are never taken for a name, and such output belongs
+// to step 0, not to the step that ran it. Count output over every step,
+// never per step.
 
 /** One step (vertex) of a `--progress=plain` log. */
 export interface Step {
@@ -27,10 +31,11 @@ export function parsePlainProgress(log: string): Step[] {
     if (!match) continue;
     const index = Number(match[1]);
     const rest = match[2]!;
-    const step = steps.get(index);
+    let step = steps.get(index);
     if (!step) {
-      steps.set(index, { index, name: rest, cached: false, done: false, seconds: 0, output: [] });
-      continue;
+      step = { index, name: LOG.test(rest) ? '' : rest, cached: false, done: false, seconds: 0, output: [] };
+      steps.set(index, step);
+      if (step.name) continue;
     }
     const done = /^DONE(?: ([\d.]+)s)?$/.exec(rest);
     if (rest === 'CACHED') step.cached = true;

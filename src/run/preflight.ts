@@ -1,6 +1,7 @@
 // Everything that can be known to fail before buildx starts, each as one
 // problem with a fix: names first (they need no docker), then docker on
-// PATH, the buildx plugin and its version, the builder and its platforms.
+// PATH, the buildx plugin and its version, the builder and its platforms
+// (the version and the builder are asked at the same time).
 import { error, type Problem } from '../problems/problem.ts';
 import { suggest } from '../problems/suggest.ts';
 import { MINIMUM_BUILDX, parseBuildxVersion, versionSatisfies, type BuildxVersion } from './buildx-version.ts';
@@ -54,7 +55,14 @@ export async function checkDocker(check: DockerCheck): Promise<{ ok: true; value
       hint: 'Install the Docker CLI with the buildx plugin, or put it on PATH. `--dry-run` shows the command without running it.',
     }));
   }
-  const version = await runner.capture(['buildx', 'version'], VERSION_TIMEOUT_MS);
+  // The builder is inspected while the version is asked, not after: each is a docker CLI and
+  // buildx plugin start (0.3-1 s), and every `run` pays for both. Its answer is read only once
+  // the version is fine.
+  const inspectArgs = ['buildx', 'inspect', ...(check.builder ? ['--builder', check.builder] : []), '--bootstrap'];
+  const [version, inspected] = await Promise.all([
+    runner.capture(['buildx', 'version'], VERSION_TIMEOUT_MS),
+    check.needBuilder ? runner.capture(inspectArgs, INSPECT_TIMEOUT_MS) : undefined,
+  ]);
   if (version.exitCode !== 0) {
     const why = version.failure ?? firstLine(version.stderr || version.stdout) ?? `exit code ${version.exitCode}`;
     return fail(error('buildx-not-found', `docker has no working buildx plugin: \`docker buildx version\` ${sentence(version.failure ? why : `failed: ${why}`)}`, {
@@ -71,10 +79,8 @@ export async function checkDocker(check: DockerCheck): Promise<{ ok: true; value
       return fail(error('flag-needs-newer-buildx', `${flag.raw[0]} needs buildx ${known.since} or newer; this one is ${buildx!.text}.`, { hint: `Update buildx, or leave out ${flag.raw.join(' ')}.` }));
     }
   }
-  if (!check.needBuilder) return { ok: true, value: { ...(buildx ? { buildx } : {}) } };
+  if (!inspected) return { ok: true, value: { ...(buildx ? { buildx } : {}) } };
 
-  const inspectArgs = ['buildx', 'inspect', ...(check.builder ? ['--builder', check.builder] : []), '--bootstrap'];
-  const inspected = await runner.capture(inspectArgs, INSPECT_TIMEOUT_MS);
   const info = parseInspect(inspected.stdout);
   const label = check.builder || check.envBuilder || info.name;
   const quoted = label ? `"${label}"` : 'the current builder';

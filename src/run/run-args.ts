@@ -52,6 +52,8 @@ export interface RunArgs {
   /** Default: `bake` in the project root. */
   out?: string;
   dryRun: boolean;
+  /** --full-file: hand buildx the whole generated file rather than the closure of the names. */
+  fullFile: boolean;
   json: boolean;
   help: boolean;
   names: string[];
@@ -60,10 +62,10 @@ export interface RunArgs {
 }
 
 const OWN_VALUE = new Set(['matrix', 'out']);
-const OWN_BOOLEAN = new Set(['dry-run', 'json', 'help']);
+const OWN_BOOLEAN = new Set(['dry-run', 'full-file', 'json', 'help']);
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
-  const out: RunArgs = { matrix: 'matrix', dryRun: false, json: false, help: false, names: [], flags: [] };
+  const out: RunArgs = { matrix: 'matrix', dryRun: false, fullFile: false, json: false, help: false, names: [], flags: [] };
   const fail = (message: string): never => {
     throw new UserError([error('usage', message, { hint: `Usage: ${usage}` })]);
   };
@@ -101,6 +103,7 @@ export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
     if (long && OWN_BOOLEAN.has(name)) {
       if (inline !== undefined) fail(`The option --${name} takes no value (got "${token}").`);
       if (name === 'dry-run') out.dryRun = true;
+      else if (name === 'full-file') out.fullFile = true;
       else if (name === 'json') out.json = true;
       else out.help = true;
       continue;

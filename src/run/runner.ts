@@ -1,10 +1,9 @@
-// The only module that spawns processes (execa 9, argv only, never a shell).
+// The only module that spawns processes (execa 9, loaded when first used; argv only, never a shell).
 // The environment and the PATH come from the caller's Io, so tests can put a
 // stand-in docker first on PATH.
 import { accessSync, constants, statSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { execa } from 'execa';
 
 export interface Captured {
   /** undefined when the process could not start, timed out or died by a signal. */
@@ -53,6 +52,7 @@ export function createRunner(file: string, cwd: string, env: NodeJS.ProcessEnv):
   const base = { cwd, env, extendEnv: false, reject: false } as const;
   return {
     async capture(args, timeoutMs) {
+      const { execa } = await import('execa');
       const r = await execa(file, [...args], { ...base, stdin: 'ignore', timeout: timeoutMs, forceKillAfterDelay: 2000 });
       const out = { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
       if (r.timedOut) return { ...out, failure: `did not answer within ${Math.round(timeoutMs / 1000)} s` };
@@ -62,6 +62,7 @@ export function createRunner(file: string, cwd: string, env: NodeJS.ProcessEnv):
     async inherit(args) {
       // forceKillAfterDelay: false, so buildx gets all the time it needs to cancel cleanly;
       // cleanup (the default) still kills it if this process exits first.
+      const { execa } = await import('execa');
       const child = execa(file, [...args], { ...base, stdio: 'inherit', forceKillAfterDelay: false });
       let forwarded: NodeJS.Signals | undefined;
       let last = { signal: '', at: 0 };

@@ -4,6 +4,7 @@
 // <pattern>.platform[+]=...` overrides, following buildx's bake.go
 // (newOverrides, expandTargets, loadLinks).
 import type { BakeFile } from '../types/bake.ts';
+import { globToRegExp } from './glob-to-regexp.ts';
 import { splitPlatforms } from './platform.ts';
 
 export interface SelectedTarget {
@@ -100,23 +101,3 @@ function platformOverrides(bake: BakeFile, sets: readonly string[]): Map<string,
   }
   return result;
 }
-
-/** Go's path.Match syntax: `*`, `?` and `[...]` classes (`[^...]` or `[!...]` negated). */
-function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) return /(?!)/;
-      source += '[' + pattern.slice(i + 1, end).replace(/^[!^]/, '^').replace(/\\/g, '\\\\') + ']';
-      i = end;
-    } else if (c === '\\' && i + 1 < pattern.length) source += escape(pattern[++i]!);
-    else source += escape(c);
-  }
-  return new RegExp(`^${source}$`);
-}
-
-const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -502,7 +502,7 @@ export interface StageCache {
    */
   'image-manifest'?: boolean;
   /**
-   * cache-to option ignore-error: a failed cache export does not fail the build.
+   * cache-to option ignore-error: a failed cache export (registry down, no permission) is logged but does not fail a build whose images are done. Default: true (measured: buildx v0.10.4 + BuildKit v0.11.6).
    */
   'ignore-error'?: boolean;
 }
@@ -544,7 +544,11 @@ export interface Cache {
    */
   'image-manifest'?: boolean;
   /**
-   * cache-to option ignore-error: a failed cache export does not fail the build.
+   * cache-to option ignore-error: a failed cache export (registry down, no permission) is logged but does not fail a build whose images are done. Default: true (measured: buildx v0.10.4 + BuildKit v0.11.6).
    */
   'ignore-error'?: boolean;
+  /**
+   * Which targets write cache-to. each (default): every target reads and writes its own ref. images: only the images (default stages) and targets nothing links write; every other target reads the cache of the first image built on it (fewer exports, but a build that took those steps from the cache exports an image cache without them).
+   */
+  layout?: 'each' | 'images';
 }

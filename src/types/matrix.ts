@@ -180,7 +180,10 @@ export interface CacheSpec {
   /** cache-to options written only when set. */
   ociMediatypes?: boolean;
   imageManifest?: boolean;
-  ignoreError?: boolean;
+  /** Default true: a failed cache export does not fail the build. */
+  ignoreError: boolean;
+  /** Which targets write cache-to (see plan/cache-layout.ts). */
+  layout: 'each' | 'images';
   origin: Origin;
 }
 

@@ -8,7 +8,7 @@ export const DEFAULTS = {
   dockerfile: 'Dockerfile',
   context: '.',
   platforms: ['linux/amd64'],
-  cache: { mode: 'max', compression: 'zstd', export: true },
+  cache: { mode: 'max', compression: 'zstd', export: true, ignoreError: true, layout: 'each' },
 } as const;
 
 export const BUILT_IN: Origin = { file: '(built-in)', pointer: '' };
@@ -52,7 +52,7 @@ export function cacheSpec(c: W.Cache | W.StageCache, base: CacheSpec | null | un
   const ref = c.ref !== undefined ? { text: c.ref, origin: at(...path, 'ref') } : base?.ref;
   if (!ref) return null; // a stage cache without a ref anywhere: reported by the rules
   const list = (key: 'fallback' | 'to') => (c[key] !== undefined ? c[key]!.map((text, i) => ({ text, origin: at(...path, key, i) })) : (base?.[key] ?? []));
-  const option = <K extends 'oci-mediatypes' | 'image-manifest' | 'ignore-error'>(key: K, from: 'ociMediatypes' | 'imageManifest' | 'ignoreError') => {
+  const option = <K extends 'oci-mediatypes' | 'image-manifest'>(key: K, from: 'ociMediatypes' | 'imageManifest') => {
     const value = c[key] ?? base?.[from];
     return value === undefined ? {} : { [from]: value };
   };
@@ -65,7 +65,8 @@ export function cacheSpec(c: W.Cache | W.StageCache, base: CacheSpec | null | un
     export: c.export ?? base?.export ?? DEFAULTS.cache.export,
     ...option('oci-mediatypes', 'ociMediatypes'),
     ...option('image-manifest', 'imageManifest'),
-    ...option('ignore-error', 'ignoreError'),
+    ignoreError: c['ignore-error'] ?? base?.ignoreError ?? DEFAULTS.cache.ignoreError,
+    layout: ('layout' in c ? c.layout : undefined) ?? base?.layout ?? DEFAULTS.cache.layout,
     origin: at(...path),
   };
 }

@@ -1,18 +1,21 @@
 // JSON Schema validation of one matrix file, with ajv's messages rewritten for people.
 import { capital } from '../problems/capital.ts';
 import { readFileSync } from 'node:fs';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { lazy } from '../lazy.ts';
 import { error, pathOf, type Problem } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { SourceFile } from '../load/source-file.ts';
 
-const Ajv = AjvModule.default ?? AjvModule;
+const ajv = lazy<typeof import('ajv')>('ajv');
 export const matrixSchemaUrl = new URL('../../schema/matrix.schema.json', import.meta.url);
-const schema = JSON.parse(readFileSync(matrixSchemaUrl, 'utf8')) as Record<string, unknown>;
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
+  if (compiled) return compiled;
+  const schema = JSON.parse(readFileSync(matrixSchemaUrl, 'utf8')) as Record<string, unknown>;
+  const Ajv = ajv().default ?? ajv();
+  compiled = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
   return compiled;
 }
 

@@ -91,7 +91,8 @@ test('bake-matrix run builds the engine-stack fixture on a real builder', { time
     const first = await bakeMatrixRun();
     assert.equal(first.code, 0, first.shown);
     for (const [step, times] of Object.entries(MARKERS)) {
-      assert.equal(countOutput(first.steps, marker(step)), times, `the ${step} step should run ${times} time(s) in a cold build. ${first.shown}`);
+      const lines = first.log.split('\n').filter((l) => l.includes(`-${step} ran`) || l.includes(` ${step} &&`)).join('\n');
+      assert.equal(countOutput(first.steps, marker(step)), times, `the ${step} step should run ${times} time(s) in a cold build; the log's lines about it:\n${lines}\n${first.shown}`);
     }
     const metadata = JSON.parse(readFileSync(first.metadata, 'utf8')) as Record<string, Record<string, unknown>>;
     for (const target of TARGETS) {

@@ -2,7 +2,9 @@
 // text in the formats buildx prints: `--progress=plain` (buildkit's
 // progressui printer) and `docker buildx inspect`.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { parseInspect } from '../../src/run/inspect-builder.ts';
 import { countOutput, nativePlatform, parsePlainProgress, runSteps } from '../helpers/buildx.ts';
 
@@ -61,6 +63,17 @@ test('countOutput counts executions, not the step headers that quote the command
   const warm = parsePlainProgress(WARM);
   assert.equal(countOutput(warm, 'bake-matrix-fixture-runtime ran'), 0);
   assert.deepEqual(runSteps(warm).map((s) => [s.index, s.cached, s.done]), [[8, true, false]]);
+});
+
+test('countOutput counts the output buildx v0.10.4 prints as `#0 <time> <line>` for steps shared between targets', () => {
+  // Captured: `bake-matrix run stack` of test/fixtures/engine-stack, cold, buildx v0.10.4 on BuildKit v0.11.6.
+  const log = readFileSync(fileURLToPath(new URL('../fixtures/buildx-logs/v0.10.4-cold.txt', import.meta.url)), 'utf8');
+  const steps = parsePlainProgress(log);
+  const expected = { 'build-base': 1, 'deps-torch': 1, 'deps-engine-vllm': 1, 'deps-engine-sglang': 1, framework: 2, runtime: 2 };
+  const counted = Object.fromEntries(Object.keys(expected).map((step) => [step, countOutput(steps, `bake-matrix-fixture-${step} ran`)]));
+  assert.deepEqual(counted, expected);
+  assert.ok(log.includes('#0 0.807 bake-matrix-fixture-deps-engine-vllm ran'), 'the log has headerless #0 output');
+  assert.equal(steps.find((s) => s.index === 0)!.name, '', 'no output line is taken for a name');
 });
 
 const INSPECT_CASES = [

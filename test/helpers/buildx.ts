@@ -44,7 +44,7 @@ export function runSteps(steps: Step[]): Step[] {
   return steps.filter((s) => /\] RUN /.test(s.name));
 }
 
-/** How many times a step printed exactly `line`: once per execution, never when cached. */
+/** How many times any step printed exactly `line` (shared steps' `#0` output included): once per execution, never when cached. */
 export function countOutput(steps: Step[], line: string): number {
   return steps.reduce((n, s) => n + s.output.filter((o) => o === line).length, 0);
 }

@@ -93,11 +93,44 @@ describe('tags', () => {
 });
 
 describe('cache', () => {
-  test('one registry ref per target, with fallbacks, mode=max and zstd', () => {
-    const bake = bakeOf({ 'm.yaml': matrixYaml({ cache: { ref: '{registry}/cache:{target}', fallback: ['{registry}/cache:{target}-main'] } }) });
-    assert.deepEqual(bake.target['base-cu129']!['cache-from'], ['type=registry,ref=${REGISTRY}/cache:base-cu129', 'type=registry,ref=${REGISTRY}/cache:base-cu129-main']);
-    assert.deepEqual(bake.target['base-cu129']!['cache-to'], ['type=registry,ref=${REGISTRY}/cache:base-cu129,mode=max,compression=zstd']);
-    assert.deepEqual(bake.target['vllm-cu129-runtime']!['cache-to'], ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime,mode=max,compression=zstd']);
+  const cache = { ref: '{registry}/cache:{target}', fallback: ['{registry}/cache:{target}-main'] };
+  const from = (target: string) => [`type=registry,ref=\${REGISTRY}/cache:${target}`, `type=registry,ref=\${REGISTRY}/cache:${target}-main`];
+  const to = (target: string) => [`type=registry,ref=\${REGISTRY}/cache:${target},mode=max,compression=zstd,ignore-error=true`];
+
+  test('layout each (the default): every target reads its own ref, then the fallbacks, and writes its own ref with mode=max, zstd, ignore-error', () => {
+    const bake = bakeOf({ 'm.yaml': matrixYaml({ cache }) });
+    for (const name of ['base-cu129', 'vllm-cu129-framework', 'vllm-cu129-runtime']) {
+      assert.deepEqual(bake.target[name]!['cache-from'], from(name), name);
+      assert.deepEqual(bake.target[name]!['cache-to'], to(name), name);
+    }
+  });
+
+  test('layout images: only images write, each to its own ref; the rest read the first image built on them', () => {
+    const bake = bakeOf({ 'm.yaml': matrixYaml({ cache: { ...cache, layout: 'images' } }) });
+    for (const name of ['vllm-cu129-runtime', 'sglang-cu129-runtime']) {
+      assert.deepEqual(bake.target[name]!['cache-from'], from(name), name);
+      assert.deepEqual(bake.target[name]!['cache-to'], to(name), name);
+    }
+    assert.deepEqual(bake.target['sglang-cu129-framework']!['cache-from'], from('sglang-cu129-runtime'));
+    // base-cu129 is in the build of every cu129 runtime: it reads the first one's cache.
+    assert.deepEqual(bake.target['base-cu129']!['cache-from'], from('vllm-cu129-runtime'));
+    for (const name of ['base-cu129', 'vllm-cu129-framework', 'sglang-cu129-framework']) assert.equal(bake.target[name]!['cache-to'], undefined, name);
+  });
+
+  test('layout images: a target nothing links writes its cache even when it is not an image', () => {
+    const yaml = matrixYaml({ cache: { ...cache, layout: 'images' }, stages: { ...stages, runtime: { ...stages.runtime!, default: false }, test: { target: 'test', from: 'framework', default: true } } });
+    const bake = bakeOf({ 'm.yaml': yaml });
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!['cache-to'], to('vllm-cu129-runtime'), 'nothing links it');
+    assert.deepEqual(bake.target['vllm-cu129-test']!['cache-to'], to('vllm-cu129-test'));
+    assert.deepEqual(bake.target['vllm-cu129-framework']!['cache-from'], from('vllm-cu129-runtime'), 'the first target built on it that writes');
+  });
+
+  test('export: false writes no cache-to in any layout, and still reads', () => {
+    for (const layout of ['each', 'images'] as const) {
+      const bake = bakeOf({ 'm.yaml': matrixYaml({ cache: { ...cache, layout, export: false } }) });
+      assert.equal(Object.values(bake.target).some((t) => t['cache-to']), false, layout);
+      assert.deepEqual(bake.target['base-cu129']!['cache-from'], from(layout === 'each' ? 'base-cu129' : 'vllm-cu129-runtime'), layout);
+    }
   });
   test('can be switched off', () => {
     const bake = bakeOf({ 'm.yaml': matrixYaml({ cache: false }) });

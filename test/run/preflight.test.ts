@@ -14,7 +14,7 @@ interface Case {
   /** The first line of stderr. */
   message: RegExp;
   hint?: RegExp;
-  /** How many times docker was called before the stop. */
+  /** How many times docker was called before the stop (the version and the builder are asked together). */
   calls: number;
 }
 
@@ -32,21 +32,21 @@ const cases: Case[] = [
     settings: { FAKE_DOCKER_MODE: 'no-buildx' },
     argv: ['vllm-cu129'],
     message: /^bake-matrix run: docker has no working buildx plugin: `docker buildx version` failed: docker: unknown command: docker buildx\.$/,
-    calls: 1,
+    calls: 2,
   },
   {
     name: 'buildx older than 0.10',
     settings: { FAKE_DOCKER_BUILDX_VERSION: 'v0.9.1' },
     argv: ['vllm-cu129'],
     message: /^bake-matrix run: buildx v0\.9\.1 is too old: the generated bake file needs buildx 0\.10\.0 or newer\.$/,
-    calls: 1,
+    calls: 2,
   },
   {
     name: 'a flag this buildx does not know yet',
     settings: { FAKE_DOCKER_BUILDX_VERSION: 'v0.10.4' },
     argv: ['vllm-cu129', '--call', 'check'],
     message: /^bake-matrix run: --call needs buildx 0\.16\.0 or newer; this one is v0\.10\.4\.$/,
-    calls: 1,
+    calls: 2,
   },
   {
     name: 'the default builder cannot reach its daemon (buildx exits 0 and prints Error:)',
@@ -132,8 +132,10 @@ describe('what needs no builder', () => {
     const cwd = stackDir();
     const r = await runCli(['run', '--dry-run', 'vllm-cu129', '--set', '*.platform=linux/amd64', '--push'], cwd, docker.env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, [
-      "docker buildx bake -f bake/docker-bake.json vllm-cu129 --set '*.platform=linux/amd64' --push",
+    const [command, ...rest] = r.stdout.split('\n');
+    const file = /^docker buildx bake -f (bake\/\.bake-matrix\/run-[0-9a-f]{16}\.json) vllm-cu129 --set '\*\.platform=linux\/amd64' --push$/.exec(command!)?.[1];
+    assert.ok(file, `the command hands buildx the closure file: ${command}`);
+    assert.equal(rest.join('\n'), [
       '',
       'Would build 2 targets, and 1 linked target (built for their consumers, not exported):',
       '  * vllm-cu129-runtime  linux/amd64  from vllm-cu129',
@@ -143,7 +145,7 @@ describe('what needs no builder', () => {
       'Nothing was run (--dry-run).',
       '',
     ].join('\n'));
-    assert.ok(existsSync(join(cwd, 'bake/docker-bake.json')), 'the printed command can be pasted: its -f file exists');
+    assert.ok(existsSync(join(cwd, file)), 'the printed command can be pasted: its -f file exists');
   });
 
   test('--dry-run --json gives the argv and the targets as data', async () => {
@@ -151,10 +153,13 @@ describe('what needs no builder', () => {
     const dir = stackDir();
     const r = await runCli(['run', '--dry-run', '--json', 'trtllm'], dir, docker.env);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), {
-      command: ['docker', 'buildx', 'bake', '-f', 'bake/docker-bake.json', 'trtllm'],
+    const data = JSON.parse(r.stdout) as { command: string[]; display: string };
+    const file = data.command[4]!;
+    assert.match(file, /^bake\/\.bake-matrix\/run-[0-9a-f]{16}\.json$/);
+    assert.deepEqual(data, {
+      command: ['docker', 'buildx', 'bake', '-f', file, 'trtllm'],
       cwd: realpathSync(dir),
-      display: 'docker buildx bake -f bake/docker-bake.json trtllm',
+      display: `docker buildx bake -f ${file} trtllm`,
       targets: [
         { name: 'trtllm-cu130-runtime', platforms: ['linux/amd64'], requestedAs: ['trtllm'] },
         { name: 'trtllm-cu130-dev', platforms: ['linux/amd64'], requestedAs: ['trtllm'] },
@@ -170,7 +175,7 @@ describe('what needs no builder', () => {
     assert.ok(docker.bakeCall());
   });
 
-  test('an unknown name is left to buildx when an overlay (-f) may define it', async () => {
+  test('an unknown name is left to buildx when an overlay (-f) may define it (a missing overlay: the whole file, buildx reports it)', async () => {
     const docker = fakeDocker({ FAKE_DOCKER_PLATFORMS: 'linux/amd64,linux/arm64' });
     const r = await runCli(['run', 'from-overlay', '-f', 'ci.json'], stackDir(), docker.env);
     assert.equal(r.code, 0, r.stderr);

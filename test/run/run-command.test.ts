@@ -2,9 +2,10 @@
 // passing through, exit codes, metadata and the summary.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import type { BakeFile } from '../../src/types/bake.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fakeDocker, stackDir } from './fake-docker.ts';
 
@@ -16,22 +17,28 @@ async function run(argv: string[], settings: Record<string, string> = {}) {
   const docker = fakeDocker({ ...PLATFORMS, ...settings });
   const cwd = stackDir();
   const result = await runCli(['run', ...argv], cwd, docker.env);
-  return { ...result, docker, cwd, bakeFile: 'bake/docker-bake.json' };
+  /** The file handed to buildx: the closure of the names, beside the generated file. */
+  const bakeFile = docker.bakeCall()?.[3] ?? '(no bake call)';
+  return { ...result, docker, cwd, bakeFile };
 }
+
+const CLOSURE_FILE = /^bake\/\.bake-matrix\/run-[0-9a-f]{16}\.json$/;
+const targetsIn = (cwd: string, file: string) => Object.keys((JSON.parse(readFileSync(join(cwd, file), 'utf8')) as BakeFile).target);
 
 describe('the bake call', () => {
   test('is `docker buildx bake -f <generated> <names> <flags> --metadata-file <temp>`, after version and inspect', async () => {
     const r = await run(['vllm-cu129']);
     assert.equal(r.code, 0, r.stderr);
     const calls = r.docker.calls();
-    assert.deepEqual(calls.slice(0, 2), [['buildx', 'version'], ['buildx', 'inspect', '--bootstrap']]);
+    assert.deepEqual(calls.slice(0, 2).sort(), [['buildx', 'inspect', '--bootstrap'], ['buildx', 'version']], 'asked together, in either order');
     const bake = r.docker.bakeCall()!;
     assert.deepEqual(bake.slice(0, 5), ['buildx', 'bake', '-f', r.bakeFile, 'vllm-cu129']);
+    assert.match(r.bakeFile, CLOSURE_FILE);
     assert.equal(bake[5], '--metadata-file');
     assert.match(bake[6]!, /bake-matrix-run-.*metadata\.json$/);
     assert.equal(bake.length, 7);
     assert.equal(existsSync(bake[6]!), false, 'the temp metadata file is removed after the run');
-    assert.ok(existsSync(join(r.cwd, r.bakeFile)), 'the bake file was regenerated');
+    assert.ok(existsSync(join(r.cwd, 'bake/docker-bake.json')), 'the bake file was regenerated');
   });
 
   const passThrough = [
@@ -65,7 +72,7 @@ describe('the bake call', () => {
   test('--builder goes to both inspect and bake', async () => {
     const r = await run(['vllm-cu129', '--builder', 'ci']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.docker.calls()[1], ['buildx', 'inspect', '--builder', 'ci', '--bootstrap']);
+    assert.ok(r.docker.calls().slice(0, 2).some((c) => c.join(' ') === 'buildx inspect --builder ci --bootstrap'));
     assert.deepEqual(r.docker.bakeCall()!.slice(5, 7), ['--builder', 'ci']);
   });
 
@@ -77,6 +84,75 @@ describe('the bake call', () => {
     assert.equal(r.stdout, '', 'in-process, buildx writes to the real stdout, never through io.stdout');
     assert.doesNotMatch(r.stderr, /digest/);
   });
+});
+
+describe('the closure file', () => {
+  test('holds the names\' groups, targets and linked targets, and nothing else', async () => {
+    const r = await run(['vllm-cu129']);
+    assert.equal(r.code, 0, r.stderr);
+    const file = JSON.parse(readFileSync(join(r.cwd, r.bakeFile), 'utf8')) as BakeFile;
+    assert.deepEqual(Object.keys(file.group), ['vllm-cu129']);
+    assert.deepEqual(Object.keys(file.target).sort(), ['_common', 'base-cu129', 'vllm-cu129-dev', 'vllm-cu129-runtime']);
+    assert.deepEqual(Object.keys(file.variable ?? {}), ['REGISTRY']);
+    const full = JSON.parse(readFileSync(join(r.cwd, 'bake/docker-bake.json'), 'utf8')) as BakeFile;
+    for (const [name, target] of Object.entries(file.target)) assert.deepEqual(target, full.target[name], `${name} as generated`);
+    assert.equal(readFileSync(join(r.cwd, 'bake/.bake-matrix/.gitignore'), 'utf8').split('\n').at(-2), '*', 'the folder ignores itself in git');
+  });
+
+  test('is reused for the same request, another for another; files unused for a day are removed', async () => {
+    const docker = fakeDocker(PLATFORMS);
+    const cwd = stackDir();
+    const handed = async (argv: string[]) => {
+      assert.equal((await runCli(['run', ...argv], cwd, docker.env)).code, 0);
+      return docker.calls().filter((c) => c[1] === 'bake').at(-1)![3]!;
+    };
+    const first = await handed(['vllm-cu129']);
+    const old = join(cwd, 'bake/.bake-matrix/run-0000000000000000.json');
+    writeFileSync(old, '{}');
+    utimesSync(old, new Date(Date.now() - 2 * 86_400_000), new Date(Date.now() - 2 * 86_400_000));
+    const recent = join(cwd, 'bake/.bake-matrix/run-1111111111111111.json');
+    writeFileSync(recent, '{}');
+    assert.equal(await handed(['vllm-cu129', '--push']), first, 'the same names and --set values: the same file');
+    assert.notEqual(await handed(['trtllm-cu130']), first);
+    assert.equal(existsSync(old), false, 'a file unused for two days is removed');
+    assert.ok(existsSync(recent), 'a recent one stays (another run may be using it)');
+    assert.ok(existsSync(join(cwd, first)));
+  });
+
+  test('an overlay that links a target outside the names brings it along', async () => {
+    const docker = fakeDocker(PLATFORMS);
+    const cwd = stackDir();
+    writeFileSync(join(cwd, 'ci.hcl'), 'target "vllm-cu129-dev" {\n  contexts = { extra = "target:base-cu130" }\n}\n');
+    assert.equal((await runCli(['run', 'vllm-cu129', '-f', 'ci.hcl'], cwd, docker.env)).code, 0);
+    const argv = docker.bakeCall()!;
+    assert.deepEqual(argv.slice(4, 7), ['-f', 'ci.hcl', 'vllm-cu129']);
+    assert.ok(targetsIn(cwd, argv[3]!).includes('base-cu130'));
+  });
+
+  test('an overlay read from stdin: the whole file, since the overlay cannot be read first', async () => {
+    const r = await run(['vllm-cu129', '-f', '-']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.bakeFile, 'bake/docker-bake.json');
+  });
+
+  test('--set on a target outside the names: that target comes along, so buildx finds it', async () => {
+    const r = await run(['vllm-cu129', '--set', 'trtllm-cu130-runtime.args.X=1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(targetsIn(r.cwd, r.bakeFile).includes('trtllm-cu130-runtime'));
+  });
+
+  const wholeFile: { name: string; argv: string[]; settings: Record<string, string> }[] = [
+    { name: '--full-file', argv: ['vllm-cu129', '--full-file'], settings: {} },
+    { name: '--list-targets (every name)', argv: ['--list-targets'], settings: { FAKE_DOCKER_BUILDX_VERSION: 'v0.16.0' } },
+  ];
+  for (const c of wholeFile) {
+    test(`${c.name}: buildx gets the whole generated file`, async () => {
+      const r = await run(c.argv, c.settings);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.bakeFile, 'bake/docker-bake.json');
+      assert.ok(!r.docker.bakeCall()!.includes('--full-file'), 'our own flag is not passed on');
+    });
+  }
 });
 
 describe('exit codes', () => {

@@ -11,11 +11,13 @@ export const generateCommand: Command = {
     if (values.help) return help(this, io);
     const format = parseFormat(values.format, this.usage);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const generated = generateOrThrow(values.matrix, io, values.json, { format });
     const written = writeOutputs(generated, outDir(values.out, generated, io), io);
     const targets = [...generated.plan.targets.values()].filter((t) => t.kind !== 'common').length;
-    // BAKE_MATRIX_TIMING=1 adds the pipeline's time and peak memory to --json (scripts/bench.ts reads it).
-    const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS } : undefined;
+    // BAKE_MATRIX_TIMING=1 adds the pipeline's wall and CPU time and peak memory to --json (scripts/bench.ts reads it).
+    const used = process.cpuUsage(cpu);
+    const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, maxRssKb: process.resourceUsage().maxRSS } : undefined;
     const pp = generated.plan.perPlatform;
     const perPlatform = pp ? `; ${pp.of.size} per-platform targets, ${[...pp.groups.values()].reduce((n, g) => n + g.size, 0)} groups` : '';
     if (values.json) io.stdout(JSON.stringify({ written, targets, groups: generated.plan.groups.size, ...(timing ? { timing } : {}) }, null, 2) + '\n');

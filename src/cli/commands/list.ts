@@ -4,7 +4,8 @@ import { formatProblems, problemsAsJson } from '../../problems/format.ts';
 import type { Problem } from '../../problems/problem.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
-import { generateOrThrow, ReportedError } from '../pipeline.ts';
+import { generateOrThrow } from '../pipeline.ts';
+import { ReportedError } from '../reported-error.ts';
 import { help } from './generate.ts';
 
 export const listCommand: Command = {

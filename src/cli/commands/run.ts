@@ -1,40 +1,42 @@
 // `bake-matrix run <names> [buildx flags]`: regenerate, preflight, show what
 // will run, run `docker buildx bake` on this terminal, summarise, and exit
 // with buildx's exit code. See src/run/ for each step.
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { problemsAsJson } from '../../problems/format.ts';
 import type { Problem } from '../../problems/problem.ts';
+import type { BakeFile } from '../../types/bake.ts';
+import { emitJson } from '../../emit/json.ts';
 import { buildCommand, shellQuote } from '../../run/build-command.ts';
+import { requestClosure } from '../../run/closure.ts';
+import { CLOSURE_DIR, writeClosureFile } from '../../run/closure-file.ts';
 import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
+import { recordGeneration, reuseGeneration } from '../../run/generation-record.ts';
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
-import { flagOn, flagValues, parseRunArgs } from '../../run/run-args.ts';
+import { flagOn, flagValues, parseRunArgs, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
-import { appendStepSummary } from '../../run/step-summary.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
-import { generateOrThrow, outDir, ReportedError, writeOutputs } from '../pipeline.ts';
+import { generateOrThrow, outDir, warningsText, writeOutputs } from '../pipeline.ts';
+import { ReportedError } from '../reported-error.ts';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups',
-  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--json] [docker buildx bake flags]',
+  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--full-file] [--json] [docker buildx bake flags]',
   async run(args, io) {
     let run = parseRunArgs(args, this.usage);
     if (run.help) {
       io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
       return EXIT.ok;
     }
-    const generated = generateOrThrow(run.matrix, io, run.json);
-    const out = outDir(run.out, generated, io);
-    writeOutputs(generated, out, io);
+    const { bake, out, root } = currentBake(run, io);
     // buildx runs in the project root: every path it reads is written from there.
-    const root = generated.matrix.root;
-    const bakeFile = fromRoot(join(out, 'docker-bake.json' in generated.outputs ? 'docker-bake.json' : Object.keys(generated.outputs)[0]!), io.cwd, root);
+    const bakeFile = fromRoot(join(out, 'docker-bake.json'), io.cwd, root);
     run = rebaseRunPaths(run, io.cwd, root);
-    const bake = generated.plan.bake;
     const overlays = flagValues(run, 'file');
     const selection = selectTargets(bake, run.names, flagValues(run, 'set'));
     const listing = flagValues(run, 'list').length > 0 || flagOn(run, 'list-targets') || flagOn(run, 'list-variables');
@@ -43,15 +45,17 @@ export const runCommand: Command = {
     const building = !printing && !listing && !flagOn(run, 'check') && (call === undefined || call === 'build');
 
     if (!listing) fail(io, run.json, checkNames(selection.unknown, knownNames(bake), bakeFile, overlays, run.flags.filter((f) => f.unknown && f.value === undefined)));
+    // buildx reads the blocks the names need, not the whole file (listing wants every name).
+    const handed = listing || run.fullFile ? bakeFile : closureFile(bake, run, overlays, resolve(io.cwd, out), root) ?? bakeFile;
 
     const theirMetadata = flagValues(run, 'metadata-file').at(-1);
     const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
-    const command = buildCommand(run, bakeFile, ourMetadata?.path);
+    const command = buildCommand(run, handed, ourMetadata?.path);
     /** The command as the user would type it: without the metadata file bake-matrix adds. */
-    const shown = buildCommand(run, bakeFile);
+    const shown = buildCommand(run, handed);
+    const here = root === resolve(io.cwd);
     if (run.dryRun) {
-      const where = root === resolve(io.cwd) ? '' : `(in ${root})\n`;
-      io.stdout(run.json ? JSON.stringify({ ...dryRunJson(shown, selection), cwd: root }, null, 2) + '\n' : where + dryRunText(shown, selection, overlays));
+      io.stdout(run.json ? JSON.stringify({ ...dryRunJson(shown, selection), cwd: root }, null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
       return EXIT.ok;
     }
 
@@ -69,7 +73,7 @@ export const runCommand: Command = {
       });
       if (!ready.ok) fail(io, run.json, ready.problems);
 
-      io.stderr(`bake-matrix: ${root === resolve(io.cwd) ? '' : `(in ${root}) `}${shellQuote([command.command, ...command.args])}\n`);
+      io.stderr(`bake-matrix: ${here ? '' : `(in ${root}) `}${shellQuote([command.command, ...command.args])}\n`);
       const started = Date.now();
       const finished = await runner!.inherit(command.args);
       if (!building) return finished.exitCode;
@@ -88,13 +92,51 @@ export const runCommand: Command = {
       });
       io.stderr(summaryText(summary));
       if (run.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
-      appendStepSummary(io, summaryMarkdown(summary));
+      const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+      if (stepSummary) {
+        try {
+          appendFileSync(resolve(io.cwd, stepSummary), summaryMarkdown(summary));
+        } catch (e) {
+          io.stderr(`bake-matrix: could not append the summary to GITHUB_STEP_SUMMARY (${stepSummary}): ${(e as Error).message}\n`);
+        }
+      }
       return finished.exitCode;
     } finally {
       ourMetadata?.dispose();
     }
   },
 };
+
+/** The generated model, the output folder (as given or defaulted) and the project root: from the last generation when no input changed, else generated and written now. */
+function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root: string } {
+  const generation = { matrix: run.matrix, out: run.out, cwd: io.cwd };
+  const reused = reuseGeneration(generation);
+  if (reused) {
+    if (reused.warnings) io.stderr(reused.warnings);
+    return reused;
+  }
+  const generated = generateOrThrow(run.matrix, io, run.json);
+  const out = outDir(run.out, generated, io);
+  writeOutputs(generated, out, io);
+  const checked = [...generated.plan.targets.values()].flatMap((t) => (t.location ? [t.location.dockerfilePath, t.location.contextPath] : []));
+  recordGeneration(generation, { out, root: generated.matrix.root, checked }, generated.outputs, warningsText(generated));
+  return { bake: generated.plan.bake, out, root: generated.matrix.root };
+}
+
+/** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). Its path is relative to the root. */
+function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], outAbsolute: string, root: string): string | undefined {
+  const texts: string[] = [];
+  for (const overlay of overlays) {
+    if (overlay === '-') return undefined;
+    try {
+      texts.push(readFileSync(resolve(root, overlay), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+  const text = emitJson(requestClosure(bake, { names: run.names, sets: flagValues(run, 'set'), overlays: texts }));
+  return fromRoot(join(outAbsolute, CLOSURE_DIR, writeClosureFile(outAbsolute, text)), root, root);
+}
 
 /** Preflight problems, one short block each (no code frame: they are about the machine, not the matrix). */
 function fail(io: Io, json: boolean, problems: Problem[]): void {
@@ -108,8 +150,11 @@ const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx
 (--push, --load, --set K=V, --print, --progress plain, --builder B, --metadata-file F, ...).
 
   --matrix PATH   the matrix file or folder (default: matrix)
-  --out DIR       where the bake file is written (default: bake)
+  --out DIR       where the bake file is written (default: bake/ in the project root)
   --dry-run       print the command and the targets it builds; run nothing (needs no docker)
+  --full-file     hand buildx the whole generated file; by default it gets only the closure
+                  of the names (their groups, targets, inherited and linked targets, variables)
+                  in <out>/.bake-matrix/run-<hash>.json, which it reads and resolves much faster
   --json          machine-readable dry-run, summary and problems on stdout
   -f, --file F    an overlay (e.g. ci.hcl), passed after the generated file so it can
                   redefine or extend generated targets by name

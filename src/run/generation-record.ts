@@ -1,0 +1,137 @@
+// `run` regenerates the bake files only when something generation reads has
+// changed. After generating, it records a key of every input (the matrix
+// files' paths and texts, the project root, the Dockerfiles and context
+// folders the checks read, the JSON Schema, the build of bake-matrix itself,
+// the working folder and --matrix/--out) and a hash of each file it wrote, in
+// a record named after the working folder and options (in the system's temp
+// folder: the output folder itself may depend on the matrix's `root:`). The
+// next run with the same key, whose bake files still hash the same, reads the
+// model back from docker-bake.json instead of generating it again: on a
+// 10 000-target matrix that is a fraction of a second instead of seconds.
+// Any difference, or anything unreadable, means: generate.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { writeAtomic } from '../emit/write-atomic.ts';
+import { fileURLToPath } from 'node:url';
+import { sourceStamp } from '../../bin/dist-stamp.js';
+import { parseBakeJson } from '../inspect/parse-bake-json.ts';
+import { matrixPaths } from '../load/index.ts';
+import type { BakeFile } from '../types/bake.ts';
+
+interface GenerationRecord {
+  key: string;
+  /** The output folder, as given or defaulted (relative to the working folder), and the project root. */
+  out: string;
+  root: string;
+  /** Dockerfiles and context folders the checks read, relative to the root. */
+  checked: string[];
+  /** Output file name -> sha256 of its text. */
+  outputs: { [name: string]: string };
+  /** The warnings generation printed, as printed. */
+  warnings: string;
+}
+
+export interface Generation {
+  matrix: string;
+  /** `--out`, when given. */
+  out?: string;
+  cwd: string;
+}
+
+/** What a generation gave that the next run needs again. */
+export interface Generated {
+  out: string;
+  root: string;
+  checked: readonly string[];
+}
+
+export interface Reused {
+  bake: BakeFile;
+  out: string;
+  root: string;
+  warnings: string;
+}
+
+/** The model of the last generation when nothing it read has changed since; otherwise undefined. */
+export function reuseGeneration(g: Generation): Reused | undefined {
+  try {
+    const record = JSON.parse(readFileSync(recordPath(g), 'utf8')) as GenerationRecord;
+    const key = keyOf(g, record);
+    if (!key || key !== record.key) return undefined;
+    const out = resolve(g.cwd, record.out);
+    const texts = new Map(Object.keys(record.outputs).map((name) => [name, readFileSync(join(out, name), 'utf8')]));
+    for (const [name, text] of texts) if (sha256(text) !== record.outputs[name]) return undefined;
+    const json = texts.get('docker-bake.json');
+    if (json === undefined) return undefined;
+    return { bake: parseBakeJson(json, 'docker-bake.json'), out: record.out, root: record.root, warnings: record.warnings };
+  } catch {
+    return undefined; // no record yet, or something unreadable: generate
+  }
+}
+
+/** Records what was just generated and written; a failure to record only costs the next run a generation. */
+export function recordGeneration(g: Generation, generated: Generated, outputs: { readonly [name: string]: string }, warnings: string): void {
+  try {
+    const partial = { out: generated.out, root: generated.root, checked: [...new Set(generated.checked)] };
+    const key = keyOf(g, partial);
+    if (!key) return;
+    const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings };
+    const path = recordPath(g);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeAtomic(path, JSON.stringify(record) + '\n');
+  } catch {
+    // not recorded: the next run generates
+  }
+}
+
+/** One record per working folder, matrix and --out, in the system's temp folder. */
+function recordPath(g: Generation): string {
+  const id = sha256(`${resolve(g.cwd)}\0${g.matrix}\0${g.out ?? ''}`).slice(0, 32);
+  return join(tmpdir(), 'bake-matrix-generations', `${id}.json`);
+}
+
+/** The key of every input of a generation, or undefined when the matrix is not there. */
+function keyOf(g: Generation, r: Pick<GenerationRecord, 'out' | 'root' | 'checked'>): string | undefined {
+  const paths = matrixPaths(g.matrix, g.cwd);
+  if (!paths?.length) return undefined;
+  const hash = createHash('sha256');
+  const add = (label: string, value: string) => hash.update(`${label}\0${value.length}\0${value}\0`);
+  add('tool', toolStamp());
+  add('schema', readFileSync(new URL('../../schema/matrix.schema.json', import.meta.url), 'utf8'));
+  add('cwd', resolve(g.cwd));
+  add('matrix', g.matrix);
+  add('out option', g.out ?? '');
+  add('out', r.out);
+  add('root', r.root);
+  for (const path of paths) {
+    add('matrix file', relative(g.cwd, path));
+    add('text', readFileSync(path, 'utf8'));
+  }
+  for (const path of r.checked) {
+    add('checked', path);
+    add('state', stateOf(resolve(r.root, path)));
+  }
+  return hash.digest('hex');
+}
+
+/** A file's text, "folder", or "missing": what the Dockerfile and context checks saw. */
+function stateOf(path: string): string {
+  try {
+    return statSync(path).isDirectory() ? '\0folder' : readFileSync(path, 'utf8');
+  } catch {
+    return '\0missing';
+  }
+}
+
+/** Which build of bake-matrix runs: the state of src/ in a checkout, else the stamp dist/ was built with. */
+function toolStamp(): string {
+  const fromSource = sourceStamp(fileURLToPath(new URL('../../src', import.meta.url)));
+  if (fromSource) return `src ${fromSource}`;
+  return `dist ${readFileSync(new URL('../source-stamp.json', import.meta.url), 'utf8')}`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,80 @@
+// The compiled CLI runs only when dist/ was built from the sources as they are:
+// any edit, new, removed or renamed source makes it stale (bin/dist-stamp.js),
+// and then bin/bake-matrix.js runs src/ through tsx and says so.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { sourceStamp, staleReason, STAMP_FILE } from '../../bin/dist-stamp.js';
+import { testdir } from '../helpers/testdir.ts';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A checkout with src/ and a dist/ stamped as built from it. */
+function checkout(): { src: string; dist: string } {
+  const root = testdir({ 'src/cli/main.ts': 'export {};\n', 'src/plan/index.ts': 'export {};\n', 'dist/cli/main.js': 'export {};\n' });
+  const src = join(root, 'src');
+  const past = new Date(Date.now() - 60_000);
+  for (const path of ['src/cli/main.ts', 'src/plan/index.ts', 'src/cli', 'src/plan', 'src']) utimesSync(join(root, path), past, past);
+  writeFileSync(join(root, 'dist', STAMP_FILE), JSON.stringify({ source: sourceStamp(src) }));
+  return { src, dist: join(root, 'dist') };
+}
+
+describe('dist/ is fresh only when built from the sources as they are', () => {
+  const cases: { name: string; change: (src: string) => void }[] = [
+    { name: 'an edited source', change: (src) => writeFileSync(join(src, 'plan/index.ts'), 'export const x = 1;\n') },
+    { name: 'a new source', change: (src) => writeFileSync(join(src, 'plan/groups.ts'), 'export {};\n') },
+    { name: 'a removed source', change: (src) => rmSync(join(src, 'plan/index.ts')) },
+    { name: 'a renamed source', change: (src) => renameSync(join(src, 'plan/index.ts'), join(src, 'plan/plan.ts')) },
+    { name: 'a new folder', change: (src) => mkdirSync(join(src, 'closure')) },
+  ];
+  test('as built: fresh', () => {
+    const { src, dist } = checkout();
+    assert.equal(staleReason(src, dist), undefined);
+  });
+  for (const c of cases) {
+    test(`${c.name}: stale`, () => {
+      const { src, dist } = checkout();
+      c.change(src);
+      assert.equal(staleReason(src, dist), 'src/ changed since dist/ was built');
+    });
+  }
+  test('no stamp: not built', () => {
+    const { src, dist } = checkout();
+    rmSync(join(dist, STAMP_FILE));
+    assert.equal(staleReason(src, dist), 'dist/ is not built');
+  });
+  test('no src/ (an installed package ships dist/ only): dist/ runs', () => {
+    const { src, dist } = checkout();
+    rmSync(src, { recursive: true });
+    assert.equal(staleReason(src, dist), undefined);
+  });
+});
+
+describe('bin/bake-matrix.js with a stale dist/', () => {
+  /** A copy of the CLI whose dist/ was built from other sources. */
+  const staleCopy = (withModules: boolean) => {
+    const root = testdir({});
+    for (const part of ['bin', 'src', 'schema', 'package.json']) cpSync(join(REPO, part), join(root, part), { recursive: true });
+    if (withModules) symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+    mkdirSync(join(root, 'dist'));
+    writeFileSync(join(root, 'dist', STAMP_FILE), JSON.stringify({ source: 'an older build' }));
+    return spawnSync(process.execPath, [join(root, 'bin/bake-matrix.js'), '--help'], { cwd: REPO, encoding: 'utf8' });
+  };
+
+  test('runs the sources through tsx, and says so', () => {
+    const r = staleCopy(true);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^bake-matrix: src\/ changed since dist\/ was built: running src\/ through tsx/);
+    assert.match(r.stdout, /^bake-matrix: expand a support matrix/);
+  });
+
+  test('without tsx: refuses, exit 70, and says to build', () => {
+    const r = staleCopy(false);
+    assert.equal(r.status, 70);
+    assert.match(r.stderr, /src\/ changed since dist\/ was built, and tsx is not installed .*npm run build/);
+    assert.equal(r.stdout, '');
+  });
+});

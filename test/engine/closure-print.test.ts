@@ -1,0 +1,56 @@
+// With a real buildx (no builder needed): `docker buildx bake --print` of the
+// closure file `run` hands buildx prints exactly what `--print` of the whole
+// generated file prints, for the example stack's groups and some targets,
+// with an overlay and with --set. Skips, saying why, without buildx.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { emitJson } from '../../src/emit/json.ts';
+import { generate } from '../../src/generate.ts';
+import { requestClosure } from '../../src/run/closure.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+test('buildx --print resolves the closure file exactly like the whole file', { timeout: 10 * 60_000 }, async (t) => {
+  const version = await execa('docker', ['buildx', 'version'], { reject: false, stdin: 'ignore', timeout: 60_000 });
+  if (version.exitCode !== 0) {
+    const reason = `docker buildx is not available (\`docker buildx version\`: ${(version.stderr || version.shortMessage || '').split('\n')[0]})`;
+    console.log(`skipping the --print comparison: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  t.diagnostic(version.stdout.trim());
+  const generated = generate('matrix', ROOT);
+  assert.ok(generated.ok);
+  const { bake } = generated.value.plan;
+  const dir = mkdtempSync(join(tmpdir(), 'bake-matrix-print-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const whole = join(dir, 'docker-bake.json');
+  writeFileSync(whole, generated.value.outputs['docker-bake.json']!);
+  const overlay = join(dir, 'ci.hcl');
+  writeFileSync(overlay, 'target "vllm-cu129-runtime" {\n  contexts = { extra = "target:base-cu130" }\n  tags = ["${REGISTRY}/ci:x"]\n}\n');
+
+  const print = async (file: string, args: string[]) => {
+    const r = await execa('docker', ['buildx', 'bake', '-f', file, ...args, '--print'], { cwd: ROOT, reject: false, stdin: 'ignore', timeout: 120_000 });
+    assert.equal(r.exitCode, 0, `bake --print ${args.join(' ')} on ${file}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const requests = [
+    ...Object.keys(bake.group).map((name) => ({ names: [name], sets: [] as string[], overlay: false })),
+    { names: ['vllm-cu129-runtime', 'sglang-cu130-dev'], sets: [], overlay: false },
+    { names: ['vllm-cu129'], sets: ['base-cu130.args.X=1', '*.platform=linux/amd64'], overlay: false },
+    { names: ['vllm-cu129'], sets: [], overlay: true },
+  ];
+  for (const r of requests) {
+    const closure = requestClosure(bake, { names: r.names, sets: r.sets, overlays: r.overlay ? ['target "vllm-cu129-runtime" { contexts = { extra = "target:base-cu130" } }'] : [] });
+    const file = join(dir, `closure-${r.names.join('+')}-${r.sets.length}-${r.overlay}.json`);
+    writeFileSync(file, emitJson(closure));
+    const args = [...(r.overlay ? ['-f', overlay] : []), ...r.names, ...r.sets.flatMap((s) => ['--set', s])];
+    const expected = await print(whole, args);
+    assert.equal(await print(file, args), expected, `--print ${args.join(' ')}`);
+  }
+});
