@@ -5,10 +5,11 @@
 //   node scripts/build.js              # always (npm run build, and prepare on npm ci)
 //   node scripts/build.js --if-stale   # only when src/ changed since (npm test)
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sourceStamp, staleReason, STAMP_FILE } from '../bin/dist-stamp.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,4 +26,18 @@ if (result.status !== 0) {
   rmSync(dist, { recursive: true, force: true });
   process.exit(result.status ?? 1);
 }
+await precompileSchema();
 writeFileSync(join(dist, STAMP_FILE), JSON.stringify({ source: stamp }) + '\n');
+
+/** The matrix schema's validator compiled ahead of time (ajv standalone), with the hash of the schema it was compiled from. */
+async function precompileSchema() {
+  const { AJV_OPTIONS, PRECOMPILED } = await import(pathToFileURL(join(dist, 'validate', 'schema-check.js')).href);
+  const require = createRequire(import.meta.url);
+  const Ajv = require('ajv').default;
+  const standalone = require('ajv/dist/standalone').default;
+  const text = readFileSync(join(root, 'schema', 'matrix.schema.json'), 'utf8');
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+  const code = standalone(ajv, ajv.compile(JSON.parse(text)));
+  const hash = createHash('sha256').update(text).digest('hex');
+  writeFileSync(join(dist, 'validate', PRECOMPILED), `${code}\nmodule.exports.schemaHash = ${JSON.stringify(hash)};\n`);
+}

@@ -47,9 +47,15 @@ export function pathsLeavingRoot(plan: Plan, root: ProjectRoot): Problem[] {
 /** Build contexts and local named contexts that are not folders under the root (bake would fail late, per target). */
 export function missingContexts(plan: Plan, root: ProjectRoot): Problem[] {
   const problems = new Map<string, Problem>();
+  const folders = new Map<string, boolean>();
+  const folder = (path: string) => {
+    let is = folders.get(path);
+    if (is === undefined) folders.set(path, (is = isFolder(resolve(root.absolute, path))));
+    return is;
+  };
   const check = (what: 'context' | 'named context', path: string, origin: Origin) => {
     const key = `${origin.file}#${origin.pointer}#${path}`;
-    if (!isLocalContext(path) || problems.has(key) || isFolder(resolve(root.absolute, path))) return;
+    if (!isLocalContext(path) || problems.has(key) || folder(path)) return;
     problems.set(
       key,
       error('context-not-found', `The ${what} "${path}" is not a folder (paths are relative to the project root ${root.shown}).`, {

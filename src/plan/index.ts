@@ -71,6 +71,8 @@ class Planner {
   private readonly tagOwners: TagOwners;
   private readonly cacheWriters = new CacheWriters();
   private readonly stages: Map<string, Stage>;
+  private readonly matrixArgs: Keyed[];
+  private readonly matrixLabels: Keyed[];
   /** Bake content of each layer target, to share identical ones. */
   private readonly layerContent = new Map<string, string>();
 
@@ -82,6 +84,8 @@ class Planner {
     this.templates = new TemplateProblems(this.problems, this.names);
     this.tagOwners = new TagOwners(m.variables);
     this.stages = new Map(m.stages.map((s) => [s.key, s]));
+    this.matrixArgs = entriesOf(m.args);
+    this.matrixLabels = entriesOf(m.labels);
   }
 
   run(): Result<Plan> {
@@ -167,22 +171,27 @@ class Planner {
     return true;
   }
 
-  private levelOf(cell: Cell): { input: LevelInput; values: Values } {
-    return {
-      input: { stage: cell.stage, axes: cell.stage.axes, above: cell.parent?.stage.axes ?? [], own: { args: cell.stage.args, labels: cell.stage.labels } },
-      values: cell.values,
-    };
+  /** Each cell's own level of settings, worked out once: every target below it reads it again. */
+  private readonly levels = new Map<Cell, { args: Keyed[]; labels: Keyed[] }>();
+
+  private levelOf(cell: Cell): { args: Keyed[]; labels: Keyed[] } {
+    let level = this.levels.get(cell);
+    if (!level) {
+      const input: LevelInput = { stage: cell.stage, axes: cell.stage.axes, above: cell.parent?.stage.axes ?? [], own: { args: cell.stage.args, labels: cell.stage.labels } };
+      level = levelSettings(this.m, input, cell.values);
+      this.levels.set(cell, level);
+    }
+    return level;
   }
 
   /**
    * The args and labels a target at the end of `levels` ends up with, rendered
    * in its own scope, where `{arg:NAME}` reads the target's final args.
    */
-  private intended(levels: { input: LevelInput; values: Values }[], stage: Stage, values: Values, builtins: { target: string; layer?: string }, varies: string[], fixed?: Map<string, { lookup: Lookup; origin: Origin }>) {
-    const args = winners(new Map<string, Keyed>(), entriesOf(this.m.args));
-    const labels = winners(new Map<string, Keyed>(), entriesOf(this.m.labels));
-    for (const { input, values: levelValues } of levels) {
-      const level = levelSettings(this.m, input, levelValues);
+  private intended(levels: { args: Keyed[]; labels: Keyed[] }[], stage: Stage, values: Values, builtins: { target: string; layer?: string }, varies: string[], fixed?: Map<string, { lookup: Lookup; origin: Origin }>) {
+    const args = winners(new Map<string, Keyed>(), this.matrixArgs);
+    const labels = winners(new Map<string, Keyed>(), this.matrixLabels);
+    for (const level of levels) {
       winners(args, level.args);
       winners(labels, level.labels);
     }
@@ -351,7 +360,7 @@ class Planner {
     const parentName = parent ? this.cellNames.get(parent) : COMMON_TARGET;
     if (!parentName) return undefined;
     const levels = ancestors.map((c) => this.levelOf(c));
-    levels.push({ input: { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, values: layerCell.values });
+    levels.push(levelSettings(this.m, { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, layerCell.values));
     const { args, labels, scope } = this.intended(levels, stage, layerCell.values, { target: name }, layer.axes);
     // Built from the stage's Dockerfile as its consumer sees it: consumers that disagree collide below.
     const consumerScope = this.scope(stage, consumerCell.values, { target: name });

@@ -3,7 +3,7 @@
 import { matches, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
 import { didYouMean } from '../problems/suggest.ts';
-import { escapeBake, piecesToBake, piecesToPreview, render, type Lookup, type Piece, type RenderProblem, type Scope, type Source } from '../template/index.ts';
+import { escapeBake, piecesToBake, piecesToPreview, render, type Lookup, type Piece, type Rendered, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 
 /** One resolved value: as emitted, with defaults filled in, and its source. */
 export interface Resolved {
@@ -75,6 +75,8 @@ export type TemplateProblemSink = (template: Template, problems: RenderProblem[]
  */
 export class ArgResolver {
   private readonly done = new Map<string, Lookup>();
+  /** The rendered arg (bake and preview already joined), by name. */
+  private readonly rendered = new Map<string, Rendered>();
   private readonly resolving: string[] = [];
   scope!: Scope;
 
@@ -100,8 +102,10 @@ export class ArgResolver {
     const result = render(template, this.scope);
     this.resolving.pop();
     let found: Lookup;
-    if (result.ok) found = { kind: 'pieces', pieces: result.value.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: template.origin }, sources: result.value.sources };
-    else {
+    if (result.ok) {
+      found = { kind: 'pieces', pieces: result.value.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: template.origin }, sources: result.value.sources };
+      this.rendered.set(name, result.value);
+    } else {
       this.report(template, result.problems);
       found = { kind: 'error', code: REPORTED, reason: `the arg "${name}" could not be rendered` };
     }
@@ -117,7 +121,10 @@ export class ArgResolver {
     for (const [key, origin] of origins) {
       const found = this.lookup(key);
       if (found.kind !== 'pieces') continue;
-      out[key] = { bake: piecesToBake(found.pieces), preview: piecesToPreview(found.pieces), origin, sources: [found.source, ...(found.sources ?? [])].filter((s) => s.placeholder !== `{arg:${key}}`), pieces: found.pieces };
+      const rendered = this.rendered.get(key);
+      out[key] = rendered
+        ? { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces }
+        : { bake: piecesToBake(found.pieces), preview: piecesToPreview(found.pieces), origin, sources: [found.source, ...(found.sources ?? [])], pieces: found.pieces };
     }
     return out;
   }

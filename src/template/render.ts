@@ -52,12 +52,26 @@ export interface RenderProblem {
 
 export type RenderResult = { ok: true; value: Rendered } | { ok: false; problems: RenderProblem[] };
 
+/** Results of texts without placeholders: the same for every scope, so made once (most args are plain text). */
+const literalResults = new Map<string, RenderResult>();
+
 export function render(template: Template | string, scope: Scope): RenderResult {
   const text = typeof template === 'string' ? template : template.text;
+  const parts = parseTemplate(text);
+  if (parts.length === 0 || (parts.length === 1 && parts[0]!.kind === 'literal')) {
+    let result = literalResults.get(text);
+    if (!result) {
+      const pieces: Piece[] = text ? [{ text: parts[0]!.kind === 'literal' ? parts[0]!.text : text }] : [];
+      result = { ok: true, value: { pieces, bake: piecesToBake(pieces), preview: piecesToPreview(pieces), usesVariables: false, sources: [] } };
+      if (literalResults.size > 50_000) literalResults.clear();
+      literalResults.set(text, result);
+    }
+    return result;
+  }
   const pieces: Piece[] = [];
   const sources: Source[] = [];
   const problems: RenderProblem[] = [];
-  for (const part of parseTemplate(text)) {
+  for (const part of parts) {
     if (part.kind === 'literal') {
       pieces.push({ text: part.text });
       continue;
