@@ -1,23 +1,36 @@
-// The CLI's view of the pipeline: a generated matrix, or a UserError carrying the
-// problems; and the one place commands write the generated files.
+// The CLI's view of the pipeline: a generated matrix, or a ReportedError once
+// the problems are printed (as text on stderr, or with --json as JSON on stdout
+// only); and the one place commands write the generated files.
 import { join, resolve } from 'node:path';
 import { writeFilesAtomic } from '../emit/write-atomic.ts';
 import { generate, type Generated, type GenerateOptions } from '../generate.ts';
+import type { SourceFile } from '../load/source-file.ts';
+import { limitsFrom } from '../load/limits.ts';
 import { formatProblems, problemsAsJson } from '../problems/format.ts';
-import { UserError } from '../problems/problem.ts';
+import { UserError, type Problem } from '../problems/problem.ts';
 import type { Io } from './io.ts';
 
 export class ReportedError extends UserError {}
 
 export function generateOrThrow(matrix: string, io: Io, json = false, options: GenerateOptions = {}): Generated {
-  const result = generate(matrix, io.cwd, options);
-  if (!result.ok) {
-    if (json) io.stdout(JSON.stringify({ problems: problemsAsJson(result.problems, result.files) }, null, 2) + '\n');
-    io.stderr(formatProblems(result.problems, result.files));
-    throw new ReportedError(result.problems);
-  }
-  if (result.value.warnings.length) io.stderr(formatProblems(result.value.warnings, result.value.files));
+  const { limits, problems } = limitsFrom(io.env);
+  if (problems.length) throw reportProblems(problems, [], io, json);
+  const result = generate(matrix, io.cwd, { limits, ...options });
+  if (!result.ok) throw reportProblems(result.problems, result.files, io, json);
+  if (result.value.warnings.length && !json) io.stderr(formatProblems(result.value.warnings, result.value.files));
   return result.value;
+}
+
+/** Prints problems (text on stderr, or JSON on stdout with --json) and returns the error that exits 2. */
+export function reportProblems(problems: Problem[], files: readonly SourceFile[], io: Io, json: boolean, exitCode = 2): ReportedError {
+  if (json) io.stdout(JSON.stringify({ problems: problemsAsJson(problems, files) }, null, 2) + '\n');
+  else io.stderr(formatProblems(problems, files));
+  return new ReportedError(problems, exitCode);
+}
+
+/** A command's JSON result, with the warnings of the generation when there were any (--json prints them nowhere else). */
+export function withWarnings<T extends object>(result: T, generated: Generated | undefined): T & { warnings?: object[] } {
+  return generated?.warnings.length ? { ...result, warnings: problemsAsJson(generated.warnings, generated.files) } : result;
 }
 
 /** Writes the generated bake files into `out` (all or nothing); returns their paths as shown. */

@@ -1,11 +1,15 @@
-import { generateOrThrow, writeOutputs } from '../pipeline.ts';
+import { generateOrThrow, withWarnings, writeOutputs } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
+import { renderHelp } from '../help.ts';
 
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'Write the bake file(s) for the matrix',
   usage: 'bake-matrix generate [--matrix PATH] [--out DIR] [--format json|hcl|both] [--json]',
+  options: { ...COMMON_OPTIONS, ...FORMAT_OPTION },
+  examples: ['bake-matrix generate', 'bake-matrix generate --matrix matrix/stack.yaml --out build --format json'],
+  details: 'The files are replaced all or nothing: on any error the previous ones stay byte for byte.',
   async run(args, io) {
     const { values } = parseOptions(args, { ...COMMON_OPTIONS, ...FORMAT_OPTION }, this.usage);
     if (values.help) return help(this, io);
@@ -16,13 +20,13 @@ export const generateCommand: Command = {
     const targets = [...generated.plan.targets.values()].filter((t) => t.kind !== 'common').length;
     // BAKE_MATRIX_TIMING=1 adds the pipeline's time and peak memory to --json (scripts/bench.ts reads it).
     const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS } : undefined;
-    if (values.json) io.stdout(JSON.stringify({ written, targets, groups: generated.plan.groups.size, ...(timing ? { timing } : {}) }, null, 2) + '\n');
+    if (values.json) io.stdout(JSON.stringify(withWarnings({ written, targets, groups: generated.plan.groups.size, ...(timing ? { timing } : {}) }, generated), null, 2) + '\n');
     else io.stdout(written.map((p) => `wrote ${p} (${targets} targets, ${generated.plan.groups.size} groups)`).join('\n') + '\n');
     return EXIT.ok;
   },
 };
 
 export function help(command: Command, io: { stdout: (t: string) => void }): number {
-  io.stdout(`${command.summary}\n\nUsage: ${command.usage}\n`);
+  io.stdout(renderHelp(command));
   return EXIT.ok;
 }

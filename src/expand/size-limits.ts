@@ -1,0 +1,34 @@
+// How big the expansion may get: the combinations of axis values are counted
+// from the axes alone before anything is expanded (ten axes of ten values
+// would otherwise run until memory is gone), and the targets once expanded.
+import type { Limits } from '../load/limits.ts';
+import { limitExceeded } from '../load/limits.ts';
+import type { Problem } from '../problems/problem.ts';
+import type { Matrix, Stage } from '../types/matrix.ts';
+import type { Expansion } from './index.ts';
+
+/** The combinations each stage and its layers would be expanded from, before exclude rules. */
+export function cellLimitProblems(m: Matrix, limits: Limits): Problem[] {
+  const sizes = new Map(m.axes.map((a) => [a.name, a.values.length]));
+  const product = (axes: string[]) => axes.reduce((n, a) => n * (sizes.get(a) ?? 1), 1);
+  let total = 0;
+  let largest: { stage: Stage; count: number } | undefined;
+  for (const stage of m.stages) {
+    const count = product(stage.axes) + stage.layers.reduce((n, l) => n + product(l.axes), 0);
+    total += count;
+    if (!largest || count > largest.count) largest = { stage, count };
+  }
+  if (total <= limits.cells || !largest) return [];
+  const found = `the stages have ${formatCount(total)}, stage "${largest.stage.key}" alone ${formatCount(largest.count)} (${largest.stage.axes.join(' x ') || 'no axes'})`;
+  return [limitExceeded('cells', limits, found, { file: largest.stage.origin.file, pointer: largest.stage.origin.pointer, atKey: true })];
+}
+
+/** Stage and layer targets of the expansion (a layer shared by several cells counted each time: an upper bound). */
+export function targetLimitProblems(expansion: Expansion, limits: Limits): Problem[] {
+  const count = expansion.cells.reduce((n, c) => n + 1 + c.layers.length, 0);
+  if (count <= limits.targets) return [];
+  const stage = expansion.cells.at(-1)!.stage;
+  return [limitExceeded('targets', limits, `the matrix expands to ${formatCount(count)}`, { file: stage.origin.file, pointer: stage.origin.pointer, atKey: true })];
+}
+
+const formatCount = (n: number) => (Number.isFinite(n) && n < 1e15 ? n.toLocaleString('en-US') : n.toExponential(1));
