@@ -11,53 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { DOCKERFILE, syntheticMatrix } from './synthetic-matrix.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sizes = process.argv[2] ? [Number(process.argv[2])] : [10, 100, 1000, 10000];
 const runs = Number(process.argv[3] ?? 5);
-
-/** base over A, framework (with a layer over A and one over A x B) and runtime over A x B. */
-function syntheticMatrix(targets: number) {
-  // targets ~= a (base) + a (shared layer) + 3ab (framework, engine layer, runtime)
-  const a = Math.max(1, Math.round(Math.sqrt(targets / 3) / 2));
-  const b = Math.max(1, Math.round((targets - 2 * a) / (3 * a)));
-  const values = (prefix: string, n: number, arg: string) =>
-    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, { args: { [arg]: `${prefix}-${i}` } }]));
-  return {
-    name: 'bench',
-    registry: 'registry.test/bench',
-    platforms: ['linux/amd64', 'linux/arm64'],
-    args: { PYTHON_VERSION: '3.12' },
-    labels: { 'org.opencontainers.image.title': '{target}', 'org.opencontainers.image.version': '{version}' },
-    axes: { cuda: values('cu', a, 'CUDA_VERSION'), framework: values('fw', b, 'ENGINE_VERSION') },
-    overrides: [{ when: { framework: 'fw0', cuda: 'cu0' }, args: { SPECIAL: '1' } }],
-    stages: {
-      base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}' },
-      framework: {
-        target: 'framework',
-        from: 'base',
-        axes: ['framework', 'cuda'],
-        layers: { torch: { target: 'deps-torch', axes: ['cuda'] }, engine: { target: 'deps-engine' } },
-      },
-      runtime: { target: 'runtime', from: 'framework', tags: ['{registry}/{framework}:{version}-{cuda}'] },
-    },
-    groups: { '{framework}-{cuda}': ['runtime'] },
-    cache: { ref: '{registry}/cache:{target}' },
-  };
-}
-
-/** The Dockerfile the synthetic stages build: the Dockerfile checks run too. */
-const DOCKERFILE = `FROM busybox AS build-base
-ARG PYTHON_VERSION
-ARG CUDA_VERSION
-FROM build-base AS deps-torch
-FROM build-base AS deps-engine
-ARG ENGINE_VERSION
-FROM build-base AS framework
-ARG ENGINE_VERSION
-ARG SPECIAL
-FROM framework AS runtime
-`;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y);

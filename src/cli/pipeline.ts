@@ -2,7 +2,7 @@
 // the problems are printed (as text on stderr, or with --json as JSON on stdout
 // only); and the one place commands write the generated files.
 import { join, resolve } from 'node:path';
-import { writeFilesAtomic } from '../emit/write-atomic.ts';
+import { repairOutputFolder, writeFilesAtomic, type WriteOptions } from '../emit/write-atomic.ts';
 import { generate, type Generated, type GenerateOptions } from '../generate.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import { limitsFrom } from '../load/limits.ts';
@@ -36,6 +36,18 @@ export function withWarnings<T extends object>(result: T, generated: Generated |
 /** Writes the generated bake files into `out` (all or nothing); returns their paths as shown. */
 export function writeOutputs(generated: Generated, out: string, io: Io): string[] {
   const written = Object.keys(generated.outputs).map((name) => join(out, name));
-  writeFilesAtomic(Object.values(generated.outputs).map((text, i) => ({ path: resolve(io.cwd, written[i]!), text, shown: written[i] })));
+  writeFilesAtomic(Object.values(generated.outputs).map((text, i) => ({ path: resolve(io.cwd, written[i]!), text, shown: written[i] })), writeOptions(io));
   return written;
+}
+
+/** Before reading the bake files: finishes the writes of a run that was killed, so the files read are one generation. */
+export function repairOutputs(out: string, io: Io): void {
+  const repaired = repairOutputFolder(resolve(io.cwd, out), out, writeOptions(io));
+  if (repaired.length) io.stderr(`bake-matrix: finished writing ${repaired.map((f) => join(out, f)).join(', ')}, which a killed run had left half replaced.\n`);
+}
+
+/** BAKE_MATRIX_LOCK_TIMEOUT: seconds to wait for another bake-matrix writing the same folder. */
+function writeOptions(io: Io): WriteOptions {
+  const seconds = Number(io.env.BAKE_MATRIX_LOCK_TIMEOUT);
+  return io.env.BAKE_MATRIX_LOCK_TIMEOUT && Number.isFinite(seconds) && seconds >= 0 ? { lockTimeoutMs: seconds * 1000 } : {};
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateOrThrow, withWarnings } from '../pipeline.ts';
+import { generateOrThrow, repairOutputs, withWarnings } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
 import { help } from './generate.ts';
@@ -17,6 +17,7 @@ export const checkCommand: Command = {
     if (values.help) return help(this, io);
     const format = parseFormat(values.format, this.usage);
     const generated = generateOrThrow(values.matrix, io, values.json, { format });
+    repairOutputs(values.out, io);
     const stale: string[] = [];
     for (const [name, text] of Object.entries(generated.outputs)) {
       const path = join(values.out, name);
