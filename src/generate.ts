@@ -12,6 +12,7 @@ import { hasErrors, type Problem } from './problems/problem.ts';
 import type { Matrix } from './types/matrix.ts';
 import { checkDockerfiles } from './validate/dockerfile/index.ts';
 import { validateMatrix } from './validate/index.ts';
+import { realPathProblems } from './validate/real-paths.ts';
 
 export interface Generated {
   files: SourceFile[];
@@ -55,6 +56,8 @@ export function generateFrom(files: SourceFile[], options: GenerateOptions = {})
   if (hasErrors(selectionProblems)) return { ok: false, problems: selectionProblems, files };
   const planned = planBake(matrix, expansion);
   if (!planned.ok) return { ok: false, problems: planned.problems, files };
+  const outside = options.root !== undefined ? realPathProblems(files, matrix, options.root) : [];
+  if (outside.length) return { ok: false, problems: outside, files };
   const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(files, matrix, planned.value, options.root) : [];
   if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
   const outputs = emitBake(planned.value.bake, options.format);

@@ -80,7 +80,7 @@ function combinationsOf(m: Matrix, stage: Stage): Values[] {
   return kept.sort((x, y) => compareRanks(rank(x), rank(y)));
 }
 
-function excluded(m: Matrix, stage: Stage, values: Values): boolean {
+export function excluded(m: Matrix, stage: Stage, values: Values): boolean {
   if (stage.only && !selects(stage.only, values)) return true;
   if (m.exclude.some((rule) => Object.keys(rule.selector).every((a) => a in values) && selects(rule.selector, values))) return true;
   // Allow-lists of the values: `trtllm: { only: { cuda: [cu130] } }`.

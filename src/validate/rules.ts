@@ -6,6 +6,10 @@ import { KNOWN_PLATFORMS } from './platforms.ts';
 import { sanitizedNames } from './rules/sanitized-names.ts';
 import { secretArgs } from './rules/secret-args.ts';
 import { tagTemplates } from './rules/tag-templates.ts';
+import { deadRules } from './rules/dead-rules.ts';
+import { groupCycles } from './rules/group-cycles.ts';
+import { secretIds } from './rules/secret-ids.ts';
+import { variableEnvNames } from './rules/variable-env-names.ts';
 
 export type Rule = (m: Matrix) => Problem[];
 
@@ -197,7 +201,7 @@ const axisNamesNotReserved: Rule = (m) =>
       : [];
   });
 
-export const RULES: Rule[] = [axisNamesNotReserved, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, secretArgs];
+export const RULES: Rule[] = [axisNamesNotReserved, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms, sanitizedNames, tagTemplates, secretArgs, deadRules, groupCycles, secretIds, variableEnvNames];
 
 export function checkRules(m: Matrix): Problem[] {
   return RULES.flatMap((rule) => rule(m));
