@@ -6,11 +6,11 @@
 //
 // Whatever the golden says, each case must also: exit 2, print nothing on
 // stdout, show no stack trace, name a file:line:col and a key path for every
-// error (checked on the --json output), and leave the previous bake file and
-// its folder exactly as they were.
+// error (checked on the --json output, which prints nothing on stderr), and
+// leave the previous bake file and its folder exactly as they were.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { runCli } from './helpers/cli.ts';
@@ -59,7 +59,8 @@ describe('bad input never hurts', () => {
       const source = join(CATALOGUE, name);
       const golden = readGolden(source);
       const root = testdir({});
-      cpSync(source, root, { recursive: true, filter: (from) => !from.endsWith('expected.txt') });
+      cpSync(source, root, { recursive: true, filter: (from) => !from.endsWith('expected.txt') && !from.endsWith('links.txt') });
+      makeLinks(source, root);
       const bakeFile = join(root, 'bake/docker-bake.json');
       if (!existsSync(bakeFile)) {
         mkdirSync(join(root, 'bake'), { recursive: true });
@@ -82,6 +83,17 @@ describe('bad input never hurts', () => {
     });
   }
 });
+
+/** `links.txt` (optional): one symlink per line, `path -> target`, made in the case's copy (git keeps no dangling or outside links well). */
+function makeLinks(source: string, root: string): void {
+  const list = join(source, 'links.txt');
+  if (!existsSync(list)) return;
+  for (const line of readFileSync(list, 'utf8').split('\n').filter((l) => l.trim())) {
+    const [path, target] = line.split(' -> ').map((p) => p.trim());
+    mkdirSync(dirname(join(root, path!)), { recursive: true });
+    symlinkSync(target!, join(root, path!));
+  }
+}
 
 /** File name -> bytes of a folder (not recursive: bake files are flat). */
 function snapshot(dir: string): Record<string, string> {
@@ -107,6 +119,7 @@ interface JsonProblem {
 async function assertJsonProblems(argv: string[], root: string): Promise<void> {
   const run = await runCli([...argv, '--json'], root);
   assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stderr, '', 'with --json the problems are printed once, as JSON on stdout');
   let parsed: { problems?: JsonProblem[] };
   try {
     parsed = JSON.parse(run.stdout) as { problems?: JsonProblem[] };

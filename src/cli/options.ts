@@ -31,7 +31,7 @@ export function parseOptions<T extends Options>(args: string[], options: T, usag
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
-    const message = (e as Error).message.replace(/\. To specify.*$/s, '.');
+    const message = (e as Error).message.replace(/\. To specify.*$/s, '').replace(/\.?$/, '.');
     const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
     const close = unknown ? didYouMean(unknown.replace(/=.*$/, ''), Object.keys(options).map((o) => `--${o}`)) : '';
     throw new UserError([error('usage', message + close, { hint: `Usage: ${usage}` })]);

@@ -59,8 +59,9 @@ export interface RunArgs {
   flags: PassedFlag[];
 }
 
-const OWN_VALUE = new Set(['matrix', 'out']);
-const OWN_BOOLEAN = new Set(['dry-run', 'json', 'help']);
+/** bake-matrix's own options of `run` (the rest pass through to buildx). */
+export const OWN_VALUE = new Set(['matrix', 'out']);
+export const OWN_BOOLEAN = new Set(['dry-run', 'json', 'help']);
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
   const out: RunArgs = { matrix: 'matrix', out: 'bake', dryRun: false, json: false, help: false, names: [], flags: [] };
