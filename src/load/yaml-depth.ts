@@ -32,6 +32,7 @@ export function yamlTooDeep(text: string, max: number): number | undefined {
       }
     }
     let previous = j === i ? '\n' : text[j - 1]!;
+    let keys = 0;
     for (; j < lineEnd; j++) {
       const c = text[j]!;
       if (quote) {
@@ -46,8 +47,14 @@ export function yamlTooDeep(text: string, max: number): number | undefined {
       if (c === '#' && (j === i || /\s/.test(text[j - 1]!))) break;
       if ((c === '"' || c === "'") && tokenStart) quote = c;
       else if ((c === '[' || c === '{') && (flow > 0 || tokenStart)) {
+        keys = 0;
         if (block + ++flow > max) return j;
-      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+      } else if ((c === ']' || c === '}') && flow > 0) {
+        keys = 0;
+        flow--;
+      } else if (c === ',' && flow > 0) keys = 0;
+      // `a: b: c:` nests a mapping per key on one line (an error, but the parser recurses to find it).
+      else if (c === ':' && (j + 1 === lineEnd || text[j + 1] === ' ') && ++keys > 1 && block + flow + keys - 1 > max) return j;
       if (c !== ' ') previous = c;
     }
     i = lineEnd + 1;

@@ -93,7 +93,7 @@ describe('SIGKILL during generate', () => {
   test('killed at random moments of real runs: each file is always whole, and after the next run the pair is one generation', async () => {
     const root = project('a');
     await generated(root, 'a');
-    const rounds = Number(process.env.BAKE_MATRIX_KILL_ROUNDS ?? 6);
+    const rounds = Number(process.env.BAKE_MATRIX_KILL_ROUNDS ?? 4);
     // How long one real run takes here, to spread the kills over its whole life.
     const started = Date.now();
     useVersion(root, 'b');
