@@ -23,18 +23,22 @@ const SENTINEL = '{"sentinel": "the previous bake file: generate must leave it b
 interface Golden {
   /** Arguments after `bake-matrix`; the first line of expected.txt: `$ bake-matrix generate ...`. */
   argv: string[];
+  /** `NAME=value` words before `bake-matrix` (e.g. a lowered limit): the environment of the run. */
+  env: Record<string, string>;
   text: string;
 }
 
 function readGolden(dir: string): Golden {
   const path = join(dir, 'expected.txt');
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const command = /^\$ bake-matrix (.+)$/m.exec(text)?.[1];
-  return { argv: command ? command.trim().split(/\s+/) : ['generate'], text };
+  const line = /^\$ ((?:[A-Z_]+=\S* )*)bake-matrix (.+)$/m.exec(text);
+  const env = Object.fromEntries((line?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  return { argv: line ? line[2]!.trim().split(/\s+/) : ['generate'], env, text };
 }
 
-function render(argv: string[], code: number, stderr: string): string {
-  return `$ bake-matrix ${argv.join(' ')}\nexit ${code}\n\n${stderr}`;
+function render(golden: Golden, code: number, stderr: string): string {
+  const env = Object.entries(golden.env).map(([k, v]) => `${k}=${v} `).join('');
+  return `$ ${env}bake-matrix ${golden.argv.join(' ')}\nexit ${code}\n\n${stderr}`;
 }
 
 /** Strips what differs between machines: the temp folder, CRLF, trailing blanks. */
@@ -68,8 +72,8 @@ describe('bad input never hurts', () => {
       }
       const before = snapshot(join(root, 'bake'));
 
-      const run = await runCli(golden.argv, root);
-      const actual = render(golden.argv, run.code, normalise(run.stderr, root));
+      const run = await runCli(golden.argv, root, golden.env);
+      const actual = render(golden, run.code, normalise(run.stderr, root));
       if (UPDATE) writeFileSync(join(source, 'expected.txt'), actual);
 
       assert.equal(run.code, 2, `bad input must exit 2; stderr:\n${run.stderr}`);
@@ -78,7 +82,7 @@ describe('bad input never hurts', () => {
       assert.deepEqual(snapshot(join(root, 'bake')), before, 'the bake folder must be left byte for byte (and no temp file behind)');
       if (!UPDATE) assert.equal(actual, golden.text, `stderr differs from ${name}/expected.txt (BAKE_MATRIX_UPDATE_GOLDEN=1 rewrites it)`);
 
-      await assertJsonProblems(golden.argv, root);
+      await assertJsonProblems(golden, root);
       assert.deepEqual(snapshot(join(root, 'bake')), before, 'the --json run must not write either');
     });
   }
@@ -116,8 +120,8 @@ interface JsonProblem {
 }
 
 /** With --json, stdout holds the problems as data: each error with a file, a line and a column inside that file. */
-async function assertJsonProblems(argv: string[], root: string): Promise<void> {
-  const run = await runCli([...argv, '--json'], root);
+async function assertJsonProblems(golden: Golden, root: string): Promise<void> {
+  const run = await runCli([...golden.argv, '--json'], root, golden.env);
   assert.equal(run.code, 2, run.stderr);
   assert.equal(run.stderr, '', 'with --json the problems are printed once, as JSON on stdout');
   let parsed: { problems?: JsonProblem[] };
@@ -132,7 +136,8 @@ async function assertJsonProblems(argv: string[], root: string): Promise<void> {
     const what = `${p.code}: ${p.message}`;
     assert.ok(p.file, `${what}: names no file`);
     assert.ok(Number.isInteger(p.line) && Number.isInteger(p.column), `${what}: has no line and column`);
-    assert.ok(p.pointer !== undefined || /syntax|duplicate-key/.test(p.code), `${what}: names no key path`);
+    // Problems about the file as a whole (syntax, encoding, size, a second document) have a position only.
+    assert.ok(p.pointer !== undefined || /syntax|duplicate-key|file-encoding|second-document|limit-exceeded/.test(p.code), `${what}: names no key path`);
     const lines = readFileSync(join(root, p.file!), 'utf8').split('\n').length;
     assert.ok(p.line! >= 1 && p.line! <= lines, `${what}: line ${p.line} is outside ${p.file}`);
     assert.ok(p.message.length > 20, `${what}: says too little`);

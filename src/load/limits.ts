@@ -92,6 +92,7 @@ export function limitExceeded(key: keyof Limits, limits: Limits, found: string, 
 }
 
 function suggestRaise(limit: number, unit: 'bytes' | 'count'): string {
-  const doubled = limit * 4;
-  return unit === 'bytes' && doubled % MiB === 0 ? `${doubled / MiB}M` : String(doubled);
+  const raised = limit * 4;
+  if (unit === 'bytes' && raised % MiB === 0) return `${raised / MiB}M`;
+  return unit === 'bytes' && raised % 1024 === 0 ? `${raised / 1024}K` : String(raised);
 }

@@ -89,7 +89,7 @@ function walk(ast: AST.TOMLProgram, text: string, file: string, limits: Limits, 
   const keyValues = (body: readonly AST.TOMLKeyValue[], base: Path) => {
     for (let i = body.length - 1; i >= 0; i--) {
       const kv = body[i]!;
-      const keys = keyNames(kv.key, file, limits, report);
+      const keys = keyNames(kv.key, base, file, limits, report);
       const keyAt = pos(kv.loc.start);
       for (let k = 1; k < keys.length; k++) {
         const pointer = pointerOf([...base, ...keys.slice(0, k)]);
@@ -102,7 +102,7 @@ function walk(ast: AST.TOMLProgram, text: string, file: string, limits: Limits, 
     if (item.type === 'TOMLKeyValue') keyValues([item], []);
     else {
       const path = item.resolvedKey as Path;
-      keyNames(item.key, file, limits, report);
+      keyNames(item.key, [], file, limits, report);
       const at = pos(item.loc.start);
       // The header names every level of its dotted key; record the ones not seen yet.
       for (let i = 1; i <= path.length; i++) {
@@ -119,18 +119,20 @@ function walk(ast: AST.TOMLProgram, text: string, file: string, limits: Limits, 
       else if (node.type === 'TOMLArray') for (let i = node.elements.length - 1; i >= 0; i--) stack.push({ node: node.elements[i]!, path: [...path, i] });
       else {
         const source = node.kind === 'integer' || node.kind === 'float' ? node.number : text.slice(node.range[0], node.range[1]);
-        const p = scalarProblem(source, node.value, { file, position: at }, limits, 'value', 'TOML');
+        const p = scalarProblem(source, node.value, { file, position: at, pointer: pointerOf(path) }, limits, 'value', 'TOML');
         if (p) report(p);
       }
     }
   }
 }
 
-function keyNames(key: AST.TOMLKey, file: string, limits: Limits, report: (p: Problem) => void): string[] {
-  return key.keys.map((k) => {
-    const name = k.type === 'TOMLBare' ? k.name : k.value;
-    const p = textProblem(name, { file, position: { line: k.loc.start.line, col: k.loc.start.column + 1 } }, limits, 'key');
+/** The parts of a dotted key; `base`: the path of the table it is in. */
+function keyNames(key: AST.TOMLKey, base: Path, file: string, limits: Limits, report: (p: Problem) => void): string[] {
+  const names = key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+  key.keys.forEach((k, i) => {
+    const where = { file, position: { line: k.loc.start.line, col: k.loc.start.column + 1 }, pointer: pointerOf([...base, ...names.slice(0, i + 1)]), atKey: true };
+    const p = textProblem(names[i]!, where, limits, 'key');
     if (p) report(p);
-    return name;
   });
+  return names;
 }

@@ -65,7 +65,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
   const spans = new Map<string, NodeSpan>();
   const problems: Problem[] = [];
   const report = (p: Problem) => problems.length < MAX_PROBLEMS_PER_FILE && problems.push(p);
-  const where = (node: Node | null | undefined, fallback: Position): Partial<Problem> => ({ file, position: node?.range ? at(node.range[0]) : fallback });
+  const where = (node: Node | null | undefined, fallback: Position, path: (string | number)[]): Partial<Problem> => ({ file, pointer: pointerOf(path), position: node?.range ? at(node.range[0]) : fallback });
   /** Each node's size with its aliases expanded, capped just past the limit. */
   const sizes = new Map<Node, number>();
   let aliasNodes = 0;
@@ -88,7 +88,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     if (node.tag && !CORE_TAGS.has(node.tag)) {
       sizes.set(node, 1);
       report(error('yaml-tag', `The tag ${node.tag.replace(/^tag:yaml\.org,2002:/, '!!')} is not supported: the value would be read as plain data${node.tag.startsWith('!') && !node.tag.startsWith('!!') ? ' (a custom tag such as `!include` includes nothing)' : ''}.`, {
-        ...where(node, value),
+        ...where(node, value, path),
         hint: 'Remove the tag. To split a matrix, put each part in its own file in the matrix folder: the files are merged.',
       }));
       continue;
@@ -96,25 +96,25 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     if (isAlias(node)) {
       const target = node.resolve(doc);
       if (!target) {
-        report(error('yaml-alias', `The alias *${node.source} names no anchor &${node.source} defined before it.`, { ...where(node, value), hint: 'Define the anchor (&name) on a node above this alias, or remove the alias.' }));
+        report(error('yaml-alias', `The alias *${node.source} names no anchor &${node.source} defined before it.`, { ...where(node, value, path), hint: 'Define the anchor (&name) on a node above this alias, or remove the alias.' }));
         continue;
       }
       const size = sizes.get(target);
       if (size === undefined) {
-        report(error('yaml-alias', `The alias *${node.source} is inside the node its anchor names, so the value would contain itself.`, { ...where(node, value), hint: 'Point the alias at a node outside this one.' }));
+        report(error('yaml-alias', `The alias *${node.source} is inside the node its anchor names, so the value would contain itself.`, { ...where(node, value, path), hint: 'Point the alias at a node outside this one.' }));
         continue;
       }
       sizes.set(node, size);
       aliasNodes += size;
       if (aliasNodes > limits.aliases && !aliasReported) {
         aliasReported = true;
-        report(limitExceeded('aliases', limits, 'this alias takes the file past it', where(node, value)));
+        report(limitExceeded('aliases', limits, 'this alias takes the file past it', where(node, value, path)));
       }
       continue;
     }
     if (isScalar(node)) {
       sizes.set(node, 1);
-      const p = scalarProblem(node.source ?? String(node.value), node.value, where(node, value), limits, 'value', 'YAML');
+      const p = scalarProblem(node.source ?? String(node.value), node.value, where(node, value, path), limits, 'value', 'YAML');
       if (p) report(p);
       continue;
     }
@@ -122,7 +122,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     if (!isMap(node) && !isSeq(node) || depth >= limits.depth) sizes.set(node, 1);
     if (!isMap(node) && !isSeq(node)) continue;
     if (depth >= limits.depth) {
-      if (!depthReported) report(limitExceeded('depth', limits, 'here it goes deeper', where(node, value)));
+      if (!depthReported) report(limitExceeded('depth', limits, 'here it goes deeper', where(node, value, path)));
       depthReported = true;
       continue;
     }
@@ -133,10 +133,10 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
         const keyPos = keyNode?.range ? at(keyNode.range[0]) : value;
-        const name = keyName(keyNode, file, keyPos, limits, report);
+        const name = keyName(keyNode, { file, position: keyPos, pointer: pointerOf(path) }, limits, report);
         if (name === undefined) continue;
         if (seen.has(name)) {
-          report(error('duplicate-key', `The key "${name}" appears twice in one mapping.`, { file, position: keyPos, hint: 'Each key may appear once in a mapping: merge the two entries or remove one.' }));
+          report(error('duplicate-key', `The key "${name}" appears twice in one mapping.`, { file, position: keyPos, pointer: pointerOf([...path, name]), atKey: true, hint: 'Each key may appear once in a mapping: merge the two entries or remove one.' }));
           continue;
         }
         seen.add(name);
@@ -152,16 +152,17 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
 }
 
 /** A mapping key as the data will have it; undefined (and a problem) for keys that are not plain text. */
-function keyName(keyNode: Node | null, file: string, position: Position, limits: Limits, report: (p: Problem) => void): string | undefined {
+/** `at`: the key's position, and the pointer of the mapping holding it. */
+function keyName(keyNode: Node | null, at: Partial<Problem>, limits: Limits, report: (p: Problem) => void): string | undefined {
   if (!isScalar(keyNode) || keyNode.value === null || (typeof keyNode.value === 'object')) {
-    report(error('yaml-key', `This key is ${keyNode === null || (isScalar(keyNode) && keyNode.value === null) ? 'empty (null)' : 'not a plain scalar'}; matrix keys are names.`, { file, position, hint: 'Write the key as text, e.g. `name:`.' }));
+    report(error('yaml-key', `This key is ${keyNode === null || (isScalar(keyNode) && keyNode.value === null) ? 'empty (null)' : 'not a plain scalar'}; matrix keys are names.`, { ...at, hint: 'Write the key as text, e.g. `name:`.' }));
     return undefined;
   }
   if (keyNode.tag && !CORE_TAGS.has(keyNode.tag)) {
-    report(error('yaml-tag', `The tag ${keyNode.tag} on a key is not supported.`, { file, position, hint: 'Remove the tag.' }));
+    report(error('yaml-tag', `The tag ${keyNode.tag} on a key is not supported.`, { ...at, hint: 'Remove the tag.' }));
     return undefined;
   }
-  const p = scalarProblem(keyNode.source ?? String(keyNode.value), keyNode.value, { file, position }, limits, 'key', 'YAML');
+  const p = scalarProblem(keyNode.source ?? String(keyNode.value), keyNode.value, { ...at, pointer: `${at.pointer}/${String(keyNode.source ?? keyNode.value).replace(/~/g, '~0').replace(/\//g, '~1')}`, atKey: true }, limits, 'key', 'YAML');
   if (p) {
     report(p);
     return undefined;

@@ -14,7 +14,7 @@ export function scalarProblem(source: string, value: unknown, where: Partial<Pro
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
     const text = String(value);
     if (text === source) return undefined;
-    const kind = typeof value === 'boolean' ? 'true or false' : 'a number';
+    const kind = typeof value === 'boolean' ? `the boolean ${text}` : 'a number';
     return error('value-changed', `The ${role} ${source} is read as ${kind} and would be written as "${text}".`, {
       ...where,
       hint: `Quote it to keep it as written: "${source}"${syntax === 'YAML' && typeof value === 'boolean' ? `, or write ${text}` : ''}.`,
