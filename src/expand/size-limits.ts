@@ -23,9 +23,13 @@ export function cellLimitProblems(m: Matrix, limits: Limits): Problem[] {
   return [limitExceeded('cells', limits, found, { file: largest.stage.origin.file, pointer: largest.stage.origin.pointer, atKey: true })];
 }
 
-/** Stage and layer targets of the expansion (a layer shared by several cells counted each time: an upper bound). */
+/** Stage and layer targets of the expansion (a layer shared by several cells counted once). */
 export function targetLimitProblems(expansion: Expansion, limits: Limits): Problem[] {
-  const count = expansion.cells.reduce((n, c) => n + 1 + c.layers.length, 0);
+  const layers = new Set<string>();
+  for (const cell of expansion.cells) {
+    for (const l of cell.layers) layers.add(`${l.stage.key}\0${l.layer.key}\0${Object.entries(l.values).join('\0')}`);
+  }
+  const count = expansion.cells.length + layers.size;
   if (count <= limits.targets) return [];
   const stage = expansion.cells.at(-1)!.stage;
   return [limitExceeded('targets', limits, `the matrix expands to ${formatCount(count)}`, { file: stage.origin.file, pointer: stage.origin.pointer, atKey: true })];
