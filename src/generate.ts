@@ -6,6 +6,7 @@ import { expandMatrix } from './expand/index.ts';
 import { cellLimitProblems, targetLimitProblems } from './expand/size-limits.ts';
 import { loadMatrix } from './load/index.ts';
 import { DEFAULT_LIMITS, type Limits } from './load/limits.ts';
+import { stageLimitProblems } from './load/stage-limits.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { planBake, type Plan } from './plan/index.ts';
 import { hasErrors, type Problem } from './problems/problem.ts';
@@ -43,6 +44,8 @@ export function generate(matrixPath: string, cwd = process.cwd(), options: Gener
 }
 
 export function generateFrom(files: SourceFile[], options: GenerateOptions = {}): GenerateResult {
+  const tooLong = stageLimitProblems(files, options.limits ?? DEFAULT_LIMITS);
+  if (tooLong.length) return { ok: false, problems: tooLong, files };
   const validated = validateMatrix(files);
   if (!validated.ok) return { ok: false, problems: validated.problems, files };
   const matrix = validated.value;

@@ -35,7 +35,7 @@ export function mutate(project: Project, rnd: Random): Mutated {
     const path = rnd.pick(matrixFiles);
     const kind = rnd.next();
     if (kind < 0.08) steps.push(projectMutation(files, path, rnd));
-    else if (kind < 0.45) steps.push(structureMutation(files, path, rnd));
+    else if (kind < 0.45) steps.push(tryStructureMutation(files, path, rnd));
     else steps.push(`${path}: ${byteMutation(files, path, rnd)}`);
   }
   return { files, steps };
@@ -125,6 +125,17 @@ function byteMutation(files: Project, path: string, rnd: Random): string {
       files[path] = bytes(s.slice(0, at) + token + s.slice(at));
       return `insert ${JSON.stringify(token)} at ${at}`;
     }
+  }
+}
+
+/** A structure mutation, or a byte mutation when the tree cannot take one (the fuzzer itself must not fail). */
+function tryStructureMutation(files: Project, path: string, rnd: Random): string {
+  const before = files[path]!;
+  try {
+    return structureMutation(files, path, rnd);
+  } catch (e) {
+    files[path] = before;
+    return `${path}: ${byteMutation(files, path, rnd)} (structure mutation failed: ${(e as Error).message})`;
   }
 }
 
@@ -239,7 +250,8 @@ function collect(root: unknown): Node[] {
   while (stack.length && nodes.length < 5000) {
     const node = stack.pop()!;
     nodes.push(node);
-    if (node.value && typeof node.value === 'object') {
+    // Plain mappings and lists only: a date or binary data is a leaf.
+    if (node.value && typeof node.value === 'object' && (Array.isArray(node.value) || Object.getPrototypeOf(node.value) === Object.prototype)) {
       for (const [key, value] of Object.entries(node.value)) {
         stack.push({ value, parent: node.value, key: Array.isArray(node.value) ? Number(key) : key, path: `${node.path === '(top)' ? '' : node.path + '.'}${key}` });
       }

@@ -1,5 +1,6 @@
 // expand: Matrix -> the cells of every stage and layer (see README.md).
 import type { Layer, Matrix, Selector, Stage } from '../types/matrix.ts';
+import { axisValue } from './axis-value.ts';
 
 /** Axis name -> value, in the order of the stage's axes. */
 export type Values = Record<string, string>;
@@ -76,7 +77,7 @@ function combinationsOf(m: Matrix, stage: Stage): Values[] {
     const values = project(rule.combination, stage.axes);
     if (!kept.some((k) => sameValues(k, values))) kept.push(values);
   }
-  const rank = (values: Values) => axes.map((a) => a.values.findIndex((v) => v.name === values[a.name]));
+  const rank = (values: Values) => axes.map((a) => axisValue(m, a.name, values[a.name])?.rank ?? -1);
   return kept.sort((x, y) => compareRanks(rank(x), rank(y)));
 }
 
@@ -85,7 +86,7 @@ export function excluded(m: Matrix, stage: Stage, values: Values): boolean {
   if (m.exclude.some((rule) => Object.keys(rule.selector).every((a) => a in values) && selects(rule.selector, values))) return true;
   // Allow-lists of the values: `trtllm: { only: { cuda: [cu130] } }`.
   for (const axis of m.axes) {
-    const value = axis.values.find((v) => v.name === values[axis.name]);
+    const value = axisValue(m, axis.name, values[axis.name])?.value;
     if (value && !selects(value.only, values)) return true;
   }
   return false;
@@ -99,7 +100,7 @@ export function selects(selector: Selector, values: Values): boolean {
 function platformsOf(m: Matrix, stagePlatforms: string[] | undefined, axes: string[], values: Values, parent?: Cell): string[] {
   let platforms = stagePlatforms ?? m.platforms;
   for (const axisName of axes) {
-    const restriction = m.axes.find((a) => a.name === axisName)?.values.find((v) => v.name === values[axisName])?.platforms;
+    const restriction = axisValue(m, axisName, values[axisName])?.value.platforms;
     if (restriction) platforms = platforms.filter((p) => restriction.includes(p));
   }
   if (parent) platforms = platforms.filter((p) => parent.platforms.includes(p));

@@ -7,7 +7,7 @@ import type { Problem } from '../problems/problem.ts';
 import type { Matrix, Stage } from '../types/matrix.ts';
 import type { Expansion } from './index.ts';
 
-/** The combinations each stage and its layers would be expanded from, before exclude rules. */
+/** The combinations each stage and its layers would be expanded from, before exclude rules, and the rule checks on them. */
 export function cellLimitProblems(m: Matrix, limits: Limits): Problem[] {
   const sizes = new Map(m.axes.map((a) => [a.name, a.values.length]));
   const product = (axes: string[]) => axes.reduce((n, a) => n * (sizes.get(a) ?? 1), 1);
@@ -18,9 +18,23 @@ export function cellLimitProblems(m: Matrix, limits: Limits): Problem[] {
     total += count;
     if (!largest || count > largest.count) largest = { stage, count };
   }
-  if (total <= limits.cells || !largest) return [];
-  const found = `the stages have ${formatCount(total)}, stage "${largest.stage.key}" alone ${formatCount(largest.count)} (${largest.stage.axes.join(' x ') || 'no axes'})`;
-  return [limitExceeded('cells', limits, found, { file: largest.stage.origin.file, pointer: largest.stage.origin.pointer, atKey: true })];
+  if (!largest) return [];
+  if (total > limits.cells) {
+    const found = `the stages have ${formatCount(total)}, stage "${largest.stage.key}" alone ${formatCount(largest.count)} (${largest.stage.axes.join(' x ') || 'no axes'})`;
+    return [limitExceeded('cells', limits, found, { file: largest.stage.origin.file, pointer: largest.stage.origin.pointer, atKey: true })];
+  }
+  // Each combination is checked against every exclude and include rule, and each level against every override.
+  const lists = [
+    { key: 'exclude', rules: m.exclude },
+    { key: 'include', rules: m.include },
+    { key: 'overrides', rules: m.overrides },
+  ];
+  const rules = lists.reduce((n, l) => n + l.rules.length, 0);
+  if (total * rules <= limits.ruleChecks) return [];
+  const longest = lists.reduce((a, b) => (b.rules.length > a.rules.length ? b : a));
+  const origin = longest.rules[0]!.origin;
+  const found = `${formatCount(total)} combinations and ${formatCount(rules)} rules make ${formatCount(total * rules)}`;
+  return [limitExceeded('ruleChecks', limits, found, { file: origin.file, pointer: origin.pointer.replace(/\/\d+$/, ''), atKey: true })];
 }
 
 /** Stage and layer targets of the expansion (a layer shared by several cells counted once). */

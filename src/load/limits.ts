@@ -20,6 +20,12 @@ export interface Limits {
   cells: number;
   /** Generated targets (stage and layer targets). */
   targets: number;
+  /** Combinations times the exclude, include and override rules checked against them. */
+  ruleChecks: number;
+  /** Stages in one `from` chain (each target binds every stage above it). */
+  chain: number;
+  /** Stages of the matrix. */
+  stages: number;
 }
 
 interface LimitSpec {
@@ -35,13 +41,16 @@ interface LimitSpec {
 const MiB = 1024 * 1024;
 
 export const LIMIT_SPECS: readonly LimitSpec[] = [
-  { key: 'fileSize', env: 'BAKE_MATRIX_MAX_FILE_SIZE', what: 'size of one matrix file', unit: 'bytes', default: 4 * MiB },
-  { key: 'totalSize', env: 'BAKE_MATRIX_MAX_TOTAL_SIZE', what: 'size of all matrix files together', unit: 'bytes', default: 8 * MiB },
+  { key: 'fileSize', env: 'BAKE_MATRIX_MAX_FILE_SIZE', what: 'size of one matrix file', unit: 'bytes', default: MiB },
+  { key: 'totalSize', env: 'BAKE_MATRIX_MAX_TOTAL_SIZE', what: 'size of all matrix files together', unit: 'bytes', default: 2 * MiB },
   { key: 'depth', env: 'BAKE_MATRIX_MAX_DEPTH', what: 'nesting of mappings and lists', unit: 'count', counts: 'levels', default: 64 },
   { key: 'valueLength', env: 'BAKE_MATRIX_MAX_VALUE_LENGTH', what: 'length of one key or value', unit: 'count', counts: 'characters', default: 65_536 },
   { key: 'aliases', env: 'BAKE_MATRIX_MAX_ALIAS_NODES', what: 'expansion of the YAML aliases (*name) of one file', unit: 'count', counts: 'nodes', default: 10_000 },
   { key: 'cells', env: 'BAKE_MATRIX_MAX_CELLS', what: 'number of axis-value combinations (of every stage and layer, before exclude rules)', unit: 'count', counts: 'combinations', default: 1_000_000 },
-  { key: 'targets', env: 'BAKE_MATRIX_MAX_TARGETS', what: 'number of generated targets', unit: 'count', counts: 'targets', default: 250_000 },
+  { key: 'targets', env: 'BAKE_MATRIX_MAX_TARGETS', what: 'number of generated targets', unit: 'count', counts: 'targets', default: 120_000 },
+  { key: 'ruleChecks', env: 'BAKE_MATRIX_MAX_RULE_CHECKS', what: 'number of rule checks (combinations times exclude, include and override rules)', unit: 'count', counts: 'checks', default: 50_000_000 },
+  { key: 'stages', env: 'BAKE_MATRIX_MAX_STAGES', what: 'number of stages', unit: 'count', counts: 'stages', default: 1_000 },
+  { key: 'chain', env: 'BAKE_MATRIX_MAX_CHAIN', what: 'length of a `from` chain of stages', unit: 'count', counts: 'stages', default: 64 },
 ];
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze(Object.fromEntries(LIMIT_SPECS.map((s) => [s.key, s.default])) as unknown as Limits);
@@ -73,8 +82,9 @@ function parseAmount(raw: string): number | undefined {
 
 export function formatAmount(value: number, unit: 'bytes' | 'count'): string {
   if (unit === 'count') return value.toLocaleString('en-US');
-  if (value >= MiB) return `${+(value / MiB).toFixed(1)} MiB`;
-  if (value >= 1024) return `${+(value / 1024).toFixed(1)} KiB`;
+  const exact = value % 1024 === 0 ? '' : ` (${value.toLocaleString('en-US')} bytes)`;
+  if (value >= MiB) return `${+(value / MiB).toFixed(2)} MiB${value % MiB === 0 ? '' : exact}`;
+  if (value >= 1024) return `${+(value / 1024).toFixed(2)} KiB${exact}`;
   return `${value} bytes`;
 }
 

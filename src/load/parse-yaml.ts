@@ -3,10 +3,11 @@
 // (`!include file` would become the string "file"), a second document, alias
 // cycles and aliases that expand past the limit, and nesting past the limit.
 // Every check walks the document with an explicit stack: no input overflows it.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type YAMLError } from 'yaml';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import { DEFAULT_LIMITS, limitExceeded, type Limits } from './limits.ts';
 import { scalarProblem } from './scalar-problem.ts';
+import { parseYamlDocument } from './parse-yaml-document.ts';
 import { yamlTooDeep } from './yaml-depth.ts';
 import type { NodeSpan, Position } from './source-file.ts';
 
@@ -26,16 +27,16 @@ export function parseYaml(text: string, file: string, limits: Limits = DEFAULT_L
   // The look ahead may count a block scalar as a level: it stops only what is surely too deep.
   const deep = yamlTooDeep(text, limits.depth + 2);
   if (deep !== undefined) return { data: undefined, spans: new Map(), problems: [limitExceeded('depth', limits, 'here it goes deeper', { file, position: at(deep) })] };
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true });
-  const syntax = syntaxProblems(doc, text, file, at, limits);
-  if (syntax.length) return { data: undefined, spans: new Map(), problems: syntax };
+  const { doc, errors, warnings } = parseYamlDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true }, MAX_PROBLEMS_PER_FILE);
+  const syntax = syntaxProblems(errors, warnings, file, at, limits);
+  if (syntax.length || !doc) return { data: undefined, spans: new Map(), problems: syntax };
   const { spans, problems } = walk(doc, file, at, limits);
   if (problems.length) return { data: undefined, spans, problems };
   return { data: doc.toJS({ maxAliasCount: -1 }), spans, problems };
 }
 
-function syntaxProblems(doc: Document, text: string, file: string, at: (offset: number) => Position, limits: Limits): Problem[] {
-  const found = [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
+function syntaxProblems(errors: readonly YAMLError[], warnings: readonly YAMLError[], file: string, at: (offset: number) => Position, limits: Limits): Problem[] {
+  const found = [...errors, ...warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
   const tooDeep = found.find((e) => e.code === 'RESOURCE_EXHAUSTION');
   if (tooDeep) return [limitExceeded('depth', limits, 'here it goes deeper than the parser can follow', { file, position: at(tooDeep.pos[0]) })];
   return found.slice(0, MAX_PROBLEMS_PER_FILE).map((e) => {

@@ -25,12 +25,19 @@ export function planGroups(
   scopeOf: (target: string, values: Values) => Scope,
 ): Map<string, GroupInfo> {
   const groups = new Map<string, GroupInfo>();
+  /** Each group's members as a set too: `includes` on a group of 100 000 targets was quadratic. */
+  const members = new Map<string, Set<string>>();
   const add = (name: string, member: string, source: string, origin?: Origin) => {
     const group = groups.get(name);
-    if (!group) groups.set(name, { name, targets: [member], source, origin });
-    else if (group.source !== source) {
+    if (!group) {
+      groups.set(name, { name, targets: [member], source, origin });
+      members.set(name, new Set([member]));
+    } else if (group.source !== source) {
       report(error('group-collision', `The group "${name}" would hold ${group.source} and also ${source}.`, { file: origin?.file ?? group.origin?.file, pointer: origin?.pointer ?? group.origin?.pointer, hint: 'Rename the axis value, stage or group so that each group name has one meaning.' }));
-    } else if (!group.targets.includes(member)) group.targets.push(member);
+    } else if (!members.get(name)!.has(member)) {
+      group.targets.push(member);
+      members.get(name)!.add(member);
+    }
   };
   const built = expansion.cells.filter((c) => cellNames.has(c));
   const named = (c: Cell) => cellNames.get(c)!;
@@ -47,9 +54,18 @@ export function planGroups(
   }
 
   const defaults = built.filter((c) => c.stage.isDefault);
+  // One pass over the cells, then the groups in axis and value order (a scan per value was quadratic).
+  const byValue = new Map<string, Cell[]>();
+  for (const cell of defaults) {
+    for (const [axis, value] of Object.entries(cell.values)) {
+      const key = `${axis}\0${value}`;
+      if (!byValue.has(key)) byValue.set(key, []);
+      byValue.get(key)!.push(cell);
+    }
+  }
   for (const axis of m.axes) {
     for (const value of axis.values) {
-      for (const cell of defaults) if (cell.values[axis.name] === value.name) add(sanitizeName(value.name), named(cell), `the ${axis.name} "${value.name}"`, value.origin);
+      for (const cell of byValue.get(`${axis.name}\0${value.name}`) ?? []) add(sanitizeName(value.name), named(cell), `the ${axis.name} "${value.name}"`, value.origin);
     }
   }
   for (const stage of m.stages) {

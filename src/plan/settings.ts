@@ -1,5 +1,6 @@
 // Which args and labels a target sets, level by level, with where each came from.
 // A target inherits its parent's target; it emits only what differs from it.
+import { axisValue } from '../expand/axis-value.ts';
 import { selects, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
 import { escapeBake, render, type Scope } from './template.ts';
@@ -41,7 +42,7 @@ export function levelSettings(m: Matrix, input: LevelInput, values: Values): { a
   const labels: Keyed[] = [];
   for (const axis of m.axes) {
     if (!input.axes.includes(axis.name) || input.above.includes(axis.name)) continue;
-    const value = axis.values.find((v) => v.name === values[axis.name]);
+    const value = axisValue(m, axis.name, values[axis.name])?.value;
     if (!value) continue;
     args.push(...entries(value.args));
     labels.push(...entries(value.labels));
