@@ -121,3 +121,20 @@ describe('SIGKILL during generate', () => {
     assert.ok(outcomes.some((o) => o.startsWith('killed')), `some runs must be killed: ${outcomes.join(', ')}`);
   });
 });
+
+describe('two generates into one folder at once', () => {
+  test('never mix: the pair is one generation, both runs succeed, nothing is left behind', async () => {
+    // Two matrices (versions a and b) written into the same bake/ folder by two processes started together.
+    const root = project('a');
+    writeFileSync(join(root, 'matrix-b.yaml'), stringify(syntheticMatrix(TARGETS, 'b')));
+    const generate = (matrix: string) =>
+      new Promise<number | null>((done) => spawn(process.execPath, [BIN, 'generate', '--matrix', matrix], { cwd: root, stdio: 'ignore' }).on('exit', (code) => done(code)));
+    for (let round = 0; round < 3; round++) {
+      const codes = await Promise.all([generate('matrix'), generate('matrix-b.yaml')]);
+      assert.deepEqual(codes, [0, 0], 'both succeed (the second waits for the first)');
+      const now = versions(root);
+      assert.ok(now.json !== 'partial' && now.json === now.hcl, `one generation, not a mix: ${JSON.stringify(now)}`);
+      assert.deepEqual(leftovers(root), []);
+    }
+  });
+});
