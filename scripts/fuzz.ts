@@ -8,9 +8,11 @@
 //   npm run fuzz -- --runs 10000 --seed 42    # in-process, worker threads
 //   npm run fuzz -- --runs 200 --spawn        # the real CLI, one process per command
 //
-// Options: --runs N (default 1000), --seed S (default: from the clock, printed),
+// Options: --runs N (default 1000), --seed S (default: from the clock, printed), --only N
+// (run case N of that seed alone, to reproduce a failure),
 // --workers N (default: CPU count, at most 4), --timeout MS per case (default
-// 15000), --out DIR for failing inputs (default fuzz-failures), --spawn.
+// 60000: wall time on a machine that may be busy; a case takes well under a
+// second on its own), --out DIR for failing inputs (default fuzz-failures), --spawn.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +28,8 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 export interface FuzzOptions {
   runs: number;
+  /** Run only this case number (of the same seed): to reproduce a failure. */
+  only?: number;
   seed: number;
   workers: number;
   timeoutMs: number;
@@ -51,6 +55,8 @@ export interface FuzzSummary {
   outcomes: Record<string, number>;
   failures: Failure[];
   slowestMs: number;
+  /** The case that took longest, to look at with --only. */
+  slowestRun: number;
 }
 
 interface Case {
@@ -75,13 +81,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const outcomes: Record<string, number> = {};
   const failures: Failure[] = [];
   let slowestMs = 0;
+  let slowestRun = 0;
   let completed = 0;
   const started = performance.now();
   const record = (c: Case, results: CommandResult[], timedOut?: string) => {
     for (const r of results) {
       const key = `${r.argv[0]} ${typeof r.code === 'number' ? `exit ${r.code}` : r.code}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
-      slowestMs = Math.max(slowestMs, r.ms);
+      if (r.ms > slowestMs) [slowestMs, slowestRun] = [r.ms, c.run];
     }
     const reason = timedOut ?? results.map(failureOf).find(Boolean) ?? results.map((r) => (r.ms > options.timeoutMs ? `${r.argv.join(' ')} took ${Math.round(r.ms)} ms` : undefined)).find(Boolean);
     if (reason) failures.push(save(options.out, options.seed, c, reason, results));
@@ -90,7 +97,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   try {
     if (options.spawn) {
       const run = spawned(join(REPO, 'bin/bake-matrix.js'), options.timeoutMs);
-      for (let i = 0; i < options.runs; i++) {
+      for (let i = options.only ?? 0; i < (options.only !== undefined ? options.only + 1 : options.runs); i++) {
         const c = makeCase(corpus, options.seed, i);
         record(c, await runCase(join(scratch, 'case'), c.files, run, c.extras));
       }
@@ -100,12 +107,13 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return { seed: options.seed, runs: options.runs, seconds: (performance.now() - started) / 1000, outcomes, failures, slowestMs };
+  return { seed: options.seed, runs: options.runs, seconds: (performance.now() - started) / 1000, outcomes, failures, slowestMs, slowestRun };
 }
 
 /** Cases spread over worker threads; a worker that overruns the time bound (or dies) is replaced. */
 async function inWorkers(corpus: readonly Seed[], options: FuzzOptions, scratch: string, record: (c: Case, r: CommandResult[], timedOut?: string) => void): Promise<void> {
-  let next = 0;
+  let next = options.only ?? 0;
+  const end = options.only !== undefined ? options.only + 1 : options.runs;
   const slot = (index: number) =>
     new Promise<void>((finish) => {
       let worker: Worker;
@@ -133,7 +141,7 @@ async function inWorkers(corpus: readonly Seed[], options: FuzzOptions, scratch:
         dispatch();
       };
       const dispatch = () => {
-        if (next >= options.runs) {
+        if (next >= end) {
           current = undefined;
           void worker.terminate().then(() => finish());
           return;
@@ -163,11 +171,11 @@ function save(out: string, seed: number, c: Case, reason: string, results: Comma
 export function formatSummary(s: FuzzSummary, options: Pick<FuzzOptions, 'spawn' | 'workers'>): string {
   const internal = s.failures.filter((f) => /exit 70|thrown/.test(f.reason)).length;
   const lines = [
-    `fuzz: seed ${s.seed}, ${s.runs} runs in ${s.seconds.toFixed(1)} s (${options.spawn ? 'real CLI processes' : `in-process, ${options.workers} worker thread${options.workers === 1 ? '' : 's'}`}), slowest command ${Math.round(s.slowestMs)} ms`,
+    `fuzz: seed ${s.seed}, ${s.runs} runs in ${s.seconds.toFixed(1)} s (${options.spawn ? 'real CLI processes' : `in-process, ${options.workers} worker thread${options.workers === 1 ? '' : 's'}`}), slowest command ${Math.round(s.slowestMs)} ms (case ${s.slowestRun})`,
     ...Object.entries(s.outcomes).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `  ${k.padEnd(22)} ${n}`),
     `  internal errors        ${internal}`,
     `  failures               ${s.failures.length}`,
-    ...s.failures.slice(0, 20).map((f) => `    run ${f.run} (from ${f.seed}): ${f.reason}\n      saved in ${f.saved}`),
+    ...s.failures.slice(0, 20).map((f) => `    run ${f.run} (from ${f.seed}): ${f.reason}\n      saved in ${f.saved}; again: npm run fuzz -- --seed ${s.seed} --only ${f.run}`),
   ];
   return lines.join('\n') + '\n';
 }
@@ -178,9 +186,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       runs: { type: 'string', default: '1000' },
       seed: { type: 'string' },
       workers: { type: 'string' },
-      timeout: { type: 'string', default: '15000' },
+      timeout: { type: 'string', default: '60000' },
       out: { type: 'string', default: 'fuzz-failures' },
       spawn: { type: 'boolean', default: false },
+      only: { type: 'string' },
     },
   });
   const options: FuzzOptions = {
@@ -190,6 +199,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     timeoutMs: Number(values.timeout),
     out: values.out,
     spawn: values.spawn,
+    ...(values.only !== undefined ? { only: Number(values.only), runs: 1 } : {}),
     log: (line) => process.stderr.write(line + '\n'),
   };
   process.stderr.write(`fuzz: seed ${options.seed} (repeat with --seed ${options.seed})\n`);
