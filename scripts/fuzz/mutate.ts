@@ -3,8 +3,9 @@
 // numbers, control characters, BOMs, UTF-16, long values), and on the
 // structure (parse, change the tree: drop, copy, retype, rename, nest, point
 // at other names; write it back as YAML).
-import { parseDocument, stringify } from 'yaml';
-import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
+import { stringify } from 'yaml';
+import { parseToml } from '../../src/load/parse-toml.ts';
+import { parseYaml } from '../../src/load/parse-yaml.ts';
 import { isMatrixFile, type Project } from './corpus.ts';
 import type { Random } from './random.ts';
 
@@ -143,12 +144,11 @@ function tryStructureMutation(files: Project, path: string, rnd: Random): string
 function structureMutation(files: Project, path: string, rnd: Random): string {
   // Big mutants (long runs inserted) are left to byte mutations: parsing them here would slow the fuzzer, not the tool.
   if (files[path]!.length > 100_000) return `${path}: ${byteMutation(files, path, rnd)} (too big for a structure mutation)`;
-  let data: unknown;
-  try {
-    data = path.endsWith('.toml') ? getStaticTOMLValue(parseTOML(text(files[path]!))) : parseDocument(text(files[path]!), { logLevel: 'silent', prettyErrors: false }).toJS({ maxAliasCount: 100 });
-  } catch {
-    return `${path}: ${byteMutation(files, path, rnd)} (did not parse for a structure mutation)`;
-  }
+  // Read with the tool's own loader: it refuses what would make a tree slow to build (deep nesting,
+  // alias bombs, keys that are collections, whose stringification is exponential in their depth).
+  const parsed = path.endsWith('.toml') ? parseToml(text(files[path]!), path) : parseYaml(text(files[path]!), path);
+  if (parsed.problems.length) return `${path}: ${byteMutation(files, path, rnd)} (did not load for a structure mutation)`;
+  let data: unknown = parsed.data;
   const nodes = collect(data);
   if (nodes.length === 0) return `${path}: nothing to change`;
   const target = rnd.pick(nodes);
