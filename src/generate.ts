@@ -3,7 +3,10 @@
 import { emitBake, type BakeFormat } from './emit/emit-bake.ts';
 import { emptySelections } from './expand/empty-selections.ts';
 import { expandMatrix } from './expand/index.ts';
+import { cellLimitProblems, targetLimitProblems } from './expand/size-limits.ts';
 import { loadMatrix } from './load/index.ts';
+import { DEFAULT_LIMITS, type Limits } from './load/limits.ts';
+import { stageLimitProblems } from './load/stage-limits.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { planBake, type Plan } from './plan/index.ts';
 import { planPerPlatform } from './plan/per-platform.ts';
@@ -33,19 +36,28 @@ export interface GenerateOptions {
   root?: string;
   /** Check the Dockerfiles (they exist, define each target, declare the args) when the root is known; default true. */
   dockerfiles?: boolean;
+  /** Limits on the input's size (load/limits.ts); default DEFAULT_LIMITS. */
+  limits?: Limits;
 }
 
 export function generate(matrixPath: string, cwd = process.cwd(), options: GenerateOptions = {}): GenerateResult {
-  const loaded = loadMatrix(matrixPath, cwd);
+  const loaded = loadMatrix(matrixPath, cwd, options.limits);
   if (!loaded.ok) return { ok: false, problems: loaded.problems, files: loaded.files };
   return generateFrom(loaded.value, { root: loaded.root, ...options });
 }
 
 export function generateFrom(files: SourceFile[], options: GenerateOptions = {}): GenerateResult {
+  const tooLong = stageLimitProblems(files, options.limits ?? DEFAULT_LIMITS);
+  if (tooLong.length) return { ok: false, problems: tooLong, files };
   const validated = validateMatrix(files, options.root !== undefined ? { defaultRoot: options.root } : {});
   if (!validated.ok) return { ok: false, problems: validated.problems, files };
   const matrix = validated.value;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const tooMany = cellLimitProblems(matrix, limits);
+  if (tooMany.length) return { ok: false, problems: tooMany, files };
   const expansion = expandMatrix(matrix);
+  const tooManyTargets = targetLimitProblems(expansion, limits);
+  if (tooManyTargets.length) return { ok: false, problems: tooManyTargets, files };
   const selectionProblems = emptySelections(matrix, expansion);
   if (hasErrors(selectionProblems)) return { ok: false, problems: selectionProblems, files };
   const planned = planBake(matrix, expansion);

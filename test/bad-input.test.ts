@@ -6,11 +6,11 @@
 //
 // Whatever the golden says, each case must also: exit 2, print nothing on
 // stdout, show no stack trace, name a file:line:col and a key path for every
-// error (checked on the --json output), and leave the previous bake file and
-// its folder exactly as they were.
+// error (checked on the --json output, which prints nothing on stderr), and
+// leave the previous bake file and its folder exactly as they were.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { runCli } from './helpers/cli.ts';
@@ -23,18 +23,22 @@ const SENTINEL = '{"sentinel": "the previous bake file: generate must leave it b
 interface Golden {
   /** Arguments after `bake-matrix`; the first line of expected.txt: `$ bake-matrix generate ...`. */
   argv: string[];
+  /** `NAME=value` words before `bake-matrix` (e.g. a lowered limit): the environment of the run. */
+  env: Record<string, string>;
   text: string;
 }
 
 function readGolden(dir: string): Golden {
   const path = join(dir, 'expected.txt');
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const command = /^\$ bake-matrix (.+)$/m.exec(text)?.[1];
-  return { argv: command ? command.trim().split(/\s+/) : ['generate'], text };
+  const line = /^\$ ((?:[A-Z_]+=\S* )*)bake-matrix (.+)$/m.exec(text);
+  const env = Object.fromEntries((line?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  return { argv: line ? line[2]!.trim().split(/\s+/) : ['generate'], env, text };
 }
 
-function render(argv: string[], code: number, stderr: string): string {
-  return `$ bake-matrix ${argv.join(' ')}\nexit ${code}\n\n${stderr}`;
+function render(golden: Golden, code: number, stderr: string): string {
+  const env = Object.entries(golden.env).map(([k, v]) => `${k}=${v} `).join('');
+  return `$ ${env}bake-matrix ${golden.argv.join(' ')}\nexit ${code}\n\n${stderr}`;
 }
 
 /** Strips what differs between machines: the temp folder, CRLF, trailing blanks. */
@@ -59,7 +63,8 @@ describe('bad input never hurts', () => {
       const source = join(CATALOGUE, name);
       const golden = readGolden(source);
       const root = testdir({});
-      cpSync(source, root, { recursive: true, filter: (from) => !from.endsWith('expected.txt') });
+      cpSync(source, root, { recursive: true, filter: (from) => !from.endsWith('expected.txt') && !from.endsWith('links.txt') });
+      makeLinks(source, root);
       const bakeFile = join(root, 'bake/docker-bake.json');
       if (!existsSync(bakeFile)) {
         mkdirSync(join(root, 'bake'), { recursive: true });
@@ -67,8 +72,8 @@ describe('bad input never hurts', () => {
       }
       const before = snapshot(join(root, 'bake'));
 
-      const run = await runCli(golden.argv, root);
-      const actual = render(golden.argv, run.code, normalise(run.stderr, root));
+      const run = await runCli(golden.argv, root, golden.env);
+      const actual = render(golden, run.code, normalise(run.stderr, root));
       if (UPDATE) writeFileSync(join(source, 'expected.txt'), actual);
 
       assert.equal(run.code, 2, `bad input must exit 2; stderr:\n${run.stderr}`);
@@ -77,11 +82,22 @@ describe('bad input never hurts', () => {
       assert.deepEqual(snapshot(join(root, 'bake')), before, 'the bake folder must be left byte for byte (and no temp file behind)');
       if (!UPDATE) assert.equal(actual, golden.text, `stderr differs from ${name}/expected.txt (BAKE_MATRIX_UPDATE_GOLDEN=1 rewrites it)`);
 
-      await assertJsonProblems(golden.argv, root);
+      await assertJsonProblems(golden, root);
       assert.deepEqual(snapshot(join(root, 'bake')), before, 'the --json run must not write either');
     });
   }
 });
+
+/** `links.txt` (optional): one symlink per line, `path -> target`, made in the case's copy (git keeps no dangling or outside links well). */
+function makeLinks(source: string, root: string): void {
+  const list = join(source, 'links.txt');
+  if (!existsSync(list)) return;
+  for (const line of readFileSync(list, 'utf8').split('\n').filter((l) => l.trim())) {
+    const [path, target] = line.split(' -> ').map((p) => p.trim());
+    mkdirSync(dirname(join(root, path!)), { recursive: true });
+    symlinkSync(target!, join(root, path!));
+  }
+}
 
 /** File name -> bytes of a folder (not recursive: bake files are flat). */
 function snapshot(dir: string): Record<string, string> {
@@ -104,9 +120,10 @@ interface JsonProblem {
 }
 
 /** With --json, stdout holds the problems as data: each error with a file, a line and a column inside that file. */
-async function assertJsonProblems(argv: string[], root: string): Promise<void> {
-  const run = await runCli([...argv, '--json'], root);
+async function assertJsonProblems(golden: Golden, root: string): Promise<void> {
+  const run = await runCli([...golden.argv, '--json'], root, golden.env);
   assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stderr, '', 'with --json the problems are printed once, as JSON on stdout');
   let parsed: { problems?: JsonProblem[] };
   try {
     parsed = JSON.parse(run.stdout) as { problems?: JsonProblem[] };
@@ -119,7 +136,8 @@ async function assertJsonProblems(argv: string[], root: string): Promise<void> {
     const what = `${p.code}: ${p.message}`;
     assert.ok(p.file, `${what}: names no file`);
     assert.ok(Number.isInteger(p.line) && Number.isInteger(p.column), `${what}: has no line and column`);
-    assert.ok(p.pointer !== undefined || /syntax|duplicate-key/.test(p.code), `${what}: names no key path`);
+    // Problems about the file as a whole (syntax, encoding, size, a second document) have a position only.
+    assert.ok(p.pointer !== undefined || /syntax|duplicate-key|file-encoding|second-document|limit-exceeded/.test(p.code), `${what}: names no key path`);
     const lines = readFileSync(join(root, p.file!), 'utf8').split('\n').length;
     assert.ok(p.line! >= 1 && p.line! <= lines, `${what}: line ${p.line} is outside ${p.file}`);
     assert.ok(p.message.length > 20, `${what}: says too little`);

@@ -8,6 +8,7 @@ import type { Matrix } from '../types/matrix.ts';
 import { dockerfileProblems } from './dockerfile-problems.ts';
 import { loadDockerfiles } from './load-dockerfiles.ts';
 import { isFolder, missingContexts, pathsLeavingRoot, type ProjectRoot } from './paths-inside-root.ts';
+import { realPathProblems } from './real-paths.ts';
 
 export { loadDockerfiles } from './load-dockerfiles.ts';
 export { parseDockerfile } from './parse-dockerfile.ts';
@@ -23,6 +24,8 @@ export function checkDockerfiles(matrix: Matrix, plan: Plan, root: ProjectRoot):
   }
   const outside = pathsLeavingRoot(plan, root);
   if (outside.length) return outside;
+  const throughLinks = realPathProblems(matrix, plan, root);
+  if (throughLinks.length) return throughLinks;
   const missing = missingContexts(plan, root);
   if (missing.length) return missing;
   const paths = new Set<string>();

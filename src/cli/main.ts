@@ -1,9 +1,13 @@
 // Entry point: dispatch to a command; map errors to exit codes. Only the
-// caller (bin/bake-matrix.js) touches process.exitCode.
+// caller (bin/bake-matrix.js) touches process.exitCode. Everything printed
+// passes through printable(): no matrix value or file name reaches the
+// terminal as a raw control character.
+import { formatProblems, problemsAsJson } from '../problems/format.ts';
+import { printable } from '../problems/printable.ts';
 import { UserError } from '../problems/problem.ts';
-import { formatProblems } from '../problems/format.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import { EXIT, processIo, type Command, type Io } from './io.ts';
+import { swallowedByNpm } from './npm-swallowed.ts';
 import { ReportedError } from './reported-error.ts';
 
 /** Commands are loaded when called, so `generate` does not pay for `run`'s process handling. */
@@ -19,7 +23,8 @@ export const COMMANDS: { name: string; summary: string; load: () => Promise<Comm
   { name: 'diff', summary: 'Compare two bake files, or the committed one with what the matrix generates now', load: async () => (await import('./commands/diff.ts')).diffCommand },
 ];
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: Io = processIo()): Promise<number> {
+  const io: Io = { ...rawIo, stdout: (t) => rawIo.stdout(printable(t)), stderr: (t) => rawIo.stderr(printable(t)) };
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
@@ -30,13 +35,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.stderr(`bake-matrix: unknown command "${name}".${didYouMean(name, COMMANDS.map((c) => c.name))}\n\n${usage()}`);
     return EXIT.usage;
   }
+  const json = args.includes('--json');
   try {
     const command = await entry.load();
+    const swallowed = swallowedByNpm(command.name, Object.keys(command.options), args, io.env);
+    if (swallowed) throw new UserError([swallowed]);
     return await command.run(args, io);
   } catch (e) {
     if (e instanceof ReportedError) return e.exitCode;
     if (e instanceof UserError) {
-      io.stderr(formatProblems(e.problems, []));
+      if (json) io.stdout(JSON.stringify({ problems: problemsAsJson(e.problems, []) }, null, 2) + '\n');
+      else io.stderr(formatProblems(e.problems, []));
       return e.exitCode;
     }
     io.stderr(`bake-matrix: internal error, please report it with the command you ran:\n${(e as Error).stack ?? String(e)}\n`);
@@ -53,7 +62,7 @@ function usage(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `bake-matrix <command> --help` for its options.',
+    'Run `bake-matrix <command> --help` for its options and examples.',
     '',
   ].join('\n');
 }

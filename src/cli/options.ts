@@ -1,8 +1,10 @@
-// Options every generating command shares.
+// Options the commands share, their help text, and parsing with "did you mean".
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BAKE_FORMATS, DEFAULT_BAKE_FORMAT, isBakeFormat, type BakeFormat } from '../emit/emit-bake.ts';
 import { UserError, error } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export const COMMON_OPTIONS = {
   matrix: { type: 'string', default: 'matrix' },
@@ -10,20 +12,38 @@ export const COMMON_OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options'];
+} as const satisfies Options;
 
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string, allowPositionals = false) {
+/** What each option means, for `--help`: one table for every command. */
+export const OPTION_HELP: Record<string, { arg?: string; text: string }> = {
+  matrix: { arg: 'PATH', text: 'the matrix: a file, or a folder of .yaml/.yml/.toml files (default: matrix)' },
+  out: { arg: 'DIR', text: 'the folder of the bake files (default: bake/ in the project root)' },
+  format: { arg: 'json|hcl|both', text: 'which bake file(s) to write or compare (default: both)' },
+  json: { text: 'print the result, and any problems, as JSON on stdout (and nothing on stderr)' },
+  help: { text: 'show this help' },
+  where: { arg: 'AXIS=VALUE[,VALUE]', text: 'only targets with one of these values; repeat for more axes (all must match)' },
+  base: { arg: 'REV', text: 'the git revision to compare with (default: HEAD)' },
+  'exit-code': { text: 'exit 1 when there are differences' },
+  'dry-run': { text: 'print the command and the targets it builds; run nothing (needs no docker)' },
+  'full-file': { text: 'hand buildx the whole generated file; by default it gets only the closure of the names (their groups, targets, inherited and linked targets, variables) in <out>/.bake-matrix/run-<hash>.json, which it reads and resolves much faster' },
+  file: { arg: 'F', text: 'an overlay (e.g. ci.hcl), passed to buildx after the generated file so it can redefine or extend targets by name' },
+};
+
+export function parseOptions<T extends Options>(args: string[], options: T, usage: string, allowPositionals = false) {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
-    throw new UserError([error('usage', (e as Error).message.replace(/\. To specify.*$/s, '.'), { hint: `Usage: ${usage}` })]);
+    const message = (e as Error).message.replace(/\. To specify.*$/s, '').replace(/\.?$/, '.');
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+    const close = unknown ? didYouMean(unknown.replace(/=.*$/, ''), Object.keys(options).map((o) => `--${o}`)) : '';
+    throw new UserError([error('usage', message + close, { hint: `Usage: ${usage}` })]);
   }
 }
 
 /** `--format json|hcl|both`: which bake file(s) generate writes and check compares. */
 export const FORMAT_OPTION = {
   format: { type: 'string', default: DEFAULT_BAKE_FORMAT },
-} as const satisfies ParseArgsConfig['options'];
+} as const satisfies Options;
 
 export function parseFormat(value: string, usage: string): BakeFormat {
   if (isBakeFormat(value)) return value;

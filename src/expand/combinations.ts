@@ -59,7 +59,8 @@ export function withoutRemoved(values: Values, axes: readonly string[], index: V
   return out;
 }
 
-function removalOf(m: Matrix, stage: Stage, values: Values, index: ValueIndex): Removal | undefined {
+/** Why a stage does not build these values (an exclude rule, an `only` list), or undefined when it does. */
+export function removalOf(m: Matrix, stage: Stage, values: Values, index: ValueIndex): Removal | undefined {
   if (stage.only && !stageSelects(stage, values)) return { values, reason: `the stage's \`only\` does not select it`, origin: { file: stage.origin.file, pointer: `${stage.origin.pointer}/only` } };
   for (const rule of m.exclude) {
     if (rule.platforms) continue; // removes platforms, not the combination

@@ -24,5 +24,5 @@ export function wrapList(items: readonly string[], indent: number, width = 100):
 
 /** A value as shown in a listing: quoted only when it would otherwise be invisible or ambiguous. */
 export function shown(value: string): string {
-  return value === '' || /^\s|\s$|\n/.test(value) ? JSON.stringify(value) : value;
+  return value === '' || /^\s|\s$|[\n\t]/.test(value) ? JSON.stringify(value) : value;
 }

@@ -1,7 +1,12 @@
 // load: matrix files on disk -> SourceFile[] (text, parsed data, positions).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+// Sizes are checked before a file is read, bytes decoded strictly, and every
+// parser failure becomes a problem at a position.
+import { readFileSync } from 'node:fs';
+import { dirname, extname, relative, resolve, sep } from 'node:path';
 import { error, type Problem, type Result } from '../problems/problem.ts';
+import { decodeText } from './decode-text.ts';
+import { findMatrixFiles } from './find-matrix-files.ts';
+import { DEFAULT_LIMITS, formatAmount, limitExceeded, type Limits } from './limits.ts';
 import { parseToml } from './parse-toml.ts';
 import { parseTypeScript } from './parse-typescript.ts';
 import { parseYaml, type Parsed } from './parse-yaml.ts';
@@ -10,11 +15,11 @@ import { SourceFile } from './source-file.ts';
 export { SourceFile } from './source-file.ts';
 
 /** The parser of each kind of matrix file; a TypeScript matrix is read statically, never run. */
-const PARSERS: Record<string, (text: string, file: string) => Parsed> = {
+const PARSERS: Record<string, (text: string, file: string, limits: Limits) => Parsed> = {
   '.yaml': parseYaml,
   '.yml': parseYaml,
   '.toml': parseToml,
-  '.ts': parseTypeScript,
+  '.ts': (text, file) => parseTypeScript(text, file),
 };
 
 export type LoadResult = Result<SourceFile[]> & {
@@ -25,44 +30,66 @@ export type LoadResult = Result<SourceFile[]> & {
 
 /** Reads one matrix file, or every .yaml/.yml/.toml/.ts file under a folder. The files come back
  * even when some do not parse, so that problems can be shown with their lines. */
-export function loadMatrix(input: string, cwd = process.cwd()): LoadResult {
+export function loadMatrix(input: string, cwd = process.cwd(), limits: Limits = DEFAULT_LIMITS): LoadResult {
   const absolute = resolve(cwd, input);
-  const shown = displayPath(absolute, cwd);
-  const paths = matrixPaths(input, cwd);
-  if (!paths) {
-    return fail(error('matrix-not-found', `No matrix at ${shown}.`, { hint: 'Pass --matrix PATH: a matrix file or a folder of them.' }));
-  }
-  if (paths.length === 0) {
-    return fail(error('matrix-not-found', `${shown} holds no .yaml, .yml, .toml or .ts file.`, { hint: 'Add a matrix file there, or pass --matrix PATH.' }));
-  }
+  const shown = (path: string) => displayPath(path, cwd);
+  const found = findMatrixFiles(absolute, shown, cwd);
+  if (!found.ok) return { ok: false, problems: found.problems, files: [] };
   const files: SourceFile[] = [];
-  const problems: Problem[] = [];
-  for (const path of paths) {
-    const file = displayPath(path, cwd);
-    const text = readFileSync(path, 'utf8');
-    const parsed = (PARSERS[extname(path)] ?? parseYaml)(text, file);
+  const problems: Problem[] = [...found.problems];
+  let total = 0;
+  for (const { path, size } of found.files) {
+    const file = shown(path);
+    const at = { file, position: { line: 1, col: 1 } };
+    total += size;
+    if (size > limits.fileSize) {
+      problems.push(limitExceeded('fileSize', limits, `this file is ${formatAmount(size, 'bytes')}`, at));
+      continue;
+    }
+    if (total > limits.totalSize) {
+      problems.push(limitExceeded('totalSize', limits, `with this file they are ${formatAmount(total, 'bytes')}`, at));
+      break;
+    }
+    const decoded = decodeText(readFileSync(path), file);
+    if (!decoded.ok) {
+      problems.push(decoded.problem);
+      // The lossy text still shows the line in a code frame (with U+FFFD where the bad byte is).
+      if (decoded.lossy !== undefined) files.push(new SourceFile(file, decoded.lossy, {}, new Map(), path));
+      continue;
+    }
+    const parsed = parse(decoded.text, file, extname(path), limits);
     problems.push(...parsed.problems);
-    files.push(new SourceFile(file, text, parsed.data ?? {}, parsed.spans, path));
+    if (parsed.problems.length === 0 && isEmpty(parsed.data)) problems.push(emptyFile(file, extname(path)));
+    files.push(new SourceFile(file, decoded.text, parsed.data ?? {}, parsed.spans, path));
   }
   const root = dirname(absolute);
   return problems.length ? { ok: false, problems, files, root } : { ok: true, value: files, warnings: [], files, root };
 }
 
-/** The matrix files `input` names (one file, or those under a folder), absolute; undefined when there is nothing at `input`. */
+/** The matrix files `input` names (one file, or those under a folder), absolute; undefined when there is nothing usable at `input`. */
 export function matrixPaths(input: string, cwd = process.cwd()): string[] | undefined {
-  const absolute = resolve(cwd, input);
+  const found = findMatrixFiles(resolve(cwd, input), (p) => p, cwd);
+  return found.ok && found.problems.length === 0 ? found.files.map((f) => f.path) : undefined;
+}
+
+function parse(text: string, file: string, ext: string, limits: Limits): Parsed {
   try {
-    return statSync(absolute).isDirectory() ? matrixFilesUnder(absolute) : [absolute];
-  } catch {
-    return undefined;
+    return (PARSERS[ext] ?? parseYaml)(text, file, limits);
+  } catch (e) {
+    // A parser recursing past the stack despite the depth check: still the input's depth, not a bug.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return { data: undefined, spans: new Map(), problems: [limitExceeded('depth', limits, 'this file goes deeper than the parser can follow', { file, position: { line: 1, col: 1 } })] };
+    throw e;
   }
 }
 
-function matrixFilesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && extname(entry.name) in PARSERS && !entry.name.endsWith('.d.ts'))
-    .map((entry) => join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name))
-    .sort();
+const isEmpty = (data: unknown) => data === null || data === undefined || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0);
+
+function emptyFile(file: string, ext: string): Problem {
+  return error('empty-file', `${file} defines nothing: it is empty${ext === '.yaml' || ext === '.yml' ? ', comments only or null' : ''}, so it would silently take no part in the matrix.`, {
+    file,
+    pointer: '',
+    hint: 'Remove the file, or write what it is for (e.g. an axis, or `stages:`). To switch a file off, rename it so that it does not end in .yaml, .yml, .toml or .ts.',
+  });
 }
 
 /** Paths are shown relative to the working directory when inside it, with forward slashes. */
@@ -70,8 +97,4 @@ export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   const shown = rel && !rel.startsWith('..') ? rel : path;
   return shown.split(sep).join('/');
-}
-
-function fail(problem: Problem): LoadResult {
-  return { ok: false, problems: [problem], files: [] };
 }

@@ -1,9 +1,16 @@
-import type { Document, Node } from 'yaml';
+// YAML text -> data, source positions and problems. Refuses what would not be
+// read back exactly (see scalar-problem.ts), tags other than the core ones
+// (`!include file` would become the string "file"), a second document, alias
+// cycles and aliases that expand past the limit, and nesting past the limit.
+// Every check walks the document with an explicit stack: no input overflows it.
+import type { Document, Node, YAMLError } from 'yaml';
 import { lazy } from '../lazy.ts';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
+import { DEFAULT_LIMITS, limitExceeded, type Limits } from './limits.ts';
+import { scalarProblem } from './scalar-problem.ts';
+import { parseYamlDocument } from './parse-yaml-document.ts';
+import { yamlTooDeep } from './yaml-depth.ts';
 import type { NodeSpan, Position } from './source-file.ts';
-
-const yaml = lazy<typeof import('yaml')>('yaml');
 
 export interface Parsed {
   data: unknown;
@@ -11,74 +18,162 @@ export interface Parsed {
   problems: Problem[];
 }
 
-export function parseYaml(text: string, file: string): Parsed {
-  const doc = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+/** Problems reported per file at most: past that, more of the same only hide the first. */
+export const MAX_PROBLEMS_PER_FILE = 50;
+
+const yaml = lazy<typeof import('yaml')>('yaml');
+
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+export function parseYaml(text: string, file: string, limits: Limits = DEFAULT_LIMITS): Parsed {
   const at = positionsOf(text);
-  const problems: Problem[] = doc.errors.map((e) => {
-    const duplicate = e.code === 'DUPLICATE_KEY';
-    const key = /^("[^"]*"|'[^']*'|[^:\s]+)/.exec(text.slice(e.pos[0]))?.[1] ?? '';
-    const message = duplicate ? `The key "${key}" appears twice in one mapping.` : firstLine(e.message);
-    return error(duplicate ? 'duplicate-key' : 'yaml-syntax', message, {
-      file,
-      position: at(e.pos[0]),
-      hint: duplicate ? 'Each key may appear once in a mapping: merge the two entries or remove one.' : undefined,
-    });
-  });
-  const spans = new Map<string, NodeSpan>();
-  if (problems.length === 0) problems.push(...aliasProblems(doc, doc.contents as Node | null, [], file, at));
+  // The look ahead may count a block scalar as a level: it stops only what is surely too deep.
+  const deep = yamlTooDeep(text, limits.depth + 2);
+  if (deep !== undefined) return { data: undefined, spans: new Map(), problems: [limitExceeded('depth', limits, 'here it goes deeper', { file, position: at(deep) })] };
+  const { doc, errors, warnings } = parseYamlDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true }, MAX_PROBLEMS_PER_FILE);
+  const syntax = syntaxProblems(errors, warnings, file, at, limits);
+  if (syntax.length || !doc) return { data: undefined, spans: new Map(), problems: syntax };
+  const { spans, problems } = walk(doc, file, at, limits);
   if (problems.length) return { data: undefined, spans, problems };
-  walk(doc.contents as Node | null, [], undefined, spans, at);
-  try {
-    return { data: doc.toJS({ maxAliasCount: 1000 }), spans, problems };
-  } catch (e) {
-    // Aliases that expand beyond maxAliasCount (a "billion laughs" document).
-    const hint = 'Aliases here expand to more than 1000 nodes: write the repeated values out, or nest fewer aliases.';
-    return { data: undefined, spans, problems: [error('yaml-alias', firstLine((e as Error).message), { file, position: { line: 1, col: 1 }, pointer: '', hint })] };
-  }
+  return { data: doc.toJS({ maxAliasCount: -1 }), spans, problems };
 }
 
-/** Every alias (`*name`) must follow an anchor (`&name`) of that name: YAML reads them in document order. */
-function aliasProblems(doc: Document, node: Node | null, path: (string | number)[], file: string, at: (offset: number) => Position): Problem[] {
-  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
-  if (isAlias(node)) {
-    if (node.resolve(doc)) return [];
-    return [
-      error('yaml-alias', `The alias "*${node.source}" refers to no anchor "&${node.source}" before it.`, {
+function syntaxProblems(errors: readonly YAMLError[], warnings: readonly YAMLError[], file: string, at: (offset: number) => Position, limits: Limits): Problem[] {
+  const found = [...errors, ...warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
+  const tooDeep = found.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+  if (tooDeep) return [limitExceeded('depth', limits, 'here it goes deeper than the parser can follow', { file, position: at(tooDeep.pos[0]) })];
+  return found.slice(0, MAX_PROBLEMS_PER_FILE).map((e) => {
+    const position = at(e.pos[0]);
+    if (e.code === 'MULTIPLE_DOCS') {
+      return error('yaml-second-document', 'A second YAML document starts here; a matrix file holds one document, and the tool would silently read only the first.', {
         file,
-        pointer: pointerOf(path),
-        position: at(node.range?.[0] ?? 0),
-        hint: `Define the anchor (&${node.source}) where its value is first written, above every alias of it.`,
-      }),
-    ];
-  }
-  if (isMap(node)) {
-    return node.items.flatMap((pair) => (isPair(pair) ? aliasProblems(doc, pair.value as Node | null, [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)], file, at) : []));
-  }
-  if (isSeq(node)) return node.items.flatMap((item, i) => aliasProblems(doc, item as Node | null, [...path, i], file, at));
-  return [];
+        position,
+        hint: 'Remove the `---` line to merge both into one mapping, or move the second document into a file of its own in the matrix folder.',
+      });
+    }
+    return error('yaml-syntax', firstLine(e.message), { file, position });
+  });
 }
 
-function walk(
-  node: Node | null,
-  path: (string | number)[],
-  key: Position | undefined,
-  spans: Map<string, NodeSpan>,
-  at: (offset: number) => Position,
-): void {
-  const value = node?.range ? at(node.range[0]) : (key ?? { line: 1, col: 1 });
-  spans.set(pointerOf(path), key ? { key, value } : { value });
-  const { isMap, isPair, isScalar, isSeq } = yaml();
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = pair.key as Node | null;
-      const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-      const keyPos = keyNode?.range ? at(keyNode.range[0]) : value;
-      walk(pair.value as Node | null, [...path, name], keyPos, spans, at);
+interface Visit {
+  node: Node | null;
+  path: (string | number)[];
+  key?: Position;
+  depth: number;
+  /** Set when the node's children were pushed: the second visit computes its expanded size. */
+  children?: Node[];
+}
+
+/** Spans of every node, and the problems of its keys, scalars, tags, aliases and depth. */
+function walk(doc: Document, file: string, at: (offset: number) => Position, limits: Limits): { spans: Map<string, NodeSpan>; problems: Problem[] } {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
+  const spans = new Map<string, NodeSpan>();
+  const problems: Problem[] = [];
+  const report = (p: Problem) => problems.length < MAX_PROBLEMS_PER_FILE && problems.push(p);
+  const where = (node: Node | null | undefined, fallback: Position, path: (string | number)[]): Partial<Problem> => ({ file, pointer: pointerOf(path), position: node?.range ? at(node.range[0]) : fallback });
+  /** Each node's size with its aliases expanded, capped just past the limit. */
+  const sizes = new Map<Node, number>();
+  let aliasNodes = 0;
+  let aliasReported = false;
+  let depthReported = false;
+
+  const stack: Visit[] = [{ node: doc.contents as Node | null, path: [], depth: 0 }];
+  while (stack.length) {
+    const visit = stack.pop()!;
+    const { node, path, key, depth } = visit;
+    if (visit.children) {
+      let size = 1;
+      for (const child of visit.children) size += sizes.get(child) ?? 1;
+      if (node) sizes.set(node, Math.min(size, limits.aliases + 1));
+      continue;
     }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => walk(item as Node | null, [...path, i], undefined, spans, at));
+    const value = node?.range ? at(node.range[0]) : (key ?? { line: 1, col: 1 });
+    spans.set(pointerOf(path), key ? { key, value } : { value });
+    if (!node) continue;
+    if (node.tag && !CORE_TAGS.has(node.tag)) {
+      sizes.set(node, 1);
+      report(error('yaml-tag', `The tag ${node.tag.replace(/^tag:yaml\.org,2002:/, '!!')} is not supported: the value would be read as plain data${node.tag.startsWith('!') && !node.tag.startsWith('!!') ? ' (a custom tag such as `!include` includes nothing)' : ''}.`, {
+        ...where(node, value, path),
+        hint: 'Remove the tag. To split a matrix, put each part in its own file in the matrix folder: the files are merged.',
+      }));
+      continue;
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) {
+        report(error('yaml-alias', `The alias *${node.source} names no anchor &${node.source} defined before it.`, { ...where(node, value, path), hint: `Define the anchor (&${node.source}) where its value is first written, above every alias of it, or remove the alias.` }));
+        continue;
+      }
+      const size = sizes.get(target);
+      if (size === undefined) {
+        report(error('yaml-alias', `The alias *${node.source} is inside the node its anchor names, so the value would contain itself.`, { ...where(node, value, path), hint: 'Point the alias at a node outside this one.' }));
+        continue;
+      }
+      sizes.set(node, size);
+      aliasNodes += size;
+      if (aliasNodes > limits.aliases && !aliasReported) {
+        aliasReported = true;
+        report(limitExceeded('aliases', limits, 'this alias takes the file past it', where(node, value, path)));
+      }
+      continue;
+    }
+    if (isScalar(node)) {
+      sizes.set(node, 1);
+      const p = scalarProblem(node.source ?? String(node.value), node.value, where(node, value, path), limits, 'value', 'YAML');
+      if (p) report(p);
+      continue;
+    }
+    // A collection gets its size once its children are counted: an alias to it before that is a cycle.
+    if (!isMap(node) && !isSeq(node) || depth >= limits.depth) sizes.set(node, 1);
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= limits.depth) {
+      if (!depthReported) report(limitExceeded('depth', limits, 'here it goes deeper', where(node, value, path)));
+      depthReported = true;
+      continue;
+    }
+    const children: Visit[] = [];
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as Node | null;
+        const keyPos = keyNode?.range ? at(keyNode.range[0]) : value;
+        const name = keyName(keyNode, { file, position: keyPos, pointer: pointerOf(path) }, limits, report);
+        if (name === undefined) continue;
+        if (seen.has(name)) {
+          report(error('duplicate-key', `The key "${name}" appears twice in one mapping.`, { file, position: keyPos, pointer: pointerOf([...path, name]), atKey: true, hint: 'Each key may appear once in a mapping: merge the two entries or remove one.' }));
+          continue;
+        }
+        seen.add(name);
+        children.push({ node: pair.value as Node | null, path: [...path, name], key: keyPos, depth: depth + 1 });
+      }
+    } else {
+      node.items.forEach((item, i) => children.push({ node: item as Node | null, path: [...path, i], depth: depth + 1 }));
+    }
+    stack.push({ ...visit, children: children.map((c) => c.node).filter((n): n is Node => n !== null) });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
+  return { spans, problems };
+}
+
+/** A mapping key as the data will have it; undefined (and a problem) for keys that are not plain text. */
+/** `at`: the key's position, and the pointer of the mapping holding it. */
+function keyName(keyNode: Node | null, at: Partial<Problem>, limits: Limits, report: (p: Problem) => void): string | undefined {
+  const { isScalar } = yaml();
+  if (!isScalar(keyNode) || keyNode.value === null || (typeof keyNode.value === 'object')) {
+    report(error('yaml-key', `This key is ${keyNode === null || (isScalar(keyNode) && keyNode.value === null) ? 'empty (null)' : 'not a plain scalar'}; matrix keys are names.`, { ...at, hint: 'Write the key as text, e.g. `name:`.' }));
+    return undefined;
+  }
+  if (keyNode.tag && !CORE_TAGS.has(keyNode.tag)) {
+    report(error('yaml-tag', `The tag ${keyNode.tag} on a key is not supported.`, { ...at, hint: 'Remove the tag.' }));
+    return undefined;
+  }
+  const p = scalarProblem(keyNode.source ?? String(keyNode.value), keyNode.value, { ...at, pointer: `${at.pointer}/${String(keyNode.source ?? keyNode.value).replace(/~/g, '~0').replace(/\//g, '~1')}`, atKey: true }, limits, 'key', 'YAML');
+  if (p) {
+    report(p);
+    return undefined;
+  }
+  return String(keyNode.value);
 }
 
 /**

@@ -34,8 +34,17 @@ export class SourceFile {
     }
   }
 
-  /** The text of one line, for a code frame. */
+  private starts?: number[];
+
+  /** The text of one line, for a code frame (without its line break). */
   line(n: number): string {
-    return this.text.split(/\r?\n/)[n - 1] ?? '';
+    if (!this.starts) {
+      this.starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    }
+    const start = this.starts[n - 1];
+    if (start === undefined) return '';
+    const end = this.starts[n] ?? this.text.length + 1;
+    return this.text.slice(start, end - 1).replace(/\r$/, '');
   }
 }

@@ -3,7 +3,8 @@
 // value from a target name we must know which buildx flags take a value:
 // the table below is read from buildx's commands/bake.go (flags of `bake`,
 // its commonBuildFlags and the root's persistent flags), per release.
-import { UserError, error } from '../problems/problem.ts';
+import { UserError, error, type Problem } from '../problems/problem.ts';
+import { suggest } from '../problems/suggest.ts';
 
 export interface BuildxFlag {
   name: string;
@@ -61,8 +62,9 @@ export interface RunArgs {
   flags: PassedFlag[];
 }
 
-const OWN_VALUE = new Set(['matrix', 'out']);
-const OWN_BOOLEAN = new Set(['dry-run', 'full-file', 'json', 'help']);
+/** bake-matrix's own options of `run` (the rest pass through to buildx). */
+export const OWN_VALUE = new Set(['matrix', 'out']);
+export const OWN_BOOLEAN = new Set(['dry-run', 'full-file', 'json', 'help']);
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
   const out: RunArgs = { matrix: 'matrix', dryRun: false, fullFile: false, json: false, help: false, names: [], flags: [] };
@@ -131,4 +133,19 @@ export function flagValues(args: RunArgs, name: string): string[] {
 export function flagOn(args: RunArgs, name: string): boolean {
   const last = args.flags.filter((f) => f.name === name).at(-1);
   return last !== undefined && (last.value === undefined || /^(1|t|true)$/i.test(last.value));
+}
+
+/** The first unknown flag that looks like a typo of a known one (bake-matrix's or buildx's), as a problem. */
+export function closeToKnownFlag(flags: readonly PassedFlag[]): Problem | undefined {
+  const known = [...OWN_VALUE, ...OWN_BOOLEAN, ...BAKE_FLAGS.map((f) => f.name)];
+  for (const flag of flags) {
+    if (!flag.unknown || flag.name.length < 3) continue;
+    const close = suggest(flag.name, known, 2).filter((c) => c !== flag.name);
+    if (close.length === 0) continue;
+    return error('unknown-option', `Unknown option ${flag.raw[0]}: neither bake-matrix nor \`docker buildx bake\` has it. Did you mean ${close.map((c) => `--${c}`).join(' or ')}?`, {
+      hint: 'Flags bake-matrix does not know pass through to buildx; this one would make buildx fail. `bake-matrix run --help` lists the options.',
+      suggestions: close.map((c) => `--${c}`),
+    });
+  }
+  return undefined;
 }

@@ -32,6 +32,8 @@ export interface Variable {
   key: string;
   /** The bake variable, overridden by the environment variable of that name. */
   env: string;
+  /** `env` was written in the matrix (not derived from the key). */
+  envWritten?: boolean;
   default: string;
   description?: string;
   origin: Origin;

@@ -98,6 +98,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
       variables.set(key, {
         key,
         env: spec.env ?? builtIn?.env ?? key.toUpperCase(),
+        ...(spec.env !== undefined ? { envWritten: true } : {}),
         default: spec.default ?? builtIn?.default ?? '',
         description: spec.description ?? builtIn?.description,
         origin: at('variables', key),

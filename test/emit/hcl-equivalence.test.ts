@@ -50,7 +50,7 @@ test('a matrix of awkward strings: docker-bake.hcl parses to exactly docker-bake
   await assertEquivalent(generated.outputs);
   // The fixture reached the bake file (a matrix change that drops it must fail here, not pass vacuously).
   const json = JSON.parse(generated.outputs['docker-bake.json']!);
-  for (const name of ['QUOTES', 'BACKSLASH', 'NEWLINES', 'CONTROL', 'LONE', 'EMPTY'] as const) {
+  for (const name of ['QUOTES', 'BACKSLASH', 'NEWLINES', 'TABS', 'LONE', 'EMPTY'] as const) {
     assert.equal(json.target._common.args[name], TRICKY_ARGS[name], name);
   }
   assert.equal(json.target._common.labels['a key with spaces and "quotes"'], 'x\\y');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after } from 'node:test';
 
-export function testdir(files: Record<string, string>): string {
+export function testdir(files: Record<string, string | Uint8Array>): string {
   const root = mkdtempSync(join(tmpdir(), 'bake-matrix-'));
   after(() => rmSync(root, { recursive: true, force: true }));
   for (const [path, text] of Object.entries(files)) {

@@ -260,12 +260,14 @@ function buildDoc(g: fc.GeneratorValue): MatrixFile {
   }
 
   const axesOfSomeStage = axisNames.filter((a) => stageAxes.some((s) => s.includes(a)));
-  // Excludes name two axes: one that names a single axis drops that value
-  // everywhere, which is a (clean) `unused-value` error.
+  // Excludes name two axes that one stage varies over (a rule over axes no
+  // stage has together applies nowhere: an error): one that names a single
+  // axis drops that value everywhere, which is a (clean) `unused-value` error.
   const wide = axisNames.filter((a) => values[a]!.length > 1);
-  if (wide.length > 1 && g(fc.nat, 2) === 0) {
+  const widePairs = stageAxes.map((axes) => axes.filter((a) => wide.includes(a))).filter((axes) => axes.length > 1);
+  if (widePairs.length && g(fc.nat, 2) === 0) {
     doc.exclude = g(fc.array, fc.constant(null), { minLength: 1, maxLength: 2 }).map(() => {
-      const pair = g(fc.shuffledSubarray, wide, { minLength: 2, maxLength: 2 }) as string[];
+      const pair = g(fc.shuffledSubarray, g(fc.constantFrom, ...widePairs), { minLength: 2, maxLength: 2 }) as string[];
       return Object.fromEntries(pair.map((axis) => [axis, g(fc.boolean) ? g(fc.constantFrom, ...values[axis]!) : [g(fc.constantFrom, ...values[axis]!)]]));
     });
   }
@@ -277,10 +279,12 @@ function buildDoc(g: fc.GeneratorValue): MatrixFile {
   if (axesOfSomeStage.length && g(fc.nat, 2) === 0) {
     const count = g(fc.integer, { min: 1, max: 2 });
     doc.overrides = Array.from({ length: count }, () => {
-      const when = selector(axesOfSomeStage);
+      // `when` names axes one stage varies over together, and `stages` lists only stages that do.
+      const when = selector(g(fc.constantFrom, ...stageAxes.filter((axes) => axes.length > 0)));
       const scope = [...Object.keys(when), ...everywhere];
       const o: Doc = { when };
-      if (g(fc.nat, 3) === 0) o.stages = g(fc.subarray, stageKeys, { minLength: 1 });
+      const fitting = stageKeys.filter((_, i) => Object.keys(when).every((a) => stageAxes[i]!.includes(a)));
+      if (g(fc.nat, 3) === 0) o.stages = g(fc.subarray, fitting, { minLength: 1 });
       put(o, 'args', settingsOf(g, fc.constantFrom('OVERRIDE_ARG', 'SHARED_ARG', 'STAGE_ARG'), argValue(scope)));
       put(o, 'labels', settingsOf(g, labelKey, template(scope, 0)));
       return o;

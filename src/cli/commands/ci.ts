@@ -6,35 +6,9 @@ import { error } from '../../problems/problem.ts';
 import { didYouMean } from '../../problems/suggest.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { help } from './generate.ts';
 import { generateOrThrow } from '../pipeline.ts';
 import { reported } from './list.ts';
-
-export const ciCommand: Command = {
-  name: 'ci',
-  summary: 'Print the CI jobs that build a group natively per platform, in dependency levels (JSON for a workflow matrix)',
-  usage: 'bake-matrix ci [<group|target>...] [--format json|github] [--max-stages N] [--matrix PATH]',
-  async run(args, io) {
-    const { values, positionals } = parseOptions(args, { ...COMMON_OPTIONS, format: { type: 'string', default: 'json' }, 'max-stages': { type: 'string' } }, this.usage, true);
-    if (values.help) {
-      io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
-      return EXIT.ok;
-    }
-    const format = values.format as CiFormat;
-    if (!CI_FORMATS.includes(format)) throw reported([error('usage', `Option --format: "${values.format}" is not a CI format; use one of ${CI_FORMATS.join(', ')}.${didYouMean(values.format, CI_FORMATS)}`, { hint: `Usage: ${this.usage}` })], io, false);
-    const maxStages = values['max-stages'] === undefined ? undefined : Number(values['max-stages']);
-    if (maxStages !== undefined && !(Number.isInteger(maxStages) && maxStages > 0)) throw reported([error('usage', `Option --max-stages: "${values['max-stages']}" is not a positive whole number.`, { hint: `Usage: ${this.usage}` })], io, false);
-    const generated = generateOrThrow(values.matrix, io, false);
-    const planned = planCiJobs(generated.plan, positionals);
-    if (!planned.ok) throw reported(planned.problems, io, false);
-    const plan = planned.value;
-    if (maxStages !== undefined && plan.stages > maxStages) {
-      throw reported([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], io, false);
-    }
-    io.stderr(ciText(plan));
-    io.stdout(JSON.stringify(format === 'github' ? ciGithub(plan) : ciJson(plan)) + '\n');
-    return EXIT.ok;
-  },
-};
 
 const HELP = `Needs \`ci:\` in the matrix (the runner of each platform). One job per platform and
 set of targets: the targets every requested image needs alone are built in its job; a base
@@ -53,3 +27,37 @@ Each job runs \`npm run bake -- <bake>\` (its targets, and \`--set <target>.cach
 targets it reuses) with --push; then \`bake-matrix manifest <group>\` merges the platforms.
 A summary of the jobs goes to stderr.
 `;
+
+const CI_OPTIONS = { matrix: COMMON_OPTIONS.matrix, help: COMMON_OPTIONS.help, format: { type: 'string', default: 'json' }, 'max-stages': { type: 'string' } } as const;
+
+export const ciCommand: Command = {
+  name: 'ci',
+  summary: 'Print the CI jobs that build a group natively per platform, in dependency levels (JSON for a workflow matrix)',
+  usage: 'bake-matrix ci [<group|target>...] [--format json|github] [--max-stages N] [--matrix PATH]',
+  options: CI_OPTIONS,
+  optionHelp: {
+    format: { arg: 'json|github', text: 'json (default): every job, for GitLab, Buildkite, scripts; github: a strategy.matrix per stage' },
+    'max-stages': { arg: 'N', text: 'fail (exit 2) when more than N stages of jobs are needed: the stage jobs the workflow has' },
+  },
+  examples: ['bake-matrix ci default', 'bake-matrix ci vllm --format github --max-stages 2'],
+  details: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, CI_OPTIONS, this.usage, true);
+    if (values.help) return help(this, io);
+    const format = values.format as CiFormat;
+    if (!CI_FORMATS.includes(format)) throw reported([error('usage', `Option --format: "${values.format}" is not a CI format; use one of ${CI_FORMATS.join(', ')}.${didYouMean(values.format, CI_FORMATS)}`, { hint: `Usage: ${this.usage}` })], io, false);
+    const maxStages = values['max-stages'] === undefined ? undefined : Number(values['max-stages']);
+    if (maxStages !== undefined && !(Number.isInteger(maxStages) && maxStages > 0)) throw reported([error('usage', `Option --max-stages: "${values['max-stages']}" is not a positive whole number.`, { hint: `Usage: ${this.usage}` })], io, false);
+    const generated = generateOrThrow(values.matrix, io, false);
+    const planned = planCiJobs(generated.plan, positionals);
+    if (!planned.ok) throw reported(planned.problems, io, false);
+    const plan = planned.value;
+    if (maxStages !== undefined && plan.stages > maxStages) {
+      throw reported([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], io, false);
+    }
+    io.stderr(ciText(plan));
+    io.stdout(JSON.stringify(format === 'github' ? ciGithub(plan) : ciJson(plan)) + '\n');
+    return EXIT.ok;
+  },
+};
+

@@ -14,13 +14,17 @@ import { help } from './generate.ts';
 import { reported } from './list.ts';
 
 const BAKE_FILE = 'docker-bake.json';
+const DIFF_OPTIONS = { ...COMMON_OPTIONS, base: { type: 'string' }, 'exit-code': { type: 'boolean', default: false } } as const;
 
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Compare two bake files, or the committed one with what the matrix generates now',
   usage: 'bake-matrix diff [OLD.json [NEW.json]] [--base REV] [--exit-code] [--matrix PATH] [--out DIR] [--json]',
+  options: DIFF_OPTIONS,
+  examples: ['bake-matrix diff', 'bake-matrix diff --base origin/main --exit-code', 'bake-matrix diff old/docker-bake.json bake/docker-bake.json'],
+  details: 'Without files it compares the committed bake file at git HEAD (or --base) with what the matrix generates now.',
   async run(args, io) {
-    const options = { ...COMMON_OPTIONS, base: { type: 'string' }, 'exit-code': { type: 'boolean', default: false } } as const;
+    const options = DIFF_OPTIONS;
     const { values, positionals } = parseOptions(args, options, this.usage, true);
     if (values.help) return help(this, io);
     try {

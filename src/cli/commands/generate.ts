@@ -1,11 +1,15 @@
-import { generateOrThrow, outDir, writeOutputs } from '../pipeline.ts';
+import { generateOrThrow, outDir, withWarnings, writeOutputs } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
+import { renderHelp } from '../help.ts';
 
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'Write the bake file(s) for the matrix',
   usage: 'bake-matrix generate [--matrix PATH] [--out DIR] [--format json|hcl|both] [--json]',
+  options: { ...COMMON_OPTIONS, ...FORMAT_OPTION },
+  examples: ['bake-matrix generate', 'bake-matrix generate --matrix matrix/stack.yaml --out build --format json'],
+  details: 'The files are replaced all or nothing: on any error the previous ones stay byte for byte.',
   async run(args, io) {
     const { values } = parseOptions(args, { ...COMMON_OPTIONS, ...FORMAT_OPTION }, this.usage);
     if (values.help) return help(this, io);
@@ -20,13 +24,13 @@ export const generateCommand: Command = {
     const timing = io.env.BAKE_MATRIX_TIMING ? { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, maxRssKb: process.resourceUsage().maxRSS } : undefined;
     const pp = generated.plan.perPlatform;
     const perPlatform = pp ? `; ${pp.of.size} per-platform targets, ${[...pp.groups.values()].reduce((n, g) => n + g.size, 0)} groups` : '';
-    if (values.json) io.stdout(JSON.stringify({ written, targets, groups: generated.plan.groups.size, ...(timing ? { timing } : {}) }, null, 2) + '\n');
+    if (values.json) io.stdout(JSON.stringify(withWarnings({ written, targets, groups: generated.plan.groups.size, ...(timing ? { timing } : {}) }, generated), null, 2) + '\n');
     else io.stdout(written.map((p) => `wrote ${p} (${targets} targets, ${generated.plan.groups.size} groups${perPlatform})`).join('\n') + '\n');
     return EXIT.ok;
   },
 };
 
 export function help(command: Command, io: { stdout: (t: string) => void }): number {
-  io.stdout(`${command.summary}\n\nUsage: ${command.usage}\n`);
+  io.stdout(renderHelp(command));
   return EXIT.ok;
 }

@@ -12,19 +12,49 @@ import { createRunner, findOnPath } from '../../run/runner.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { help } from './generate.ts';
 import { generateOrThrow } from '../pipeline.ts';
 import { reported } from './list.ts';
+
+const HELP = `Needs \`ci:\` in the matrix. Reads the digest of each per-platform image from the
+--metadata-file of its build (\`containerimage.digest\`, \`image.name\`): pass the files, or
+folders holding them (searched for *.json). For each tagged image of the names (default:
+\`default\`) it runs
+
+  docker buildx imagetools create -t <tag> [-t <tag>...] <repo>@<digest of each platform>
+
+and one such command per tag declared \`shared: true\`, from the digests of every image that
+carries it. The tags are computed as bake computes them: run-time variables from the
+environment (REGISTRY, VERSION, RELEASE_VERSION, ...), set them as for the build jobs; a
+tag with \`if:\` is left out while its variable is empty.
+
+Before running anything it fails (exit 2) naming every image platform without a digest.
+
+  --metadata P    a metadata file or a folder of them (repeatable; also --metadata-file)
+  --dry-run       print the commands, run nothing (needs no docker)
+  --json          the plan (or the results) as JSON on stdout
+
+Exit 0 when every manifest list was created, 1 when one failed, 2 on missing input.
+`;
+
+const MANIFEST_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, metadata: { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'metadata-file': { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'dry-run': { type: 'boolean' as const, default: false } };
 
 export const manifestCommand: Command = {
   name: 'manifest',
   summary: 'Merge the per-platform images of targets or groups into multi-platform manifest lists under their final tags',
   usage: 'bake-matrix manifest [<group|target>...] --metadata <file|folder>... [--dry-run] [--json] [--matrix PATH]',
+  options: MANIFEST_OPTIONS,
+  optionHelp: {
+    metadata: { arg: 'P', text: 'a --metadata-file of a per-platform build, or a folder of them (repeatable)' },
+    'metadata-file': { arg: 'P', text: 'the same as --metadata' },
+    'dry-run': { text: 'print the imagetools commands, run nothing (needs no docker)' },
+    json: { text: 'the plan (or the results), and any problems, as JSON on stdout' },
+  },
+  examples: ['bake-matrix manifest default --metadata metadata/', 'bake-matrix manifest vllm --metadata metadata/ --dry-run'],
+  details: HELP,
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, { ...COMMON_OPTIONS, metadata: { type: 'string', multiple: true, default: [] }, 'metadata-file': { type: 'string', multiple: true, default: [] }, 'dry-run': { type: 'boolean', default: false } }, this.usage, true);
-    if (values.help) {
-      io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
-      return EXIT.ok;
-    }
+    const { values, positionals } = parseOptions(args, MANIFEST_OPTIONS, this.usage, true);
+    if (values.help) return help(this, io);
     const metadata = [...values.metadata, ...values['metadata-file']];
     if (!metadata.length) throw reported([error('usage', 'Name the per-platform builds\' metadata: --metadata <file|folder> (their --metadata-file outputs).', { hint: `Usage: ${this.usage}` })], io, values.json);
     const generated = generateOrThrow(values.matrix, io, values.json);
@@ -81,23 +111,3 @@ function summaryMarkdown(results: { manifest: Manifest; exitCode: number }[]): s
   ].join('\n');
 }
 
-const HELP = `Needs \`ci:\` in the matrix. Reads the digest of each per-platform image from the
---metadata-file of its build (\`containerimage.digest\`, \`image.name\`): pass the files, or
-folders holding them (searched for *.json). For each tagged image of the names (default:
-\`default\`) it runs
-
-  docker buildx imagetools create -t <tag> [-t <tag>...] <repo>@<digest of each platform>
-
-and one such command per tag declared \`shared: true\`, from the digests of every image that
-carries it. The tags are computed as bake computes them: run-time variables from the
-environment (REGISTRY, VERSION, RELEASE_VERSION, ...), set them as for the build jobs; a
-tag with \`if:\` is left out while its variable is empty.
-
-Before running anything it fails (exit 2) naming every image platform without a digest.
-
-  --metadata P    a metadata file or a folder of them (repeatable; also --metadata-file)
-  --dry-run       print the commands, run nothing (needs no docker)
-  --json          the plan (or the results) as JSON on stdout
-
-Exit 0 when every manifest list was created, 1 when one failed, 2 on missing input.
-`;

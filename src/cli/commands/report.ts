@@ -9,18 +9,27 @@ import { progressReport, reportMarkdown, reportText } from '../../run/progress-r
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { EXIT, type Command } from '../io.ts';
 import { parseOptions } from '../options.ts';
+import { help } from './generate.ts';
 import { reported } from './list.ts';
+
+const REPORT_OPTIONS = { log: { type: 'string' }, 'metadata-file': { type: 'string' }, title: { type: 'string', default: 'bake-matrix: build time and cache hits' }, format: { type: 'string', default: 'markdown' }, help: { type: 'boolean', short: 'h', default: false } } as const;
 
 export const reportCommand: Command = {
   name: 'report',
   summary: 'Summarise a bake run per target (build time, cache hits, digest) from its --progress=plain log',
   usage: 'bake-matrix report --log FILE [--metadata-file FILE] [--title TEXT] [--format markdown|text|json]',
+  options: REPORT_OPTIONS,
+  optionHelp: {
+    log: { arg: 'FILE', text: 'the --progress=plain output of the bake run' },
+    'metadata-file': { arg: 'FILE', text: "the run's --metadata-file, for each target's digest" },
+    title: { arg: 'TEXT', text: 'the heading of the summary' },
+    format: { arg: 'markdown|text|json', text: 'what is printed (default: markdown)' },
+  },
+  examples: ['npm run bake -- default --progress=plain 2>&1 | tee bake.log; bake-matrix report --log bake.log'],
+  details: 'Run the bake with --progress=plain and keep its output (`... 2>&1 | tee bake.log`). The Markdown\nis printed, and appended to $GITHUB_STEP_SUMMARY when that is set.\n',
   async run(args, io) {
-    const { values } = parseOptions(args, { log: { type: 'string' }, 'metadata-file': { type: 'string' }, title: { type: 'string', default: 'bake-matrix: build time and cache hits' }, format: { type: 'string', default: 'markdown' }, help: { type: 'boolean', short: 'h', default: false } }, this.usage);
-    if (values.help) {
-      io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\nRun the bake with --progress=plain and keep its output (\`... 2>&1 | tee bake.log\`). The Markdown\nis printed, and appended to $GITHUB_STEP_SUMMARY when that is set.\n`);
-      return EXIT.ok;
-    }
+    const { values } = parseOptions(args, REPORT_OPTIONS, this.usage);
+    if (values.help) return help(this, io);
     if (!values.log) throw reported([error('usage', 'Name the log of the bake run: --log FILE (its --progress=plain output).', { hint: `Usage: ${this.usage}` })], io, false);
     if (!['markdown', 'text', 'json'].includes(values.format)) throw reported([error('usage', `Option --format: "${values.format}" is not one of markdown, text, json.`, { hint: `Usage: ${this.usage}` })], io, false);
     let log: string;

@@ -14,25 +14,44 @@ import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
 import { recordGeneration, reuseGeneration } from '../../run/generation-record.ts';
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
-import { flagOn, flagValues, parseRunArgs, type RunArgs } from '../../run/run-args.ts';
+import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
-import { generateOrThrow, outDir, warningsText, writeOutputs } from '../pipeline.ts';
+import { COMMON_OPTIONS } from '../options.ts';
+import { generateOrThrow, outDir, reportProblems, warningsText, writeOutputs } from '../pipeline.ts';
 import { ReportedError } from '../reported-error.ts';
+import { help } from './generate.ts';
+
+const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx bake\` unchanged
+(--push, --load, --set K=V, --print, --progress plain, --builder B, --metadata-file F, ...);
+a flag buildx does not know either but that is close to one is refused with "did you mean".
+
+Before building, it checks that docker, buildx and the builder are there, and that the
+builder offers every platform of the targets (linked \`target:\` contexts included).
+After a build it prints each target's platforms and digest, and appends them as Markdown
+to $GITHUB_STEP_SUMMARY when set. The exit code is buildx's.
+`;
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups',
   usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--full-file] [--json] [docker buildx bake flags]',
+  options: { matrix: COMMON_OPTIONS.matrix, out: COMMON_OPTIONS.out, 'dry-run': { type: 'boolean' }, 'full-file': { type: 'boolean' }, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, file: { type: 'string', short: 'f', multiple: true } },
+  examples: [
+    'npm run bake -- vllm-cu129                      # generate, then build vllm-cu129 (the -- keeps npm off the flags)',
+    'bake-matrix run vllm-cu129 --dry-run            # what it would build, without docker',
+    'bake-matrix run vllm --push --progress plain    # buildx flags pass through',
+    'bake-matrix run vllm-cu129 -f ci.hcl --print    # with an overlay, print the resolved targets',
+  ],
+  details: HELP,
   async run(args, io) {
     let run = parseRunArgs(args, this.usage);
-    if (run.help) {
-      io.stdout(`${this.summary}\n\nUsage: ${this.usage}\n\n${HELP}`);
-      return EXIT.ok;
-    }
+    if (run.help) return help(this, io);
+    const unknownFlag = closeToKnownFlag(run.flags);
+    if (unknownFlag) throw reportProblems([unknownFlag], [], io, run.json);
     const { bake, out, root } = currentBake(run, io);
     // buildx runs in the project root: every path it reads is written from there.
     const bakeFile = fromRoot(join(out, 'docker-bake.json'), io.cwd, root);
@@ -141,26 +160,11 @@ function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], 
 /** Preflight problems, one short block each (no code frame: they are about the machine, not the matrix). */
 function fail(io: Io, json: boolean, problems: Problem[]): void {
   if (problems.length === 0) return;
-  if (json) io.stdout(JSON.stringify({ problems: problemsAsJson(problems, []) }, null, 2) + '\n');
+  if (json) {
+    io.stdout(JSON.stringify({ problems: problemsAsJson(problems, []) }, null, 2) + '\n');
+    throw new ReportedError(problems, EXIT.usage);
+  }
   io.stderr(problems.map((p) => `bake-matrix run: ${p.message}\n${p.hint ? `  hint: ${p.hint}\n` : ''}`).join(''));
   throw new ReportedError(problems, EXIT.usage);
 }
 
-const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx bake\` unchanged
-(--push, --load, --set K=V, --print, --progress plain, --builder B, --metadata-file F, ...).
-
-  --matrix PATH   the matrix file or folder (default: matrix)
-  --out DIR       where the bake file is written (default: bake/ in the project root)
-  --dry-run       print the command and the targets it builds; run nothing (needs no docker)
-  --full-file     hand buildx the whole generated file; by default it gets only the closure
-                  of the names (their groups, targets, inherited and linked targets, variables)
-                  in <out>/.bake-matrix/run-<hash>.json, which it reads and resolves much faster
-  --json          machine-readable dry-run, summary and problems on stdout
-  -f, --file F    an overlay (e.g. ci.hcl), passed after the generated file so it can
-                  redefine or extend generated targets by name
-
-Before building, it checks that docker, buildx and the builder are there, and that the
-builder offers every platform of the targets (linked \`target:\` contexts included).
-After a build it prints each target's platforms and digest, and appends them as Markdown
-to $GITHUB_STEP_SUMMARY when set. The exit code is buildx's.
-`;

@@ -15,18 +15,22 @@ const KEY_KINDS = new Set(['api', 'private', 'access', 'secret', 'signing', 'ssh
 const NOT_A_VALUE = new Set(['max', 'min', 'num', 'count', 'limit', 'len', 'length', 'size', 'budget', 'per', 'window', 'file', 'path', 'dir', 'id', 'name', 'url', 'endpoint', 'type', 'env', 'header', 'enable', 'enabled', 'disable', 'disabled', 'use', 'mount', 'required']);
 const SWITCH = /^(true|false|yes|no|on|off|0|1|)$/i;
 
+// Searched anywhere in a value (a token after a space or inside a URL counts).
+// Every quantifier is bounded, so each pattern costs a bounded amount of work
+// per position: linear in the value's length, whatever the value (a 64 KiB
+// value of `ghp_ghp_...` or `a://a://...` included).
 const VALUE_PATTERNS: { what: string; pattern: RegExp }[] = [
-  { what: 'a private key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/ },
-  { what: 'a GitHub token', pattern: /\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})/ },
-  { what: 'a GitLab token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/ },
+  { what: 'a private key', pattern: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----/ },
+  { what: 'a GitHub token', pattern: /\b(gh[pousr]_[A-Za-z0-9]{30}|github_pat_[A-Za-z0-9_]{40})/ },
+  { what: 'a GitLab token', pattern: /\bglpat-[A-Za-z0-9_-]{20}/ },
   { what: 'an AWS access key', pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/ },
-  { what: 'a Hugging Face token', pattern: /\bhf_[A-Za-z0-9]{30,}/ },
-  { what: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
-  { what: 'an API key', pattern: /\bsk-(ant-|proj-)?[A-Za-z0-9_-]{32,}/ },
+  { what: 'a Hugging Face token', pattern: /\bhf_[A-Za-z0-9]{30}/ },
+  { what: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10}/ },
+  { what: 'an API key', pattern: /\bsk-(ant-|proj-)?[A-Za-z0-9_-]{32}/ },
   { what: 'an npm token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
   { what: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
-  { what: 'a JSON web token', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
-  { what: 'a URL with a password', pattern: /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i },
+  { what: 'a JSON web token', pattern: /\beyJ[A-Za-z0-9_-]{10,512}\.eyJ[A-Za-z0-9_-]{10,8192}\.[A-Za-z0-9_-]{10}/ },
+  { what: 'a URL with a password', pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]{1,256}:[^/\s@]{1,256}@/i },
 ];
 /** Names of args whose long hex value is a checksum, commit or id, not a secret. */
 const HEX_IS_FINE = /sha|commit|digest|hash|checksum|sum$|rev|ref|md5|(^|_)id$|version|uuid|fingerprint|gpg/i;
@@ -45,12 +49,21 @@ export function secretName(name: string): string | undefined {
   return i > 0 ? `its name says "${words[i - 1]}_key"` : undefined;
 }
 
-/** What `value` looks like when it looks like a credential; undefined otherwise. */
+/** What `value` looks like when it looks like a credential; undefined otherwise. Linear in the value's length. */
 export function secretValue(value: string, name = ''): string | undefined {
-  const v = value.trim();
-  for (const { what, pattern } of VALUE_PATTERNS) if (pattern.test(v)) return what;
-  if (/^[0-9a-fA-F]{32,}$/.test(v)) return v.length === 40 || v.length === 64 || HEX_IS_FINE.test(name) ? undefined : 'a long hex key';
-  const base64 = /^[A-Za-z0-9+/_-]{40,}={0,2}$/.test(v) && /[A-Z]/.test(v) && /[a-z]/.test(v) && /[0-9]/.test(v) && !v.startsWith('/');
+  for (const { what, pattern } of VALUE_PATTERNS) if (pattern.test(value)) return what;
+  // A long key as a whole word: the value itself, or one word of it (`--token KEY`, `Bearer KEY`, `TOKEN=KEY`).
+  for (const word of value.split(/[\s'"=,;]+/)) {
+    const looks = keyLike(word, name);
+    if (looks) return looks;
+  }
+  return undefined;
+}
+
+function keyLike(word: string, name: string): string | undefined {
+  if (word.length < 32) return undefined;
+  if (/^[0-9a-fA-F]+$/.test(word)) return word.length === 40 || word.length === 64 || HEX_IS_FINE.test(name) ? undefined : 'a long hex key';
+  const base64 = word.length >= 40 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(word) && /[A-Z]/.test(word) && /[a-z]/.test(word) && /[0-9]/.test(word) && !word.startsWith('/');
   return base64 && !HEX_IS_FINE.test(name) ? 'a long base64 key' : undefined;
 }
 
