@@ -21,6 +21,7 @@ export const ALLOWED: Record<string, readonly number[]> = { generate: [0, 2], ch
 
 export function writeProject(dir: string, files: Project): void {
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true }); // a mutant may have no file left: the project is then an empty folder
   for (const [path, data] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), data);
@@ -41,7 +42,8 @@ export function spawned(bin: string, timeoutMs: number): Runner {
   return async (argv, dir) => {
     const started = performance.now();
     const r = spawnSync(process.execPath, [bin, ...argv], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
-    return { argv, code: r.signal ? `signal:${r.signal}` : (r.status ?? 'no status'), ms: performance.now() - started, stderr: tail(r.stderr ?? '') };
+    const code = r.signal ? `signal:${r.signal}` : r.status ?? `not started: ${(r.error as NodeJS.ErrnoException | undefined)?.code ?? r.error?.message ?? 'unknown'}`;
+    return { argv, code, ms: performance.now() - started, stderr: tail(r.stderr ?? '') };
   };
 }
 
