@@ -7,7 +7,8 @@ export function renderListing(listing: Listing): string {
   const axes = listing.axes.filter((axis) => targets.some((t) => t.values[axis] !== undefined));
   const out: string[] = [];
   if (targets.length) {
-    const rows = [['TARGET', 'KIND', 'STAGE', ...axes.map((a) => a.toUpperCase()), 'PLATFORMS', 'INHERITS', 'TAGS']];
+    const perPlatform = listing.perPlatform !== undefined;
+    const rows = [['TARGET', 'KIND', 'STAGE', ...axes.map((a) => a.toUpperCase()), 'PLATFORMS', ...(perPlatform ? ['PER-PLATFORM'] : []), 'INHERITS', 'TAGS']];
     for (const t of targets) {
       rows.push([
         t.name,
@@ -15,6 +16,7 @@ export function renderListing(listing: Listing): string {
         t.layer ? `${t.stage}.${t.layer}` : t.stage,
         ...axes.map((a) => t.values[a] ?? '-'),
         t.platforms.join(',') || '-',
+        ...(perPlatform ? [suffixes(t.name, t.perPlatform)] : []),
         t.inherits.join(',') || '-',
         t.tags.map((tag) => tag.preview).filter(Boolean).join(', ') || '-',
       ]);
@@ -37,11 +39,18 @@ export function renderListing(listing: Listing): string {
   return out.join('\n') + '\n';
 }
 
-function summary({ targets, groups, total, where }: Listing): string {
+/** The per-platform targets of a target, as the suffixes of its name: `-amd64 -arm64`. */
+function suffixes(name: string, perPlatform: Record<string, string> | undefined): string {
+  const names = Object.values(perPlatform ?? {});
+  return names.length ? names.map((n) => (n.startsWith(name) ? n.slice(name.length) : n)).join(' ') : '-';
+}
+
+function summary({ targets, groups, total, where, perPlatform }: Listing): string {
   const stages = targets.filter((t) => t.kind === 'stage').length;
   const counted = `${plural(targets.length, 'target')} (${plural(stages, 'stage')}, ${plural(targets.length - stages, 'layer')})`;
-  if (Object.keys(where).length === 0) return `${counted}, ${plural(groups.length, 'group')}`;
-  return `${counted} of ${total.targets} match ${describeWhere(where)}; ${groups.length} of ${plural(total.groups, 'group')} hold one`;
+  const besides = perPlatform ? `; besides, per platform (ci:): ${plural(perPlatform.targets, 'target')} and ${plural(perPlatform.groups, 'group')}, named <name>-<arch>` : '';
+  if (Object.keys(where).length === 0) return `${counted}, ${plural(groups.length, 'group')}${besides}`;
+  return `${counted} of ${total.targets} match ${describeWhere(where)}; ${groups.length} of ${plural(total.groups, 'group')} hold one${besides}`;
 }
 
 export function describeWhere(where: Where): string {

@@ -20,6 +20,8 @@ export interface ListedTarget {
   tags: { bake: string; preview: string }[];
   /** For a layer: the stage targets that bind it. */
   usedBy?: string[];
+  /** With `ci:`: platform -> the per-platform target that builds this one for it alone. */
+  perPlatform?: Record<string, string>;
 }
 
 export interface ListedGroup {
@@ -29,6 +31,8 @@ export interface ListedGroup {
   source: string;
   /** With --where: the members that match (targets, or groups holding one). */
   matching?: string[];
+  /** With `ci:`: platform -> the per-platform group. */
+  perPlatform?: Record<string, string>;
 }
 
 export interface Listing {
@@ -39,6 +43,8 @@ export interface Listing {
   groups: ListedGroup[];
   /** How many targets and groups there are before filtering. */
   total: { targets: number; groups: number };
+  /** With `ci:`: how many per-platform targets and groups the file has besides. */
+  perPlatform?: { targets: number; groups: number };
 }
 
 /** Parses `--where axis=value[,value]` options against the matrix's axes. */
@@ -90,6 +96,7 @@ export function listPlan(plan: Plan, m: Matrix, where: Where = {}): Listing {
       inherits: plan.bake.target[t.name]?.inherits ?? [],
       tags: t.tags.map(({ bake, preview }) => ({ bake, preview })),
       ...(t.kind === 'layer' ? { usedBy: t.usedBy } : {}),
+      ...perPlatformOf(plan.perPlatform?.targets.get(t.name)),
     }));
   const selected = new Set(targets.map((t) => t.name));
   const holdsMatch = (group: string, seen: Set<string>): boolean => {
@@ -106,6 +113,11 @@ export function listPlan(plan: Plan, m: Matrix, where: Where = {}): Listing {
       targets: g.targets,
       source: g.source,
       ...(filtering ? { matching: g.targets.filter((m) => selected.has(m) || holdsMatch(m, new Set([g.name]))) } : {}),
+      ...perPlatformOf(plan.perPlatform?.groups.get(g.name)),
     }));
-  return { axes: m.axes.map((a) => a.name), where, targets, groups, total: { targets: all.length, groups: plan.groups.size } };
+  const pp = plan.perPlatform;
+  const perPlatform = pp ? { perPlatform: { targets: pp.of.size, groups: [...pp.groups.values()].reduce((n, g) => n + g.size, 0) } } : {};
+  return { axes: m.axes.map((a) => a.name), where, targets, groups, total: { targets: all.length, groups: plan.groups.size }, ...perPlatform };
 }
+
+const perPlatformOf = (names: ReadonlyMap<string, string> | undefined) => (names?.size ? { perPlatform: Object.fromEntries(names) } : {});

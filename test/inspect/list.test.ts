@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Listing } from '../../src/inspect/list.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -95,5 +97,37 @@ describe('list output', () => {
     assert.match(run.stdout, /^deps-c1\s+layer\s+app\.deps\s+c1\s+-\s+linux\/amd64\s+base-c1\s+-$/m);
     assert.match(run.stdout, /^one-c2-app\s+stage\s+app\s+c2\s+one\s+linux\/amd64\s+base-c2\s+ghcr\.io\/fx\/one:dev-c2$/m);
     assert.doesNotMatch(run.stdout, /_common\s+(stage|common)/);
+  });
+});
+
+describe('list with ci: (per-platform targets)', () => {
+  const example = new URL('../..', import.meta.url).pathname;
+
+  test('--json names each target and group per platform, as the bake file does', async () => {
+    const run = await runCli(['list', '--json', '--where', 'framework=vllm', '--where', 'cuda=cu129'], example);
+    assert.equal(run.code, 0, run.stderr);
+    const listing = JSON.parse(run.stdout) as Listing;
+    const bake = JSON.parse(readFileSync(join(example, 'bake/docker-bake.json'), 'utf8')) as { target: Record<string, unknown>; group: Record<string, unknown> };
+    const runtime = listing.targets.find((t) => t.name === 'vllm-cu129-runtime')!;
+    assert.deepEqual(runtime.perPlatform, { 'linux/amd64': 'vllm-cu129-runtime-amd64', 'linux/arm64': 'vllm-cu129-runtime-arm64' });
+    for (const t of listing.targets) for (const name of Object.values(t.perPlatform ?? {})) assert.ok(name in bake.target, `${name} is a target of the bake file`);
+    const group = listing.groups.find((g) => g.name === 'vllm-cu129')!;
+    assert.deepEqual(group.perPlatform, { 'linux/amd64': 'vllm-cu129-amd64', 'linux/arm64': 'vllm-cu129-arm64' });
+    for (const name of Object.values(group.perPlatform!)) assert.ok(name in bake.group, `${name} is a group of the bake file`);
+    const perPlatformTargets = Object.keys(bake.target).filter((n) => /-(amd64|arm64)$/.test(n)).length;
+    assert.equal(listing.perPlatform?.targets, perPlatformTargets);
+  });
+
+  test('the text table shows them as suffixes, and the summary counts them', async () => {
+    const run = await runCli(['list', '--where', 'framework=vllm'], example);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout.split('\n')[0]!, /\sPLATFORMS\s+PER-PLATFORM\s+INHERITS\s/);
+    assert.match(run.stdout, /^vllm-cu129-runtime\s+stage\s.*linux\/amd64,linux\/arm64\s+-amd64 -arm64\s/m);
+    assert.match(run.stdout, /besides, per platform \(ci:\): \d+ targets and \d+ groups, named <name>-<arch>\n$/);
+  });
+
+  test('without ci: there is no per-platform column', async () => {
+    const run = await runCli(['list'], root);
+    assert.doesNotMatch(run.stdout, /PER-PLATFORM|besides, per platform/);
   });
 });
