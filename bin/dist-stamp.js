@@ -5,7 +5,7 @@
 // renamed file, or a git checkout changes it. Plain JavaScript: it runs
 // before anything is compiled.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 export const STAMP_FILE = 'source-stamp.json';
 
@@ -22,8 +22,14 @@ export function sourceStamp(src) {
   return `${entries.length} entries, latest ${latest}`;
 }
 
-/** undefined when `dist` was built from `src` as it is (or there is no src); otherwise why not. */
+/**
+ * undefined when `dist` was built from `src` as it is (or there is no src, or
+ * the package is installed: npm gives the files of a package it unpacks one
+ * fixed modification time, so the stamp of its src/ never matches, and its
+ * src/ is there for the types only); otherwise why not.
+ */
 export function staleReason(src, dist) {
+  if (src.split(sep).includes('node_modules')) return undefined;
   const now = sourceStamp(src);
   if (now === undefined) return undefined;
   let built;

@@ -46,10 +46,18 @@ describe('dist/ is fresh only when built from the sources as they are', () => {
     rmSync(join(dist, STAMP_FILE));
     assert.equal(staleReason(src, dist), 'dist/ is not built');
   });
-  test('no src/ (an installed package ships dist/ only): dist/ runs', () => {
+  test('no src/: dist/ runs', () => {
     const { src, dist } = checkout();
     rmSync(src, { recursive: true });
     assert.equal(staleReason(src, dist), undefined);
+  });
+  test('an installed package (under node_modules/, every file at npm\'s one fixed time): dist/ runs', () => {
+    const root = testdir({ 'node_modules/bake-matrix/src/index.ts': 'export {};\n', 'node_modules/bake-matrix/dist/index.js': 'export {};\n' });
+    const pkg = join(root, 'node_modules/bake-matrix');
+    const npmTime = new Date('1985-10-26T08:15:00Z');
+    utimesSync(join(pkg, 'src/index.ts'), npmTime, npmTime);
+    writeFileSync(join(pkg, 'dist', STAMP_FILE), JSON.stringify({ source: 'built elsewhere, at another time' }));
+    assert.equal(staleReason(join(pkg, 'src'), join(pkg, 'dist')), undefined);
   });
 });
 
