@@ -41,4 +41,4 @@ export function loadCorpus(repo: string): Seed[] {
   return seeds;
 }
 
-export const isMatrixFile = (path: string) => /^matrix\/.*\.(ya?ml|toml)$/.test(path);
+export const isMatrixFile = (path: string) => /^matrix\/.*\.(ya?ml|toml|ts)$/.test(path);

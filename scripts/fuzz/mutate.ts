@@ -132,6 +132,7 @@ function byteMutation(files: Project, path: string, rnd: Random): string {
 /** A structure mutation, or a byte mutation when the tree cannot take one (the fuzzer itself must not fail). */
 function tryStructureMutation(files: Project, path: string, rnd: Random): string {
   const before = files[path]!;
+  if (path.endsWith('.ts')) return `${path}: ${byteMutation(files, path, rnd)} (TypeScript: bytes only)`;
   try {
     return structureMutation(files, path, rnd);
   } catch (e) {

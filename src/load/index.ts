@@ -19,7 +19,7 @@ const PARSERS: Record<string, (text: string, file: string, limits: Limits) => Pa
   '.yaml': parseYaml,
   '.yml': parseYaml,
   '.toml': parseToml,
-  '.ts': (text, file) => parseTypeScript(text, file),
+  '.ts': parseTypeScript,
 };
 
 export type LoadResult = Result<SourceFile[]> & {
@@ -58,7 +58,7 @@ export function loadMatrix(input: string, cwd = process.cwd(), limits: Limits = 
       continue;
     }
     const parsed = parse(decoded.text, file, extname(path), limits);
-    problems.push(...parsed.problems);
+    for (const p of parsed.problems) problems.push(p);
     if (parsed.problems.length === 0 && isEmpty(parsed.data)) problems.push(emptyFile(file, extname(path)));
     files.push(new SourceFile(file, decoded.text, parsed.data ?? {}, parsed.spans, path));
   }

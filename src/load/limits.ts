@@ -45,7 +45,7 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'totalSize', env: 'BAKE_MATRIX_MAX_TOTAL_SIZE', what: 'size of all matrix files together', unit: 'bytes', default: 2 * MiB },
   { key: 'depth', env: 'BAKE_MATRIX_MAX_DEPTH', what: 'nesting of mappings and lists', unit: 'count', counts: 'levels', default: 64 },
   { key: 'valueLength', env: 'BAKE_MATRIX_MAX_VALUE_LENGTH', what: 'length of one key or value', unit: 'count', counts: 'characters', default: 65_536 },
-  { key: 'aliases', env: 'BAKE_MATRIX_MAX_ALIAS_NODES', what: 'expansion of the YAML aliases (*name) of one file', unit: 'count', counts: 'nodes', default: 10_000 },
+  { key: 'aliases', env: 'BAKE_MATRIX_MAX_ALIAS_NODES', what: 'expansion of repeated values in one file (YAML aliases *name, TypeScript consts used again)', unit: 'count', counts: 'nodes', default: 10_000 },
   { key: 'cells', env: 'BAKE_MATRIX_MAX_CELLS', what: 'number of axis-value combinations (of every stage and layer, before exclude rules)', unit: 'count', counts: 'combinations', default: 1_000_000 },
   { key: 'targets', env: 'BAKE_MATRIX_MAX_TARGETS', what: 'number of generated targets', unit: 'count', counts: 'targets', default: 120_000 },
   { key: 'ruleChecks', env: 'BAKE_MATRIX_MAX_RULE_CHECKS', what: 'number of rule checks (combinations times exclude, include and override rules)', unit: 'count', counts: 'checks', default: 50_000_000 },

@@ -5,12 +5,13 @@ import { basename } from 'node:path';
 import type { ts } from 'ts-morph';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import { moduleBindings } from './module-bindings.ts';
-import { positionsOf, type Parsed } from './parse-yaml.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { MAX_PROBLEMS_PER_FILE, positionsOf, type Parsed } from './parse-yaml.ts';
 import { LiteralReader, type Read } from './read-literal.ts';
 import type { NodeSpan } from './source-file.ts';
 import { tsMorph } from './ts-morph.ts';
 
-export function parseTypeScript(text: string, file: string): Parsed {
+export function parseTypeScript(text: string, file: string, limits: Limits = DEFAULT_LIMITS): Parsed {
   const morph = tsMorph();
   // One small in-memory project per file: a parse, no type checking, no other file read.
   const project = new morph.Project({ useInMemoryFileSystem: true, skipFileDependencyResolution: true, compilerOptions: { noLib: true } });
@@ -18,7 +19,7 @@ export function parseTypeScript(text: string, file: string): Parsed {
   const at = positionsOf(text);
   const syntax = syntaxDiagnostics(source.compilerNode, () => project.getProgram().compilerObject);
   if (syntax.length) {
-    const problems = syntax.map((d) =>
+    const problems = syntax.slice(0, MAX_PROBLEMS_PER_FILE).map((d) =>
       error('typescript-syntax', morph.ts.flattenDiagnosticMessageText(d.messageText, ' '), { file, position: at(d.start ?? 0) }),
     );
     return { data: undefined, spans: new Map(), problems };
@@ -38,9 +39,9 @@ export function parseTypeScript(text: string, file: string): Parsed {
       ],
     };
   }
-  const reader = new LiteralReader(morph, file, bindings, at);
+  const problems: Problem[] = [];
+  const reader = new LiteralReader(morph, file, bindings, at, limits, (p) => void (problems.length < MAX_PROBLEMS_PER_FILE && problems.push(p)));
   const read = reader.read(defaultExport, []);
-  const problems: Problem[] = reader.problems;
   const spans = new Map<string, NodeSpan>();
   spansOf(read, [], undefined, spans);
   return { data: problems.length ? undefined : read.value, spans, problems };

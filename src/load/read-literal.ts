@@ -2,10 +2,15 @@
 // tree without running anything: literals, arrays, objects, `as const`,
 // `satisfies`, parentheses, local consts, spreads of them, template literals
 // without ${}, and defineMatrix(...) around the matrix. Anything else is a
-// problem naming it, with its position.
+// problem naming it, with its position. Values are kept exactly or refused, as
+// in YAML and TOML (scalar-problem.ts), within the same limits: nesting depth,
+// key and value length, and how far consts used again may expand (the
+// TypeScript form of a YAML alias bomb).
 import type { ArrayLiteralExpression, Node, ObjectLiteralExpression } from 'ts-morph';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
+import { limitExceeded, type Limits } from './limits.ts';
 import type { Binding } from './module-bindings.ts';
+import { scalarProblem, textProblem } from './scalar-problem.ts';
 import type { Position } from './source-file.ts';
 import type { TsMorph } from './ts-morph.ts';
 
@@ -14,6 +19,8 @@ export interface Read {
   value: unknown;
   at: Position;
   entries?: ReadEntry[];
+  /** Nodes in the value (1 for a scalar). */
+  size: number;
 }
 
 export interface ReadEntry {
@@ -27,31 +34,42 @@ type Path = (string | number)[];
 const DECLARE_HERE = 'Write the value itself (a string, number, boolean, null, list or object), or a const of this file that holds one.';
 
 export class LiteralReader {
-  readonly problems: Problem[] = [];
   /** Each const is read once: a mistake in it is reported once, however often it is used. */
   private readonly consts = new Map<Binding, Read>();
+  /** Nodes added by consts used again (each use past the first copies the value). */
+  private reused = 0;
+  private stopped = false;
 
   constructor(
     private readonly morph: TsMorph,
     private readonly file: string,
     private readonly bindings: ReadonlyMap<string, Binding>,
     private readonly at: (offset: number) => Position,
+    private readonly limits: Limits,
+    private readonly report: (p: Problem) => void,
   ) {}
 
   read(node: Node, path: Path): Read {
     const { Node: is, SyntaxKind } = this.morph;
     const here = this.at(node.getStart());
+    if (this.stopped) return { value: undefined, at: here, size: 1 };
+    if (path.length > this.limits.depth) {
+      this.stop(limitExceeded('depth', this.limits, 'here it goes deeper', this.where(path, here)));
+      return { value: undefined, at: here, size: 1 };
+    }
     if (is.isParenthesizedExpression(node) || is.isAsExpression(node) || is.isSatisfiesExpression(node) || is.isTypeAssertion(node) || is.isNonNullExpression(node)) {
       return this.read(node.getExpression(), path);
     }
-    if (is.isStringLiteral(node) || is.isNoSubstitutionTemplateLiteral(node) || is.isNumericLiteral(node)) return { value: node.getLiteralValue(), at: here };
-    if (is.isTrueLiteral(node) || is.isFalseLiteral(node)) return { value: node.getLiteralValue(), at: here };
-    if (is.isNullLiteral(node)) return { value: null, at: here };
+    if (is.isStringLiteral(node) || is.isNoSubstitutionTemplateLiteral(node)) return this.scalar(node.getLiteralValue(), node.getLiteralValue(), path, here);
+    if (is.isNumericLiteral(node)) return this.scalar(node.getText(), node.getLiteralValue(), path, here);
+    if (is.isTrueLiteral(node) || is.isFalseLiteral(node)) return { value: node.getLiteralValue(), at: here, size: 1 };
+    if (is.isNullLiteral(node)) return { value: null, at: here, size: 1 };
     if (is.isPrefixUnaryExpression(node)) {
       const operand = node.getOperand();
       const sign = node.getOperatorToken();
       if (is.isNumericLiteral(operand) && (sign === SyntaxKind.MinusToken || sign === SyntaxKind.PlusToken)) {
-        return { value: sign === SyntaxKind.MinusToken ? -operand.getLiteralValue() : operand.getLiteralValue(), at: here };
+        const value = sign === SyntaxKind.MinusToken ? -operand.getLiteralValue() : operand.getLiteralValue();
+        return this.scalar(`${sign === SyntaxKind.MinusToken ? '-' : ''}${operand.getText()}`, value, path, here);
       }
     }
     if (is.isObjectLiteralExpression(node)) return this.object(node, path, here);
@@ -113,8 +131,11 @@ export class LiteralReader {
         }
         const key = is.isStringLiteral(nameNode) || is.isNumericLiteral(nameNode) ? String(nameNode.getLiteralValue()) : nameNode.getText();
         const keyAt = this.at(nameNode.getStart());
+        const keyWhere = { ...this.where([...path, key], keyAt), atKey: true };
+        const keyProblem = is.isNumericLiteral(nameNode) ? scalarProblem(nameNode.getText(), nameNode.getLiteralValue(), keyWhere, this.limits, 'key', 'TypeScript') : textProblem(key, keyWhere, this.limits, 'key');
+        if (keyProblem) this.report(keyProblem);
         if (written.has(key)) {
-          this.problems.push(
+          this.report(
             error('duplicate-key', `The key "${key}" appears twice in one object.`, {
               file: this.file,
               pointer: pointerOf([...path, key]),
@@ -131,7 +152,7 @@ export class LiteralReader {
       const what = is.isGetAccessorDeclaration(property) ? 'getter' : is.isSetAccessorDeclaration(property) ? 'setter' : 'method';
       this.dynamic(property, path, `the ${what} \`${short(property)}\`, run when the value is read`, 'Write `key: value` with the value itself.');
     }
-    return { value: objectOf(entries), at, entries };
+    return { value: objectOf(entries), at, entries, size: entries.reduce((n, e) => n + e.read.size, 1) };
   }
 
   private array(node: ArrayLiteralExpression, path: Path, at: Position): Read {
@@ -148,7 +169,7 @@ export class LiteralReader {
         items.push(this.read(element, [...path, items.length]));
       }
     }
-    return { value: items.map((r) => r.value), at, entries: items.map((read, key) => ({ key, read })) };
+    return { value: items.map((r) => r.value), at, entries: items.map((read, key) => ({ key, read })), size: items.reduce((n, r) => n + r.size, 1) };
   }
 
   /** A name: a const of this file is read where it is declared; the value sits where the name is used. */
@@ -169,8 +190,31 @@ export class LiteralReader {
     if (!read) {
       read = binding.initializer ? this.read(binding.initializer, path) : this.dynamic(node, path, `"${name}", a const without a value`, DECLARE_HERE);
       this.consts.set(binding, read);
+    } else if (read.size > 1) {
+      this.reused += read.size;
+      if (this.reused > this.limits.aliases) {
+        this.stop(limitExceeded('aliases', this.limits, `here "${name}" (${read.size.toLocaleString('en-US')} nodes) takes the consts used again past it`, this.where(path, at)));
+        return { value: undefined, at, size: 1 };
+      }
     }
     return { ...read, at };
+  }
+
+  /** A string or number as written: refused when it would be written otherwise, or holds what nobody can see. */
+  private scalar(source: string, value: string | number, path: Path, at: Position): Read {
+    const problem = scalarProblem(source, value, this.where(path, at), this.limits, 'value', 'TypeScript');
+    if (problem) this.report(problem);
+    return { value, at, size: 1 };
+  }
+
+  private where(path: Path, position: Position): Partial<Problem> {
+    return { file: this.file, pointer: pointerOf(path), position };
+  }
+
+  /** A limit was passed: reported once, and nothing more is read (the rest could take as long). */
+  private stop(problem: Problem): void {
+    if (!this.stopped) this.report(problem);
+    this.stopped = true;
   }
 
   /** The package's defineMatrix, under any local name (or undeclared, in a file not importing it yet). */
@@ -182,7 +226,7 @@ export class LiteralReader {
 
   private dynamic(node: Node, path: Path, what: string, hint: string): Read {
     const where = path.length ? `The value of "${path.join('.')}"` : 'The default export';
-    this.problems.push(
+    this.report(
       error('dynamic-value', `${where} is ${what}. A TypeScript matrix is read, never run: only literal values count.`, {
         file: this.file,
         pointer: pointerOf(path),
@@ -190,7 +234,7 @@ export class LiteralReader {
         hint,
       }),
     );
-    return { value: undefined, at: this.at(node.getStart()) };
+    return { value: undefined, at: this.at(node.getStart()), size: 1 };
   }
 }
 

@@ -9,7 +9,7 @@ import { describeChar, firstHidden } from '../problems/printable.ts';
 import { limitExceeded, type Limits } from './limits.ts';
 
 /** `source`: the scalar as written (no quotes); `value`: what the parser made of it. */
-export function scalarProblem(source: string, value: unknown, where: Partial<Problem>, limits: Limits, role: 'key' | 'value', syntax: 'YAML' | 'TOML'): Problem | undefined {
+export function scalarProblem(source: string, value: unknown, where: Partial<Problem>, limits: Limits, role: 'key' | 'value', syntax: 'YAML' | 'TOML' | 'TypeScript'): Problem | undefined {
   if (typeof value === 'string') return textProblem(value, where, limits, role);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
     const text = String(value);

@@ -10,7 +10,7 @@ const head = "import { defineMatrix } from 'bake-matrix';\n";
 const valid: { name: string; source: string; data: unknown }[] = [
   {
     name: 'literals of every JSON kind, inside defineMatrix',
-    source: `${head}export default defineMatrix({ name: 'a', n: 1.5, neg: -2, big: 1_000, yes: true, no: false, none: null, list: [1, 'b'], nested: { 'quoted-key': "x", 42: 'numeric key' } });\n`,
+    source: `${head}export default defineMatrix({ name: 'a', n: 1.5, neg: -2, big: 1000, yes: true, no: false, none: null, list: [1, 'b'], nested: { 'quoted-key': "x", 42: 'numeric key' } });\n`,
     data: { name: 'a', n: 1.5, neg: -2, big: 1000, yes: true, no: false, none: null, list: [1, 'b'], nested: { 'quoted-key': 'x', '42': 'numeric key' } },
   },
   {
@@ -141,6 +141,36 @@ const invalid: { name: string; source: string; code: string; message: RegExp; at
     at: [2, 37],
   },
   {
+    name: 'a number written otherwise than it would be read (3.10)',
+    source: `${head}export default defineMatrix({ args: { PYTHON: 3.10 } });\n`,
+    code: 'value-changed',
+    message: /The value 3\.10 is read as a number and would be written as "3\.1"/,
+    at: [2, 47],
+    pointer: '/args/PYTHON',
+    hint: /Quote it/,
+  },
+  {
+    name: 'a number with separators (1_000)',
+    source: `${head}export default defineMatrix({ args: { N: -1_000 } });\n`,
+    code: 'value-changed',
+    message: /The value -1_000 is read as a number and would be written as "-1000"/,
+    at: [2, 42],
+  },
+  {
+    name: 'a control character in a key',
+    source: `${head}export default defineMatrix({ args: { 'A\\u001b[31m': '1' } });\n`,
+    code: 'control-character',
+    message: /This key holds U\+001B/,
+    at: [2, 39],
+  },
+  {
+    name: 'nesting past the depth limit',
+    source: `${head}export default defineMatrix({ x: ${'['.repeat(70)}${']'.repeat(70)} });\n`,
+    code: 'limit-exceeded',
+    message: /nesting of mappings and lists is limited to 64 levels/,
+    at: [2, 98],
+  },
+  {
     name: 'undefined',
     source: `${head}export default defineMatrix({ registry: undefined });\n`,
     code: 'dynamic-value',
@@ -234,5 +264,21 @@ describe('parseTypeScript refuses what only running the module would tell', () =
         ['/c', { line: 3, col: 52 }],
       ],
     );
+  });
+});
+
+describe('parseTypeScript stays bounded', () => {
+  test('a file of thousands of syntax errors gives the first 50, not a crash', () => {
+    const parsed = parseTypeScript(`export default {\n${'a: ) ,\n'.repeat(20_000)}};\n`, 'matrix.ts');
+    assert.equal(parsed.problems.length, 50);
+    assert.ok(parsed.problems.every((p) => p.code === 'typescript-syntax' && p.position));
+  });
+
+  test('consts used again are counted: a fan-out of 10^7 nodes stops at the alias limit, in well under a second of work', () => {
+    const consts = ["const a0 = ['x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'];", ...Array.from({ length: 6 }, (_, i) => `const a${i + 1} = [${Array(10).fill(`a${i}`).join(', ')}];`)];
+    const parsed = parseTypeScript(`${head}${consts.join('\n')}\nexport default defineMatrix({ platforms: a6 });\n`, 'matrix.ts');
+    assert.deepEqual(parsed.problems.map((p) => p.code), ['limit-exceeded']);
+    assert.match(parsed.problems[0]!.message, /repeated values in one file .* limited to 10,000 nodes/);
+    assert.ok(parsed.spans.size < 20_000, `${parsed.spans.size} spans: the reader stopped at the limit`);
   });
 });
