@@ -58,7 +58,8 @@ export function emitHcl(bake: BakeFile): string {
     if (names.length === 0) continue;
     out.push('', comment + '\n' + (type === 'target' ? hiddenFirst(names) : names.sort()).map((name) => block(type, name, blocks[name]!)).join('\n\n'));
   }
-  return out.join('\n') + '\n';
+  out.push(''); // the final newline, without copying the whole text once more
+  return out.join('\n');
 }
 
 function block(type: BlockType, name: string, attributes: Record<string, unknown>): string {

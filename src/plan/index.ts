@@ -13,6 +13,7 @@ import { NAME, sanitizeName } from './names.ts';
 import { locationOf, namedContexts, type Location, type NamedContext } from './paths.ts';
 import { platformLinkProblems } from './platform-links.ts';
 import { ArgResolver, levelSettings, ownSettings, renderSettings, winners, type Keyed, type LevelInput, type ResolvedSettings } from './settings.ts';
+import { sameJson } from './same-json.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
@@ -73,8 +74,6 @@ class Planner {
   private readonly stages: Map<string, Stage>;
   private readonly matrixArgs: Keyed[];
   private readonly matrixLabels: Keyed[];
-  /** Bake content of each layer target, to share identical ones. */
-  private readonly layerContent = new Map<string, string>();
 
   constructor(
     private readonly m: Matrix,
@@ -375,10 +374,9 @@ class Planner {
     if (ownLabels) target.labels = ownLabels;
     if (parentInfo.tags.some((t) => !t.shared)) target.tags = [];
     const sorted = sortKeys(target);
-    const content = JSON.stringify(sorted);
-    const existing = this.layerContent.get(name);
-    if (existing !== undefined) {
-      if (existing !== content) {
+    // Cells that need a layer target of one name share it when its content is the same (key order aside: both files sort keys).
+    if (this.targets.get(name)?.kind === 'layer') {
+      if (!sameJson(this.bakeTargets[name], sorted)) {
         this.problems.push(error('layer-collision', `Two cells need different "${name}" targets for ${what}: their layer inputs differ but the name is the same.`, {
           file: layer.origin.file,
           pointer: layer.origin.pointer,
@@ -391,7 +389,6 @@ class Planner {
       return name;
     }
     if (!this.claimName(name, what, layer.origin)) return undefined;
-    this.layerContent.set(name, content);
     this.bakeTargets[name] = sorted;
     this.layerNames.set(layerCell, name);
     this.targets.set(name, {
