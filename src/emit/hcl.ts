@@ -45,21 +45,54 @@ const RANKS: Readonly<Record<BlockType, ReadonlyMap<string, number>>> = {
 /**
  * Each block is built as an array of lines, joined once; a value is a string
  * when it fits one line (most do), so a 100 000-target file does not make an
- * array per value.
+ * array per value. Blocks are gathered into chunks (TextChunks).
  */
 export function emitHcl(bake: BakeFile): string {
   const unknown = Object.keys(bake).filter((key) => !SECTIONS.some((s) => s.type === key));
   if (unknown.length) throw new Error(`emitHcl: no HCL form for top-level key(s) ${unknown.join(', ')}`);
-  const out: string[] = [HCL_HEADER.join('\n')];
+  const out = new TextChunks();
+  out.add(HCL_HEADER.join('\n'));
   for (const { type, comment } of SECTIONS) {
     const blocks = (bake as unknown as Record<string, Record<string, Record<string, unknown>> | undefined>)[type];
     if (!blocks) continue;
     const names = Object.keys(blocks);
     if (names.length === 0) continue;
-    out.push('', comment + '\n' + (type === 'target' ? hiddenFirst(names) : names.sort()).map((name) => block(type, name, blocks[name]!)).join('\n\n'));
+    out.add(`\n\n${comment}\n`);
+    (type === 'target' ? hiddenFirst(names) : names.sort()).forEach((name, i) => out.add((i > 0 ? '\n\n' : '') + block(type, name, blocks[name]!)));
   }
-  out.push(''); // the final newline, without copying the whole text once more
-  return out.join('\n');
+  out.add('\n');
+  return out.text();
+}
+
+/** Characters per chunk: more than V8's largest regular object, so the young-generation GC never copies a chunk. */
+const CHUNK = 1 << 18;
+
+/**
+ * A long text gathered in chunks of about CHUNK characters: the many small
+ * pieces die young, only the chunks live until the end, and the text is
+ * copied once more, at the end.
+ */
+class TextChunks {
+  private readonly chunks: string[] = [];
+  private pending: string[] = [];
+  private size = 0;
+
+  add(piece: string): void {
+    this.pending.push(piece);
+    this.size += piece.length;
+    if (this.size >= CHUNK) this.flush();
+  }
+
+  text(): string {
+    this.flush();
+    return this.chunks.join('');
+  }
+
+  private flush(): void {
+    this.chunks.push(this.pending.join(''));
+    this.pending = [];
+    this.size = 0;
+  }
 }
 
 function block(type: BlockType, name: string, attributes: Record<string, unknown>): string {
