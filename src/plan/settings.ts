@@ -133,7 +133,7 @@ export class ArgResolver {
       return;
     }
     const rendered = this.renderArg(key);
-    if (!('kind' in rendered)) out[key] = { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces };
+    if (!('kind' in rendered)) out[key] = resolvedOf(rendered, origin);
   }
 }
 
@@ -146,9 +146,20 @@ export function renderSettings(list: ReadonlyMap<string, Keyed>, scope: Scope, r
       report(t, result.problems);
       continue;
     }
-    out[t.key] = { bake: result.value.bake, preview: result.value.preview, origin: t.origin, sources: result.value.sources, pieces: result.value.pieces };
+    out[t.key] = resolvedOf(result.value, t.origin);
   }
   return out;
+}
+
+/** The last Resolved made of each rendering: a text without placeholders renders to one shared result, so the targets it reaches share one Resolved (read only). */
+const resolved = new WeakMap<Rendered, Resolved>();
+
+function resolvedOf(rendered: Rendered, origin: Origin): Resolved {
+  const known = resolved.get(rendered);
+  if (known?.origin === origin) return known;
+  const made = { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces };
+  resolved.set(rendered, made);
+  return made;
 }
 
 /** What a target must set itself: the keys whose value differs from what it inherits. */
