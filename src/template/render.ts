@@ -79,8 +79,8 @@ export function render(template: Template | string, scope: Scope): RenderResult 
     const result = renderPlaceholder(part, scope);
     if ('reason' in result) problems.push({ code: result.code, placeholder: part, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
     else {
-      pieces.push(...result.pieces);
-      sources.push(...result.sources);
+      for (const piece of result.pieces) pieces.push(piece);
+      for (const source of result.sources) sources.push(source);
     }
   }
   if (problems.length) return { ok: false, problems };
@@ -109,13 +109,13 @@ function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResu
         ? { pieces: [], sources: [] }
         : { code: 'axis-does-not-apply', reason: found.reason, hint: `Write it as an optional segment, e.g. {-${part.raw.slice(1, -1)}}, to leave it out where it does not apply.` };
     case 'text':
-      return textResult(found.text, found.isDefault ?? false, part, [found.source, ...(found.sources ?? [])]);
+      return textResult(found.text, found.isDefault ?? false, part, withSources(found.source, found.sources));
     case 'pieces': {
-      if (found.pieces.every((p) => 'text' in p)) return textResult(found.pieces.map((p) => (p as { text: string }).text).join(''), false, part, [found.source, ...(found.sources ?? [])]);
+      if (found.pieces.every((p) => 'text' in p)) return textResult(found.pieces.map((p) => (p as { text: string }).text).join(''), false, part, withSources(found.source, found.sources));
       if (part.filters.length || part.optional) {
         return { code: 'runtime-value-filter', reason: `${found.source.what} holds a run-time variable, so it cannot be filtered or made optional when the file is generated` };
       }
-      return { pieces: found.pieces, sources: [found.source, ...(found.sources ?? [])] };
+      return { pieces: found.pieces, sources: withSources(found.source, found.sources) };
     }
     case 'variable': {
       const { variable } = found;
@@ -138,4 +138,8 @@ function textResult(text: string, isDefault: boolean, part: PlaceholderPart, sou
   }
   const value = applyFilters(text, part.filters);
   return { pieces: [{ text: (part.optional?.before ?? '') + value + (part.optional?.after ?? '') }], sources };
+}
+
+function withSources(source: Source, more: readonly Source[] | undefined): Source[] {
+  return more?.length ? [source, ...more] : [source];
 }
