@@ -121,7 +121,7 @@ export class ArgResolver {
   /** Every arg rendered, in the order the keys first appear; the ones that failed are left out. */
   renderAll(): ResolvedSettings {
     const out: ResolvedSettings = {};
-    for (const [key, t] of this.args) this.resolve(out, key, this.fixed.get(key)?.origin ?? t.origin);
+    for (const t of this.args.values()) this.resolve(out, t.key, this.fixed.get(t.key)?.origin ?? t.origin);
     for (const [key, { origin }] of this.fixed) if (!this.args.has(key)) this.resolve(out, key, origin);
     return out;
   }

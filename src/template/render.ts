@@ -1,7 +1,7 @@
 // Rendering a template in a scope: each placeholder is looked up, filtered and
 // joined into pieces (literal text, or run-time expressions for bake).
 import type { Origin, Template, Variable } from '../types/matrix.ts';
-import { joinPieces, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
+import { escapeBake, joinPieces, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
 import { applyFilters, FILTERS, filtersHcl } from './filters.ts';
 import { parseTemplate, type PlaceholderPart } from './parse-template.ts';
 
@@ -68,22 +68,30 @@ export function render(template: Template | string, scope: Scope): RenderResult 
     }
     return result;
   }
-  const pieces: Piece[] = [];
+  // Most renderings are all text: it is gathered as one string, and a piece list is made only once a run-time piece comes.
+  let plain = '';
+  let pieces: Piece[] | undefined;
   const sources: Source[] = [];
-  const problems: RenderProblem[] = [];
+  let problems: RenderProblem[] | undefined;
   for (const part of parts) {
     if (part.kind === 'literal') {
-      pieces.push({ text: part.text });
+      if (pieces) pieces.push({ text: part.text });
+      else plain += part.text;
       continue;
     }
     const result = renderPlaceholder(part, scope);
-    if ('reason' in result) problems.push({ code: result.code, placeholder: part, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
-    else {
-      for (const piece of result.pieces) pieces.push(piece);
-      for (const source of result.sources) sources.push(source);
+    if ('reason' in result) {
+      (problems ??= []).push({ code: result.code, placeholder: part, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
+      continue;
     }
+    for (const piece of result.pieces) {
+      if (!pieces && 'text' in piece) plain += piece.text;
+      else (pieces ??= plain ? [{ text: plain }] : []).push(piece);
+    }
+    for (const source of result.sources) sources.push(source);
   }
-  if (problems.length) return { ok: false, problems };
+  if (problems) return { ok: false, problems };
+  if (!pieces) return { ok: true, value: { pieces: plain ? [{ text: plain }] : [], bake: escapeBake(plain), preview: plain, usesVariables: false, sources } };
   const joined = joinPieces(pieces);
   return {
     ok: true,
