@@ -165,9 +165,10 @@ function resolvedOf(rendered: Rendered, origin: Origin): Resolved {
 /** What a target must set itself: the keys whose value differs from what it inherits. */
 export function ownSettings(intended: ResolvedSettings, inherited: ResolvedSettings | undefined): Record<string, string> | undefined {
   const own: Record<string, string> = {};
-  for (const [key, value] of Object.entries(intended)) {
+  for (const key in intended) {
+    const { bake } = intended[key]!;
     // Keys of map attributes are templates too (DESIGN.md, "Bake facts").
-    if (inherited?.[key]?.bake !== value.bake) own[escapeBake(key)] = value.bake;
+    if (inherited?.[key]?.bake !== bake) own[escapeBake(key)] = bake;
   }
   return Object.keys(own).length ? own : undefined;
 }
