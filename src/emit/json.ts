@@ -24,22 +24,25 @@ function sortDeep(value: unknown): unknown {
   }
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
-  let inOrder = true;
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      inOrder = false;
-      break;
-    }
+  if (!inOrder(keys)) {
+    const out: Record<string, unknown> = {};
+    for (const key of keys.sort()) out[key] = sortDeep(object[key]);
+    return out;
   }
-  let children: Map<string, unknown> | undefined;
-  for (const key of keys) {
-    const child = object[key];
-    if (child === null || typeof child !== 'object') continue;
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const child = object[keys[i]!];
     const sorted = sortDeep(child);
-    if (sorted !== child) (children ??= new Map()).set(key, sorted);
+    if (sorted !== child && !out) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = object[keys[j]!];
+    }
+    if (out) out[keys[i]!] = sorted;
   }
-  if (inOrder && !children) return object;
-  const out: Record<string, unknown> = {};
-  for (const key of inOrder ? keys : keys.sort()) out[key] = children?.has(key) ? children.get(key) : object[key];
-  return out;
+  return out ?? object;
+}
+
+function inOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }

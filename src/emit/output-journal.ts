@@ -30,17 +30,32 @@ export function tempName(): string {
 
 export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-/** Writes a file in full and flushes it to disk. */
-export function writeDurably(path: string, data: string): void {
+/** Bytes encoded per write: big files go out through one small buffer, not a copy of their whole text. */
+const CHUNK = 1 << 20;
+
+/** Writes a file in full and flushes it to disk; returns the SHA-256 of the bytes written. */
+export function writeDurably(path: string, data: string): string {
   const fd = openSync(path, 'wx');
   try {
-    const bytes = Buffer.from(data);
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+    const hash = createHash('sha256');
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2).
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, data.length) * 3);
+    for (let start = 0; start < data.length; ) {
+      let end = Math.min(start + CHUNK, data.length);
+      if (end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end--; // never split a pair
+      const length = buffer.write(data.slice(start, end));
+      for (let offset = 0; offset < length; ) offset += writeSync(fd, buffer, offset, length - offset);
+      hash.update(buffer.subarray(0, length));
+      start = end;
+    }
     fsyncSync(fd);
+    return hash.digest('hex');
   } finally {
     closeSync(fd);
   }
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** Puts the journal in place in one step (a temp file renamed). */
 export function writeJournal(dir: string, entries: JournalEntry[]): void {

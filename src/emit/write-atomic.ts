@@ -41,20 +41,20 @@ export function writeFilesAtomic(files: readonly FileToWrite[], options: WriteOp
   }
   withLock(dir, shownDir, options, () => {
     recoverFolder(dir);
-    const staged: { file: FileToWrite; temp: string; previous?: string }[] = [];
+    const staged: { file: FileToWrite; temp: string; sha256: string; previous?: string }[] = [];
     let renamed = 0;
     try {
       for (const file of files) {
         culprit = file.shown ?? file.path;
-        const entry: (typeof staged)[number] = { file, temp: tempName() };
+        const entry: (typeof staged)[number] = { file, temp: tempName(), sha256: '' };
         staged.push(entry);
-        writeDurably(join(dir, entry.temp), file.text);
+        entry.sha256 = writeDurably(join(dir, entry.temp), file.text);
         if (existsSync(file.path)) {
           entry.previous = tempName();
           linkSync(file.path, join(dir, entry.previous));
         }
       }
-      writeJournal(dir, staged.map((s) => ({ file: fileOf(s.file), temp: s.temp, sha256: sha256(s.file.text) })));
+      writeJournal(dir, staged.map((s) => ({ file: fileOf(s.file), temp: s.temp, sha256: s.sha256 })));
       for (const entry of staged) {
         culprit = entry.file.shown ?? entry.file.path;
         renameSync(join(dir, entry.temp), entry.file.path);

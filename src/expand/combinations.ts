@@ -31,7 +31,7 @@ export function combinationsOf(m: Matrix, stage: Stage, index: ValueIndex): { ke
     if (removal) removed.push(removal);
     else kept.push(values);
   }
-  const keptKeys = new Set(kept.map(keyOf));
+  const keptKeys = m.include.length ? new Set(kept.map(keyOf)) : new Set<string>();
   for (const rule of m.include) {
     const values = includedValues(rule.combination, stage.axes, index);
     if (!values || keptKeys.has(keyOf(values))) continue;
@@ -40,7 +40,8 @@ export function combinationsOf(m: Matrix, stage: Stage, index: ValueIndex): { ke
     const i = removed.findIndex((r) => keyOf(r.values) === keyOf(values));
     if (i >= 0) removed.splice(i, 1);
   }
-  const rank = (values: Values) => axes.map((a) => (values[a.name] === undefined ? a.values.length : a.values.findIndex((v) => v.name === values[a.name])));
+  const positions = axes.map((a) => new Map(a.values.map((v, i) => [v.name, i])));
+  const rank = (values: Values) => axes.map((a, i) => (values[a.name] === undefined ? a.values.length : (positions[i]!.get(values[a.name]!) ?? -1)));
   const ranks = new Map(kept.map((v) => [v, rank(v)]));
   kept.sort((x, y) => compareRanks(ranks.get(x)!, ranks.get(y)!));
   return { kept, removed };
@@ -48,12 +49,12 @@ export function combinationsOf(m: Matrix, stage: Stage, index: ValueIndex): { ke
 
 /** The values without the axes that another value's `without` says do not apply. */
 export function withoutRemoved(values: Values, axes: readonly string[], index: ValueIndex): Values {
-  const gone = new Set<string>();
+  let gone: Set<string> | undefined; // most values remove no axis: no set then
   for (const axis of axes) {
-    if (gone.has(axis) || values[axis] === undefined) continue;
-    for (const other of index.get(axis)?.get(values[axis]!)?.without ?? []) gone.add(other);
+    if (gone?.has(axis) || values[axis] === undefined) continue;
+    for (const other of index.get(axis)?.get(values[axis]!)?.without ?? []) (gone ??= new Set()).add(other);
   }
-  if (gone.size === 0) return values;
+  if (!gone) return values;
   const out: Values = {};
   for (const axis of axes) if (!gone.has(axis) && values[axis] !== undefined) out[axis] = values[axis]!;
   return out;

@@ -99,14 +99,18 @@ function platformsOf(m: Matrix, stagePlatforms: string[] | undefined, axes: stri
   for (const axisName of axes) {
     const value = values[axisName];
     const restriction = value === undefined ? undefined : index.get(axisName)?.get(value)?.platforms;
-    if (restriction) platforms = platforms.filter((p) => restriction.includes(p));
+    if (restriction) platforms = keep(platforms, (p) => restriction.includes(p));
   }
   for (const rule of m.exclude) {
     if (rule.platforms && Object.keys(rule.selector).every((a) => axes.includes(a)) && matches(rule.selector, values)) {
-      platforms = platforms.filter((p) => !rule.platforms!.includes(p));
+      platforms = keep(platforms, (p) => !rule.platforms!.includes(p));
     }
   }
-  if (parent) platforms = platforms.filter((p) => parent.platforms.includes(p));
+  if (parent) platforms = keep(platforms, (p) => parent.platforms.includes(p));
   return platforms;
 }
 
+/** The platforms that pass, as the same array when all do: cells without restrictions share one list. */
+function keep(platforms: string[], test: (platform: string) => boolean): string[] {
+  return platforms.every(test) ? platforms : platforms.filter(test);
+}

@@ -16,6 +16,8 @@ export interface GroupInfo {
   origin?: Origin;
 }
 
+const SMALL_GROUP = 8;
+
 export function planGroups(
   m: Matrix,
   expansion: Expansion,
@@ -25,18 +27,26 @@ export function planGroups(
   scopeOf: (target: string, cell: Cell) => Scope,
 ): Map<string, GroupInfo> {
   const groups = new Map<string, GroupInfo>();
-  /** The members of each group, for a constant-time "already in it?" (groups grow to one member per cell). */
+  /**
+   * The members of each big group, for a constant-time "already in it?" (groups grow
+   * to one member per cell); a small group, most of them, is searched instead.
+   */
   const members = new Map<string, Set<string>>();
+  const has = (group: GroupInfo, member: string): boolean => {
+    if (group.targets.length <= SMALL_GROUP) return group.targets.includes(member);
+    let set = members.get(group.name);
+    if (!set) members.set(group.name, (set = new Set(group.targets)));
+    return set.has(member);
+  };
   const add = (name: string, member: string, source: string, origin?: Origin) => {
     const group = groups.get(name);
     if (!group) {
       groups.set(name, { name, targets: [member], source, origin });
-      members.set(name, new Set([member]));
     } else if (group.source !== source) {
       report(error('group-collision', `The group "${name}" would hold ${group.source} and also ${source}.`, { file: origin?.file ?? group.origin?.file, pointer: origin?.pointer ?? group.origin?.pointer, hint: 'Rename the axis value, stage or group so that each group name has one meaning.' }));
-    } else if (!members.get(name)!.has(member)) {
+    } else if (!has(group, member)) {
       group.targets.push(member);
-      members.get(name)!.add(member);
+      members.get(name)?.add(member);
     }
   };
   const built = expansion.cells.filter((c) => cellNames.has(c));

@@ -13,6 +13,7 @@ import { NAME, sanitizeName } from './names.ts';
 import { locationOf, namedContexts, type Location, type NamedContext } from './paths.ts';
 import { platformLinkProblems } from './platform-links.ts';
 import { ArgResolver, levelSettings, ownSettings, renderSettings, winners, type Keyed, type LevelInput, type ResolvedSettings } from './settings.ts';
+import { sameJson } from './same-json.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
@@ -67,14 +68,13 @@ class Planner {
   private readonly bakeTargets: Record<string, BakeTarget> = {};
   private readonly cellNames = new Map<Cell, string>();
   private readonly layerNames = new Map<LayerCell, string>();
-  private readonly nameOwners = new Map<string, { what: string; origin: Origin }>();
+  /** Each target name's owner; `what` describes it, made only for a message. */
+  private readonly nameOwners = new Map<string, { what: () => string; origin: Origin }>();
   private readonly tagOwners: TagOwners;
   private readonly cacheWriters = new CacheWriters();
   private readonly stages: Map<string, Stage>;
   private readonly matrixArgs: Keyed[];
   private readonly matrixLabels: Keyed[];
-  /** Bake content of each layer target, to share identical ones. */
-  private readonly layerContent = new Map<string, string>();
 
   constructor(
     private readonly m: Matrix,
@@ -139,28 +139,28 @@ class Planner {
     this.bakeTargets[COMMON_TARGET] = target;
   }
 
-  private nameOf(template: Template, scope: Scope, what: string, origin: Origin): string | undefined {
+  private nameOf(template: Template, scope: Scope, what: () => string, origin: Origin): string | undefined {
     const result = render(template, scope);
     if (!result.ok) {
       this.templates.report(template, result.problems, scope);
       return undefined;
     }
     if (result.value.usesVariables) {
-      this.problems.push(error('name-uses-variable', `The name template "${template.text}" of ${what} uses a run-time variable; target names are fixed when the file is generated.`, { file: template.origin.file, pointer: template.origin.pointer }));
+      this.problems.push(error('name-uses-variable', `The name template "${template.text}" of ${what()} uses a run-time variable; target names are fixed when the file is generated.`, { file: template.origin.file, pointer: template.origin.pointer }));
       return undefined;
     }
     const name = sanitizeName(result.value.preview);
     if (!NAME.test(name) || name.startsWith('-') || name.startsWith('_')) {
-      this.problems.push(error('bad-name', `The name "${result.value.preview}" of ${what} is not a usable bake target name.`, { file: origin.file, pointer: origin.pointer, hint: 'Names are letters, digits, "_" and "-", and start with a letter or digit.' }));
+      this.problems.push(error('bad-name', `The name "${result.value.preview}" of ${what()} is not a usable bake target name.`, { file: origin.file, pointer: origin.pointer, hint: 'Names are letters, digits, "_" and "-", and start with a letter or digit.' }));
       return undefined;
     }
     return name;
   }
 
-  private claimName(name: string, what: string, origin: Origin): boolean {
+  private claimName(name: string, what: () => string, origin: Origin): boolean {
     const owner = this.nameOwners.get(name);
     if (owner) {
-      this.problems.push(error('name-collision', `${capital(what)} and ${owner.what} both get the target name "${name}".`, {
+      this.problems.push(error('name-collision', `${capital(what())} and ${owner.what()} both get the target name "${name}".`, {
         file: origin.file,
         pointer: origin.pointer,
         hint: 'Give one of the stages a `name` template that includes the axes that tell them apart.',
@@ -226,12 +226,12 @@ class Planner {
         if (name) contexts[layer.layer.target] = `target:${name}`;
       }
     }
-    return { ...contexts, ...extra };
+    return Object.assign(contexts, extra);
   }
 
   private planCell(cell: Cell) {
     const { stage } = cell;
-    const what = `stage "${stage.key}" (${describeValues(cell.values)})`;
+    const what = () => `stage "${stage.key}" (${describeValues(cell.values)})`;
     const name = this.nameOf(stage.name, this.scope(stage, cell.values, { target: '' }), what, stage.origin);
     if (!name) return;
     const parentName = cell.parent ? this.cellNames.get(cell.parent) : COMMON_TARGET;
@@ -243,16 +243,16 @@ class Planner {
     const parentInfo = this.targets.get(parentName)!;
     const fromTag = stage.fromArg ? this.parentTag(stage, parentInfo) : undefined;
     if (stage.fromArg && !fromTag) return;
-    const fromOrigin = { file: stage.origin.file, pointer: `${stage.origin.pointer}/from/arg` };
-    const fixed = fromTag ? new Map([[stage.fromArg!, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${stage.fromArg}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: fromOrigin }]]) : undefined;
+    const fixed = fromTag ? new Map([[stage.fromArg!, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${stage.fromArg}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: { file: stage.origin.file, pointer: `${stage.origin.pointer}/from/arg` } }]]) : undefined;
     const { args, labels, scope } = this.intended(chain.map((c) => this.levelOf(c)), stage, cell.values, { target: name }, stage.axes, fixed);
     const location = locationOf(stage.dockerfile, stage.context, scope, this.report(scope), this.problems);
     const image = cell.image ? this.imageOf(cell, scope) : undefined;
     this.cellNames.set(cell, name);
-    const ownLayers: Record<string, string> = {};
+    /** Contexts of its own: its layers, then its named contexts, its image base or its parent's tag. */
+    const own: Record<string, string> = {};
     for (const layerCell of cell.layers) {
       const layerName = this.planLayer(layerCell, ancestors, name, cell, image);
-      if (layerName) ownLayers[layerCell.layer.target] = `target:${layerName}`;
+      if (layerName) own[layerCell.layer.target] = `target:${layerName}`;
     }
     const tags = renderTags(tagSpecsOf(this.m, stage, cell.values), scope, (t, p) => this.templates.report(t.template, p, scope));
     for (const tag of tags) {
@@ -277,7 +277,7 @@ class Planner {
       ...(Object.keys(named).length ? { namedContexts: named } : {}),
     });
     const target = this.baseTarget(parentName, stage.target, cell.platforms, scope, location, stage.cache, name);
-    const own: Record<string, string> = { ...ownLayers, ...Object.fromEntries(Object.entries(named).map(([k, c]) => [k, c.value])) };
+    for (const [key, context] of Object.entries(named)) own[key] = context.value;
     if (image) own[image.as] = `docker-image://${image.bake}`;
     if (fromTag) own[fromTag.key] = `target:${parentName}`;
     const contexts = fromTag ? own : this.contextsOf(ancestors, own);
@@ -354,7 +354,7 @@ class Planner {
 
   private planLayer(layerCell: LayerCell, ancestors: Cell[], consumer: string, consumerCell: Cell, imageInfo: TargetInfo['image']): string | undefined {
     const { stage, layer, parent } = layerCell;
-    const what = `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
+    const what = () => `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
     const name = this.nameOf(layer.name, this.scope(stage, layerCell.values, { target: '', layer: layer.key }, undefined, layer.axes), what, layer.origin);
     if (!name) return undefined;
     const parentName = parent ? this.cellNames.get(parent) : COMMON_TARGET;
@@ -375,11 +375,10 @@ class Planner {
     if (ownLabels) target.labels = ownLabels;
     if (parentInfo.tags.some((t) => !t.shared)) target.tags = [];
     const sorted = sortKeys(target);
-    const content = JSON.stringify(sorted);
-    const existing = this.layerContent.get(name);
-    if (existing !== undefined) {
-      if (existing !== content) {
-        this.problems.push(error('layer-collision', `Two cells need different "${name}" targets for ${what}: their layer inputs differ but the name is the same.`, {
+    // Cells that need a layer target of one name share it when its content is the same (key order aside: both files sort keys).
+    if (this.targets.get(name)?.kind === 'layer') {
+      if (!sameJson(this.bakeTargets[name], sorted)) {
+        this.problems.push(error('layer-collision', `Two cells need different "${name}" targets for ${what()}: their layer inputs differ but the name is the same.`, {
           file: layer.origin.file,
           pointer: layer.origin.pointer,
           hint: `Add the axes its inputs vary over to the layer's \`axes\` (now: ${layer.axes.join(', ') || 'none'}) or give it a \`name\` template that tells them apart.`,
@@ -391,7 +390,6 @@ class Planner {
       return name;
     }
     if (!this.claimName(name, what, layer.origin)) return undefined;
-    this.layerContent.set(name, content);
     this.bakeTargets[name] = sorted;
     this.layerNames.set(layerCell, name);
     this.targets.set(name, {

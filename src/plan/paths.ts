@@ -44,7 +44,13 @@ export function locationOf(dockerfile: Template, context: Template, scope: Scope
   const contextPath = renderPath(context, scope, report, problems);
   const dockerfilePath = renderPath(dockerfile, scope, report, problems);
   if (contextPath === undefined || dockerfilePath === undefined) return undefined;
-  return {
+  // Most stages build every cell in one place: their cells share one Location.
+  let byPaths = locations.get(context);
+  if (!byPaths) locations.set(context, (byPaths = new Map()));
+  const key = `${contextPath}\0${dockerfilePath}`;
+  const known = byPaths.get(key);
+  if (known?.dockerfileOrigin === dockerfile.origin) return known;
+  const location: Location = {
     context: contextPath,
     dockerfile: posix.relative(posix.normalize(contextPath), posix.normalize(dockerfilePath)) || dockerfilePath,
     dockerfilePath,
@@ -52,7 +58,12 @@ export function locationOf(dockerfile: Template, context: Template, scope: Scope
     contextPath,
     contextOrigin: context.origin,
   };
+  byPaths.set(key, location);
+  return location;
 }
+
+/** Context template -> "context\0dockerfile" -> its Location (read only). */
+const locations = new WeakMap<Template, Map<string, Location>>();
 
 /** The named contexts a stage declares, rendered; local folders may not use variables. */
 export interface NamedContext {

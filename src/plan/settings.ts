@@ -74,9 +74,8 @@ export type TemplateProblemSink = (template: Template, problems: RenderProblem[]
  * another arg's final value; a cycle is a problem, not a loop.
  */
 export class ArgResolver {
-  private readonly done = new Map<string, Lookup>();
-  /** The rendered arg (bake and preview already joined), by name. */
-  private readonly rendered = new Map<string, Rendered>();
+  /** The rendered arg (bake and preview already joined), by name; or why it failed. */
+  private readonly done = new Map<string, Rendered | Lookup>();
   private readonly resolving: string[] = [];
   scope!: Scope;
 
@@ -88,8 +87,16 @@ export class ArgResolver {
   ) {}
 
   lookup = (name: string): Lookup => {
-    const cached = this.done.get(name) ?? this.fixed.get(name)?.lookup;
-    if (cached) return cached;
+    const fixed = this.fixed.get(name)?.lookup;
+    if (fixed) return fixed;
+    const result = this.renderArg(name);
+    if ('kind' in result) return result;
+    return { kind: 'pieces', pieces: result.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: this.args.get(name)!.origin }, sources: result.sources };
+  };
+
+  private renderArg(name: string): Rendered | Lookup {
+    const done = this.done.get(name);
+    if (done) return done;
     const template = this.args.get(name);
     if (!template) {
       const known = [...this.args.keys(), ...this.fixed.keys()];
@@ -101,32 +108,32 @@ export class ArgResolver {
     this.resolving.push(name);
     const result = render(template, this.scope);
     this.resolving.pop();
-    let found: Lookup;
-    if (result.ok) {
-      found = { kind: 'pieces', pieces: result.value.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: template.origin }, sources: result.value.sources };
-      this.rendered.set(name, result.value);
-    } else {
+    let found: Rendered | Lookup;
+    if (result.ok) found = result.value;
+    else {
       this.report(template, result.problems);
       found = { kind: 'error', code: REPORTED, reason: `the arg "${name}" could not be rendered` };
     }
     this.done.set(name, found);
     return found;
-  };
+  }
 
   /** Every arg rendered, in the order the keys first appear; the ones that failed are left out. */
   renderAll(): ResolvedSettings {
     const out: ResolvedSettings = {};
-    const origins = new Map<string, Origin>([...this.args].map(([key, t]) => [key, t.origin]));
-    for (const [key, { origin }] of this.fixed) origins.set(key, origin);
-    for (const [key, origin] of origins) {
-      const found = this.lookup(key);
-      if (found.kind !== 'pieces') continue;
-      const rendered = this.rendered.get(key);
-      out[key] = rendered
-        ? { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces }
-        : { bake: piecesToBake(found.pieces), preview: piecesToPreview(found.pieces), origin, sources: [found.source, ...(found.sources ?? [])], pieces: found.pieces };
-    }
+    for (const t of this.args.values()) this.resolve(out, t.key, this.fixed.get(t.key)?.origin ?? t.origin);
+    for (const [key, { origin }] of this.fixed) if (!this.args.has(key)) this.resolve(out, key, origin);
     return out;
+  }
+
+  private resolve(out: ResolvedSettings, key: string, origin: Origin): void {
+    const fixed = this.fixed.get(key)?.lookup;
+    if (fixed) {
+      if (fixed.kind === 'pieces') out[key] = { bake: piecesToBake(fixed.pieces), preview: piecesToPreview(fixed.pieces), origin, sources: [fixed.source, ...(fixed.sources ?? [])], pieces: fixed.pieces };
+      return;
+    }
+    const rendered = this.renderArg(key);
+    if (!('kind' in rendered)) out[key] = resolvedOf(rendered, origin);
   }
 }
 
@@ -139,17 +146,29 @@ export function renderSettings(list: ReadonlyMap<string, Keyed>, scope: Scope, r
       report(t, result.problems);
       continue;
     }
-    out[t.key] = { bake: result.value.bake, preview: result.value.preview, origin: t.origin, sources: result.value.sources, pieces: result.value.pieces };
+    out[t.key] = resolvedOf(result.value, t.origin);
   }
   return out;
+}
+
+/** The last Resolved made of each rendering: a text without placeholders renders to one shared result, so the targets it reaches share one Resolved (read only). */
+const resolved = new WeakMap<Rendered, Resolved>();
+
+function resolvedOf(rendered: Rendered, origin: Origin): Resolved {
+  const known = resolved.get(rendered);
+  if (known?.origin === origin) return known;
+  const made = { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces };
+  resolved.set(rendered, made);
+  return made;
 }
 
 /** What a target must set itself: the keys whose value differs from what it inherits. */
 export function ownSettings(intended: ResolvedSettings, inherited: ResolvedSettings | undefined): Record<string, string> | undefined {
   const own: Record<string, string> = {};
-  for (const [key, value] of Object.entries(intended)) {
+  for (const key in intended) {
+    const { bake } = intended[key]!;
     // Keys of map attributes are templates too (DESIGN.md, "Bake facts").
-    if (inherited?.[key]?.bake !== value.bake) own[escapeBake(key)] = value.bake;
+    if (inherited?.[key]?.bake !== bake) own[escapeBake(key)] = bake;
   }
   return Object.keys(own).length ? own : undefined;
 }

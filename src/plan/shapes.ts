@@ -26,5 +26,7 @@ export function entriesOf(settings: Record<string, Template>) {
 
 /** Fixed key order inside a target keeps the output deterministic and diffable. */
 export function sortKeys<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(o).sort()) out[key] = (o as Record<string, unknown>)[key]; // sort(): UTF-16 code-unit order
+  return out as T;
 }

@@ -13,11 +13,19 @@ export function usedVariables(targets: Readonly<Record<string, BakeTarget>>, kno
       for (const [id] of body!.replace(/"(?:[^"\\]|\\.)*"/g, '').matchAll(IDENTIFIER)) if (known.has(id)) used.add(id);
     }
   };
-  for (const target of Object.values(targets)) {
-    for (const value of Object.values(target)) {
+  for (const name in targets) {
+    const target = targets[name] as Record<string, unknown>;
+    for (const key in target) {
+      const value = target[key];
       if (typeof value === 'string') scan(value);
-      else if (Array.isArray(value)) value.forEach((v) => typeof v === 'string' && scan(v));
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (scan(k), typeof v === 'string' && scan(v));
+      else if (Array.isArray(value)) for (const v of value) typeof v === 'string' && scan(v);
+      else if (value && typeof value === 'object') {
+        const map = value as Record<string, unknown>;
+        for (const k in map) {
+          scan(k);
+          if (typeof map[k] === 'string') scan(map[k]);
+        }
+      }
     }
   }
   return used;

@@ -20,6 +20,7 @@ export interface RuntimeValue {
  * interpolation and `%{` a directive. Doubling the sigil makes them literal.
  */
 export function escapeBake(literal: string): string {
+  if (!literal.includes('{')) return literal; // most text: nothing to escape
   return literal.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 

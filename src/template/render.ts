@@ -1,7 +1,7 @@
 // Rendering a template in a scope: each placeholder is looked up, filtered and
 // joined into pieces (literal text, or run-time expressions for bake).
 import type { Origin, Template, Variable } from '../types/matrix.ts';
-import { joinPieces, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
+import { escapeBake, joinPieces, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
 import { applyFilters, FILTERS, filtersHcl } from './filters.ts';
 import { parseTemplate, type PlaceholderPart } from './parse-template.ts';
 
@@ -68,22 +68,30 @@ export function render(template: Template | string, scope: Scope): RenderResult 
     }
     return result;
   }
-  const pieces: Piece[] = [];
+  // Most renderings are all text: it is gathered as one string, and a piece list is made only once a run-time piece comes.
+  let plain = '';
+  let pieces: Piece[] | undefined;
   const sources: Source[] = [];
-  const problems: RenderProblem[] = [];
+  let problems: RenderProblem[] | undefined;
   for (const part of parts) {
     if (part.kind === 'literal') {
-      pieces.push({ text: part.text });
+      if (pieces) pieces.push({ text: part.text });
+      else plain += part.text;
       continue;
     }
     const result = renderPlaceholder(part, scope);
-    if ('reason' in result) problems.push({ code: result.code, placeholder: part, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
-    else {
-      pieces.push(...result.pieces);
-      sources.push(...result.sources);
+    if ('reason' in result) {
+      (problems ??= []).push({ code: result.code, placeholder: part, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
+      continue;
     }
+    for (const piece of result.pieces) {
+      if (!pieces && 'text' in piece) plain += piece.text;
+      else (pieces ??= plain ? [{ text: plain }] : []).push(piece);
+    }
+    for (const source of result.sources) sources.push(source);
   }
-  if (problems.length) return { ok: false, problems };
+  if (problems) return { ok: false, problems };
+  if (!pieces) return { ok: true, value: { pieces: plain ? [{ text: plain }] : [], bake: escapeBake(plain), preview: plain, usesVariables: false, sources } };
   const joined = joinPieces(pieces);
   return {
     ok: true,
@@ -109,13 +117,13 @@ function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResu
         ? { pieces: [], sources: [] }
         : { code: 'axis-does-not-apply', reason: found.reason, hint: `Write it as an optional segment, e.g. {-${part.raw.slice(1, -1)}}, to leave it out where it does not apply.` };
     case 'text':
-      return textResult(found.text, found.isDefault ?? false, part, [found.source, ...(found.sources ?? [])]);
+      return textResult(found.text, found.isDefault ?? false, part, withSources(found.source, found.sources));
     case 'pieces': {
-      if (found.pieces.every((p) => 'text' in p)) return textResult(found.pieces.map((p) => (p as { text: string }).text).join(''), false, part, [found.source, ...(found.sources ?? [])]);
+      if (found.pieces.every((p) => 'text' in p)) return textResult(found.pieces.map((p) => (p as { text: string }).text).join(''), false, part, withSources(found.source, found.sources));
       if (part.filters.length || part.optional) {
         return { code: 'runtime-value-filter', reason: `${found.source.what} holds a run-time variable, so it cannot be filtered or made optional when the file is generated` };
       }
-      return { pieces: found.pieces, sources: [found.source, ...(found.sources ?? [])] };
+      return { pieces: found.pieces, sources: withSources(found.source, found.sources) };
     }
     case 'variable': {
       const { variable } = found;
@@ -138,4 +146,8 @@ function textResult(text: string, isDefault: boolean, part: PlaceholderPart, sou
   }
   const value = applyFilters(text, part.filters);
   return { pieces: [{ text: (part.optional?.before ?? '') + value + (part.optional?.after ?? '') }], sources };
+}
+
+function withSources(source: Source, more: readonly Source[] | undefined): Source[] {
+  return more?.length ? [source, ...more] : [source];
 }

@@ -42,6 +42,16 @@ export function cellScope(names: MatrixNames, input: CellInput): Scope {
   return new CellScope(names, input);
 }
 
+/** What an axis placeholder reads depends on the placeholder and the value only: one lookup for every cell with that value. */
+const axisLookups = new WeakMap<PlaceholderPart, Map<AxisValue, Lookup>>();
+const builtinSources = new WeakMap<PlaceholderPart, Source>();
+
+function builtinSource(p: PlaceholderPart): Source {
+  let source = builtinSources.get(p);
+  if (!source) builtinSources.set(p, (source = { placeholder: p.raw, what: `{${p.name}}` }));
+  return source;
+}
+
 class CellScope implements Scope {
   private readonly tableStack: string[] = [];
 
@@ -62,7 +72,7 @@ class CellScope implements Scope {
     const builtin = this.input.builtins[p.name];
     if (builtin !== undefined) {
       if (p.attr) return { kind: 'error', code: 'no-attributes', reason: `{${p.name}} has no attributes` };
-      return { kind: 'text', text: builtin, source: { placeholder: p.raw, what: `{${p.name}}` } };
+      return { kind: 'text', text: builtin, source: builtinSource(p) };
     }
     if (this.names.axes.has(p.name)) return this.axis(p);
     const variable = this.names.variables.get(p.name);
@@ -83,6 +93,15 @@ class CellScope implements Scope {
     const valueName = this.input.values[p.name];
     if (valueName === undefined) return { kind: 'absent', reason: `the axis "${p.name}" does not apply to ${this.absentBecause(p.name)}` };
     const value = this.names.values.get(p.name)!.get(valueName)!;
+    let byValue = axisLookups.get(p);
+    if (!byValue) axisLookups.set(p, (byValue = new Map()));
+    let found = byValue.get(value);
+    if (!found) byValue.set(value, (found = this.axisValue(p, value)));
+    return found;
+  }
+
+  private axisValue(p: PlaceholderPart, value: AxisValue): Lookup {
+    const valueName = value.name;
     if (!p.attr) return { kind: 'text', text: valueName, isDefault: value.isDefault, source: { placeholder: p.raw, what: `${p.name} "${valueName}"`, origin: value.origin } };
     const attr = value.vars[p.attr];
     if (!attr) {

@@ -36,6 +36,15 @@ function killedBetweenRenames(dir: string): void {
   renameSync(join(dir, entries[0]!.temp), join(dir, 'docker-bake.json'));
 }
 
+test('a big file is written in chunks with the same bytes, a surrogate pair across a chunk boundary included, and its hash returned', () => {
+  const dir = testdir({});
+  const text = 'a'.repeat((1 << 20) - 1) + '\u{1F600}' + 'é\n'.repeat(700_000);
+  const hash = writeDurably(join(dir, 'big'), text);
+  const bytes = readFileSync(join(dir, 'big'));
+  assert.ok(bytes.equals(Buffer.from(text)));
+  assert.equal(hash, sha256(bytes));
+});
+
 describe('writes survive a kill', () => {
   test('a journal left between the renames is finished: the pair is the new one, with nothing left behind', () => {
     const dir = join(testdir({}), 'bake');
