@@ -20,6 +20,7 @@ export default defineMatrix({
     },
     framework: { vllm: { args: { ENGINE: 'vllm' } } },
   },
+  // @ts-expect-error: a list of lists of names, not of platforms (the loader stops first, at the alias limit)
   platforms: a7,
   stages: {
     base: { target: 'base', axes: ['cuda'], name: 'base-{cuda}' },
