@@ -72,7 +72,7 @@ function outside(path: ReadPath, why: string, root: ProjectRoot): Problem {
  * rest; a dangling symlink on the way is followed by its text (it may be
  * created later, and then it leads where it says).
  */
-function realPathOf(path: string, hops = 0): string {
+export function realPathOf(path: string, hops = 0): string {
   let rest = '';
   let current = path;
   for (;;) {

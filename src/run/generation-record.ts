@@ -4,18 +4,22 @@
 // folders the checks read, the JSON Schema, the build of bake-matrix itself,
 // the working folder and --matrix/--out) and a hash of each file it wrote, in
 // a record named after the working folder and options (in the system's temp
-// folder: the output folder itself may depend on the matrix's `root:`). The
+// folder: the output folder itself may depend on the matrix's `root:`; in a
+// folder of the user's own, mode 0700, trusted only while it is theirs). Every
+// path the checks read is keyed with its real path: a symlink changed since
+// (one that now leads out of the project) means generate and check again. The
 // next run with the same key, whose bake files still hash the same, reads the
 // model back from docker-bake.json instead of generating it again: on a
 // 10 000-target matrix that is a fraction of a second instead of seconds.
 // Any difference, or anything unreadable, means: generate.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { writeAtomic } from '../emit/write-atomic.ts';
 import { fileURLToPath } from 'node:url';
 import { sourceStamp } from '../../bin/dist-stamp.js';
+import { realPathOf } from '../check-dockerfiles/real-paths.ts';
 import { parseBakeJson } from '../inspect/parse-bake-json.ts';
 import { matrixPaths } from '../load/index.ts';
 import type { BakeFile } from '../types/bake.ts';
@@ -25,7 +29,7 @@ interface GenerationRecord {
   /** The output folder, as given or defaulted (relative to the working folder), and the project root. */
   out: string;
   root: string;
-  /** Dockerfiles and context folders the checks read, relative to the root. */
+  /** Every path the checks read (Dockerfiles, contexts, named contexts, secret files), relative to the root. */
   checked: string[];
   /** Output file name -> sha256 of its text. */
   outputs: { [name: string]: string };
@@ -57,7 +61,9 @@ export interface Reused {
 /** The model of the last generation when nothing it read has changed since; otherwise undefined. */
 export function reuseGeneration(g: Generation): Reused | undefined {
   try {
-    const record = JSON.parse(readFileSync(recordPath(g), 'utf8')) as GenerationRecord;
+    const path = recordPath(g);
+    if (!path) return undefined;
+    const record = JSON.parse(readFileSync(path, 'utf8')) as GenerationRecord;
     const key = keyOf(g, record);
     if (!key || key !== record.key) return undefined;
     const out = resolve(g.cwd, record.out);
@@ -78,18 +84,28 @@ export function recordGeneration(g: Generation, generated: Generated, outputs: {
     const key = keyOf(g, partial);
     if (!key) return;
     const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings };
-    const path = recordPath(g);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeAtomic(path, JSON.stringify(record) + '\n');
+    const path = recordPath(g, true);
+    if (path) writeAtomic(path, JSON.stringify(record) + '\n');
   } catch {
     // not recorded: the next run generates
   }
 }
 
-/** One record per working folder, matrix and --out, in the system's temp folder. */
-function recordPath(g: Generation): string {
+/**
+ * One record per working folder, matrix and --out, in a folder of this user's
+ * in the system's temp folder; undefined when that folder is not safely theirs
+ * (another user could otherwise plant a record naming their own root and out).
+ */
+function recordPath(g: Generation, create = false): string | undefined {
+  const uid = process.getuid?.();
+  const dir = join(tmpdir(), `bake-matrix-generations${uid === undefined ? '' : `-${uid}`}`);
+  if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (uid !== undefined) {
+    const stats = lstatSync(dir, { throwIfNoEntry: false });
+    if (!stats || !stats.isDirectory() || stats.uid !== uid || (stats.mode & 0o077) !== 0) return undefined;
+  }
   const id = sha256(`${resolve(g.cwd)}\0${g.matrix}\0${g.out ?? ''}`).slice(0, 32);
-  return join(tmpdir(), 'bake-matrix-generations', `${id}.json`);
+  return join(dir, `${id}.json`);
 }
 
 /** The key of every input of a generation, or undefined when the matrix is not there. */
@@ -116,12 +132,13 @@ function keyOf(g: Generation, r: Pick<GenerationRecord, 'out' | 'root' | 'checke
   return hash.digest('hex');
 }
 
-/** A file's text, "folder", or "missing": what the Dockerfile and context checks saw. */
+/** Where a path really leads, and the file's text, "folder" or "missing": what the checks saw. */
 function stateOf(path: string): string {
+  const real = `${realPathOf(path)}\0`;
   try {
-    return statSync(path).isDirectory() ? '\0folder' : readFileSync(path, 'utf8');
+    return real + (statSync(path).isDirectory() ? '\0folder' : readFileSync(path, 'utf8'));
   } catch {
-    return '\0missing';
+    return `${real}\0missing`;
   }
 }
 

@@ -2,7 +2,8 @@
 // (src/run/generation-record.ts): otherwise it reads the model back from the
 // bake file it wrote last time, and leaves the files alone.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
@@ -69,4 +70,31 @@ test('the warnings of the generation are printed again when it is reused', async
   const second = await runCli(['run', 'vllm-cu129'], cwd, docker.env);
   assert.equal(second.code, 0, second.stderr);
   assert.deepEqual(warnings(second.stderr), warnings(first.stderr));
+});
+
+test('a context replaced by a symlink out of the project since: not reused, the check refuses it as generate would', async () => {
+  const s = await ranOnce();
+  // The Dockerfile becomes a link to an identical file outside the project.
+  const dockerfile = join(s.cwd, 'Dockerfile');
+  const outside = join(mkdtempSync(join(tmpdir(), 'outside-')), 'Dockerfile');
+  writeFileSync(outside, readFileSync(dockerfile, 'utf8'));
+  rmSync(dockerfile);
+  symlinkSync(outside, dockerfile);
+  const r = await s.again();
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /error path-outside-repository[\s\S]*leads out of the project through a symbolic link/);
+});
+
+test('the record lives in a folder of the user\'s own: one another user could write is not trusted', { skip: process.getuid === undefined ? 'no user ids on this platform' : false }, async () => {
+  const s = await ranOnce();
+  const dir = join(tmpdir(), `bake-matrix-generations-${process.getuid!()}`);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  chmodSync(dir, 0o777);
+  try {
+    const r = await s.again();
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(s.touched(), true, 'generated again rather than trusting a world-writable folder');
+  } finally {
+    chmodSync(dir, 0o700);
+  }
 });
