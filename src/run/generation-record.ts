@@ -33,8 +33,9 @@ interface GenerationRecord {
   checked: string[];
   /** Output file name -> sha256 of its text. */
   outputs: { [name: string]: string };
-  /** The warnings generation printed, as printed. */
+  /** The warnings generation printed, as printed, and as --json gives them. */
   warnings: string;
+  warningsJson?: object[];
 }
 
 export interface Generation {
@@ -56,6 +57,7 @@ export interface Reused {
   out: string;
   root: string;
   warnings: string;
+  warningsJson: object[];
 }
 
 /** The model of the last generation when nothing it read has changed since; otherwise undefined. */
@@ -71,19 +73,19 @@ export function reuseGeneration(g: Generation): Reused | undefined {
     for (const [name, text] of texts) if (sha256(text) !== record.outputs[name]) return undefined;
     const json = texts.get('docker-bake.json');
     if (json === undefined) return undefined;
-    return { bake: parseBakeJson(json, 'docker-bake.json'), out: record.out, root: record.root, warnings: record.warnings };
+    return { bake: parseBakeJson(json, 'docker-bake.json'), out: record.out, root: record.root, warnings: record.warnings, warningsJson: record.warningsJson ?? [] };
   } catch {
     return undefined; // no record yet, or something unreadable: generate
   }
 }
 
 /** Records what was just generated and written; a failure to record only costs the next run a generation. */
-export function recordGeneration(g: Generation, generated: Generated, outputs: { readonly [name: string]: string }, warnings: string): void {
+export function recordGeneration(g: Generation, generated: Generated, outputs: { readonly [name: string]: string }, warnings: string, warningsJson: object[]): void {
   try {
     const partial = { out: generated.out, root: generated.root, checked: [...new Set(generated.checked)] };
     const key = keyOf(g, partial);
     if (!key) return;
-    const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings };
+    const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings, warningsJson };
     const path = recordPath(g, true);
     if (path) writeAtomic(path, JSON.stringify(record) + '\n');
   } catch {

@@ -37,4 +37,23 @@ describe('--json', () => {
     const text = await runCli(['generate'], testdir(WARNS));
     assert.match(text.stderr, /warning unused-value/);
   });
+
+  test('run --dry-run --json: the warnings in the result, also when the generation is reused (nothing on stderr)', async () => {
+    const root = testdir(WARNS);
+    for (const round of ['generates', 'reuses']) {
+      const run = await runCli(['run', 'base', '--dry-run', '--json'], root);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '', round);
+      const result = JSON.parse(run.stdout) as { warnings?: { code: string }[] };
+      assert.deepEqual(result.warnings?.map((w) => w.code), ['unused-value'], round);
+    }
+  });
+
+  test('check --json on stale files: the verdict as JSON, nothing on stderr', async () => {
+    const root = testdir({ ...WARNS, 'bake/docker-bake.json': '{}\n' });
+    const run = await runCli(['check', '--json'], root);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, '');
+    assert.equal((JSON.parse(run.stdout) as { upToDate: boolean }).upToDate, false);
+  });
 });

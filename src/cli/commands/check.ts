@@ -30,7 +30,7 @@ export const checkCommand: Command = {
       if (!values.json) io.stdout(`${Object.keys(generated.outputs).map((n) => join(out, n)).join(', ')} up to date\n`);
       return EXIT.ok;
     }
-    io.stderr(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== undefined ? ` --out ${values.out}` : ''}${format !== 'both' ? ` --format ${format}` : ''}\` and commit the result.\n`);
+    if (!values.json) io.stderr(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== undefined ? ` --out ${values.out}` : ''}${format !== 'both' ? ` --format ${format}` : ''}\` and commit the result.\n`);
     return EXIT.failed;
   },
 };

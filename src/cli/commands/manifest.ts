@@ -13,7 +13,7 @@ import { appendStepSummary } from '../../run/step-summary.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
 import { help } from './generate.ts';
-import { generateOrThrow } from '../pipeline.ts';
+import { generateOrThrow, withWarnings } from '../pipeline.ts';
 import { reported } from './list.ts';
 
 const HELP = `Needs \`ci:\` in the matrix. Reads the digest of each per-platform image from the
@@ -67,9 +67,9 @@ export const manifestCommand: Command = {
     const note = untagged.length ? `bake-matrix manifest: no tag under the current variables, nothing to create for ${untagged.join(', ')}\n` : '';
 
     if (values['dry-run']) {
-      if (values.json) io.stdout(JSON.stringify({ manifests, untagged, commands: commands.map((c) => c.argv) }, null, 2) + '\n');
+      if (values.json) io.stdout(JSON.stringify(withWarnings({ manifests, untagged, commands: commands.map((c) => c.argv) }, generated), null, 2) + '\n');
       else io.stdout(commands.map((c) => shellQuote(c.argv)).join('\n') + (commands.length ? '\n' : '') + `\n${manifests.length} manifest list${manifests.length === 1 ? '' : 's'}; nothing was run (--dry-run).\n`);
-      io.stderr(note);
+      if (!values.json) io.stderr(note);
       return EXIT.ok;
     }
 
@@ -77,17 +77,17 @@ export const manifestCommand: Command = {
     const runner = docker ? createRunner(docker, io.cwd, io.env) : undefined;
     const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: io.env.BUILDX_BUILDER || undefined, targets: [] });
     if (!ready.ok) throw reported(ready.problems, io, values.json);
-    io.stderr(note);
+    if (!values.json) io.stderr(note);
     const results: { manifest: Manifest; exitCode: number }[] = [];
     for (const c of commands) {
-      io.stderr(`bake-matrix: ${shellQuote(c.argv)}\n`);
+      if (!values.json) io.stderr(`bake-matrix: ${shellQuote(c.argv)}\n`);
       const finished = await runner!.inherit(c.argv.slice(1));
       results.push({ manifest: c.manifest, exitCode: finished.exitCode });
       if (finished.forwarded) break;
     }
     const failed = results.filter((r) => r.exitCode !== 0);
-    io.stderr(summaryText(results, commands.length));
-    if (values.json) io.stdout(JSON.stringify({ results }, null, 2) + '\n');
+    if (values.json) io.stdout(JSON.stringify(withWarnings({ results, untagged }, generated), null, 2) + '\n');
+    else io.stderr(summaryText(results, commands.length));
     appendStepSummary(io, summaryMarkdown(results));
     return failed.length || results.length < commands.length ? EXIT.failed : EXIT.ok;
   },

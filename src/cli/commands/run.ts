@@ -53,7 +53,8 @@ export const runCommand: Command = {
     if (run.help) return help(this, io);
     const unknownFlag = closeToKnownFlag(run.flags);
     if (unknownFlag) throw reportProblems([unknownFlag], [], io, run.json);
-    const { bake, out, root } = currentBake(run, io);
+    const { bake, out, root, warnings } = currentBake(run, io);
+    const withWarnings = <T extends object>(result: T) => (warnings.length ? { ...result, warnings } : result);
     // buildx runs in the project root: every path it reads is written from there.
     const bakeFile = fromRoot(join(out, 'docker-bake.json'), io.cwd, root);
     run = rebaseRunPaths(run, io.cwd, root);
@@ -75,7 +76,7 @@ export const runCommand: Command = {
     const shown = buildCommand(run, handed);
     const here = root === resolve(io.cwd);
     if (run.dryRun) {
-      io.stdout(run.json ? JSON.stringify({ ...dryRunJson(shown, selection), cwd: root }, null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
+      io.stdout(run.json ? JSON.stringify(withWarnings({ ...dryRunJson(shown, selection), cwd: root }), null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
       return EXIT.ok;
     }
 
@@ -93,7 +94,7 @@ export const runCommand: Command = {
       });
       if (!ready.ok) fail(io, run.json, ready.problems);
 
-      io.stderr(`bake-matrix: ${here ? '' : `(in ${root}) `}${shellQuote([command.command, ...command.args])}\n`);
+      if (!run.json) io.stderr(`bake-matrix: ${here ? '' : `(in ${root}) `}${shellQuote([command.command, ...command.args])}\n`);
       const started = Date.now();
       const finished = await runner!.inherit(command.args);
       if (!building) return finished.exitCode;
@@ -110,8 +111,8 @@ export const runCommand: Command = {
         // Targets an overlay defines are known only from what buildx reports.
         others: overlays.length ? [...(metadata?.keys() ?? [])].filter((k) => !k.includes('.')) : [],
       });
-      io.stderr(summaryText(summary));
-      if (run.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
+      if (!run.json) io.stderr(summaryText(summary));
+      if (run.json) io.stdout(JSON.stringify(withWarnings(summary), null, 2) + '\n');
       const stepSummary = io.env.GITHUB_STEP_SUMMARY;
       if (stepSummary) {
         try {
@@ -128,19 +129,20 @@ export const runCommand: Command = {
 };
 
 /** The generated model, the output folder (as given or defaulted) and the project root: from the last generation when no input changed, else generated and written now. */
-function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root: string } {
+function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root: string; warnings: object[] } {
   const generation = { matrix: run.matrix, out: run.out, cwd: io.cwd };
   const reused = reuseGeneration(generation);
   if (reused) {
-    if (reused.warnings) io.stderr(reused.warnings);
-    return reused;
+    if (reused.warnings && !run.json) io.stderr(reused.warnings);
+    return { ...reused, warnings: reused.warningsJson };
   }
   const generated = generateOrThrow(run.matrix, io, run.json);
   const out = outDir(run.out, generated, io);
   writeOutputs(generated, out, io);
   const checked = pathsChecked(generated);
-  recordGeneration(generation, { out, root: generated.matrix.root, checked }, generated.outputs, warningsText(generated));
-  return { bake: generated.plan.bake, out, root: generated.matrix.root };
+  const warnings = problemsAsJson(generated.warnings, generated.files);
+  recordGeneration(generation, { out, root: generated.matrix.root, checked }, generated.outputs, warningsText(generated), warnings);
+  return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings };
 }
 
 /** Every path the checks read: a change to any of them (a symlink included) means generate again. */
