@@ -3,7 +3,7 @@
 // bake refuses a path outside its working directory.
 import { statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { isLocalContext } from '../plan/paths.ts';
+import { isLocalContext, ociLayoutPath } from '../plan/paths.ts';
 import type { Plan } from '../plan/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Origin } from '../types/matrix.ts';
@@ -39,7 +39,10 @@ export function pathsLeavingRoot(plan: Plan, root: ProjectRoot): Problem[] {
       check('context', t.location.contextPath, t.location.contextOrigin);
       check('dockerfile', t.location.dockerfilePath, t.location.dockerfileOrigin);
     }
-    for (const c of Object.values(t.namedContexts ?? {})) if (c.local) check('named context', c.value, c.origin);
+    for (const c of Object.values(t.namedContexts ?? {})) {
+      const oci = ociLayoutPath(c.value);
+      if (c.local || oci !== undefined) check('named context', oci ?? c.value, c.origin);
+    }
   }
   return [...problems.values()];
 }

@@ -8,6 +8,7 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Plan } from '../plan/index.ts';
+import { ociLayoutPath } from '../plan/paths.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix, Origin } from '../types/matrix.ts';
 import { leavesRoot, type ProjectRoot } from './paths-inside-root.ts';
@@ -47,7 +48,10 @@ function pathsRead(m: Matrix, plan: Plan): ReadPath[] {
       paths.push({ what: 'dockerfile', value: t.location.dockerfilePath, origin: t.location.dockerfileOrigin });
       paths.push({ what: 'context', value: t.location.contextPath, origin: t.location.contextOrigin });
     }
-    for (const c of Object.values(t.namedContexts ?? {})) if (c.local) paths.push({ what: 'named context', value: c.value, origin: c.origin });
+    for (const c of Object.values(t.namedContexts ?? {})) {
+      const oci = ociLayoutPath(c.value);
+      if (c.local || oci !== undefined) paths.push({ what: 'named context', value: oci ?? c.value, origin: c.origin });
+    }
   }
   for (const s of [...m.secrets, ...m.stages.flatMap((st) => st.secrets)]) {
     if (s.src !== undefined) paths.push({ what: 'secret src', value: s.src, origin: { file: s.origin.file, pointer: `${s.origin.pointer}/src` } });

@@ -23,6 +23,15 @@ export function isLocalContext(value: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:/i.test(value);
 }
 
+/** The folder an `oci-layout://path[:tag][@digest]` context reads (a local path too), or undefined for any other context. */
+export function ociLayoutPath(value: string): string | undefined {
+  const m = /^oci-layout:\/\/(.*?)(?:@sha256:[0-9a-f]+)?$/i.exec(value);
+  if (!m) return undefined;
+  const path = m[1]!;
+  const tag = /:[\w][\w.-]{0,127}$/.exec(path.slice(path.lastIndexOf('/') + 1));
+  return tag ? path.slice(0, path.length - tag[0].length) : path;
+}
+
 export function renderPath(t: Template, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, problems: Problem[]): string | undefined {
   const result = render(t, scope);
   if (!result.ok) {

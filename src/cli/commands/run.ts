@@ -16,6 +16,7 @@ import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
 import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
+import { ociLayoutPath } from '../../plan/paths.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
@@ -150,7 +151,7 @@ function pathsChecked(generated: Generated): string[] {
   const paths: string[] = [];
   for (const t of generated.plan.targets.values()) {
     if (t.location) paths.push(t.location.dockerfilePath, t.location.contextPath);
-    for (const c of Object.values(t.namedContexts ?? {})) if (c.local) paths.push(c.value);
+    for (const c of Object.values(t.namedContexts ?? {})) if (c.local || ociLayoutPath(c.value) !== undefined) paths.push(ociLayoutPath(c.value) ?? c.value);
   }
   const m = generated.matrix;
   for (const s of [...m.secrets, ...m.stages.flatMap((st) => st.secrets)]) if (s.src !== undefined) paths.push(s.src);
