@@ -23,6 +23,32 @@ const known = (m: Matrix, sel: Selector) => Object.keys(sel).every((a) => m.axes
 const describeAxes = (axes: string[]) => axes.map((a) => `"${a}"`).join(' and ');
 const stageList = (m: Matrix) => m.stages.map((s) => `${s.key} (${s.axes.join(', ') || 'no axes'})`).join('; ');
 
+/**
+ * A selector naming an axis whose every listed value takes away (`without`)
+ * another axis it names: `{ device: cpu, cuda: cu130 }` where cpu has no cuda.
+ * No combination has both, so the rule never applies.
+ */
+function contradiction(m: Matrix, sel: Selector): string | undefined {
+  for (const [axis, names] of Object.entries(sel)) {
+    const values = names.map((n) => m.axes.find((a) => a.name === axis)?.values.find((v) => v.name === n));
+    if (values.length === 0 || values.some((v) => !v)) continue;
+    const gone = Object.keys(sel).find((other) => other !== axis && values.every((v) => v!.without.includes(other)));
+    if (gone) return `${axis} ${names.map((n) => `"${n}"`).join(' or ')} ${names.length > 1 ? 'have' : 'has'} no "${gone}" axis (\`without: [${gone}]\`), so no combination has both`;
+  }
+  return undefined;
+}
+
+const contradictions = (m: Matrix): Problem[] => [
+  ...m.exclude.flatMap((r) => {
+    const why = known(m, r.selector) ? contradiction(m, r.selector) : undefined;
+    return why ? [error('rule-applies-nowhere', `This exclude rule can never apply: ${why}.`, { ...at(r.origin), hint: 'Remove the rule, or name only axes that exist together.' })] : [];
+  }),
+  ...m.overrides.flatMap((o) => {
+    const why = known(m, o.when) ? contradiction(m, o.when) : undefined;
+    return why ? [error('rule-applies-nowhere', `This override can never apply: ${why}.`, { ...at(o.origin, '/when'), hint: 'Remove the axis that does not apply from `when`, or the override.' })] : [];
+  }),
+];
+
 const deadExcludes = (m: Matrix): Problem[] =>
   m.exclude.flatMap((r) => {
     const axes = Object.keys(r.selector);
@@ -76,4 +102,4 @@ const redundantIncludes = (m: Matrix): Problem[] => {
   });
 };
 
-export const deadRules: Rule = (m) => [...deadExcludes(m), ...deadOverrides(m), ...redundantIncludes(m)];
+export const deadRules: Rule = (m) => [...deadExcludes(m), ...deadOverrides(m), ...contradictions(m), ...redundantIncludes(m)];
