@@ -4,7 +4,7 @@
 // tuned to keep false positives low (TOKENIZERS_PARALLELISM,
 // MAX_NUM_BATCHED_TOKENS, HF_HUB_ENABLE_HF_TRANSFER=1 are fine).
 import { error, type Problem } from '../../problems/problem.ts';
-import type { Matrix, Origin, Settings } from '../../types/matrix.ts';
+import type { Matrix, Origin, Settings, Template } from '../../types/matrix.ts';
 import type { Rule } from '../rules.ts';
 
 /** Words of an arg name that mean it holds a secret. */
@@ -90,10 +90,12 @@ function argProblems(settings: Settings): Problem[] {
   return problems;
 }
 
-function valueProblems(settings: Settings, what: string): Problem[] {
+/** `what`: the kind of value ("label"), or how to name one from its key. */
+function valueProblems(settings: Settings, what: string | ((name: string) => string), where?: string): Problem[] {
   return Object.entries(settings).flatMap(([name, t]) => {
     const looks = secretValue(t.text, name);
-    return looks ? [leak(`The ${what} "${name}" looks like ${looks}`, t.origin)] : [];
+    const named = typeof what === 'string' ? `The ${what} "${name}"` : what(name);
+    return looks ? [leak(`${named} looks like ${looks}`, t.origin, where)] : [];
   });
 }
 
@@ -104,6 +106,10 @@ function leak(message: string, origin: Origin, where = 'Labels are stored in the
     hint: 'Remove it from the matrix and revoke it: it is in your git history. Pass credentials to the build as a bake `secret` and mount them with `RUN --mount=type=secret`.',
   });
 }
+
+const INTO_BAKE_FILE = 'What a template uses is written into the generated bake file, which is committed, and usually into the image.';
+
+const isTemplate = (cell: Template | Record<string, Template>): cell is Template => typeof (cell as Template).text === 'string';
 
 function allArgs(m: Matrix): Settings[] {
   return [
@@ -121,6 +127,10 @@ function allLabels(m: Matrix): Settings[] {
 export const secretArgs: Rule = (m) => [
   ...allArgs(m).flatMap(argProblems),
   ...allLabels(m).flatMap((l) => valueProblems(l, 'label')),
+  // Values that reach the bake file through a template, or that bake reads from a URL.
+  ...m.axes.flatMap((a) => a.values.flatMap((v) => valueProblems(v.vars, (name) => `The attribute "${name}" of ${a.name} "${v.name}"`, INTO_BAKE_FILE))),
+  ...m.tables.flatMap((t) => [...t.entries.values()].flatMap((e) => valueProblems(isTemplate(e.cell) ? { [t.name]: e.cell } : e.cell, (name) => `The entry${name === t.name ? '' : ` "${name}"`} of the table "${t.name}" for ${Object.entries(e.values).map(([k, v]) => `${k}=${v}`).join(', ')}`, INTO_BAKE_FILE))),
+  ...m.stages.flatMap((s) => valueProblems(s.contexts, 'named context', 'Named contexts are written into the generated bake file, which is committed.')),
   ...m.variables.flatMap((v) => {
     const looks = secretValue(v.default, v.key);
     const at = { file: v.origin.file, pointer: `${v.origin.pointer}/default` }; // falls back to the key for the short form
