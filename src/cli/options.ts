@@ -16,7 +16,7 @@ export const COMMON_OPTIONS = {
 
 /** What each option means, for `--help`: one table for every command. */
 export const OPTION_HELP: Record<string, { arg?: string; text: string }> = {
-  matrix: { arg: 'PATH', text: 'the matrix: a file, or a folder of .yaml/.yml/.toml files (default: matrix)' },
+  matrix: { arg: 'PATH', text: 'the matrix: a file, or a folder of .yaml/.yml/.toml/.ts files (default: matrix)' },
   out: { arg: 'DIR', text: 'the folder of the bake files (default: bake/ in the project root)' },
   format: { arg: 'json|hcl|both', text: 'which bake file(s) to write or compare (default: both)' },
   json: { text: 'print the result, and any problems, as JSON on stdout (and nothing on stderr)' },

@@ -1,8 +1,8 @@
 // Where `run` puts the closure it hands buildx: <out>/.bake-matrix/run-<hash>.json,
 // named after its content. The same request reuses its file; concurrent runs
 // write the same bytes through a rename, so a reader never sees half a file;
-// files unused for a day are removed. The folder ignores itself in git, and
-// also holds the record of the last generation (generation-record.ts).
+// files unused for a day are removed. The folder ignores itself in git. (The
+// record of the last generation is elsewhere: see generation-record.ts.)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
