@@ -32,10 +32,11 @@ export const variableEnvNames: Rule = (m) =>
     const why = commonlySet(v.env, v.envWritten);
     if (!why) return [];
     // At the `env` written for it, else at the variable (`env` then defaults to its name in upper case).
-    const pointer = v.origin.pointer.startsWith('/variables/') ? `${v.origin.pointer}/env` : v.origin.pointer;
+    const pointer = v.envWritten ? `${v.origin.pointer}/env` : v.origin.pointer;
     return [error('variable-env-taken', `The run-time variable {${v.key}} would be the bake variable ${v.env}, but ${why}: on those machines that value would silently replace the default.`, {
       file: v.origin.file,
       pointer,
+      atKey: !v.envWritten,
       hint: `Give it a name of its own with \`env\`, e.g. \`variables: { ${v.key}: { env: ${suggestion(v.key)} } }\`.`,
     })];
   });
