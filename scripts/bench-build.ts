@@ -33,7 +33,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
@@ -107,6 +107,7 @@ function matrixVariant(layout: string, bumped: boolean): { matrix: string; out: 
   else if (layout !== 'default') doc.cache.layout = layout;
   if (bumped) doc.axes.framework[BUMPED].args.ENGINE_VERSION = '1.0.1';
   const dir = join(work, `${layout}${bumped ? '-bump' : ''}`);
+  doc.root = relative(dir, ROOT) || '.'; // its paths are the repository's; the copy lives in a temp folder
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'matrix.yaml'), stringify(doc));
   return { matrix: join(dir, 'matrix.yaml'), out: join(dir, 'bake') };
