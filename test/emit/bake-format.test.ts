@@ -81,7 +81,10 @@ describe('check --format', () => {
     const run = await runCli(['check', '--json'], dir);
     assert.equal(run.code, 1);
     assert.deepEqual(JSON.parse(run.stdout), { upToDate: false, stale: ['bake/docker-bake.hcl'] });
-    assert.match(run.stderr, /bake\/docker-bake\.hcl is stale/);
+    assert.equal(run.stderr, '', '--json: the verdict is the JSON alone');
+    const text = await runCli(['check'], dir);
+    assert.equal(text.code, 1);
+    assert.match(text.stderr, /bake\/docker-bake\.hcl is stale/);
   });
 
   test('--format json ignores docker-bake.hcl; --format hcl requires it and says how to regenerate it', async () => {
