@@ -8,6 +8,7 @@ import type { Matrix } from '../types/matrix.ts';
 import { dockerfileProblems } from './dockerfile-problems.ts';
 import { loadDockerfiles } from './load-dockerfiles.ts';
 import { isFolder, missingContexts, pathsLeavingRoot, type ProjectRoot } from './paths-inside-root.ts';
+import { pathsRead } from './paths-read.ts';
 import { realPathProblems } from './real-paths.ts';
 
 export { loadDockerfiles } from './load-dockerfiles.ts';
@@ -22,9 +23,10 @@ export function checkDockerfiles(matrix: Matrix, plan: Plan, root: ProjectRoot):
       hint: '`root` is relative to the matrix file that sets it (e.g. `root: ..` for the folder above it).',
     })];
   }
-  const outside = pathsLeavingRoot(plan, root);
+  const read = pathsRead(matrix, plan);
+  const outside = pathsLeavingRoot(read, root);
   if (outside.length) return outside;
-  const throughLinks = realPathProblems(matrix, plan, root);
+  const throughLinks = realPathProblems(read, root);
   if (throughLinks.length) return throughLinks;
   const missing = missingContexts(plan, root);
   if (missing.length) return missing;

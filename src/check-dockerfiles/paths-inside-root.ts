@@ -3,7 +3,8 @@
 // bake refuses a path outside its working directory.
 import { statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { isLocalContext, ociLayoutPath } from '../plan/paths.ts';
+import { isLocalContext } from '../plan/paths.ts';
+import type { ReadPath } from './paths-read.ts';
 import type { Plan } from '../plan/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Origin } from '../types/matrix.ts';
@@ -20,29 +21,20 @@ export function leavesRoot(path: string): boolean {
   return normal === '..' || normal.startsWith('../') || posix.isAbsolute(normal);
 }
 
-export function pathsLeavingRoot(plan: Plan, root: ProjectRoot): Problem[] {
+/** Paths written with ".." or absolute (a secret's src is judged in real-paths.ts, with its own hint). */
+export function pathsLeavingRoot(paths: readonly ReadPath[], root: ProjectRoot): Problem[] {
   const problems = new Map<string, Problem>();
-  const check = (what: 'dockerfile' | 'context' | 'named context', path: string, origin: Origin) => {
-    const key = `${origin.file}#${origin.pointer}#${path}`;
-    if (!leavesRoot(path) || problems.has(key)) return;
+  for (const { what, value, origin } of paths) {
+    const key = `${origin.file}#${origin.pointer}#${value}`;
+    if (what === 'secret src' || !leavesRoot(value) || problems.has(key)) continue;
     problems.set(
       key,
-      error('path-outside-repository', `The ${what} "${path}" is outside the project root ${root.shown}: paths are relative to it, and bake refuses a path outside the folder it runs in.`, {
+      error('path-outside-repository', `The ${what} "${value}" is outside the project root ${root.shown}: paths are relative to it, and bake refuses a path outside the folder it runs in.`, {
         file: origin.file,
         pointer: origin.pointer,
         hint: `Move the ${what === 'dockerfile' ? 'Dockerfile' : 'folder'} into ${root.shown} and write its path from there (e.g. "docker/${what === 'dockerfile' ? 'Dockerfile' : 'app'}"), or set \`root:\` to a folder that contains it.`,
       }),
     );
-  };
-  for (const t of plan.targets.values()) {
-    if (t.location) {
-      check('context', t.location.contextPath, t.location.contextOrigin);
-      check('dockerfile', t.location.dockerfilePath, t.location.dockerfileOrigin);
-    }
-    for (const c of Object.values(t.namedContexts ?? {})) {
-      const oci = ociLayoutPath(c.value);
-      if (c.local || oci !== undefined) check('named context', oci ?? c.value, c.origin);
-    }
   }
   return [...problems.values()];
 }

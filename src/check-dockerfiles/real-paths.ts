@@ -7,25 +7,15 @@
 // paths, "..") come first, in paths-inside-root.ts.
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Plan } from '../plan/index.ts';
-import { ociLayoutPath } from '../plan/paths.ts';
 import { error, type Problem } from '../problems/problem.ts';
-import type { Matrix, Origin } from '../types/matrix.ts';
 import { leavesRoot, type ProjectRoot } from './paths-inside-root.ts';
+import type { ReadPath } from './paths-read.ts';
 
-type What = 'dockerfile' | 'context' | 'named context' | 'secret src';
-
-interface ReadPath {
-  what: What;
-  value: string;
-  origin: Origin;
-}
-
-export function realPathProblems(m: Matrix, plan: Plan, root: ProjectRoot): Problem[] {
+export function realPathProblems(paths: readonly ReadPath[], root: ProjectRoot): Problem[] {
   const realRoot = realOrSelf(root.absolute);
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  for (const path of pathsRead(m, plan)) {
+  for (const path of paths) {
     const key = `${path.origin.file}#${path.origin.pointer}#${path.value}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -39,24 +29,6 @@ export function realPathProblems(m: Matrix, plan: Plan, root: ProjectRoot): Prob
     problems.push(outside(path, `leads out of the project through a symbolic link: it resolves to ${real}`, root));
   }
   return problems;
-}
-
-function pathsRead(m: Matrix, plan: Plan): ReadPath[] {
-  const paths: ReadPath[] = [];
-  for (const t of plan.targets.values()) {
-    if (t.location) {
-      paths.push({ what: 'dockerfile', value: t.location.dockerfilePath, origin: t.location.dockerfileOrigin });
-      paths.push({ what: 'context', value: t.location.contextPath, origin: t.location.contextOrigin });
-    }
-    for (const c of Object.values(t.namedContexts ?? {})) {
-      const oci = ociLayoutPath(c.value);
-      if (c.local || oci !== undefined) paths.push({ what: 'named context', value: oci ?? c.value, origin: c.origin });
-    }
-  }
-  for (const s of [...m.secrets, ...m.stages.flatMap((st) => st.secrets)]) {
-    if (s.src !== undefined) paths.push({ what: 'secret src', value: s.src, origin: { file: s.origin.file, pointer: `${s.origin.pointer}/src` } });
-  }
-  return paths;
 }
 
 function outside(path: ReadPath, why: string, root: ProjectRoot): Problem {

@@ -15,13 +15,10 @@ set of targets: the targets every requested image needs alone are built in its j
 that several need is built once, in its own job, a level earlier, and the later jobs read it
 from its registry cache (cache ref per target and platform) instead of building it again.
 
-  --format json     (default) {"jobs": [{id, name, level, stage, platform, runner, targets,
-                    images, reuses, bake}], "levels", "stages", ...}: for GitLab, Buildkite, scripts
-  --format github   {"count", "stages": [{"include": [...]}, ...]}: each stages[i] is a
-                    strategy.matrix of at most ci.max-jobs (default 256, GitHub's limit) jobs;
-                    a level with more jobs is split into several stages, run one after another
-  --max-stages N    fail (exit 2) when more than N stages are needed: the number of stage jobs
-                    the workflow has
+The JSON: {"jobs": [{id, name, level, stage, platform, runner, targets, images, reuses,
+bake}], "levels", "stages", ...}; with --format github {"count", "stages": [{"include":
+[...]}, ...]}, where each stages[i] is a strategy.matrix of at most ci.max-jobs (default
+256, GitHub's limit) jobs: a level with more jobs is split into stages run one after another.
 
 Each job runs \`npm run bake -- <bake>\` (its targets, and \`--set <target>.cache-to=\` for the
 targets it reuses) with --push; then \`bake-matrix manifest <group>\` merges the platforms.

@@ -30,10 +30,6 @@ tag with \`if:\` is left out while its variable is empty.
 
 Before running anything it fails (exit 2) naming every image platform without a digest.
 
-  --metadata P    a metadata file or a folder of them (repeatable; also --metadata-file)
-  --dry-run       print the commands, run nothing (needs no docker)
-  --json          the plan (or the results) as JSON on stdout
-
 Exit 0 when every manifest list was created, 1 when one failed, 2 on missing input.
 `;
 

@@ -16,7 +16,7 @@ import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
 import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
-import { ociLayoutPath } from '../../plan/paths.ts';
+import { pathsRead } from '../../check-dockerfiles/paths-read.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
@@ -25,7 +25,6 @@ import { COMMON_OPTIONS } from '../options.ts';
 import { generateOrThrow, outDir, reportProblems, warningsText, writeOutputs } from '../pipeline.ts';
 import { ReportedError } from '../reported-error.ts';
 import { help } from './generate.ts';
-import type { Generated } from '../../generate.ts';
 
 const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx bake\` unchanged
 (--push, --load, --set K=V, --print, --progress plain, --builder B, --metadata-file F, ...);
@@ -140,22 +139,11 @@ function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root:
   const generated = generateOrThrow(run.matrix, io, run.json);
   const out = outDir(run.out, generated, io);
   writeOutputs(generated, out, io);
-  const checked = pathsChecked(generated);
+  // Every path the checks read: a change to any of them (a symlink included) means generate again.
+  const checked = pathsRead(generated.matrix, generated.plan).map((p) => p.value);
   const warnings = problemsAsJson(generated.warnings, generated.files);
   recordGeneration(generation, { out, root: generated.matrix.root, checked }, generated.outputs, warningsText(generated), warnings);
   return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings };
-}
-
-/** Every path the checks read: a change to any of them (a symlink included) means generate again. */
-function pathsChecked(generated: Generated): string[] {
-  const paths: string[] = [];
-  for (const t of generated.plan.targets.values()) {
-    if (t.location) paths.push(t.location.dockerfilePath, t.location.contextPath);
-    for (const c of Object.values(t.namedContexts ?? {})) if (c.local || ociLayoutPath(c.value) !== undefined) paths.push(ociLayoutPath(c.value) ?? c.value);
-  }
-  const m = generated.matrix;
-  for (const s of [...m.secrets, ...m.stages.flatMap((st) => st.secrets)]) if (s.src !== undefined) paths.push(s.src);
-  return paths;
 }
 
 /** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). Its path is relative to the root. */
