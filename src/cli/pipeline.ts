@@ -41,7 +41,12 @@ export function reportProblems(problems: Problem[], files: readonly SourceFile[]
 
 /** A command's JSON result, with the warnings of the generation when there were any (--json prints them nowhere else). */
 export function withWarnings<T extends object>(result: T, generated: Generated | undefined): T & { warnings?: object[] } {
-  return generated?.warnings.length ? { ...result, warnings: problemsAsJson(generated.warnings, generated.files) } : result;
+  return withWarningsJson(result, generated?.warnings.length ? problemsAsJson(generated.warnings, generated.files) : []);
+}
+
+/** The same, from warnings already as JSON (run's reused generation keeps them so). */
+export function withWarningsJson<T extends object>(result: T, warnings: readonly object[]): T & { warnings?: object[] } {
+  return warnings.length ? { ...result, warnings: [...warnings] } : result;
 }
 
 /** Writes the generated bake files into `out` (all or nothing); returns their paths as shown. */

@@ -22,7 +22,7 @@ import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
 import { COMMON_OPTIONS } from '../options.ts';
-import { generateOrThrow, outDir, reportProblems, warningsText, writeOutputs } from '../pipeline.ts';
+import { generateOrThrow, outDir, reportProblems, warningsText, withWarningsJson, writeOutputs } from '../pipeline.ts';
 import { ReportedError } from '../reported-error.ts';
 import { help } from './generate.ts';
 
@@ -54,7 +54,6 @@ export const runCommand: Command = {
     const unknownFlag = closeToKnownFlag(run.flags);
     if (unknownFlag) throw reportProblems([unknownFlag], [], io, run.json);
     const { bake, out, root, warnings } = currentBake(run, io);
-    const withWarnings = <T extends object>(result: T) => (warnings.length ? { ...result, warnings } : result);
     // buildx runs in the project root: every path it reads is written from there.
     const bakeFile = fromRoot(join(out, 'docker-bake.json'), io.cwd, root);
     run = rebaseRunPaths(run, io.cwd, root);
@@ -76,7 +75,7 @@ export const runCommand: Command = {
     const shown = buildCommand(run, handed);
     const here = root === resolve(io.cwd);
     if (run.dryRun) {
-      io.stdout(run.json ? JSON.stringify(withWarnings({ ...dryRunJson(shown, selection), cwd: root }), null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
+      io.stdout(run.json ? JSON.stringify(withWarningsJson({ ...dryRunJson(shown, selection), cwd: root }, warnings), null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
       return EXIT.ok;
     }
 
@@ -112,7 +111,7 @@ export const runCommand: Command = {
         others: overlays.length ? [...(metadata?.keys() ?? [])].filter((k) => !k.includes('.')) : [],
       });
       if (!run.json) io.stderr(summaryText(summary));
-      if (run.json) io.stdout(JSON.stringify(withWarnings(summary), null, 2) + '\n');
+      if (run.json) io.stdout(JSON.stringify(withWarningsJson(summary, warnings), null, 2) + '\n');
       const stepSummary = io.env.GITHUB_STEP_SUMMARY;
       if (stepSummary) {
         try {
