@@ -55,7 +55,7 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
 
   for (const image of images) {
     const info = plan.targets.get(image)!;
-    const tags = finalTags(info.tags.filter((t) => !t.shared), image, values, problems);
+    const tags = finalTags(info.tags.filter((t) => !t.shared), image, values, problems).map((f) => f.text);
     const sharedTags = finalTags(info.tags.filter((t) => t.shared), image, values, problems);
     if (tags.length === 0 && sharedTags.length === 0) {
       untagged.push(image);
@@ -63,11 +63,11 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
     }
     const sources = sourcesOf(image);
     if (tags.length) manifests.push({ what: image, tags, sources });
-    for (const [i, tag] of sharedTags.entries()) {
-      const entry = shared.get(tag) ?? { tag: info.tags.filter((t) => t.shared)[i]!, sources: [], images: [] };
+    for (const { text, tag } of sharedTags) {
+      const entry = shared.get(text) ?? { tag, sources: [], images: [] };
       entry.sources.push(...sources);
       entry.images.push(image);
-      shared.set(tag, entry);
+      shared.set(text, entry);
     }
   }
   if (missing.length) {
@@ -93,9 +93,9 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
   return problems.length ? { ok: false, problems } : { ok: true, value: { manifests, untagged }, warnings: [] };
 }
 
-/** The tags as bake writes them under `values`: conditional ones left out while a condition is empty. */
-function finalTags(tags: readonly PlannedTag[], image: string, values: RuntimeValues, problems: Problem[]): string[] {
-  const out: string[] = [];
+/** The tags as bake writes them under `values`, each with the tag it comes from: conditional ones left out while a condition is empty. */
+function finalTags(tags: readonly PlannedTag[], image: string, values: RuntimeValues, problems: Problem[]): { text: string; tag: PlannedTag }[] {
+  const out: { text: string; tag: PlannedTag }[] = [];
   for (const tag of tags) {
     if (tag.if?.some((v) => !values[v])) continue;
     const text = evaluatePieces(tag.pieces, values);
@@ -105,7 +105,7 @@ function finalTags(tags: readonly PlannedTag[], image: string, values: RuntimeVa
       problems.push(error('bad-tag', `The tag "${text}" of ${image} is not a valid image reference: ${invalid}.`, { file: tag.origin.file, pointer: tag.origin.pointer, hint: variables.length ? `It reads ${variables.join(', ')} from the environment: set ${variables.length === 1 ? 'it' : 'them'} as for the build jobs.` : 'Fix the tag template.' }));
       continue;
     }
-    if (!out.includes(text)) out.push(text);
+    if (!out.some((o) => o.text === text)) out.push({ text, tag });
   }
   return out;
 }

@@ -159,6 +159,18 @@ ci: { runners: { linux/amd64: a, linux/arm64: b } }
     assert.match(run.stderr, /The shared tag "localhost:5000\/sh\/app:dev" also stands for arm-runtime, which is not among the names/);
   });
 
+  test('a shared tag is judged by its own entry, also after a release-only shared tag left out', async () => {
+    const withRelease = SHARED.replace('stages:', 'variables: { release: { env: RELEASE_VERSION } }\nstages:').replace(
+      '{ tag: "{registry}/app:{version}", shared: true }',
+      '{ tag: "{registry}/app:{release}", shared: true, if: release }, { tag: "{registry}/app:{version}", shared: true }',
+    );
+    const dir = testdir({ 'matrix/stack.yaml': withRelease, Dockerfile: CI_DOCKERFILE });
+    writeMetadata(join(dir, 'metadata'), 'x86.json', { 'x86-runtime-amd64': 'localhost:5000/sh/app' });
+    const run = await runCli(['manifest', 'x86-runtime', '--metadata', 'metadata', '--dry-run'], dir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /error shared-tag-incomplete {2}\(stages\.runtime\.tags\.2\.tag\)\n {2}The shared tag "localhost:5000\/sh\/app:dev" also stands for arm-runtime/);
+  });
+
   test('a shared tag over two images of one platform is an error', async () => {
     const both = testdir({ 'matrix/stack.yaml': SHARED.replace('x86: { platforms: [linux/amd64],', 'x86: {').replace('arm: { platforms: [linux/arm64],', 'arm: {'), Dockerfile: CI_DOCKERFILE });
     for (const flavor of ['x86', 'arm']) for (const arch of ['amd64', 'arm64']) writeMetadata(join(both, 'metadata'), `${flavor}-${arch}.json`, { [`${flavor}-runtime-${arch}`]: 'localhost:5000/sh/app' });
