@@ -20,6 +20,7 @@ import { writeAtomic } from '../emit/write-atomic.ts';
 import { fileURLToPath } from 'node:url';
 import { sourceStamp } from '../../bin/dist-stamp.js';
 import { realPathOf } from '../check-dockerfiles/real-paths.ts';
+import { BAKE_FILE_NAMES } from '../emit/emit-bake.ts';
 import { parseBakeJson } from '../inspect/parse-bake-json.ts';
 import { matrixPaths } from '../load/index.ts';
 import type { BakeFile } from '../types/bake.ts';
@@ -71,9 +72,9 @@ export function reuseGeneration(g: Generation): Reused | undefined {
     const out = resolve(g.cwd, record.out);
     const texts = new Map(Object.keys(record.outputs).map((name) => [name, readFileSync(join(out, name), 'utf8')]));
     for (const [name, text] of texts) if (sha256(text) !== record.outputs[name]) return undefined;
-    const json = texts.get('docker-bake.json');
+    const json = texts.get(BAKE_FILE_NAMES.json);
     if (json === undefined) return undefined;
-    return { bake: parseBakeJson(json, 'docker-bake.json'), out: record.out, root: record.root, warnings: record.warnings, warningsJson: record.warningsJson ?? [] };
+    return { bake: parseBakeJson(json, BAKE_FILE_NAMES.json), out: record.out, root: record.root, warnings: record.warnings, warningsJson: record.warningsJson ?? [] };
   } catch {
     return undefined; // no record yet, or something unreadable: generate
   }
@@ -144,11 +145,15 @@ function stateOf(path: string): string {
   }
 }
 
-/** Which build of bake-matrix runs: the state of src/ in a checkout, else the stamp dist/ was built with. */
+/**
+ * Which build of bake-matrix runs: compiled, the stamp dist/ was built with
+ * (an installed package's src/ has npm's one fixed file time); run from src/
+ * through tsx, the state of src/ now.
+ */
 function toolStamp(): string {
-  const fromSource = sourceStamp(fileURLToPath(new URL('../../src', import.meta.url)));
-  if (fromSource) return `src ${fromSource}`;
-  return `dist ${readFileSync(new URL('../source-stamp.json', import.meta.url), 'utf8')}`;
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return `dist ${readFileSync(new URL('../source-stamp.json', import.meta.url), 'utf8')}`;
+  return `src ${sourceStamp(fileURLToPath(new URL('../../src', import.meta.url)))}`;
 }
 
 function sha256(text: string): string {

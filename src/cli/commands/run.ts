@@ -1,11 +1,12 @@
 // `bake-matrix run <names> [buildx flags]`: regenerate, preflight, show what
 // will run, run `docker buildx bake` on this terminal, summarise, and exit
 // with buildx's exit code. See src/run/ for each step.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { problemsAsJson } from '../../problems/format.ts';
 import type { Problem } from '../../problems/problem.ts';
 import type { BakeFile } from '../../types/bake.ts';
+import { BAKE_FILE_NAMES } from '../../emit/emit-bake.ts';
 import { emitJson } from '../../emit/json.ts';
 import { buildCommand, shellQuote } from '../../run/build-command.ts';
 import { requestClosure } from '../../run/closure.ts';
@@ -19,6 +20,7 @@ import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
 import { pathsRead } from '../../check-dockerfiles/paths-read.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
+import { appendStepSummary } from '../../run/step-summary.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
 import { COMMON_OPTIONS } from '../options.ts';
@@ -55,7 +57,7 @@ export const runCommand: Command = {
     if (unknownFlag) throw reportProblems([unknownFlag], [], io, run.json);
     const { bake, out, root, warnings } = currentBake(run, io);
     // buildx runs in the project root: every path it reads is written from there.
-    const bakeFile = fromRoot(join(out, 'docker-bake.json'), io.cwd, root);
+    const bakeFile = fromRoot(join(out, BAKE_FILE_NAMES.json), io.cwd, root);
     run = rebaseRunPaths(run, io.cwd, root);
     const overlays = flagValues(run, 'file');
     const selection = selectTargets(bake, run.names, flagValues(run, 'set'));
@@ -112,14 +114,7 @@ export const runCommand: Command = {
       });
       if (!run.json) io.stderr(summaryText(summary));
       if (run.json) io.stdout(JSON.stringify(withWarningsJson(summary, warnings), null, 2) + '\n');
-      const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-      if (stepSummary) {
-        try {
-          appendFileSync(resolve(io.cwd, stepSummary), summaryMarkdown(summary));
-        } catch (e) {
-          io.stderr(`bake-matrix: could not append the summary to GITHUB_STEP_SUMMARY (${stepSummary}): ${(e as Error).message}\n`);
-        }
-      }
+      appendStepSummary(io, summaryMarkdown(summary));
       return finished.exitCode;
     } finally {
       ourMetadata?.dispose();
