@@ -22,6 +22,7 @@ import { sourceStamp } from '../../bin/dist-stamp.js';
 import { realPathOf } from '../check-dockerfiles/real-paths.ts';
 import { BAKE_FILE_NAMES } from '../emit/emit-bake.ts';
 import { parseBakeJson } from '../inspect/parse-bake-json.ts';
+import { decodeText } from '../load/decode-text.ts';
 import { matrixPaths } from '../load/index.ts';
 import type { BakeFile } from '../types/bake.ts';
 
@@ -51,6 +52,8 @@ export interface Generated {
   out: string;
   root: string;
   checked: readonly string[];
+  /** Absolute path -> text of each matrix file, as generation read it. */
+  loaded: ReadonlyMap<string, string>;
 }
 
 export interface Reused {
@@ -84,7 +87,7 @@ export function reuseGeneration(g: Generation): Reused | undefined {
 export function recordGeneration(g: Generation, generated: Generated, outputs: { readonly [name: string]: string }, warnings: string, warningsJson: object[]): void {
   try {
     const partial = { out: generated.out, root: generated.root, checked: [...new Set(generated.checked)] };
-    const key = keyOf(g, partial);
+    const key = keyOf(g, partial, generated.loaded);
     if (!key) return;
     const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings, warningsJson };
     const path = recordPath(g, true);
@@ -112,8 +115,13 @@ function recordPath(g: Generation, create = false): string | undefined {
 }
 
 /** The key of every input of a generation, or undefined when the matrix is not there. */
-function keyOf(g: Generation, r: Pick<GenerationRecord, 'out' | 'root' | 'checked'>): string | undefined {
-  const paths = matrixPaths(g.matrix, g.cwd);
+/**
+ * `loaded`: absolute path -> text of the matrix files as the generation read
+ * them (when recording: a file edited while it generated must not be keyed
+ * with its new text); otherwise the files are read now, decoded the same way.
+ */
+function keyOf(g: Generation, r: Pick<GenerationRecord, 'out' | 'root' | 'checked'>, loaded?: ReadonlyMap<string, string>): string | undefined {
+  const paths = loaded ? [...loaded.keys()] : matrixPaths(g.matrix, g.cwd);
   if (!paths?.length) return undefined;
   const hash = createHash('sha256');
   const add = (label: string, value: string) => hash.update(`${label}\0${value.length}\0${value}\0`);
@@ -126,7 +134,13 @@ function keyOf(g: Generation, r: Pick<GenerationRecord, 'out' | 'root' | 'checke
   add('root', r.root);
   for (const path of paths) {
     add('matrix file', relative(g.cwd, path));
-    add('text', readFileSync(path, 'utf8'));
+    let text = loaded?.get(path);
+    if (text === undefined) {
+      const decoded = decodeText(readFileSync(path), path);
+      if (!decoded.ok) return undefined;
+      text = decoded.text;
+    }
+    add('text', text);
   }
   for (const path of r.checked) {
     add('checked', path);

@@ -136,7 +136,8 @@ function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root:
   // Every path the checks read: a change to any of them (a symlink included) means generate again.
   const checked = pathsRead(generated.matrix, generated.plan).map((p) => p.value);
   const warnings = problemsAsJson(generated.warnings, generated.files);
-  recordGeneration(generation, { out, root: generated.matrix.root, checked }, generated.outputs, warningsText(generated), warnings);
+  const loaded = new Map(generated.files.flatMap((f) => (f.absolutePath ? [[f.absolutePath, f.text] as const] : [])));
+  recordGeneration(generation, { out, root: generated.matrix.root, checked, loaded }, generated.outputs, warningsText(generated), warnings);
   return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings };
 }
 
