@@ -92,6 +92,7 @@ function walk(ast: AST.TOMLProgram, text: string, file: string, limits: Limits, 
     for (let i = body.length - 1; i >= 0; i--) {
       const kv = body[i]!;
       const keys = keyNames(kv.key, base, file, limits, report);
+      if (!keys) continue;
       const keyAt = pos(kv.loc.start);
       for (let k = 1; k < keys.length; k++) {
         const pointer = pointerOf([...base, ...keys.slice(0, k)]);
@@ -104,7 +105,7 @@ function walk(ast: AST.TOMLProgram, text: string, file: string, limits: Limits, 
     if (item.type === 'TOMLKeyValue') keyValues([item], []);
     else {
       const path = item.resolvedKey as Path;
-      keyNames(item.key, [], file, limits, report);
+      if (!keyNames(item.key, [], file, limits, report)) continue;
       const at = pos(item.loc.start);
       // The header names every level of its dotted key; record the ones not seen yet.
       for (let i = 1; i <= path.length; i++) {
@@ -128,9 +129,14 @@ function walk(ast: AST.TOMLProgram, text: string, file: string, limits: Limits, 
   }
 }
 
-/** The parts of a dotted key; `base`: the path of the table it is in. */
-function keyNames(key: AST.TOMLKey, base: Path, file: string, limits: Limits, report: (p: Problem) => void): string[] {
+/** The parts of a dotted key; `base`: the path of the table it is in. Undefined (and a problem) when the key nests past the depth limit: each part is a level. */
+function keyNames(key: AST.TOMLKey, base: Path, file: string, limits: Limits, report: (p: Problem) => void): string[] | undefined {
   const names = key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+  if (base.length + names.length > limits.depth) {
+    const k = key.keys[Math.max(0, limits.depth - base.length)]!;
+    report(limitExceeded('depth', limits, 'this dotted key goes deeper', { file, position: { line: k.loc.start.line, col: k.loc.start.column + 1 } }));
+    return undefined;
+  }
   key.keys.forEach((k, i) => {
     const where = { file, position: { line: k.loc.start.line, col: k.loc.start.column + 1 }, pointer: pointerOf([...base, ...names.slice(0, i + 1)]), atKey: true };
     const p = textProblem(names[i]!, where, limits, 'key');
