@@ -111,9 +111,10 @@ export class LiteralReader {
     const { Node: is } = this.morph;
     const entries: ReadEntry[] = [];
     const written = new Set<string>();
+    const place = new Map<string | number, number>();
     const set = (entry: ReadEntry) => {
-      const index = entries.findIndex((e) => e.key === entry.key);
-      if (index === -1) entries.push(entry);
+      const index = place.get(entry.key);
+      if (index === undefined) place.set(entry.key, entries.push(entry) - 1);
       else entries[index] = entry; // a later key wins and keeps the first one's place, as in JavaScript
     };
     for (const property of node.getProperties()) {

@@ -107,16 +107,17 @@ const selectors: Rule = (m) => [
   ...[...m.stages.flatMap((s) => s.tags), ...m.overrides.flatMap((o) => o.tags)].flatMap((t) => (t.when ? checkSelector(m, t.when, { ...t.origin, pointer: t.origin.pointer + '/when' }, 'The `when` of this tag') : [])),
 ];
 
-const includesApply: Rule = (m) =>
-  m.include.flatMap((r) => {
+const includesApply: Rule = (m) => {
+  const index = valueIndex(m);
+  return m.include.flatMap((r) => {
     const keys = Object.keys(r.combination);
-    const index = valueIndex(m);
     if (m.stages.some((s) => includedValues(r.combination, s.axes, index))) return [];
     return [error('include-applies-nowhere', `This include names ${keys.join(', ')}, which is not every axis of any stage, so it adds nothing.`, {
       ...at(r.origin),
       hint: `Name one value for each axis of a stage: ${m.stages.map((s) => `${s.key} (${s.axes.join(', ')})`).join('; ')}.`,
     })];
   });
+};
 
 const overrideStages: Rule = (m) =>
   m.overrides.flatMap((o) =>

@@ -7,10 +7,10 @@
 import { includedValues, removalOf } from '../../expand/combinations.ts';
 import { valueIndex } from '../../expand/values.ts';
 import { error, type Problem } from '../../problems/problem.ts';
-import type { Matrix, Origin, Selector, Stage } from '../../types/matrix.ts';
+import type { Matrix, Selector, Stage } from '../../types/matrix.ts';
 import type { Rule } from '../rules.ts';
+import { at } from './check-selector.ts';
 
-const at = (origin: Origin, more = '', atKey = false) => ({ file: origin.file, pointer: origin.pointer + more, atKey });
 
 /** Levels a rule can apply at: every stage and layer, with its axes. */
 function levels(m: Matrix): { stage: Stage; axes: string[] }[] {
@@ -59,27 +59,29 @@ const deadExcludes = (m: Matrix): Problem[] =>
     })];
   });
 
-const deadOverrides = (m: Matrix): Problem[] =>
-  m.overrides.flatMap((o) => {
+const deadOverrides = (m: Matrix): Problem[] => {
+  const all = levels(m);
+  return m.overrides.flatMap((o) => {
     const axes = Object.keys(o.when);
     if (!known(m, o.when)) return [];
     const fits = (s: { axes: string[] }) => axes.every((a) => s.axes.includes(a));
     if (o.stages) {
       return o.stages.flatMap((key, i) => {
         const stage = m.stages.find((s) => s.key === key);
-        if (!stage || levels(m).some((l) => l.stage === stage && fits(l))) return []; // an unknown stage is reported elsewhere
+        if (!stage || all.some((l) => l.stage === stage && fits(l))) return []; // an unknown stage is reported elsewhere
         return [error('rule-applies-nowhere', `This override is for stage "${key}", which does not vary over ${describeAxes(axes.filter((a) => !stage.axes.includes(a)))}, so it never applies there.`, {
           ...at(o.origin, `/stages/${i}`),
           hint: `An override applies to a stage (or layer) that varies over every axis of its \`when\`. "${key}" varies over: ${stage.axes.join(', ') || 'nothing'}.`,
         })];
       });
     }
-    if (levels(m).some(fits)) return [];
+    if (all.some(fits)) return [];
     return [error('rule-applies-nowhere', `This override names ${describeAxes(axes)} in \`when\`, but no stage or layer varies over ${axes.length > 1 ? 'all of them' : 'it'}, so it sets nothing.`, {
       ...at(o.origin, '/when'),
       hint: `An override applies to the stages and layers that vary over every axis of its \`when\`. Stages: ${stageList(m)}.`,
     })];
   });
+};
 
 const redundantIncludes = (m: Matrix): Problem[] => {
   const index = valueIndex(m);
