@@ -17,7 +17,7 @@
 // It works on the planned targets only, after the planner.
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
-import type { Matrix, Origin } from '../types/matrix.ts';
+import type { Matrix, Origin, Stage } from '../types/matrix.ts';
 import { cellScope, matrixNames, piecesToBake, type Lookup, type Scope } from '../template/index.ts';
 import { planCache } from './cache.ts';
 import type { Plan, TargetInfo } from './index.ts';
@@ -55,6 +55,7 @@ class PerPlatformPlanner {
   private readonly templates: TemplateProblems;
   /** Per-platform target -> the cache-from entries of its own refs. */
   private readonly ownCacheFrom = new Map<string, string[]>();
+  private readonly stages = new Map<string, Stage>();
 
   constructor(
     private readonly m: Matrix,
@@ -93,9 +94,15 @@ class PerPlatformPlanner {
   }
 
   private originOf(info: TargetInfo): Origin {
-    const stage = this.m.stages.find((s) => s.key === info.stage);
+    const stage = this.stageOf(info);
     const layer = stage?.layers.find((l) => l.key === info.layer);
     return layer?.origin ?? stage?.origin ?? this.m.ci!.origin;
+  }
+
+  /** The stage a target builds, looked up by key (once per stage, not per target). */
+  private stageOf(info: TargetInfo): Stage | undefined {
+    if (this.stages.size === 0) for (const s of this.m.stages) this.stages.set(s.key, s);
+    return info.stage === undefined ? undefined : this.stages.get(info.stage);
   }
 
   private claim(name: string, what: string, origin: Origin): void {
@@ -186,7 +193,7 @@ class PerPlatformPlanner {
 
   /** The cache templates of the target's stage, with {target} its per-platform name. */
   private cache(info: TargetInfo, name: string) {
-    const stage = this.m.stages.find((s) => s.key === info.stage);
+    const stage = this.stageOf(info);
     if (!stage?.cache) return undefined;
     const layer = stage.layers.find((l) => l.key === info.layer);
     const arg = (key: string): Lookup => {
