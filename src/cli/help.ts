@@ -1,6 +1,6 @@
 // `bake-matrix <command> --help`: the summary, usage, every option the command
 // parses (from the same table the parser reads) and examples.
-import type { Command } from './io.ts';
+import { EXIT, type Command } from './io.ts';
 import { OPTION_HELP } from './options.ts';
 
 export function renderHelp(command: Command): string {
@@ -23,4 +23,10 @@ export function renderHelp(command: Command): string {
     ...(command.details ? ['', command.details.trimEnd()] : []),
     '',
   ].join('\n');
+}
+
+/** `<command> --help`: prints the help, exit 0. */
+export function help(command: Command, io: { stdout: (t: string) => void }): number {
+  io.stdout(renderHelp(command));
+  return EXIT.ok;
 }

@@ -5,12 +5,12 @@ import { join, resolve } from 'node:path';
 import { displayPath } from '../load/index.ts';
 import { repairOutputFolder, writeFilesAtomic, type WriteOptions } from '../emit/write-atomic.ts';
 import { generate, type Generated, type GenerateOptions } from '../generate.ts';
-import type { SourceFile } from '../load/source-file.ts';
 import { limitsFrom } from '../load/limits.ts';
 import { formatProblems, problemsAsJson } from '../problems/format.ts';
-import type { Problem } from '../problems/problem.ts';
 import type { Io } from './io.ts';
-import { ReportedError } from './reported-error.ts';
+import { reportProblems } from './reported-error.ts';
+
+export { reportProblems } from './reported-error.ts';
 
 export function generateOrThrow(matrix: string, io: Io, json = false, options: GenerateOptions = {}): Generated {
   const { limits, problems } = limitsFrom(io.env);
@@ -32,12 +32,6 @@ export function warningsText(generated: Generated): string {
   return generated.warnings.length ? formatProblems(generated.warnings, generated.files) : '';
 }
 
-/** Prints problems (text on stderr, or JSON on stdout with --json) and returns the error that exits 2. */
-export function reportProblems(problems: Problem[], files: readonly SourceFile[], io: Io, json: boolean, exitCode = 2): ReportedError {
-  if (json) io.stdout(JSON.stringify({ problems: problemsAsJson(problems, files) }, null, 2) + '\n');
-  else io.stderr(formatProblems(problems, files));
-  return new ReportedError(problems, exitCode);
-}
 
 /** A command's JSON result, with the warnings of the generation when there were any (--json prints them nowhere else). */
 export function withWarnings<T extends object>(result: T, generated: Generated | undefined): T & { warnings?: object[] } {

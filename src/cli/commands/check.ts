@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { generateOrThrow, outDir, repairOutputs, withWarnings } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
-import { help } from './generate.ts';
+import { help } from '../help.ts';
 
 export const checkCommand: Command = {
   name: 'check',

@@ -6,9 +6,9 @@ import { error } from '../../problems/problem.ts';
 import { didYouMean } from '../../problems/suggest.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
-import { help } from './generate.ts';
+import { help } from '../help.ts';
 import { generateOrThrow } from '../pipeline.ts';
-import { reported } from './list.ts';
+import { reportProblems } from '../reported-error.ts';
 
 const HELP = `Needs \`ci:\` in the matrix (the runner of each platform). One job per platform and
 set of targets: the targets every requested image needs alone are built in its job; a base
@@ -42,15 +42,15 @@ export const ciCommand: Command = {
     const { values, positionals } = parseOptions(args, CI_OPTIONS, this.usage, true);
     if (values.help) return help(this, io);
     const format = values.format as CiFormat;
-    if (!CI_FORMATS.includes(format)) throw reported([error('usage', `Option --format: "${values.format}" is not a CI format; use one of ${CI_FORMATS.join(', ')}.${didYouMean(values.format, CI_FORMATS)}`, { hint: `Usage: ${this.usage}` })], io, false);
+    if (!CI_FORMATS.includes(format)) throw reportProblems([error('usage', `Option --format: "${values.format}" is not a CI format; use one of ${CI_FORMATS.join(', ')}.${didYouMean(values.format, CI_FORMATS)}`, { hint: `Usage: ${this.usage}` })], [], io, false);
     const maxStages = values['max-stages'] === undefined ? undefined : Number(values['max-stages']);
-    if (maxStages !== undefined && !(Number.isInteger(maxStages) && maxStages > 0)) throw reported([error('usage', `Option --max-stages: "${values['max-stages']}" is not a positive whole number.`, { hint: `Usage: ${this.usage}` })], io, false);
+    if (maxStages !== undefined && !(Number.isInteger(maxStages) && maxStages > 0)) throw reportProblems([error('usage', `Option --max-stages: "${values['max-stages']}" is not a positive whole number.`, { hint: `Usage: ${this.usage}` })], [], io, false);
     const generated = generateOrThrow(values.matrix, io, false);
     const planned = planCiJobs(generated.plan, positionals);
-    if (!planned.ok) throw reported(planned.problems, io, false);
+    if (!planned.ok) throw reportProblems(planned.problems, [], io, false);
     const plan = planned.value;
     if (maxStages !== undefined && plan.stages > maxStages) {
-      throw reported([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], io, false);
+      throw reportProblems([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], [], io, false);
     }
     io.stderr(ciText(plan));
     io.stdout(JSON.stringify(format === 'github' ? ciGithub(plan) : ciJson(plan)) + '\n');

@@ -10,8 +10,8 @@ import { displayPath } from '../../load/index.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
 import { generateOrThrow } from '../pipeline.ts';
-import { help } from './generate.ts';
-import { reported } from './list.ts';
+import { help } from '../help.ts';
+import { reportProblems } from '../reported-error.ts';
 
 const BAKE_FILE = 'docker-bake.json';
 const DIFF_OPTIONS = { ...COMMON_OPTIONS, base: { type: 'string' }, 'exit-code': { type: 'boolean', default: false } } as const;
@@ -37,7 +37,7 @@ export const diffCommand: Command = {
       io.stdout(values.json ? JSON.stringify({ old: old.label, new: now.label, changed: !isEmpty(d), ...d }, null, 2) + '\n' : renderDiff(d, { old: old.label, new: now.label }));
       return values['exit-code'] && !isEmpty(d) ? EXIT.failed : EXIT.ok;
     } catch (e) {
-      if (e instanceof UserError && e.constructor === UserError) throw reported(e.problems, io, values.json);
+      if (e instanceof UserError && e.constructor === UserError) throw reportProblems(e.problems, [], io, values.json);
       throw e;
     }
   },

@@ -1,7 +1,7 @@
 import { generateOrThrow, outDir, withWarnings, writeOutputs } from '../pipeline.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
-import { renderHelp } from '../help.ts';
+import { help } from '../help.ts';
 
 export const generateCommand: Command = {
   name: 'generate',
@@ -29,8 +29,3 @@ export const generateCommand: Command = {
     return EXIT.ok;
   },
 };
-
-export function help(command: Command, io: { stdout: (t: string) => void }): number {
-  io.stdout(renderHelp(command));
-  return EXIT.ok;
-}

@@ -1,11 +1,9 @@
 import { listPlan, parseWhere } from '../../inspect/list.ts';
 import { renderListing } from '../../inspect/list-text.ts';
-import type { Problem } from '../../problems/problem.ts';
-import { EXIT, type Command, type Io } from '../io.ts';
+import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
 import { generateOrThrow, reportProblems, withWarnings } from '../pipeline.ts';
-import { ReportedError } from '../reported-error.ts';
-import { help } from './generate.ts';
+import { help } from '../help.ts';
 
 const LIST_OPTIONS = { matrix: COMMON_OPTIONS.matrix, where: { type: 'string' as const, multiple: true as const, default: [] as string[] }, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help };
 
@@ -20,14 +18,10 @@ export const listCommand: Command = {
     if (values.help) return help(this, io);
     const generated = generateOrThrow(values.matrix, io, values.json);
     const where = parseWhere(values.where, generated.matrix);
-    if (!where.ok) throw reported(where.problems, io, values.json);
+    if (!where.ok) throw reportProblems(where.problems, [], io, values.json);
     const listing = listPlan(generated.plan, generated.matrix, where.value);
     io.stdout(values.json ? JSON.stringify(withWarnings(listing, generated), null, 2) + '\n' : renderListing(listing));
     return EXIT.ok;
   },
 };
 
-/** Prints problems found after generating (as JSON on stdout instead with --json); main maps the error to exit 2. */
-export function reported(problems: Problem[], io: Io, json: boolean): ReportedError {
-  return reportProblems(problems, [], io, json);
-}

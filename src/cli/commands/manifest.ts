@@ -12,9 +12,9 @@ import { createRunner, findOnPath } from '../../run/runner.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, parseOptions } from '../options.ts';
-import { help } from './generate.ts';
+import { help } from '../help.ts';
 import { generateOrThrow, withWarnings } from '../pipeline.ts';
-import { reported } from './list.ts';
+import { reportProblems } from '../reported-error.ts';
 
 const HELP = `Needs \`ci:\` in the matrix. Reads the digest of each per-platform image from the
 --metadata-file of its build (\`containerimage.digest\`, \`image.name\`): pass the files, or
@@ -52,12 +52,12 @@ export const manifestCommand: Command = {
     const { values, positionals } = parseOptions(args, MANIFEST_OPTIONS, this.usage, true);
     if (values.help) return help(this, io);
     const metadata = [...values.metadata, ...values['metadata-file']];
-    if (!metadata.length) throw reported([error('usage', 'Name the per-platform builds\' metadata: --metadata <file|folder> (their --metadata-file outputs).', { hint: `Usage: ${this.usage}` })], io, values.json);
+    if (!metadata.length) throw reportProblems([error('usage', 'Name the per-platform builds\' metadata: --metadata <file|folder> (their --metadata-file outputs).', { hint: `Usage: ${this.usage}` })], [], io, values.json);
     const generated = generateOrThrow(values.matrix, io, values.json);
     const digests = readDigests(metadata, io.cwd);
-    if (!digests.ok) throw reported(digests.problems, io, values.json);
+    if (!digests.ok) throw reportProblems(digests.problems, [], io, values.json);
     const planned = planManifests(generated.plan, positionals, digests.value.images, runtimeValues(generated.matrix.variables, io.env), digests.value.files);
-    if (!planned.ok) throw reported(planned.problems, io, values.json);
+    if (!planned.ok) throw reportProblems(planned.problems, [], io, values.json);
     const { manifests, untagged } = planned.value;
     const commands = manifests.map((m) => ({ manifest: m, argv: ['docker', ...imagetoolsArgs(m)] }));
     const note = untagged.length ? `bake-matrix manifest: no tag under the current variables, nothing to create for ${untagged.join(', ')}\n` : '';
@@ -72,7 +72,7 @@ export const manifestCommand: Command = {
     const docker = findOnPath('docker', io.env);
     const runner = docker ? createRunner(docker, io.cwd, io.env) : undefined;
     const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: io.env.BUILDX_BUILDER || undefined, targets: [] });
-    if (!ready.ok) throw reported(ready.problems, io, values.json);
+    if (!ready.ok) throw reportProblems(ready.problems, [], io, values.json);
     if (!values.json) io.stderr(note);
     const results: { manifest: Manifest; exitCode: number }[] = [];
     for (const c of commands) {

@@ -9,8 +9,8 @@ import { progressReport, reportMarkdown, reportText } from '../../run/progress-r
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { EXIT, type Command } from '../io.ts';
 import { parseOptions } from '../options.ts';
-import { help } from './generate.ts';
-import { reported } from './list.ts';
+import { help } from '../help.ts';
+import { reportProblems } from '../reported-error.ts';
 
 const REPORT_OPTIONS = { log: { type: 'string' }, 'metadata-file': { type: 'string' }, title: { type: 'string', default: 'bake-matrix: build time and cache hits' }, format: { type: 'string', default: 'markdown' }, help: { type: 'boolean', short: 'h', default: false } } as const;
 
@@ -30,13 +30,13 @@ export const reportCommand: Command = {
   async run(args, io) {
     const { values } = parseOptions(args, REPORT_OPTIONS, this.usage);
     if (values.help) return help(this, io);
-    if (!values.log) throw reported([error('usage', 'Name the log of the bake run: --log FILE (its --progress=plain output).', { hint: `Usage: ${this.usage}` })], io, false);
-    if (!['markdown', 'text', 'json'].includes(values.format)) throw reported([error('usage', `Option --format: "${values.format}" is not one of markdown, text, json.`, { hint: `Usage: ${this.usage}` })], io, false);
+    if (!values.log) throw reportProblems([error('usage', 'Name the log of the bake run: --log FILE (its --progress=plain output).', { hint: `Usage: ${this.usage}` })], [], io, false);
+    if (!['markdown', 'text', 'json'].includes(values.format)) throw reportProblems([error('usage', `Option --format: "${values.format}" is not one of markdown, text, json.`, { hint: `Usage: ${this.usage}` })], [], io, false);
     let log: string;
     try {
       log = readFileSync(resolve(io.cwd, values.log), 'utf8');
     } catch (e) {
-      throw reported([error('log-not-found', `Cannot read the log ${values.log}: ${(e as Error).message}.`)], io, false);
+      throw reportProblems([error('log-not-found', `Cannot read the log ${values.log}: ${(e as Error).message}.`)], [], io, false);
     }
     const metadata = values['metadata-file'] ? readMetadata(resolve(io.cwd, values['metadata-file'])) : undefined;
     const report = progressReport(log, metadata);

@@ -26,7 +26,7 @@ import { EXIT, type Command, type Io } from '../io.ts';
 import { COMMON_OPTIONS } from '../options.ts';
 import { generateOrThrow, outDir, reportProblems, warningsText, withWarningsJson, writeOutputs } from '../pipeline.ts';
 import { ReportedError } from '../reported-error.ts';
-import { help } from './generate.ts';
+import { help } from '../help.ts';
 
 const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx bake\` unchanged
 (--push, --load, --set K=V, --print, --progress plain, --builder B, --metadata-file F, ...);
