@@ -62,9 +62,18 @@ export interface RunArgs {
   flags: PassedFlag[];
 }
 
-/** bake-matrix's own options of `run` (the rest pass through to buildx). */
-export const OWN_VALUE = new Set(['matrix', 'out']);
-export const OWN_BOOLEAN = new Set(['dry-run', 'full-file', 'json', 'help']);
+/** bake-matrix's own options of `run` (the rest pass through to buildx); `--help` lists them from here. */
+export const RUN_OPTIONS = {
+  matrix: { type: 'string', default: 'matrix' },
+  out: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'full-file': { type: 'boolean' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+const ownOf = (type: 'string' | 'boolean') => new Set(Object.entries(RUN_OPTIONS).flatMap(([name, o]) => (o.type === type ? [name] : [])));
+export const OWN_VALUE = ownOf('string');
+export const OWN_BOOLEAN = ownOf('boolean');
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
   const out: RunArgs = { matrix: 'matrix', dryRun: false, fullFile: false, json: false, help: false, names: [], flags: [] };

@@ -15,7 +15,7 @@ import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
 import { recordGeneration, reuseGeneration } from '../../run/generation-record.ts';
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
-import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, type RunArgs } from '../../run/run-args.ts';
+import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, RUN_OPTIONS, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
 import { pathsRead } from '../../check-dockerfiles/paths-read.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
@@ -23,7 +23,6 @@ import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
-import { COMMON_OPTIONS } from '../options.ts';
 import { generateOrThrow, outDir, reportProblems, warningsText, withWarningsJson, writeOutputs } from '../pipeline.ts';
 import { ReportedError } from '../reported-error.ts';
 import { help } from '../help.ts';
@@ -42,7 +41,8 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups',
   usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--full-file] [--json] [docker buildx bake flags]',
-  options: { matrix: COMMON_OPTIONS.matrix, out: COMMON_OPTIONS.out, 'dry-run': { type: 'boolean' }, 'full-file': { type: 'boolean' }, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, file: { type: 'string', short: 'f', multiple: true } },
+  // -f is buildx's, listed because the help explains overlays.
+  options: { ...RUN_OPTIONS, file: { type: 'string', short: 'f', multiple: true } },
   examples: [
     'npm run bake -- vllm-cu129                      # generate, then build vllm-cu129 (the -- keeps npm off the flags)',
     'bake-matrix run vllm-cu129 --dry-run            # what it would build, without docker',
