@@ -19,13 +19,13 @@ export const OPTION_HELP: Record<string, { arg?: string; text: string }> = {
   matrix: { arg: 'PATH', text: 'the matrix: a file, or a folder of .yaml/.yml/.toml/.ts files (default: matrix)' },
   out: { arg: 'DIR', text: 'the folder of the bake files (default: bake/ in the project root)' },
   format: { arg: 'json|hcl|both', text: 'which bake file(s) to write or compare (default: both)' },
-  json: { text: 'print the result, and any problems, as JSON on stdout (and nothing on stderr)' },
+  json: { text: 'print the result, and any problems and warnings, as JSON on stdout (bake-matrix prints nothing of its own on stderr)' },
   help: { text: 'show this help' },
   where: { arg: 'AXIS=VALUE[,VALUE]', text: 'only targets with one of these values; repeat for more axes (all must match)' },
   base: { arg: 'REV', text: 'the git revision to compare with (default: HEAD)' },
   'exit-code': { text: 'exit 1 when there are differences' },
   'dry-run': { text: 'print the command and the targets it builds; run nothing (needs no docker)' },
-  'full-file': { text: 'hand buildx the whole generated file; by default it gets only the closure of the names (their groups, targets, inherited and linked targets, variables) in <out>/.bake-matrix/run-<hash>.json, which it reads and resolves much faster' },
+  'full-file': { text: 'hand buildx the whole generated file, not just what the names need (see below)' },
   file: { arg: 'F', text: 'an overlay (e.g. ci.hcl), passed to buildx after the generated file so it can redefine or extend targets by name' },
 };
 

@@ -33,7 +33,7 @@ export function ownFolder(outDir: string): string {
   const ignore = join(dir, '.gitignore');
   if (!existsSync(ignore)) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(ignore, '# Written by bake-matrix run: the bake files it hands buildx, and what it generated last.\n*\n');
+    writeFileSync(ignore, '# Written by bake-matrix run: the bake files it hands buildx (the closure of the names it builds).\n*\n');
   }
   return dir;
 }

@@ -41,8 +41,12 @@ export const reportCommand: Command = {
     const metadata = values['metadata-file'] ? readMetadata(resolve(io.cwd, values['metadata-file'])) : undefined;
     const report = progressReport(log, metadata);
     if (values.format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
-    else io.stdout(values.format === 'text' ? reportText(report, values.title) : reportMarkdown(report, values.title));
-    if (values.format === 'markdown') appendStepSummary(io, reportMarkdown(report, values.title));
+    else if (values.format === 'text') io.stdout(reportText(report, values.title));
+    else {
+      const markdown = reportMarkdown(report, values.title);
+      io.stdout(markdown);
+      appendStepSummary(io, markdown);
+    }
     return EXIT.ok;
   },
 };

@@ -31,6 +31,10 @@ const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx
 (--push, --load, --set K=V, --print, --progress plain, --builder B, --metadata-file F, ...);
 a flag buildx does not know either but that is close to one is refused with "did you mean".
 
+buildx gets only what the names need: their groups and targets, every inherited and linked
+target, and the variables they use, written to <out>/.bake-matrix/run-<hash>.json (buildx
+reads and resolves it much faster than the whole file). --full-file hands it the whole file.
+
 Before building, it checks that docker, buildx and the builder are there, and that the
 builder offers every platform of the targets (linked \`target:\` contexts included).
 After a build it prints each target's platforms and digest, and appends them as Markdown
@@ -40,7 +44,7 @@ to $GITHUB_STEP_SUMMARY when set. The exit code is buildx's.
 export const runCommand: Command = {
   name: 'run',
   summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups',
-  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--full-file] [--json] [docker buildx bake flags]',
+  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--full-file] [--json] [-f FILE]... [docker buildx bake flags]',
   // -f is buildx's, listed because the help explains overlays.
   options: { ...RUN_OPTIONS, file: { type: 'string', short: 'f', multiple: true } },
   examples: [
