@@ -1,6 +1,6 @@
 // Options the commands share, their help text, and parsing with "did you mean".
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { BAKE_FORMATS, DEFAULT_BAKE_FORMAT, isBakeFormat, type BakeFormat } from '../emit/emit-bake.ts';
+import { BAKE_FORMATS, DEFAULT_BAKE_FORMAT, type BakeFormat } from '../emit/emit-bake.ts';
 import { UserError, error } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
 
@@ -46,8 +46,13 @@ export const FORMAT_OPTION = {
 } as const satisfies Options;
 
 export function parseFormat(value: string, usage: string): BakeFormat {
-  if (isBakeFormat(value)) return value;
+  return parseChoice('format', value, BAKE_FORMATS, usage, 'a bake file format');
+}
+
+/** An option that takes one of a few words: the word, or a usage error with "did you mean". */
+export function parseChoice<T extends string>(option: string, value: string, choices: readonly T[], usage: string, what = 'one of them'): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
   throw new UserError([
-    error('usage', `Option --format: "${value}" is not a bake file format; use one of ${BAKE_FORMATS.join(', ')}.${didYouMean(value, BAKE_FORMATS)}`, { hint: `Usage: ${usage}` }),
+    error('usage', `Option --${option}: "${value}" is not ${what}; use one of ${choices.join(', ')}.${didYouMean(value, choices)}`, { hint: `Usage: ${usage}` }),
   ]);
 }

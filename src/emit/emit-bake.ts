@@ -9,10 +9,6 @@ export const DEFAULT_BAKE_FORMAT: BakeFormat = 'both';
 
 export const BAKE_FILE_NAMES = { json: 'docker-bake.json', hcl: 'docker-bake.hcl' } as const;
 
-export function isBakeFormat(value: string): value is BakeFormat {
-  return (BAKE_FORMATS as readonly string[]).includes(value);
-}
-
 /** File name -> content; JSON first when both are emitted. */
 export function emitBake(bake: BakeFile, format: BakeFormat = DEFAULT_BAKE_FORMAT): Record<string, string> {
   const outputs: Record<string, string> = {};

@@ -3,9 +3,8 @@
 import { ciGithub, ciJson, ciText, CI_FORMATS, type CiFormat } from '../../ci/ci-format.ts';
 import { planCiJobs } from '../../ci/ci-jobs.ts';
 import { error } from '../../problems/problem.ts';
-import { didYouMean } from '../../problems/suggest.ts';
 import { EXIT, type Command } from '../io.ts';
-import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { COMMON_OPTIONS, parseChoice, parseOptions } from '../options.ts';
 import { help } from '../help.ts';
 import { generateOrThrow } from '../pipeline.ts';
 import { reportProblems } from '../reported-error.ts';
@@ -41,8 +40,7 @@ export const ciCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseOptions(args, CI_OPTIONS, this.usage, true);
     if (values.help) return help(this, io);
-    const format = values.format as CiFormat;
-    if (!CI_FORMATS.includes(format)) throw reportProblems([error('usage', `Option --format: "${values.format}" is not a CI format; use one of ${CI_FORMATS.join(', ')}.${didYouMean(values.format, CI_FORMATS)}`, { hint: `Usage: ${this.usage}` })], [], io, false);
+    const format: CiFormat = parseChoice('format', values.format, CI_FORMATS, this.usage, 'a CI format');
     const maxStages = values['max-stages'] === undefined ? undefined : Number(values['max-stages']);
     if (maxStages !== undefined && !(Number.isInteger(maxStages) && maxStages > 0)) throw reportProblems([error('usage', `Option --max-stages: "${values['max-stages']}" is not a positive whole number.`, { hint: `Usage: ${this.usage}` })], [], io, false);
     const generated = generateOrThrow(values.matrix, io, false);

@@ -8,7 +8,7 @@ import { readMetadata } from '../../run/metadata.ts';
 import { progressReport, reportMarkdown, reportText } from '../../run/progress-report.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { EXIT, type Command } from '../io.ts';
-import { parseOptions } from '../options.ts';
+import { parseChoice, parseOptions } from '../options.ts';
 import { help } from '../help.ts';
 import { reportProblems } from '../reported-error.ts';
 
@@ -31,7 +31,7 @@ export const reportCommand: Command = {
     const { values } = parseOptions(args, REPORT_OPTIONS, this.usage);
     if (values.help) return help(this, io);
     if (!values.log) throw reportProblems([error('usage', 'Name the log of the bake run: --log FILE (its --progress=plain output).', { hint: `Usage: ${this.usage}` })], [], io, false);
-    if (!['markdown', 'text', 'json'].includes(values.format)) throw reportProblems([error('usage', `Option --format: "${values.format}" is not one of markdown, text, json.`, { hint: `Usage: ${this.usage}` })], [], io, false);
+    parseChoice('format', values.format, ['markdown', 'text', 'json'], this.usage, 'a report format');
     let log: string;
     try {
       log = readFileSync(resolve(io.cwd, values.log), 'utf8');
