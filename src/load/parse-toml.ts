@@ -121,6 +121,7 @@ function walk(ast: AST.TOMLProgram, text: string, file: string, limits: Limits, 
       if (node.type === 'TOMLInlineTable') keyValues(node.body, path);
       else if (node.type === 'TOMLArray') for (let i = node.elements.length - 1; i >= 0; i--) stack.push({ node: node.elements[i]!, path: [...path, i] });
       else {
+        spans.get(pointerOf(path))!.end = pos(node.loc.end);
         const source = node.kind === 'integer' || node.kind === 'float' ? node.number : text.slice(node.range[0], node.range[1]);
         const p = scalarProblem(source, node.value, { file, position: at, pointer: pointerOf(path) }, limits, 'value', 'TOML');
         if (p) report(p);

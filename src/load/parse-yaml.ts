@@ -119,6 +119,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     }
     if (isScalar(node)) {
       sizes.set(node, 1);
+      if (node.range) spans.get(pointerOf(path))!.end = at(node.range[1]);
       const p = scalarProblem(node.source ?? String(node.value), node.value, where(node, value, path), limits, 'value', 'YAML');
       if (p) report(p);
       continue;

@@ -9,6 +9,8 @@ export interface Position {
 export interface NodeSpan {
   key?: Position;
   value: Position;
+  /** Where a scalar value ends (just after it), when the parser says. */
+  end?: Position;
 }
 
 export class SourceFile {
@@ -34,17 +36,43 @@ export class SourceFile {
     }
   }
 
+  /**
+   * The position of `part` inside the text value at `pointer`: its `occurrence`-th
+   * appearance (from 0) in the file from the value's start on, searched up to its end
+   * (or as far as a value of `length` characters could reach written with escapes); the
+   * value's own position when it is not found there (written with escapes itself).
+   */
+  locateWithin(pointer: string, part: { text: string; occurrence: number; length: number }): Position {
+    const start = this.locate(pointer);
+    const starts = this.lineStarts();
+    const offset = (p: Position) => (starts[p.line - 1] ?? 0) + p.col - 1;
+    const from = offset(start);
+    const end = this.spans.get(pointer)?.end;
+    const limit = end ? offset(end) : from + part.length * 10 + 16;
+    let found = this.text.indexOf(part.text, from);
+    for (let n = 0; n < part.occurrence && found !== -1; n++) found = this.text.indexOf(part.text, found + 1);
+    if (found === -1 || found + part.text.length > limit) return start;
+    let line = start.line;
+    while (starts[line] !== undefined && starts[line]! <= found) line++;
+    return { line, col: found - starts[line - 1]! + 1 };
+  }
+
   private starts?: number[];
 
-  /** The text of one line, for a code frame (without its line break). */
-  line(n: number): string {
+  private lineStarts(): number[] {
     if (!this.starts) {
       this.starts = [0];
       for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.starts.push(i + 1);
     }
-    const start = this.starts[n - 1];
+    return this.starts;
+  }
+
+  /** The text of one line, for a code frame (without its line break). */
+  line(n: number): string {
+    this.lineStarts();
+    const start = this.starts![n - 1];
     if (start === undefined) return '';
-    const end = this.starts[n] ?? this.text.length + 1;
+    const end = this.starts![n] ?? this.text.length + 1;
     return this.text.slice(start, end - 1).replace(/\r$/, '');
   }
 }

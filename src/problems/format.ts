@@ -1,5 +1,5 @@
 // Problems as people read them: position, message, code frame, hint.
-import type { SourceFile } from '../load/source-file.ts';
+import type { Position, SourceFile } from '../load/source-file.ts';
 import { printable } from './printable.ts';
 import { pathOf, type Problem } from './problem.ts';
 
@@ -10,7 +10,7 @@ export const MAX_SHOWN = 100;
 
 export function formatProblem(p: Problem, files: readonly SourceFile[]): string {
   const file = p.file ? files.find((f) => f.path === p.file) : undefined;
-  const position = p.position ?? (file && p.pointer !== undefined ? file.locate(p.pointer, p.atKey) : undefined);
+  const position = positionOf(p, file);
   const where = p.file ? `${p.file}${position ? `:${position.line}:${position.col}` : ''}` : 'bake-matrix';
   const key = p.pointer ? `  (${pathOf(p.pointer).join('.')})` : '';
   const lines = [`${where}: ${p.severity} ${p.code}${clip(key)}`, `  ${clip(p.message)}`];
@@ -21,6 +21,13 @@ export function formatProblem(p: Problem, files: readonly SourceFile[]): string 
   }
   if (p.hint) lines.push(`  hint: ${clip(p.hint)}`);
   return lines.join('\n');
+}
+
+/** Where a problem points in its file: its explicit position, the part of a value it names, or the node at its pointer. */
+function positionOf(p: Problem, file: SourceFile | undefined): Position | undefined {
+  if (p.position) return p.position;
+  if (!file || p.pointer === undefined) return undefined;
+  return p.caret && !p.atKey ? file.locateWithin(p.pointer, p.caret) : file.locate(p.pointer, p.atKey);
 }
 
 /** Messages quote what the user wrote, which may be long: keep the head of it. */
@@ -55,7 +62,8 @@ export function formatProblems(problems: readonly Problem[], files: readonly Sou
 export function problemsAsJson(problems: readonly Problem[], files: readonly SourceFile[]): object[] {
   return problems.map((p) => {
     const file = p.file ? files.find((f) => f.path === p.file) : undefined;
-    const position = p.position ?? (file && p.pointer !== undefined ? file.locate(p.pointer, p.atKey) : undefined);
-    return { ...p, ...(position ? { line: position.line, column: position.col } : {}) };
+    const position = positionOf(p, file);
+    const { caret: _caret, ...data } = p;
+    return { ...data, ...(position ? { line: position.line, column: position.col } : {}) };
   });
 }

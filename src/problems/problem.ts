@@ -13,6 +13,12 @@ export interface Problem {
   pointer?: string;
   /** Whether the position is that of the key at `pointer` rather than its value. */
   atKey?: boolean;
+  /**
+   * Put the caret on one part of the text value at `pointer` (e.g. one placeholder of a
+   * template): its `occurrence`-th appearance (from 0) in the value, as written in the file.
+   * `length`: the value's length, which bounds the search. Falls back to the value's start.
+   */
+  caret?: { text: string; occurrence: number; length: number };
   /** An explicit position, for syntax errors that have no pointer. */
   position?: { line: number; col: number };
   hint?: string;

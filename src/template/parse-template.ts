@@ -11,9 +11,12 @@
 //   {-cuda!}               the same, but the default value is written too: nothing
 //                          only where the axis does not apply
 //   {arg:BASE_IMAGE}       the value of another arg of the same target
-//   {{                     a literal "{"
+//   {{                     a literal "{" (a "}" is always literal)
 //
-// Anything else is literal text, braces included.
+// Text that looks like a placeholder but is not one ({Framework}, { cuda },
+// {cuda|}, {git_sha|Short}, an unclosed {cuda) is an error (malformedPlaceholders),
+// except right after a `$` or `%` (`${HOME}`, `%{if}`: shell and bake syntax,
+// written as literal text). Anything else is literal text, braces included.
 
 export interface PlaceholderPart {
   kind: 'placeholder';
@@ -74,4 +77,41 @@ export function placeholdersOf(text: string): PlaceholderPart[] {
 /** Whether the text has any placeholder (a text without one renders as itself). */
 export function hasPlaceholders(text: string): boolean {
   return text.includes('{') && parseTemplate(text).some((p) => p.kind === 'placeholder');
+}
+
+/** Text that looks like a placeholder but does not parse: `{Framework}`, `{ cuda }`, `{cuda|}`, `{cuda`. */
+export interface MalformedPlaceholder {
+  /** As written: from the `{` to its `}`, or to where the placeholder would end when there is none. */
+  raw: string;
+  /** Offset of the `{` in the text. */
+  index: number;
+  closed: boolean;
+}
+
+/**
+ * What counts as "looks like a placeholder": between `{` and `}` (on one line,
+ * no other `{` in between), a name made of letters, digits, `_` and `-`, with
+ * optional spaces, separators, `arg:`, `.attributes`, `|filters` (maybe
+ * empty) and `!`. `{}`, `{"a": 1}`, `{a,b}` and `{a b}` are literal text.
+ */
+const LOOSE = /^[ \t]*[-_./]?[ \t]*(?:args?[ \t]*:[ \t]*)?[A-Za-z_][A-Za-z0-9_-]*[ \t]*(?:\.[ \t]*[A-Za-z0-9_-]*[ \t]*)*(?:\|[ \t]*[A-Za-z0-9_-]*[ \t]*)*!?[ \t]*[-_./]?[ \t]*$/i;
+
+export function malformedPlaceholders(text: string): MalformedPlaceholder[] {
+  if (!text.includes('{')) return [];
+  const consumed: [number, number][] = [];
+  for (const match of text.matchAll(PLACEHOLDER)) consumed.push([match.index!, match.index! + match[0].length]);
+  const out: MalformedPlaceholder[] = [];
+  let next = 0; // the first consumed range that may hold the current offset
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) {
+    while (next < consumed.length && consumed[next]![1] <= i) next++;
+    if (next < consumed.length && consumed[next]![0] <= i) continue;
+    const before = text[i - 1];
+    if (before === '$' || before === '%') continue;
+    let end = i + 1;
+    while (end < text.length && !'{}\n\r'.includes(text[end]!)) end++;
+    const closed = text[end] === '}';
+    if (end - i > 200 || !LOOSE.test(text.slice(i + 1, end))) continue;
+    out.push({ raw: text.slice(i, closed ? end + 1 : end), index: i, closed });
+  }
+  return out;
 }

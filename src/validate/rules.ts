@@ -18,6 +18,7 @@ import { sanitizedNames } from './rules/sanitized-names.ts';
 import { secretArgs } from './rules/secret-args.ts';
 import { tagConditions } from './rules/tag-conditions.ts';
 import { tagTemplates } from './rules/tag-templates.ts';
+import { placeholderSyntax } from './rules/placeholder-syntax.ts';
 import { deadRules } from './rules/dead-rules.ts';
 import { groupCycles } from './rules/group-cycles.ts';
 import { secretIds } from './rules/secret-ids.ts';
@@ -201,7 +202,7 @@ const placeholderNamesDistinct: Rule = (m) => [
 
 export const RULES: Rule[] = [
   placeholderNamesDistinct, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms,
-  sanitizedNames, tagTemplates, tagConditions, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts, deadRules, groupCycles, secretIds, variableEnvNames,
+  sanitizedNames, placeholderSyntax, tagTemplates, tagConditions, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts, deadRules, groupCycles, secretIds, variableEnvNames,
 ];
 
 export function checkRules(m: Matrix): Problem[] {

@@ -2,7 +2,7 @@
 // how each placeholder is rendered for bake (src/template).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyFilters, FILTERS, parseTemplate, render, type Lookup, type PlaceholderPart, type Scope } from '../../src/template/index.ts';
+import { applyFilters, FILTERS, malformedPlaceholders, parseTemplate, render, type Lookup, type PlaceholderPart, type Scope } from '../../src/template/index.ts';
 import { previewBake, variablesIn } from '../../src/inspect/preview-bake.ts';
 
 describe('parsing', () => {
@@ -25,6 +25,34 @@ describe('parsing', () => {
   test('{{ is a literal brace, other braces are text', () => {
     assert.deepEqual(parseTemplate('{{cuda} {Foo} {"a": 1}'), [{ kind: 'literal', text: '{cuda} {Foo} {"a": 1}' }]);
   });
+});
+
+describe('text that looks like a placeholder but is not one', () => {
+  const cases = [
+    { name: 'a name in upper case', input: 'x/{Framework}:1', found: ['{Framework}'] },
+    { name: 'an attribute in upper case', input: '{cuda.Version}', found: ['{cuda.Version}'] },
+    { name: 'a filter in upper case', input: '{git_sha|Short}', found: ['{git_sha|Short}'] },
+    { name: 'spaces', input: '{ framework }-{cuda |major}', found: ['{ framework }', '{cuda |major}'] },
+    { name: 'an empty filter', input: '{framework|}', found: ['{framework|}'] },
+    { name: 'two attributes', input: '{cuda.version.major}', found: ['{cuda.version.major}'] },
+    { name: 'two names joined by "-"', input: '{framework-cuda}', found: ['{framework-cuda}'] },
+    { name: 'unclosed, up to the next brace', input: '{framework-{cuda}', found: ['{framework-'] },
+    { name: 'unclosed at the end', input: 'x-{cuda', found: ['{cuda'] },
+    { name: 'arg in upper case', input: '{ARG:BASE}', found: ['{ARG:BASE}'] },
+    { name: 'the same typo twice: each', input: '{Cuda}/{Cuda}', found: ['{Cuda}', '{Cuda}'] },
+    { name: 'valid placeholders', input: '{cuda}{-cuda!}{cuda.version|nodots}{arg:X}{.cuda_}', found: [] },
+    { name: 'after $ or %: shell and bake syntax', input: '${HOME} ${Home} %{ if } ${HOME:-x}', found: [] },
+    { name: 'escaped', input: '{{Framework} {{ cuda }', found: [] },
+    { name: 'braces around other text', input: '{} { } {"a": 1} {a,b} {a b} {1} } }}', found: [] },
+    { name: 'over lines', input: '{cuda\n}', found: ['{cuda'] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const found = malformedPlaceholders(c.input);
+      assert.deepEqual(found.map((m) => m.raw), c.found);
+      for (const m of found) assert.equal(c.input.slice(m.index, m.index + m.raw.length), m.raw, 'index points at the text');
+    });
+  }
 });
 
 describe('filters', () => {

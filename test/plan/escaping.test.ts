@@ -58,6 +58,23 @@ describe('escaping in the generated file', () => {
   test('in label keys and values', () => assert.deepEqual(bake.target._common!.labels, { 'odd.$${key}': '100%%{' }));
 });
 
+describe('braces that are not placeholders stay literal text', () => {
+  const args = {
+    SHELL: 'echo ${HOME} ${Home} ${HOME:-x} %{ if x }',
+    JSON: '{} {"a": 1} {"a": {"b": 2}}',
+    BRACES: 'mkdir -p /x/{a,b} {a b} } }} {1}',
+    ESCAPED: '{{Framework} {{ framework } {{cuda|}',
+  };
+  const bake = bakeOf({ 'm.yaml': matrixYaml({ args }) });
+  test('written as they are (escaped for bake)', () =>
+    assert.deepEqual(bake.target._common!.args, {
+      SHELL: 'echo $${HOME} $${Home} $${HOME:-x} %%{ if x }',
+      JSON: args.JSON,
+      BRACES: args.BRACES,
+      ESCAPED: '{Framework} { framework } {cuda|}',
+    }));
+});
+
 describe('literal text next to placeholders', () => {
   const scope = scopeOf({ cuda: 'cu129' }, { registry: ['REGISTRY', 'r.test'] });
   const cases = [

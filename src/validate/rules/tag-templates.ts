@@ -6,6 +6,7 @@ import { error, type Problem } from '../../problems/problem.ts';
 import { placeholdersOf, render, type Lookup, type PlaceholderPart, type Scope } from '../../template/index.ts';
 import type { AxisValue, Matrix, Stage, TagSpec } from '../../types/matrix.ts';
 import type { Rule } from '../rules.ts';
+import { hasMalformedPlaceholders } from './placeholder-syntax.ts';
 
 const NEUTRAL = 'x0';
 const GRAMMAR =
@@ -45,6 +46,7 @@ function checkTag(m: Matrix, stage: Stage, tag: TagSpec): Problem[] {
     const rendered = render(template, neutralScope(m, stage, chosen));
     return rendered.ok ? rendered.value.preview : undefined;
   };
+  if (hasMalformedPlaceholders(template.text)) return []; // placeholder-syntax.ts reports it
   const neutral = fill({});
   if (neutral === undefined) return []; // the planner reports unknown placeholders
   const at = { file: template.origin.file, pointer: template.origin.pointer };
