@@ -9,51 +9,19 @@
 // error (checked on the --json output, which prints nothing on stderr), and
 // leave the previous bake file and its folder exactly as they were.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { runCli } from './helpers/cli.ts';
+import { caseFolders, makeLinks, normalise, readGolden, render, type Golden } from './helpers/golden-case.ts';
 import { testdir } from './helpers/testdir.ts';
 
 const CATALOGUE = fileURLToPath(new URL('./bad-input/', import.meta.url));
 const UPDATE = process.env.BAKE_MATRIX_UPDATE_GOLDEN === '1';
 const SENTINEL = '{"sentinel": "the previous bake file: generate must leave it byte for byte"}\n';
 
-interface Golden {
-  /** Arguments after `bake-matrix`; the first line of expected.txt: `$ bake-matrix generate ...`. */
-  argv: string[];
-  /** `NAME=value` words before `bake-matrix` (e.g. a lowered limit): the environment of the run. */
-  env: Record<string, string>;
-  text: string;
-}
-
-function readGolden(dir: string): Golden {
-  const path = join(dir, 'expected.txt');
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const line = /^\$ ((?:[A-Z_]+=\S* )*)bake-matrix (.+)$/m.exec(text);
-  const env = Object.fromEntries((line?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
-  return { argv: line ? line[2]!.trim().split(/\s+/) : ['generate'], env, text };
-}
-
-function render(golden: Golden, code: number, stderr: string): string {
-  const env = Object.entries(golden.env).map(([k, v]) => `${k}=${v} `).join('');
-  return `$ ${env}bake-matrix ${golden.argv.join(' ')}\nexit ${code}\n\n${stderr}`;
-}
-
-/** Strips what differs between machines: the temp folder, CRLF, trailing blanks. */
-function normalise(text: string, root: string): string {
-  return text
-    .split(root)
-    .join('<root>')
-    .replace(/\r\n/g, '\n')
-    .replace(/[ \t]+$/gm, '');
-}
-
-const cases = readdirSync(CATALOGUE, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name)
-  .sort();
+const cases = caseFolders(CATALOGUE);
 
 describe('bad input never hurts', () => {
   test('the catalogue has cases', () => assert.ok(cases.length > 10, `only ${cases.length} cases in ${CATALOGUE}`));
@@ -87,17 +55,6 @@ describe('bad input never hurts', () => {
     });
   }
 });
-
-/** `links.txt` (optional): one symlink per line, `path -> target`, made in the case's copy (git keeps no dangling or outside links well). */
-function makeLinks(source: string, root: string): void {
-  const list = join(source, 'links.txt');
-  if (!existsSync(list)) return;
-  for (const line of readFileSync(list, 'utf8').split('\n').filter((l) => l.trim())) {
-    const [path, target] = line.split(' -> ').map((p) => p.trim());
-    mkdirSync(dirname(join(root, path!)), { recursive: true });
-    symlinkSync(target!, join(root, path!));
-  }
-}
 
 /** File name -> bytes of a folder (not recursive: bake files are flat). */
 function snapshot(dir: string): Record<string, string> {

@@ -3,7 +3,7 @@
 // Checked on the expansion of a valid matrix, before planning.
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix } from '../types/matrix.ts';
-import { describeValues, type Expansion } from './index.ts';
+import { describeValues, NO_PLATFORM_LEFT, type Expansion } from './index.ts';
 
 export function emptySelections(m: Matrix, expansion: Expansion): Problem[] {
   const built = new Set(expansion.cells.map((c) => c.stage.key));
@@ -55,16 +55,36 @@ function unusedValues(m: Matrix, expansion: Expansion): Problem[] {
     for (const value of axis.values) {
       if (seen.has(value.name)) continue;
       // A warning: a value switched off by an exclude rule is a plausible way to disable it for a while.
+      const assumed = assumedPlatforms(m, expansion, axis.name, value.name);
       problems.push({
-        ...error('unused-value', `The ${axis.name} value "${value.name}" is built by no stage: exclude rules, \`only\` lists or platform restrictions drop every combination with it.`, {
+        ...error('unused-value', `The ${axis.name} value "${value.name}" is built by no stage: exclude rules, \`only\` lists or platform restrictions drop every combination with it.${assumed ? ` ${assumed.message}` : ''}`, {
           file: value.origin.file,
           pointer: value.origin.pointer,
           atKey: true,
-          hint: `Remove the value, or allow it in some combination (stages over ${axis.name}: ${stages.map((s) => s.key).join(', ')}).`,
+          hint: assumed?.hint ?? `Remove the value, or allow it in some combination (stages over ${axis.name}: ${stages.map((s) => s.key).join(', ')}).`,
         }),
         severity: 'warning',
       });
     }
   }
   return problems;
+}
+
+/**
+ * When the value's combinations were dropped for want of a platform, and the
+ * stage that dropped them builds for the default platforms (no top-level
+ * `platforms:`, none on the stage): which platforms were assumed, and where to set them.
+ */
+function assumedPlatforms(m: Matrix, expansion: Expansion, axis: string, value: string): { message: string; hint: string } | undefined {
+  if (m.platformsOrigin.file !== '(built-in)') return undefined;
+  const stages = new Map(m.stages.map((s) => [s.key, s]));
+  const dropped = expansion.dropped.find((d) => d.reason === NO_PLATFORM_LEFT && d.values[axis] === value && !stages.get(d.stage)?.platforms);
+  if (!dropped) return undefined;
+  const own = m.axes.find((a) => a.name === axis)?.values.find((v) => v.name === value)?.platforms;
+  const wanted = own?.length ? own : undefined;
+  const example = [...new Set([...m.platforms, ...(wanted ?? [])])];
+  return {
+    message: `No top-level \`platforms:\` is set, so stage "${dropped.stage}" builds only for the default platform${m.platforms.length > 1 ? 's' : ''}, ${m.platforms.join(', ')}${wanted ? `, and none of the value's own platforms (${wanted.join(', ')}) is among them` : ''}.`,
+    hint: `Set the platforms at the top level of a matrix file (e.g. \`platforms: [${example.join(', ')}]\` in ${m.sources[0] ?? 'the matrix'}), or on the stage (\`stages.${dropped.stage}.platforms\`); or remove the value.`,
+  };
 }

@@ -32,6 +32,9 @@ export interface DroppedCell {
   origin?: Origin;
 }
 
+/** The reason of a cell dropped because its values' platforms leave none of the stage's (or matrix's). */
+export const NO_PLATFORM_LEFT = 'no platform is left after the restrictions of its values';
+
 export interface Expansion {
   /** Parents before children; within a stage in axis-value order. */
   cells: Cell[];
@@ -60,7 +63,7 @@ export function expandMatrix(m: Matrix): Expansion {
       }
       const platforms = platformsOf(m, stage.platforms, stage.axes, combination, values, parent);
       if (platforms.length === 0) {
-        dropped.push({ stage: stage.key, values: combination, reason: 'no platform is left after the restrictions of its values' });
+        dropped.push({ stage: stage.key, values: combination, reason: NO_PLATFORM_LEFT });
         continue;
       }
       const cell: Cell = { stage, values: combination, platforms, ...(parent ? { parent } : {}), ...(image ? { image } : {}), layers: [] };

@@ -11,6 +11,13 @@ export type Platforms = [Platform, ...Platform[]];
  */
 export type Platform = string;
 /**
+ * Args the matrix passes on purpose although a Dockerfile may not read them (no ARG declares them for a target): the Dockerfile arg check reports nothing for these names, on any target. A name listed here that the check would not report anyway is a warning.
+ *
+ * @minItems 1
+ */
+export type ArgsUnread = [ArgName, ...ArgName[]];
+export type ArgName = string;
+/**
  * Build secrets of every target (bake `secret`): mounted with RUN --mount=type=secret, never stored in the image, unlike args.
  *
  * Items: A build secret: its id and exactly one of `env` or `src`.
@@ -130,6 +137,12 @@ export type Tags = Tag[];
  */
 export type Platforms3 = [Platform, ...Platform[]];
 /**
+ * Args this stage's targets (its layers included) may be passed without their Dockerfile stage reading them: the Dockerfile arg check reports nothing for these names on them. A name listed here that the check would not report there is a warning.
+ *
+ * @minItems 1
+ */
+export type ArgsUnread1 = [ArgName, ...ArgName[]];
+/**
  * Build secrets of this stage's targets, added to those they inherit.
  *
  * Items: A build secret: its id and exactly one of `env` or `src`.
@@ -201,6 +214,7 @@ export interface MatrixFile {
   context?: string;
   platforms?: Platforms;
   args?: Args;
+  args_unread?: ArgsUnread;
   labels?: Labels;
   secrets?: Secrets;
   /**
@@ -410,6 +424,7 @@ export interface Stage {
   context?: string;
   platforms?: Platforms3;
   args?: Args1;
+  args_unread?: ArgsUnread1;
   labels?: Labels1;
   secrets?: Secrets1;
   tags?: Tags1;

@@ -16,6 +16,12 @@ export interface Template {
 /** Args or labels: name -> template, in the order written. */
 export type Settings = Record<string, Template>;
 
+/** An `args_unread` entry: an arg that may go unread by a Dockerfile, on purpose. */
+export interface UnreadArg {
+  name: string;
+  origin: Origin;
+}
+
 /** Axis name -> accepted values. */
 export type Selector = Record<string, string[]>;
 
@@ -154,6 +160,8 @@ export interface Stage {
   contexts: Settings;
   platforms?: string[];
   args: Settings;
+  /** Args its targets (and its layers') may be passed without reading them. */
+  argsUnread: UnreadArg[];
   labels: Settings;
   secrets: Secret[];
   tags: TagSpec[];
@@ -214,6 +222,8 @@ export interface Matrix {
   platforms: string[];
   platformsOrigin: Origin;
   args: Settings;
+  /** Args any target may be passed without reading them. */
+  argsUnread: UnreadArg[];
   labels: Settings;
   secrets: Secret[];
   variables: Variable[];

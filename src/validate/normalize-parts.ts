@@ -1,7 +1,7 @@
 // Small shape helpers of the normaliser: one written form -> its resolved form.
 import { pointerOf } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
-import type { CacheSpec, CiSpec, ImageBase, Origin, Secret, Selector, Settings, TagSpec } from '../types/matrix.ts';
+import type { CacheSpec, CiSpec, ImageBase, Origin, Secret, Selector, Settings, TagSpec, UnreadArg } from '../types/matrix.ts';
 
 export const DEFAULTS = {
   name: 'stack',
@@ -24,6 +24,10 @@ export function settings(input: Record<string, string | number | boolean> | unde
   const out: Settings = {};
   for (const [key, value] of Object.entries(input ?? {})) out[key] = { text: String(value), origin: at(...path, key) };
   return out;
+}
+
+export function unreadArgs(input: readonly string[] | undefined, at: At, path: (string | number)[]): UnreadArg[] {
+  return (input ?? []).map((name, i) => ({ name, origin: at(...path, i) }));
 }
 
 export function secrets(input: W.MatrixFile['secrets'], at: At, path: (string | number)[]): Secret[] {

@@ -6,7 +6,7 @@ import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Template, Variable } from '../types/matrix.ts';
-import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, secrets, selector, settings, tagSpecs, type At } from './normalize-parts.ts';
+import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
 import { resolveStages } from './resolve-stages.ts';
 import { describeCombination } from '../template/combination.ts';
 
@@ -56,6 +56,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
     platforms: [...DEFAULTS.platforms],
     platformsOrigin: BUILT_IN,
     args: {},
+    argsUnread: [],
     labels: {},
     secrets: [],
     variables: [],
@@ -105,6 +106,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
       });
     }
     mergeSettings(matrix.args, doc.args, at, ['args'], claim);
+    matrix.argsUnread.push(...unreadArgs(doc.args_unread, at, ['args_unread']));
     mergeSettings(matrix.labels, doc.labels, at, ['labels'], claim);
     matrix.secrets.push(...secrets(doc.secrets, at, ['secrets']));
     for (const [axisName, values] of Object.entries(doc.axes ?? {})) {

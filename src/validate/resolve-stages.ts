@@ -3,7 +3,7 @@
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { CacheSpec, Layer, Origin, Stage, Template } from '../types/matrix.ts';
-import { cacheSpec, imageBase, secrets, selector, settings, tagSpecs, type At } from './normalize-parts.ts';
+import { cacheSpec, imageBase, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
 
 export interface WrittenStage {
   key: string;
@@ -79,6 +79,7 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
       contexts: settings(stage.contexts, at, ['contexts']),
       platforms: stage.platforms ? [...stage.platforms] : undefined,
       args: settings(stage.args, at, ['args']),
+      argsUnread: unreadArgs(stage.args_unread, at, ['args_unread']),
       labels: settings(stage.labels, at, ['labels']),
       secrets: secrets(stage.secrets, at, ['secrets']),
       tags: tagSpecs(stage.tags, at, ['tags']),

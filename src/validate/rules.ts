@@ -23,6 +23,7 @@ import { deadRules } from './rules/dead-rules.ts';
 import { groupCycles } from './rules/group-cycles.ts';
 import { secretIds } from './rules/secret-ids.ts';
 import { variableEnvNames } from './rules/variable-env-names.ts';
+import { unreadArgNames } from './rules/unread-arg-names.ts';
 
 export type Rule = (m: Matrix) => Problem[];
 
@@ -202,7 +203,7 @@ const placeholderNamesDistinct: Rule = (m) => [
 
 export const RULES: Rule[] = [
   placeholderNamesDistinct, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms,
-  sanitizedNames, placeholderSyntax, tagTemplates, tagConditions, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts, deadRules, groupCycles, secretIds, variableEnvNames,
+  sanitizedNames, placeholderSyntax, tagTemplates, tagConditions, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts, deadRules, groupCycles, secretIds, variableEnvNames, unreadArgNames,
 ];
 
 export function checkRules(m: Matrix): Problem[] {

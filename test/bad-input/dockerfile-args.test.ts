@@ -113,6 +113,91 @@ describe('Dockerfile ARG checks', () => {
   });
 });
 
+/** Problems (errors, or the warnings of a generation that succeeded) of a project of several files. */
+function problemsOf(files: Record<string, string>) {
+  const result = generate('matrix', testdir(files));
+  const list = result.ok ? result.value.warnings : result.problems;
+  return list.map((p) => ({ severity: p.severity, code: p.code, pointer: p.pointer, message: p.message }));
+}
+
+/** Two image types with a Dockerfile each, over a python axis; `extra` goes into each stage, `top` at the top level. */
+function twoImages({ top = '', gpu = '', cpu = '', values = '{ args: { PYTHON_VERSION: "3.12" } }' } = {}): Record<string, string> {
+  return {
+    'matrix/stack.yaml': [
+      top,
+      'axes:',
+      '  python:',
+      `    py312: ${values}`,
+      'stages:',
+      `  gpu: { dockerfile: gpu.Dockerfile, axes: [python], name: "gpu-{python}"${gpu ? `, ${gpu}` : ''} }`,
+      `  cpu: { dockerfile: cpu.Dockerfile, axes: [python], name: "cpu-{python}"${cpu ? `, ${cpu}` : ''} }`,
+      '',
+    ].join('\n'),
+    'gpu.Dockerfile': 'FROM alpine\nARG PYTHON_VERSION\nRUN echo "$PYTHON_VERSION"\n',
+    'cpu.Dockerfile': 'FROM alpine\nRUN true\n',
+  };
+}
+
+describe('the arg check is per target', () => {
+  test('an arg set on a value that one image type reads and another does not is an error naming the other, its Dockerfile and the reader', () => {
+    const found = problemsOf(twoImages());
+    assert.deepEqual(codes(found), ['unread-arg']);
+    assert.equal(found[0]!.pointer, '/axes/python/py312/args/PYTHON_VERSION');
+    assert.match(found[0]!.message, /set on the python value "py312" is passed to "cpu-py312", but its Dockerfile stage "#0" \(cpu\.Dockerfile:1\) declares no ARG PYTHON_VERSION/);
+    assert.match(found[0]!.message, /"gpu-py312" reads it \(ARG PYTHON_VERSION at gpu\.Dockerfile:2\)/);
+  });
+
+  test('an arg set at the top level needs one target that reads it: the others ignore it, as buildx does', () => {
+    assert.deepEqual(problemsOf(twoImages({ top: 'args: { PYTHON_VERSION: "3.12" }', values: '{}' })), []);
+  });
+
+  test('an arg no target reads is undeclared-arg; `args_unread` at the top level allows it, and says nothing', () => {
+    const files = twoImages({ top: 'args: { RELEASE: "1.0" }' });
+    files['cpu.Dockerfile'] = 'FROM alpine\nARG PYTHON_VERSION\n';
+    const found = problemsOf(files);
+    assert.deepEqual(codes(found), ['undeclared-arg']);
+    assert.match(found[0]!.message, /"RELEASE" is passed to "gpu-py312" and "cpu-py312"/);
+    assert.deepEqual(problemsOf({ ...files, 'matrix/stack.yaml': files['matrix/stack.yaml']!.replace('args: { RELEASE: "1.0" }', 'args: { RELEASE: "1.0" }\nargs_unread: [RELEASE]') }), []);
+  });
+
+  test("a stage's `args_unread` allows the name for its own targets only", () => {
+    assert.deepEqual(problemsOf(twoImages({ cpu: 'args_unread: [PYTHON_VERSION]' })), []);
+    const found = problemsOf(twoImages({ gpu: 'args_unread: [PYTHON_VERSION]' }));
+    assert.deepEqual(found.map((p) => [p.severity, p.code]), [['error', 'unread-arg'], ['warning', 'args-unread-unused']]);
+    assert.equal(found[1]!.pointer, '/stages/gpu/args_unread/0');
+  });
+
+  test('an arg set on a stage must be read by each of its targets (a Dockerfile per combination)', () => {
+    const files = {
+      'matrix/stack.yaml': 'axes:\n  variant:\n    slim: {}\n    full: {}\nstages:\n  image: { dockerfile: "{variant}.Dockerfile", axes: [variant], args: { EXTRAS: "all" } }\n',
+      'full.Dockerfile': 'FROM alpine\nARG EXTRAS\nRUN echo "$EXTRAS"\n',
+      'slim.Dockerfile': 'FROM alpine\nRUN true\n',
+    };
+    const found = problemsOf(files);
+    assert.deepEqual(codes(found), ['unread-arg']);
+    assert.match(found[0]!.message, /set on stage "image" is passed to "slim-image", but its Dockerfile stage "#0" \(slim\.Dockerfile:1\)/);
+  });
+
+  test('a target that inherits an arg need not read it when the target it inherits it from does (a child with a Dockerfile of its own)', () => {
+    const files = {
+      'matrix/stack.yaml': 'axes:\n  python:\n    py312: { args: { PYTHON_VERSION: "3.12" } }\nstages:\n  base: { dockerfile: base.Dockerfile, axes: [python], tags: ["r/base:{python}"] }\n  app: { dockerfile: app.Dockerfile, from: { stage: base, arg: BASE_IMAGE }, tags: ["r/app:{python}"] }\n',
+      'base.Dockerfile': 'FROM alpine\nARG PYTHON_VERSION\nRUN echo "$PYTHON_VERSION"\n',
+      'app.Dockerfile': 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n',
+    };
+    assert.deepEqual(problemsOf(files), []);
+  });
+
+  test("a value's arg read only by a layer of the stage it is set on is read (the layer is built for that stage)", () => {
+    const files = {
+      'matrix/stack.yaml': 'axes:\n  cuda:\n    cu129: {}\n  framework:\n    vllm: { args: { ENGINE: vllm } }\nstages:\n  base: { target: base, axes: [cuda] }\n  framework: { target: framework, from: base, axes: [framework, cuda], layers: { engine: { target: deps-engine } } }\n',
+      Dockerfile: 'FROM alpine AS base\nFROM base AS deps-engine\nARG ENGINE\nRUN echo "$ENGINE"\nFROM base AS framework\nRUN true\n',
+    };
+    assert.deepEqual(problemsOf(files), []);
+    const unread = problemsOf({ ...files, Dockerfile: files.Dockerfile.replace('ARG ENGINE\n', '') });
+    assert.deepEqual(codes(unread), ['undeclared-arg']);
+  });
+});
+
 describe('parseDockerfile', () => {
   test('stages, their dependencies and ARGs', () => {
     const model = parseDockerfile('ARG A=1 B\nFROM x:${A} AS One\nARG C\nFROM one AS two\nCOPY --link --from=0 / /\nRUN --mount=type=cache,target=/c --mount=from=one,target=/o true\nFROM scratch\nCOPY --from=two / /\n', 'Dockerfile');
