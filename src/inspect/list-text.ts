@@ -18,7 +18,7 @@ export function renderListing(listing: Listing): string {
         t.platforms.join(',') || '-',
         ...(perPlatform ? [suffixes(t.name, t.perPlatform)] : []),
         t.inherits.join(',') || '-',
-        t.tags.map((tag) => tag.preview).filter(Boolean).join(', ') || '-',
+        t.tags.flatMap((tag) => (tag.preview ? [tag.shared ? `${tag.preview} (shared)` : tag.preview] : [])).join(', ') || '-',
       ]);
     }
     out.push(...table(rows));

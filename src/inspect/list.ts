@@ -16,8 +16,8 @@ export interface ListedTarget {
   values: Values;
   platforms: string[];
   inherits: string[];
-  /** As written into the bake file, and with every variable at its default. */
-  tags: { bake: string; preview: string }[];
+  /** As written into the bake file, and with every variable at its default; `shared`: a tag several images carry, made by `bake-matrix manifest` (bake does not push it). */
+  tags: { bake: string; preview: string; shared: boolean }[];
   /** For a layer: the stage targets that bind it. */
   usedBy?: string[];
   /** With `ci:`: platform -> the per-platform target that builds this one for it alone. */
@@ -94,7 +94,7 @@ export function listPlan(plan: Plan, m: Matrix, where: Where = {}): Listing {
       values: t.values,
       platforms: t.platforms,
       inherits: plan.bake.target[t.name]?.inherits ?? [],
-      tags: t.tags.map(({ bake, preview }) => ({ bake, preview })),
+      tags: t.tags.map(({ bake, preview, shared }) => ({ bake, preview, shared })),
       ...(t.kind === 'layer' ? { usedBy: t.usedBy } : {}),
       ...perPlatformOf(plan.perPlatform?.targets.get(t.name)),
     }));

@@ -22,31 +22,61 @@ export interface Manifest {
   sources: { platform: string; target: string; ref: string }[];
 }
 
+/**
+ * What one problem keeps from being made: `all` (the default) makes nothing
+ * while any manifest has a problem; `group` leaves out every manifest of each
+ * name (group or target) given that holds a manifest with a problem; `tag`
+ * leaves out only the manifest lists with a problem (an image's, or one
+ * shared tag's). Problems of the input as a whole (metadata, names) stop
+ * everything whatever the scope.
+ */
+export const MANIFEST_SCOPES = ['all', 'group', 'tag'] as const;
+export type ManifestScope = (typeof MANIFEST_SCOPES)[number];
+
+/** A manifest list left out under a scope, and the codes of the problems that left it out. */
+export interface NotMade {
+  what: string;
+  tags: string[];
+  because: string[];
+}
+
 export interface ManifestPlan {
+  /** The manifest lists to make. */
   manifests: Manifest[];
   /** Images of the names that have no tag under the current variables. */
   untagged: string[];
+  /** With a scope other than `all`: the manifest lists left out, and the problems why (the command exits 2 after making the others). */
+  notMade: NotMade[];
+  held: Problem[];
+}
+
+/** A problem, and the manifests (by `what`) it concerns. */
+interface Found {
+  problem: Problem;
+  concerns: string[];
 }
 
 /** `values`: every bake variable's value for this run (runtimeValues()). */
-export function planManifests(plan: Plan, names: readonly string[], pushed: ReadonlyMap<string, PushedImage>, values: RuntimeValues, files: readonly string[]): Result<ManifestPlan> {
+export function planManifests(plan: Plan, names: readonly string[], pushed: ReadonlyMap<string, PushedImage>, values: RuntimeValues, files: readonly string[], scope: ManifestScope = 'all'): Result<ManifestPlan> {
   const pp = plan.perPlatform;
   if (!pp) return { ok: false, problems: [error('no-ci', 'The matrix has no `ci:` key, so there are no per-platform images to merge.', { hint: 'Add `ci: { runners: {...} }` to the matrix, build the per-platform targets (`bake-matrix ci`), then merge them.' })] };
-  const resolved = resolveNames(plan, names.length ? names : ['default'], 'manifest');
+  const given = names.length ? names : ['default'];
+  const resolved = resolveNames(plan, given, 'manifest');
   if (!resolved.ok) return resolved;
-  const problems: Problem[] = [];
-  const images = resolved.value.filter((t) => plan.targets.get(t)!.tags.length && plan.targets.get(t)!.platforms.length);
+  const isImage = (t: string) => plan.targets.get(t)!.tags.length > 0 && plan.targets.get(t)!.platforms.length > 0;
+  const images = resolved.value.filter(isImage);
+  const found: Found[] = [];
   const manifests: Manifest[] = [];
   const untagged: string[] = [];
   const shared = new Map<string, { tag: PlannedTag; sources: Manifest['sources']; images: string[] }>();
-  const missing: string[] = [];
+  const missing: { image: string; text: string }[] = [];
 
   const sourcesOf = (image: string): Manifest['sources'] =>
     plan.targets.get(image)!.platforms.flatMap((platform) => {
       const target = pp.targets.get(image)!.get(platform)!;
       const found = pushed.get(target);
       if (!found) {
-        missing.push(`${image}: ${platform} (${target})`);
+        missing.push({ image, text: `${image}: ${platform} (${target})` });
         return [];
       }
       const repository = found.repository ?? repositoryFromPlan(plan, image, values);
@@ -55,8 +85,11 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
 
   for (const image of images) {
     const info = plan.targets.get(image)!;
-    const tags = finalTags(info.tags.filter((t) => !t.shared), image, values, problems).map((f) => f.text);
-    const sharedTags = finalTags(info.tags.filter((t) => t.shared), image, values, problems);
+    const bad: Problem[] = [];
+    const tags = finalTags(info.tags.filter((t) => !t.shared), image, values, bad).map((f) => f.text);
+    const sharedTags = finalTags(info.tags.filter((t) => t.shared), image, values, bad);
+    // A bad tag keeps the image's own manifest list and the shared tags it carries from being made.
+    found.push(...bad.map((problem) => ({ problem, concerns: [image, ...sharedTags.map((s) => sharedWhat(s.text))] })));
     if (tags.length === 0 && sharedTags.length === 0) {
       untagged.push(image);
       continue;
@@ -71,26 +104,74 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
     }
   }
   if (missing.length) {
-    problems.push(error('missing-platform', `No digest for ${missing.length} image platform${missing.length === 1 ? '' : 's'}: ${missing.join('; ')}.`, {
-      hint: `Read from: ${files.join(', ') || 'no file'}. Each per-platform build writes its digest with --metadata-file (the CI job of that platform failed, or its metadata was not passed).`,
-    }));
+    const concerns = [...new Set(missing.map((m) => m.image))].flatMap((image) => [image, ...[...shared].filter(([, e]) => e.images.includes(image)).map(([text]) => sharedWhat(text))]);
+    found.push({
+      problem: error('missing-platform', `No digest for ${missing.length} image platform${missing.length === 1 ? '' : 's'}: ${missing.map((m) => m.text).join('; ')}.`, {
+        hint: `Read from: ${files.join(', ') || 'no file'}. Each per-platform build writes its digest with --metadata-file (the CI job of that platform failed, or its metadata was not passed).`,
+      }),
+      concerns,
+    });
   }
+  // Who carries a shared tag is decided by the tag as rendered for this run, not by the tag entry: one entry
+  // (`latest{-flavor}`, `{framework}-solo:{version}`) can stand for several tags, each with its own images.
+  const carriers = shared.size ? sharedCarriers(plan, values, isImage) : new Map<string, string[]>();
   for (const [tag, entry] of shared) {
-    const carriers = [...plan.targets.values()].filter((t) => t.tags.some((x) => x.shared && x.origin === entry.tag.origin)).map((t) => t.name);
-    const left = carriers.filter((c) => !entry.images.includes(c));
+    const what = sharedWhat(tag);
+    const at = { file: entry.tag.origin.file, pointer: entry.tag.origin.pointer };
+    const left = (carriers.get(tag) ?? []).filter((c) => !entry.images.includes(c));
     if (left.length) {
-      problems.push(error('shared-tag-incomplete', `The shared tag "${tag}" also stands for ${left.join(', ')}, which ${left.length === 1 ? 'is' : 'are'} not among the names: its manifest would leave ${left.length === 1 ? 'it' : 'them'} out.`, { file: entry.tag.origin.file, pointer: entry.tag.origin.pointer, hint: `Name ${left.join(', ')} too, or a group that holds them.` }));
+      found.push({ problem: error('shared-tag-incomplete', `The shared tag "${tag}" also stands for ${left.join(', ')}, which ${left.length === 1 ? 'is' : 'are'} not among the names: its manifest would leave ${left.length === 1 ? 'it' : 'them'} out.`, { ...at, hint: `Name ${left.join(', ')} too, or a group that holds ${left.length === 1 ? 'it' : 'them'}; or make the other manifest lists with --scope tag.` }), concerns: [what] });
       continue;
     }
     const seen = new Map<string, string>();
     for (const s of entry.sources) {
       const other = seen.get(s.platform);
-      if (other) problems.push(error('shared-tag-platform', `The shared tag "${tag}" would hold two ${s.platform} images, of ${other} and of ${s.target}: a client could not choose between them.`, { file: entry.tag.origin.file, pointer: entry.tag.origin.pointer, hint: 'A shared tag stands for images of different platforms (one manifest list); give the images tags of their own.' }));
+      if (other) found.push({ problem: error('shared-tag-platform', `The shared tag "${tag}" would hold two ${s.platform} images, of ${other} and of ${s.target}: a client could not choose between them.`, { ...at, hint: 'A shared tag stands for images of different platforms (one manifest list); give the images tags of their own.' }), concerns: [what] });
       seen.set(s.platform, s.target);
     }
-    manifests.push({ what: `shared tag ${tag}`, tags: [tag], sources: entry.sources });
+    manifests.push({ what, tags: [tag], sources: entry.sources });
   }
-  return problems.length ? { ok: false, problems } : { ok: true, value: { manifests, untagged }, warnings: [] };
+  if (!found.length) return { ok: true, value: { manifests, untagged, notMade: [], held: [] }, warnings: [] };
+  if (scope === 'all') return { ok: false, problems: found.map((f) => f.problem) };
+
+  // Why each manifest is left out: the codes of its own problems, or the name given that holds one.
+  const reasons = new Map<string, string[]>();
+  const leaveOut = (what: string, reason: string) => {
+    const list = reasons.get(what) ?? [];
+    if (!list.includes(reason)) list.push(reason);
+    reasons.set(what, list);
+  };
+  for (const f of found) for (const what of f.concerns) leaveOut(what, f.problem.code);
+  if (scope === 'group') {
+    // Each name given is one unit: a name that holds a manifest with a problem makes none of its manifests.
+    const imagesOf = (what: string) => (what.startsWith(SHARED_PREFIX) ? (shared.get(what.slice(SHARED_PREFIX.length))?.images ?? []) : [what]);
+    const withProblems = [...reasons.keys()];
+    for (const name of given) {
+      const members = new Set((resolveNames(plan, [name], 'manifest') as { ok: true; value: string[] }).value);
+      const holds = (what: string) => imagesOf(what).some((i) => members.has(i));
+      if (withProblems.some(holds)) for (const m of manifests) if (holds(m.what) && !reasons.has(m.what)) leaveOut(m.what, `${name} holds a manifest list with a problem`);
+    }
+  }
+  const order = (what: string) => (manifests.findIndex((m) => m.what === what) + manifests.length + 1) % (manifests.length + 1);
+  const notMade = [...reasons].sort(([a], [b]) => order(a) - order(b)).map(([what, because]) => ({ what, tags: manifests.find((m) => m.what === what)?.tags ?? (what.startsWith(SHARED_PREFIX) ? [what.slice(SHARED_PREFIX.length)] : []), because }));
+  return { ok: true, value: { manifests: manifests.filter((m) => !reasons.has(m.what)), untagged, notMade, held: found.map((f) => f.problem) }, warnings: [] };
+}
+
+const SHARED_PREFIX = 'shared tag ';
+const sharedWhat = (tag: string) => SHARED_PREFIX + tag;
+
+/** Shared tag as rendered for this run -> every image of the plan that carries it. */
+function sharedCarriers(plan: Plan, values: RuntimeValues, isImage: (t: string) => boolean): Map<string, string[]> {
+  const carriers = new Map<string, string[]>();
+  for (const target of plan.targets.values()) {
+    if (!target.tags.some((t) => t.shared) || !isImage(target.name)) continue;
+    for (const { text } of finalTags(target.tags.filter((t) => t.shared), target.name, values, [])) {
+      const list = carriers.get(text) ?? [];
+      if (!list.includes(target.name)) list.push(target.name);
+      carriers.set(text, list);
+    }
+  }
+  return carriers;
 }
 
 /** The tags as bake writes them under `values`, each with the tag it comes from: conditional ones left out while a condition is empty. */

@@ -1,7 +1,7 @@
 // The digests the per-platform builds pushed, from their `--metadata-file`s:
 // files, or folders searched for *.json (a CI job's downloaded artifacts).
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import { readMetadata } from '../run/metadata.ts';
 
@@ -13,14 +13,14 @@ export interface PushedImage {
   file: string;
 }
 
-/** Per-platform target -> what its build pushed. `paths` are as given; `cwd` resolves them. */
+/** Per-platform target -> what its build pushed. `paths` are as given, absolute or relative to `cwd`; a file is shown as its path was given. */
 export function readDigests(paths: readonly string[], cwd: string): Result<{ images: Map<string, PushedImage>; files: string[] }> {
   const problems: Problem[] = [];
   const files: string[] = [];
   /** Files found in folders: skipped when they hold no digest (other JSON files). */
   const found = new Set<string>();
   for (const path of paths) {
-    const absolute = join(cwd, path);
+    const absolute = resolve(cwd, path);
     let stat;
     try {
       stat = statSync(absolute);
@@ -32,7 +32,7 @@ export function readDigests(paths: readonly string[], cwd: string): Result<{ ima
       files.push(path);
       continue;
     }
-    for (const file of jsonFiles(absolute).map((f) => relative(cwd, f) || f)) {
+    for (const file of jsonFiles(absolute).map((f) => (isAbsolute(path) ? f : relative(cwd, f) || f))) {
       found.add(file);
       files.push(file);
     }
@@ -40,7 +40,7 @@ export function readDigests(paths: readonly string[], cwd: string): Result<{ ima
   const images = new Map<string, PushedImage>();
   const read: string[] = [];
   for (const file of [...new Set(files)].sort()) {
-    const metadata = readMetadata(join(cwd, file));
+    const metadata = readMetadata(resolve(cwd, file));
     if (found.has(file) && ![...(metadata?.values() ?? [])].some((r) => r.digest)) continue;
     read.push(file);
     if (!metadata) {

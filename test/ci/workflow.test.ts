@@ -2,7 +2,7 @@
 // valid for @action-validator/cli (GitHub's workflow schema), and in step
 // with what `bake-matrix ci --format github` prints.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -63,5 +63,22 @@ describe('the GitHub Actions workflow', () => {
     assert.equal(job.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact'))!.with!.name, 'metadata-${{ matrix.id }}');
     const ci = JSON.parse((await runCli(['ci', 'default', '--format', 'github'], REPO)).stdout) as { stages: { include: Record<string, unknown>[] }[] };
     for (const entry of ci.stages.flatMap((s) => s.include)) for (const key of ['runner', 'bake', 'id', 'name']) assert.ok(key in entry, key);
+  });
+
+  test('the manifest job downloads the metadata outside the checkout and passes that absolute folder to `bake-matrix manifest`', async () => {
+    const images = parse(readFileSync(WORKFLOWS[0]!, 'utf8')) as Workflow;
+    const steps = images.jobs.manifest!.steps!;
+    assert.equal(steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!.with!.path, '${{ runner.temp }}/metadata');
+    const manifest = steps.find((s) => s.run?.includes('bake-matrix manifest'))!.run!;
+    assert.match(manifest, /^npx bake-matrix manifest default --metadata "\$RUNNER_TEMP\/metadata" --scope tag$/);
+    // The command as the runner expands it: an absolute folder outside the working directory.
+    const runnerTemp = testdir({});
+    const metadata = join(runnerTemp, 'metadata');
+    mkdirSync(join(metadata, 'metadata-1-x'), { recursive: true });
+    writeFileSync(join(metadata, 'metadata-1-x', 'metadata.json'), '{}');
+    const argv = manifest.replace(/^npx bake-matrix /, '').replace('"$RUNNER_TEMP/metadata"', metadata).split(' ');
+    const run = await runCli([...argv, '--dry-run'], REPO);
+    assert.doesNotMatch(run.stderr, /does not exist/);
+    assert.match(run.stderr, /error missing-platform/);
   });
 });

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import type { Listing } from '../../src/inspect/list.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fixtureProject } from './fixture.ts';
+import { testdir } from '../helpers/testdir.ts';
 
 const root = fixtureProject();
 const listJson = async (...where: string[]): Promise<Listing> => {
@@ -66,7 +67,7 @@ describe('list output', () => {
       values: { engine: 'one', cuda: 'c1' },
       platforms: ['linux/amd64'],
       inherits: ['base-c1'],
-      tags: [{ bake: '${REGISTRY}/one:${VERSION}-c1', preview: 'ghcr.io/fx/one:dev-c1' }],
+      tags: [{ bake: '${REGISTRY}/one:${VERSION}-c1', preview: 'ghcr.io/fx/one:dev-c1', shared: false }],
     });
     assert.deepEqual(listing.targets.find((t) => t.name === 'deps-c1'), {
       name: 'deps-c1',
@@ -129,5 +130,41 @@ describe('list with ci: (per-platform targets)', () => {
   test('without ci: there is no per-platform column', async () => {
     const run = await runCli(['list'], root);
     assert.doesNotMatch(run.stdout, /PER-PLATFORM|besides, per platform/);
+  });
+});
+
+describe('list marks shared tags', () => {
+  // x86 is amd64 only, arm arm64 only: one shared tag stands for both images.
+  const SHARED = `registry: localhost:5000/sh
+platforms: [linux/amd64, linux/arm64]
+args: { CUDA_VERSION: "12.9.1" }
+axes:
+  flavor:
+    x86: { platforms: [linux/amd64], args: { ENGINE: a } }
+    arm: { platforms: [linux/arm64], args: { ENGINE: b } }
+stages:
+  base: { target: base, name: base }
+  runtime:
+    target: runtime
+    from: base
+    axes: [flavor]
+    tags: ["{registry}/app:{version}-{flavor}", { tag: "{registry}/app:{version}", shared: true }]
+`;
+  const dir = testdir({ 'matrix/stack.yaml': SHARED, Dockerfile: 'FROM busybox AS base\nARG CUDA_VERSION\nFROM base AS runtime\nARG ENGINE\n' });
+
+  test('--json says which tags are shared', async () => {
+    const run = await runCli(['list', '--json'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const listing = JSON.parse(run.stdout) as Listing;
+    assert.deepEqual(listing.targets.find((t) => t.name === 'x86-runtime')!.tags, [
+      { bake: '${REGISTRY}/app:${VERSION}-x86', preview: 'localhost:5000/sh/app:dev-x86', shared: false },
+      { bake: '${REGISTRY}/app:${VERSION}', preview: 'localhost:5000/sh/app:dev', shared: true },
+    ]);
+  });
+
+  test('the table marks them (shared)', async () => {
+    const run = await runCli(['list'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^arm-runtime\s.*\slocalhost:5000\/sh\/app:dev-arm, localhost:5000\/sh\/app:dev \(shared\)$/m);
   });
 });

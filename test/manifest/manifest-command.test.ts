@@ -107,6 +107,35 @@ describe('bake-matrix manifest', () => {
     assert.equal(run.stdout.split('\n')[0], create(['localhost:5000/ci/vllm:dev-cu129'], ['vllm-cu129-runtime-amd64', 'vllm-cu129-runtime-arm64'], 'localhost:5000/ci/vllm').join(' '));
   });
 
+  // CI passes $RUNNER_TEMP/...: every path option takes an absolute path as well as one relative to the working directory.
+  const paths = [
+    { name: '--metadata <relative folder>', args: () => ['--metadata', 'metadata'] },
+    { name: '--metadata <absolute folder>', args: () => ['--metadata', join(root, 'metadata')] },
+    { name: '--metadata-file <relative file>', args: () => ['--metadata-file', 'metadata/metadata-1-vllm-cu129-runtime-amd64/metadata.json', '--metadata-file', 'metadata/metadata-1-vllm-cu129-runtime-arm64/metadata.json'] },
+    { name: '--metadata-file <absolute file>', args: () => ['--metadata-file', join(root, 'metadata/metadata-1-vllm-cu129-runtime-amd64/metadata.json'), '--metadata', join(root, 'metadata/metadata-1-vllm-cu129-runtime-arm64/metadata.json')] },
+    { name: '--matrix <relative folder>', args: () => ['--matrix', 'matrix', '--metadata', 'metadata'] },
+    { name: '--matrix <absolute folder>', args: () => ['--matrix', join(root, 'matrix'), '--metadata', 'metadata'] },
+  ];
+  for (const p of paths) {
+    test(`path option: ${p.name}`, async () => {
+      const run = await runCli(['manifest', 'vllm-cu129', '--dry-run', ...p.args()], root);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout.split('\n')[0], create(['localhost:5000/ci/vllm:dev-cu129'], ['vllm-cu129-runtime-amd64', 'vllm-cu129-runtime-arm64'], 'localhost:5000/ci/vllm').join(' '));
+    });
+  }
+
+  test('an absolute --metadata folder from another working directory; a missing platform names its files by their absolute paths', async () => {
+    const elsewhere = testdir({ 'matrix/stack.yaml': CI_STACK, Dockerfile: CI_DOCKERFILE });
+    const runnerTemp = testdir({});
+    ciMetadata(runnerTemp, ['sglang-cu130-runtime-arm64']);
+    const ok = await runCli(['manifest', 'vllm', '--dry-run', '--metadata', join(runnerTemp, 'metadata')], elsewhere);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /2 manifest lists; nothing was run/);
+    const missing = await runCli(['manifest', 'sglang', '--dry-run', '--metadata', join(runnerTemp, 'metadata')], elsewhere);
+    assert.equal(missing.code, 2);
+    assert.ok(missing.stderr.includes(`Read from: ${join(runnerTemp, 'metadata/metadata-1-sglang-cu129-runtime-amd64/metadata.json')}, `), missing.stderr);
+  });
+
   const usage = [
     { name: 'no metadata', args: ['manifest', 'default', '--dry-run'], message: /--metadata <file\|folder>/ },
     { name: 'a metadata folder that does not exist', args: ['manifest', '--metadata', 'nowhere', '--dry-run'], message: /nowhere does not exist/ },
@@ -178,5 +207,125 @@ ci: { runners: { linux/amd64: a, linux/arm64: b } }
     assert.equal(run.code, 2);
     assert.match(run.stderr, /would hold two linux\/amd64 images, of x86-runtime-amd64 and of arm-runtime-amd64/);
     rmSync(join(both, 'metadata'), { recursive: true });
+  });
+});
+
+describe('bake-matrix manifest: a shared tag entry that renders differently per image', () => {
+  // Two frameworks, each one image per platform; `{framework}-solo:{version}` is one tag entry but two tags.
+  const SOLO = `registry: localhost:5000/so
+platforms: [linux/amd64, linux/arm64]
+args: { CUDA_VERSION: "12.9.1" }
+axes:
+  framework:
+    a: { args: { ENGINE: a } }
+    b: { args: { ENGINE: b } }
+  arch:
+    x86: { platforms: [linux/amd64] }
+    arm: { platforms: [linux/arm64] }
+stages:
+  base: { target: base, name: base }
+  runtime:
+    target: runtime
+    from: base
+    axes: [framework, arch]
+    tags: ["{registry}/{framework}:{version}-{arch}", { tag: "{registry}/{framework}-solo:{version}", shared: true }]
+ci: { runners: { linux/amd64: a, linux/arm64: b } }
+`;
+  const root = testdir({ 'matrix/stack.yaml': SOLO, Dockerfile: CI_DOCKERFILE });
+  for (const framework of ['a', 'b']) {
+    writeMetadata(join(root, 'metadata'), `${framework}-x86.json`, { [`${framework}-x86-runtime-amd64`]: `localhost:5000/so/${framework}` });
+    writeMetadata(join(root, 'metadata'), `${framework}-arm.json`, { [`${framework}-arm-runtime-arm64`]: `localhost:5000/so/${framework}` });
+  }
+
+  test('its carriers are the images with the same rendered tag: one framework alone makes its own', async () => {
+    const run = await runCli(['manifest', 'a', '--metadata', 'metadata', '--dry-run'], root);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.stdout.split('\n').slice(0, 3), [
+      create(['localhost:5000/so/a:dev-x86'], ['a-x86-runtime-amd64'], 'localhost:5000/so/a').join(' '),
+      create(['localhost:5000/so/a:dev-arm'], ['a-arm-runtime-arm64'], 'localhost:5000/so/a').join(' '),
+      create(['localhost:5000/so/a-solo:dev'], ['a-x86-runtime-amd64', 'a-arm-runtime-arm64'], 'localhost:5000/so/a').join(' '),
+    ]);
+  });
+
+  test('an image with the same rendered tag left out is still an error, naming only that image', async () => {
+    const run = await runCli(['manifest', 'a-x86-runtime', 'b', '--metadata', 'metadata', '--dry-run'], root);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /The shared tag "localhost:5000\/so\/a-solo:dev" also stands for a-arm-runtime, which is not among the names/);
+    assert.doesNotMatch(run.stderr, /b-solo/);
+  });
+});
+
+describe('bake-matrix manifest --scope: what one problem keeps from being made', () => {
+  const root = testdir({ 'matrix/stack.yaml': CI_STACK, Dockerfile: CI_DOCKERFILE });
+  ciMetadata(root, ['vllm-cu130-runtime-arm64']);
+  const vllm129 = create(['localhost:5000/ci/vllm:dev-cu129'], ['vllm-cu129-runtime-amd64', 'vllm-cu129-runtime-arm64'], 'localhost:5000/ci/vllm');
+  const sglang = ['cu129', 'cu130'].map((cuda) => create([`localhost:5000/ci/sglang:dev-${cuda}`], [`sglang-${cuda}-runtime-amd64`, `sglang-${cuda}-runtime-arm64`], 'localhost:5000/ci/sglang'));
+
+  const cases = [
+    { scope: 'all', made: [], notMade: [] },
+    { scope: 'group', made: sglang, notMade: ['not made  vllm-cu129-runtime: localhost:5000/ci/vllm:dev-cu129 (vllm holds a manifest list with a problem)', 'not made  vllm-cu130-runtime: localhost:5000/ci/vllm:dev-cu130 (missing-platform)'] },
+    { scope: 'tag', made: [vllm129, ...sglang], notMade: ['not made  vllm-cu130-runtime: localhost:5000/ci/vllm:dev-cu130 (missing-platform)'] },
+  ];
+  for (const c of cases) {
+    test(`--scope ${c.scope}: the problem is printed first, ${c.made.length} manifest lists made, exit 2`, async () => {
+      const docker = fakeDocker();
+      const summary = join(docker.dir, 'summary.md');
+      const run = await runCli(['manifest', 'vllm', 'sglang', '--metadata', 'metadata', '--scope', c.scope], root, { ...docker.env, GITHUB_STEP_SUMMARY: summary });
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /^bake-matrix: error missing-platform\n {2}No digest for 1 image platform: vllm-cu130-runtime: linux\/arm64 \(vllm-cu130-runtime-arm64\)\./);
+      const made = docker.calls().filter((argv) => argv[1] === 'imagetools');
+      assert.deepEqual(made, c.made.map((argv) => argv.slice(1)));
+      for (const line of c.notMade) assert.ok(run.stderr.includes(`\n  ${line}\n`), `"${line}" in:\n${run.stderr}`);
+      if (c.scope === 'all') assert.match(run.stderr, /nothing was made\. --scope group or --scope tag makes the manifest lists these problems do not concern/);
+      else {
+        assert.match(run.stderr, new RegExp(`${c.made.length} of ${c.made.length} manifest lists created\\n.*\\n*bake-matrix manifest: ${c.notMade.length} manifest lists? (was|were) not made \\(--scope ${c.scope}\\):`, 's'));
+        assert.match(readFileSync(summary, 'utf8'), /\| `vllm-cu130-runtime` \| `localhost:5000\/ci\/vllm:dev-cu130` \| \| not made \(missing-platform\) \|/);
+      }
+    });
+  }
+
+  test('--json --dry-run lists the manifest lists not made and the problems', async () => {
+    const run = await runCli(['manifest', 'vllm', 'sglang', '--metadata', 'metadata', '--scope', 'tag', '--dry-run', '--json'], root);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, '');
+    const out = JSON.parse(run.stdout) as { commands: string[][]; notMade: unknown[]; problems: { code: string }[] };
+    assert.equal(out.commands.length, 3);
+    assert.deepEqual(out.notMade, [{ what: 'vllm-cu130-runtime', tags: ['localhost:5000/ci/vllm:dev-cu130'], because: ['missing-platform'] }]);
+    assert.deepEqual(out.problems.map((p) => p.code), ['missing-platform']);
+  });
+
+  test('a problem of the input as a whole still makes nothing: an unknown scope, an unknown name', async () => {
+    const scope = await runCli(['manifest', 'vllm', '--metadata', 'metadata', '--scope', 'groups', '--dry-run'], root);
+    assert.equal(scope.code, 2);
+    assert.match(scope.stderr, /Option --scope: "groups" is not a scope; use one of all, group, tag\. Did you mean "group"\?/);
+    const name = await runCli(['manifest', 'vlm', 'sglang', '--metadata', 'metadata', '--scope', 'tag', '--dry-run'], root);
+    assert.equal(name.code, 2);
+    assert.equal(name.stdout, '');
+  });
+});
+
+describe('bake-matrix manifest: problems in text name file:line:col', () => {
+  test('a shared tag left incomplete points at its tag entry with a code frame', async () => {
+    const SHARED = `registry: localhost:5000/sh
+platforms: [linux/amd64, linux/arm64]
+args: { CUDA_VERSION: "12.9.1" }
+axes:
+  flavor:
+    x86: { platforms: [linux/amd64], args: { ENGINE: a } }
+    arm: { platforms: [linux/arm64], args: { ENGINE: b } }
+stages:
+  base: { target: base, name: base }
+  runtime:
+    target: runtime
+    from: base
+    axes: [flavor]
+    tags: ["{registry}/app:{version}-{flavor}", { tag: "{registry}/app:{version}", shared: true }]
+ci: { runners: { linux/amd64: a, linux/arm64: b } }
+`;
+    const root = testdir({ 'matrix/stack.yaml': SHARED, Dockerfile: CI_DOCKERFILE });
+    writeMetadata(join(root, 'metadata'), 'x86.json', { 'x86-runtime-amd64': 'localhost:5000/sh/app' });
+    const run = await runCli(['manifest', 'x86-runtime', '--metadata', 'metadata', '--dry-run'], root);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^matrix\/stack\.yaml:14:56: error shared-tag-incomplete {2}\(stages\.runtime\.tags\.1\.tag\)\n.*\n {2}14 \| {5}tags: \[/m);
   });
 });

@@ -3,7 +3,8 @@
 // its final tags (docker buildx imagetools create), as a runbook: read the
 // digests, plan every manifest and report every missing platform before
 // anything runs, show each command, run it, summarise.
-import { imagetoolsArgs, planManifests, runtimeValues, type Manifest } from '../../manifest/plan-manifests.ts';
+import { imagetoolsArgs, MANIFEST_SCOPES, planManifests, runtimeValues, type Manifest, type NotMade } from '../../manifest/plan-manifests.ts';
+import { formatProblems, problemsAsJson } from '../../problems/format.ts';
 import { readDigests } from '../../manifest/read-digests.ts';
 import { error } from '../../problems/problem.ts';
 import { shellQuote } from '../../run/build-command.ts';
@@ -11,7 +12,7 @@ import { checkDocker } from '../../run/preflight.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { EXIT, type Command } from '../io.ts';
-import { COMMON_OPTIONS, parseOptions } from '../options.ts';
+import { COMMON_OPTIONS, parseChoice, parseOptions } from '../options.ts';
 import { help } from '../help.ts';
 import { generateOrThrow, withWarnings } from '../pipeline.ts';
 import { reportProblems } from '../reported-error.ts';
@@ -28,45 +29,64 @@ carries it. The tags are computed as bake computes them: run-time variables from
 environment (REGISTRY, VERSION, RELEASE_VERSION, ...), set them as for the build jobs; a
 tag with \`if:\` is left out while its variable is empty.
 
-Before running anything it fails (exit 2) naming every image platform without a digest.
+Paths (--matrix, --metadata, --metadata-file) may be absolute (\$RUNNER_TEMP/metadata) or
+relative to the working directory.
 
-Exit 0 when every manifest list was created, 1 when one failed, 2 on missing input.
+Everything is checked before anything runs: every image platform without a digest, every
+tag that is not an image reference, every shared tag that would leave out an image carrying
+it or hold two images of one platform. By default (--scope all) one such problem makes
+nothing. --scope group makes the manifests of every name given (group or target) that holds
+no problem; --scope tag makes every manifest list that has none (an image's, or one shared
+tag's). Either way the problems are printed first, the manifests left out are named in the
+summary, and the command exits 2 once the others are made. A problem with the input as a
+whole (an unreadable metadata file, an unknown name) still makes nothing.
+
+Exit 0 when every manifest list was created, 1 when one failed (and none was left out), 2 on
+missing input or when a manifest list was left out for a problem.
 `;
 
-const MANIFEST_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, metadata: { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'metadata-file': { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'dry-run': { type: 'boolean' as const, default: false } };
+const MANIFEST_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, metadata: { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'metadata-file': { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'dry-run': { type: 'boolean' as const, default: false }, scope: { type: 'string' as const, default: 'all' } };
 
 export const manifestCommand: Command = {
   name: 'manifest',
   summary: 'Merge the per-platform images of targets or groups into multi-platform manifest lists under their final tags',
-  usage: 'bake-matrix manifest [<group|target>...] --metadata <file|folder>... [--dry-run] [--json] [--matrix PATH]',
+  usage: 'bake-matrix manifest [<group|target>...] --metadata <file|folder>... [--scope all|group|tag] [--dry-run] [--json] [--matrix PATH]',
   options: MANIFEST_OPTIONS,
   optionHelp: {
     metadata: { arg: 'P', text: 'a --metadata-file of a per-platform build, or a folder of them (repeatable)' },
     'metadata-file': { arg: 'P', text: 'the same as --metadata' },
     'dry-run': { text: 'print the imagetools commands, run nothing (needs no docker)' },
+    scope: { arg: 'all|group|tag', text: 'what a problem keeps from being made: everything (all, the default), the names given that hold it (group), or its manifest lists only (tag)' },
     json: { text: 'the plan (or the results), and any problems, as JSON on stdout' },
   },
-  examples: ['bake-matrix manifest default --metadata metadata/', 'bake-matrix manifest vllm --metadata metadata/ --dry-run'],
+  examples: ['bake-matrix manifest default --metadata metadata/', 'bake-matrix manifest vllm --metadata metadata/ --dry-run', 'bake-matrix manifest vllm sglang --metadata "$RUNNER_TEMP/metadata" --scope group'],
   details: HELP,
   async run(args, io) {
     const { values, positionals } = parseOptions(args, MANIFEST_OPTIONS, this.usage, true);
     if (values.help) return help(this, io);
     const metadata = [...values.metadata, ...values['metadata-file']];
     if (!metadata.length) throw reportProblems([error('usage', 'Name the per-platform builds\' metadata: --metadata <file|folder> (their --metadata-file outputs).', { hint: `Usage: ${this.usage}` })], [], io, values.json);
+    const scope = parseChoice('scope', values.scope, MANIFEST_SCOPES, this.usage, 'a scope');
     const generated = generateOrThrow(values.matrix, io, values.json);
     const digests = readDigests(metadata, io.cwd);
-    if (!digests.ok) throw reportProblems(digests.problems, [], io, values.json);
-    const planned = planManifests(generated.plan, positionals, digests.value.images, runtimeValues(generated.matrix.variables, io.env), digests.value.files);
-    if (!planned.ok) throw reportProblems(planned.problems, [], io, values.json);
-    const { manifests, untagged } = planned.value;
+    if (!digests.ok) throw reportProblems(digests.problems, generated.files, io, values.json);
+    const planned = planManifests(generated.plan, positionals, digests.value.images, runtimeValues(generated.matrix.variables, io.env), digests.value.files, scope);
+    if (!planned.ok) {
+      const reported = reportProblems(planned.problems, generated.files, io, values.json);
+      if (!values.json) io.stderr('bake-matrix manifest: nothing was made. --scope group or --scope tag makes the manifest lists these problems do not concern.\n');
+      throw reported;
+    }
+    const { manifests, untagged, notMade, held } = planned.value;
     const commands = manifests.map((m) => ({ manifest: m, argv: ['docker', ...imagetoolsArgs(m)] }));
     const note = untagged.length ? `bake-matrix manifest: no tag under the current variables, nothing to create for ${untagged.join(', ')}\n` : '';
+    const heldJson = held.length ? { notMade, problems: problemsAsJson(held, generated.files) } : {};
+    if (held.length && !values.json) io.stderr(formatProblems(held, generated.files));
 
     if (values['dry-run']) {
-      if (values.json) io.stdout(JSON.stringify(withWarnings({ manifests, untagged, commands: commands.map((c) => c.argv) }, generated), null, 2) + '\n');
+      if (values.json) io.stdout(JSON.stringify(withWarnings({ manifests, untagged, commands: commands.map((c) => c.argv), ...heldJson }, generated), null, 2) + '\n');
       else io.stdout(commands.map((c) => shellQuote(c.argv)).join('\n') + (commands.length ? '\n' : '') + `\n${manifests.length} manifest list${manifests.length === 1 ? '' : 's'}; nothing was run (--dry-run).\n`);
-      if (!values.json) io.stderr(note);
-      return EXIT.ok;
+      if (!values.json) io.stderr(note + notMadeText(notMade, scope));
+      return held.length ? EXIT.usage : EXIT.ok;
     }
 
     const docker = findOnPath('docker', io.env);
@@ -82,9 +102,10 @@ export const manifestCommand: Command = {
       if (finished.forwarded) break;
     }
     const failed = results.filter((r) => r.exitCode !== 0);
-    if (values.json) io.stdout(JSON.stringify(withWarnings({ results, untagged }, generated), null, 2) + '\n');
-    else io.stderr(summaryText(results, commands.length));
-    appendStepSummary(io, summaryMarkdown(results));
+    if (values.json) io.stdout(JSON.stringify(withWarnings({ results, untagged, ...heldJson }, generated), null, 2) + '\n');
+    else io.stderr(summaryText(results, commands.length) + notMadeText(notMade, scope));
+    appendStepSummary(io, summaryMarkdown(results, notMade));
+    if (held.length) return EXIT.usage;
     return failed.length || results.length < commands.length ? EXIT.failed : EXIT.ok;
   },
 };
@@ -95,13 +116,22 @@ function summaryText(results: { manifest: Manifest; exitCode: number }[], planne
   return lines.join('\n') + '\n';
 }
 
-function summaryMarkdown(results: { manifest: Manifest; exitCode: number }[]): string {
+/** The manifest lists a scope left out, one line each with why ('' when none). */
+function notMadeText(notMade: readonly NotMade[], scope: string): string {
+  if (!notMade.length) return '';
+  const lines = [`bake-matrix manifest: ${notMade.length} manifest list${notMade.length === 1 ? ' was' : 's were'} not made (--scope ${scope}):`];
+  for (const n of notMade) lines.push(`  not made  ${n.what}${n.tags.length && !n.what.endsWith(n.tags[0]!) ? `: ${n.tags.join(', ')}` : ''} (${n.because.join(', ')})`);
+  return lines.join('\n') + '\n';
+}
+
+function summaryMarkdown(results: { manifest: Manifest; exitCode: number }[], notMade: readonly NotMade[]): string {
   return [
     '### bake-matrix manifest',
     '',
     '| Image | Tags | Platforms | Result |',
     '| --- | --- | --- | --- |',
     ...results.map((r) => `| \`${r.manifest.what}\` | ${r.manifest.tags.map((t) => `\`${t}\``).join('<br>')} | ${r.manifest.sources.map((s) => `${s.platform} \`${s.ref.split('@')[1]!.slice(0, 19)}\``).join('<br>')} | ${r.exitCode === 0 ? 'created' : `failed (exit ${r.exitCode})`} |`),
+    ...notMade.map((n) => `| \`${n.what}\` | ${n.tags.map((t) => `\`${t}\``).join('<br>')} | | not made (${n.because.join(', ')}) |`),
     '',
     '',
   ].join('\n');
