@@ -1,13 +1,26 @@
 // emit: Bake model -> the bake file(s) of the chosen format, by file name.
+//
+// The default is one file, docker-bake.json. `docker buildx bake` run with no
+// -f loads every default file it finds in the folder and merges them, the HCL
+// after the JSON (buildx's bake/bake.go, defaultFilenames and ReadLocalFiles,
+// v0.10.4 and today's alike): two generated files can be replaced only one
+// after the other, so a kill between the two renames would leave plain buildx
+// a mix of two generations. One file is replaced in one rename.
 import type { BakeFile } from '../types/bake.ts';
-import { emitHcl } from './hcl.ts';
+import { emitHcl, HCL_HEADER } from './hcl.ts';
 import { emitJson } from './json.ts';
 
 export const BAKE_FORMATS = ['json', 'hcl', 'both'] as const;
 export type BakeFormat = (typeof BAKE_FORMATS)[number];
-export const DEFAULT_BAKE_FORMAT: BakeFormat = 'both';
+export const DEFAULT_BAKE_FORMAT: BakeFormat = 'json';
 
 export const BAKE_FILE_NAMES = { json: 'docker-bake.json', hcl: 'docker-bake.hcl' } as const;
+
+/** The bake files are the only files bake-matrix writes in the output folder (besides its lock and journal). */
+export const isBakeFileName = (name: string): boolean => name === BAKE_FILE_NAMES.json || name === BAKE_FILE_NAMES.hcl;
+
+/** Whether a docker-bake.hcl's text is one bake-matrix generated (its header says so). */
+export const isGeneratedHcl = (text: string): boolean => text.startsWith(HCL_HEADER[0]! + '\n');
 
 /** File name -> content; JSON first when both are emitted. */
 export function emitBake(bake: BakeFile, format: BakeFormat = DEFAULT_BAKE_FORMAT): Record<string, string> {

@@ -1,8 +1,10 @@
 // One writer at a time per output folder: a lock file created with O_EXCL
 // holding the writer's pid, host and start time. A lock whose process is gone
 // (same host, pid not running) or that is older than any write takes is stale
-// and taken over; a live one is waited for, briefly, then reported.
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+// and taken over; a live one is waited for, briefly, then reported. A lock
+// path that is not a regular file (a folder, a symbolic link, dangling or not)
+// is none of ours: it is reported at once, never waited for nor followed.
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { error, UserError } from '../problems/problem.ts';
@@ -30,7 +32,7 @@ export function lockOutputFolder(dir: string, shown: string, timeoutMs = DEFAULT
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const fd = openSync(path, 'wx');
+      const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o666);
       try {
         writeSync(fd, text);
       } finally {
@@ -40,8 +42,13 @@ export function lockOutputFolder(dir: string, shown: string, timeoutMs = DEFAULT
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const seen = readHolder(path);
-    if (seen === undefined) continue; // released meanwhile
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (stats && !stats.isFile()) throw notALock(shown, stats);
+    const seen = stats && readHolder(path);
+    if (seen === undefined) {
+      if (Date.now() >= deadline) throw lockedError(shown, path, undefined, timeoutMs);
+      continue; // released meanwhile
+    }
     if (isStale(seen.holder, seen.mtime)) {
       takeOver(path, seen.text);
       continue;
@@ -51,10 +58,21 @@ export function lockOutputFolder(dir: string, shown: string, timeoutMs = DEFAULT
   }
 }
 
+/** A lock file holds one short line; more is not ours. */
+const MAX_LOCK_BYTES = 4096;
+
 function readHolder(path: string): { holder: Holder | undefined; text: string; mtime: number } | undefined {
   try {
-    const mtime = statSync(path).mtimeMs;
-    const text = readFileSync(path, 'utf8');
+    const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    let mtime: number;
+    let text: string;
+    try {
+      const stats = fstatSync(fd);
+      mtime = stats.mtimeMs;
+      text = stats.size > MAX_LOCK_BYTES ? '' : readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
     let holder: Holder | undefined;
     try {
       holder = JSON.parse(text) as Holder;
@@ -106,6 +124,16 @@ function releaseIf(path: string, text: string): void {
   } catch {
     // gone already
   }
+}
+
+function notALock(shown: string, stats: Stats): UserError {
+  const kind = stats.isSymbolicLink() ? 'a symbolic link' : stats.isDirectory() ? 'a folder' : 'a special file';
+  const path = `${shown}/${LOCK_FILE}`;
+  return new UserError([
+    error('output-lock-unusable', `${path} is ${kind}, not a lock file bake-matrix made: it cannot lock ${shown}, and it follows no link.`, {
+      hint: `Remove ${path} (bake-matrix creates the lock itself while it writes; it does not belong in a commit), then run again.`,
+    }),
+  ]);
 }
 
 function lockedError(shown: string, path: string, holder: Holder | undefined, timeoutMs: number): UserError {

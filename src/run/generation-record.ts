@@ -91,7 +91,7 @@ export function recordGeneration(g: Generation, generated: Generated, outputs: {
     if (!key) return;
     const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings, warningsJson };
     const path = recordPath(g, true);
-    if (path) writeAtomic(path, JSON.stringify(record) + '\n');
+    if (path) writeAtomic(path, JSON.stringify(record) + '\n', (name) => /^[0-9a-f]{32}\.json$/.test(name));
   } catch {
     // not recorded: the next run generates
   }

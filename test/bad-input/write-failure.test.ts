@@ -52,9 +52,9 @@ describe('a failed write loses nothing', () => {
     assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
   });
 
-  test('a write failing midway leaves every previous bake file byte for byte', async () => {
+  test('a write failing midway leaves every previous bake file byte for byte (--format both: two files)', async () => {
     const dir = testdir(PROJECT);
-    const generated = generate('matrix', dir);
+    const generated = generate('matrix', dir, { format: 'both' });
     assert.ok(generated.ok);
     const names = Object.keys(generated.value.outputs);
     assert.ok(names.length >= 2, `needs two outputs to fail between them, got ${names.join(', ')}`);
@@ -62,7 +62,7 @@ describe('a failed write loses nothing', () => {
     mkdirSync(join(dir, 'bake', names.at(-1)!, 'in-the-way'), { recursive: true });
     for (const name of names.slice(0, -1)) writeFileSync(join(dir, 'bake', name), `previous ${name}\n`);
     const before = tree(dir);
-    const run = await runCli(['generate'], dir);
+    const run = await runCli(['generate', '--format', 'both'], dir);
     assert.notEqual(run.code, 0);
     assert.deepEqual(tree(dir), before, 'the previous bake files must be left as they were');
   });

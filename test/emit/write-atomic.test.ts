@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { sha256, tempName, writeDurably, writeJournal } from '../../src/emit/output-journal.ts';
 import { LOCK_FILE } from '../../src/emit/output-lock.ts';
+import { isBakeFileName } from '../../src/emit/emit-bake.ts';
 import { repairOutputFolder, writeFilesAtomic } from '../../src/emit/write-atomic.ts';
 import { writeProblem } from '../../src/emit/write-error.ts';
 import { UserError } from '../../src/problems/problem.ts';
 import { runCli } from '../helpers/cli.ts';
+import { snapshotTree, treeChanges } from '../helpers/tree-snapshot.ts';
 import { testdir } from '../helpers/testdir.ts';
 
 const files = (dir: string, json: string, hcl: string) => [
@@ -51,7 +53,7 @@ describe('writes survive a kill', () => {
     mkdirSync(dir);
     killedBetweenRenames(dir);
     assert.deepEqual(read(dir), { json: 'new json\n', hcl: 'old hcl\n' }, 'the state of a kill between renames: mixed');
-    assert.deepEqual(repairOutputFolder(dir, 'bake'), ['docker-bake.json', 'docker-bake.hcl']);
+    assert.deepEqual(repairOutputFolder(dir, 'bake', isBakeFileName), ['docker-bake.json', 'docker-bake.hcl']);
     assert.deepEqual(read(dir), { json: 'new json\n', hcl: 'new hcl\n' });
     assert.deepEqual(leftovers(dir), []);
   });
@@ -65,9 +67,9 @@ describe('writes survive a kill', () => {
     assert.deepEqual(leftovers(dir), []);
   });
 
-  test('check repairs a half-replaced pair before comparing, and says so', async () => {
+  test('check reports a half-replaced pair as stale and writes nothing; the next generate finishes it', async () => {
     const root = testdir({ Dockerfile: 'FROM scratch AS base\n', 'matrix/m.yaml': 'stages:\n  base: { target: base }\n' });
-    assert.equal((await runCli(['generate'], root)).code, 0);
+    assert.equal((await runCli(['generate', '--format', 'both'], root)).code, 0);
     const dir = join(root, 'bake');
     const generated = read(dir);
     // A kill after the JSON was renamed: the HCL is still an older one.
@@ -75,11 +77,17 @@ describe('writes survive a kill', () => {
     writeDurably(join(dir, entries[0]!.temp), generated.hcl);
     writeFileSync(join(dir, 'docker-bake.hcl'), '# an older generation\n');
     writeJournal(dir, entries);
-    const run = await runCli(['check'], root);
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /finished writing bake\/docker-bake\.hcl, which a killed run had left half replaced/);
+    const before = snapshotTree(root);
+    const run = await runCli(['check', '--format', 'both'], root);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /bake\/docker-bake\.hcl is stale[\s\S]*bake\/\.bake-matrix\.journal: a killed bake-matrix left bake\/docker-bake\.hcl half replaced; generate finishes that \(check only reads\)\./);
+    assert.deepEqual(treeChanges(before, snapshotTree(root)), [], 'check wrote nothing');
+    const json = await runCli(['check', '--format', 'both', '--json'], root);
+    assert.deepEqual(JSON.parse(json.stdout), { upToDate: false, stale: ['bake/docker-bake.hcl'], unfinishedWrite: 'bake/.bake-matrix.journal' });
+    assert.equal((await runCli(['generate', '--format', 'both'], root)).code, 0);
     assert.deepEqual(read(dir), generated);
     assert.deepEqual(leftovers(dir), []);
+    assert.equal((await runCli(['check', '--format', 'both'], root)).code, 0);
   });
 
   test('temp files of dead runs (and of earlier versions) are removed by the next write; other files stay', () => {

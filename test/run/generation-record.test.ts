@@ -19,7 +19,7 @@ async function ranOnce(argv = ['vllm-cu129']) {
   const again = () => runCli(['run', ...argv], cwd, docker.env);
   const first = await again();
   assert.equal(first.code, 0, first.stderr);
-  const files = ['bake/docker-bake.json', 'bake/docker-bake.hcl'].map((f) => join(cwd, f));
+  const files = ['bake/docker-bake.json'].map((f) => join(cwd, f));
   for (const f of files) utimesSync(f, LONG_AGO, LONG_AGO);
   const touched = () => files.some((f) => statSync(f).mtimeMs !== LONG_AGO.getTime());
   return { cwd, docker, again, touched };
@@ -38,7 +38,7 @@ const changes: { name: string; change: (cwd: string) => void }[] = [
   { name: 'a matrix file', change: (cwd) => writeFileSync(join(cwd, 'matrix/stack.yaml'), readFileSync(join(cwd, 'matrix/stack.yaml'), 'utf8').replace('"12.9.1"', '"12.9.2"')) },
   { name: 'a new matrix file', change: (cwd) => writeFileSync(join(cwd, 'matrix/more.yaml'), 'labels: { team: ml }\n') },
   { name: 'the Dockerfile', change: (cwd) => writeFileSync(join(cwd, 'Dockerfile'), readFileSync(join(cwd, 'Dockerfile'), 'utf8') + '\n# a comment\n') },
-  { name: 'a bake file edited by hand', change: (cwd) => writeFileSync(join(cwd, 'bake/docker-bake.hcl'), '# edited\n') },
+  { name: 'a bake file edited by hand', change: (cwd) => writeFileSync(join(cwd, 'bake/docker-bake.json'), readFileSync(join(cwd, 'bake/docker-bake.json'), 'utf8').replace('"12.9.1"', '"12.9.2"')) },
 ];
 for (const c of changes) {
   test(`${c.name} changed: generated again`, async () => {

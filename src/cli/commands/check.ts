@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateOrThrow, outDir, repairOutputs, withWarnings } from '../pipeline.ts';
+import { generateOrThrow, leftoverBakeFiles, leftoverNote, outDir, pendingWrite, withWarnings } from '../pipeline.ts';
+import { JOURNAL_FILE } from '../../emit/output-journal.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
 import { help } from '../help.ts';
@@ -10,27 +11,38 @@ export const checkCommand: Command = {
   summary: 'Fail when the committed bake files differ from what the matrix generates',
   usage: 'bake-matrix check [--matrix PATH] [--out DIR] [--format json|hcl|both] [--json]',
   options: { ...COMMON_OPTIONS, ...FORMAT_OPTION },
-  examples: ['bake-matrix check', 'bake-matrix check --format json --json'],
-  details: 'Exit codes: 0 up to date, 1 stale (run generate and commit), 2 invalid matrix.',
+  examples: ['bake-matrix check', 'bake-matrix check --format both --json'],
+  details: `Exit codes: 0 up to date, 1 stale (run generate and commit), 2 invalid matrix.
+check only reads: a write a killed generate left unfinished is reported (stale), not finished.`,
   async run(args, io) {
     const { values } = parseOptions(args, { ...COMMON_OPTIONS, ...FORMAT_OPTION }, this.usage);
     if (values.help) return help(this, io);
     const format = parseFormat(values.format, this.usage);
     const generated = generateOrThrow(values.matrix, io, values.json, { format });
     const out = outDir(values.out, generated, io);
-    repairOutputs(out, io);
+    const names = Object.keys(generated.outputs);
+    const pending = pendingWrite(out, io);
     const stale: string[] = [];
+    const reasons: string[] = [];
     for (const [name, text] of Object.entries(generated.outputs)) {
       const path = join(out, name);
       const current = existsSync(resolve(io.cwd, path)) ? readFileSync(resolve(io.cwd, path), 'utf8') : undefined;
-      if (current !== text) stale.push(path);
+      if (current !== text || pending?.some((e) => e.file === name)) stale.push(path);
     }
-    if (values.json) io.stdout(JSON.stringify(withWarnings({ upToDate: stale.length === 0, stale }, generated), null, 2) + '\n');
-    if (stale.length === 0) {
-      if (!values.json) io.stdout(`${Object.keys(generated.outputs).map((n) => join(out, n)).join(', ')} up to date\n`);
+    if (stale.length) reasons.push(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.`);
+    const left = leftoverBakeFiles(resolve(io.cwd, out), names);
+    for (const name of left.ours) {
+      stale.push(join(out, name));
+      reasons.push(`${join(out, name)} is an earlier generation's: plain \`docker buildx bake\` (no -f) loads it too and merges it over ${names.map((n) => join(out, n)).join(', ')}; generate removes it.`);
+    }
+    if (pending) reasons.push(`${join(out, JOURNAL_FILE)}: a killed bake-matrix left ${pending.map((e) => join(out, e.file)).join(', ')} half replaced; generate finishes that (check only reads).`);
+    if (values.json) io.stdout(JSON.stringify(withWarnings({ upToDate: stale.length === 0 && !pending, stale, ...(pending ? { unfinishedWrite: join(out, JOURNAL_FILE) } : {}) }, generated), null, 2) + '\n');
+    else for (const name of left.others) io.stderr(leftoverNote(join(out, name), names.map((n) => join(out, n))));
+    if (stale.length === 0 && !pending) {
+      if (!values.json) io.stdout(`${names.map((n) => join(out, n)).join(', ')} up to date\n`);
       return EXIT.ok;
     }
-    if (!values.json) io.stderr(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== undefined ? ` --out ${values.out}` : ''}${format !== 'both' ? ` --format ${format}` : ''}\` and commit the result.\n`);
+    if (!values.json) io.stderr(`${reasons.join('\n')}\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== undefined ? ` --out ${values.out}` : ''}${format !== 'json' ? ` --format ${format}` : ''}\` and commit the result.\n`);
     return EXIT.failed;
   },
 };

@@ -72,7 +72,7 @@ export const runCommand: Command = {
 
     if (!listing) fail(io, run.json, checkNames(selection.unknown, knownNames(bake), bakeFile, overlays, run.flags.filter((f) => f.unknown && f.value === undefined)));
     // buildx reads the blocks the names need, not the whole file (listing wants every name).
-    const handed = listing || run.fullFile ? bakeFile : closureFile(bake, run, overlays, resolve(io.cwd, out), root) ?? bakeFile;
+    const handed = listing || run.fullFile ? bakeFile : closureFile(bake, run, overlays, out, resolve(io.cwd, out), root) ?? bakeFile;
 
     const theirMetadata = flagValues(run, 'metadata-file').at(-1);
     const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
@@ -136,7 +136,8 @@ function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root:
   }
   const generated = generateOrThrow(run.matrix, io, run.json);
   const out = outDir(run.out, generated, io);
-  writeOutputs(generated, out, io);
+  const { notes } = writeOutputs(generated, out, io);
+  if (!run.json) for (const note of notes) io.stderr(note);
   // Every path the checks read: a change to any of them (a symlink included) means generate again.
   const checked = pathsRead(generated.matrix, generated.plan).map((p) => p.value);
   const warnings = problemsAsJson(generated.warnings, generated.files);
@@ -146,7 +147,7 @@ function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root:
 }
 
 /** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). Its path is relative to the root. */
-function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], outAbsolute: string, root: string): string | undefined {
+function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], out: string, outAbsolute: string, root: string): string | undefined {
   const texts: string[] = [];
   for (const overlay of overlays) {
     if (overlay === '-') return undefined;
@@ -157,7 +158,7 @@ function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], 
     }
   }
   const text = emitJson(requestClosure(bake, { names: run.names, sets: flagValues(run, 'set'), overlays: texts }));
-  return fromRoot(join(outAbsolute, CLOSURE_DIR, writeClosureFile(outAbsolute, text)), root, root);
+  return fromRoot(join(outAbsolute, CLOSURE_DIR, writeClosureFile(outAbsolute, out, text)), root, root);
 }
 
 /** Preflight problems, one short block each (no code frame: they are about the machine, not the matrix). */
