@@ -1,5 +1,5 @@
 // Benchmark: synthetic matrices of about 10, 1 000, 10 000 and 100 000 targets.
-// Each run is a fresh process (`bake-matrix generate`, the real CLI): it reports
+// Each run is a fresh process (`bake-matrix generate --format both`, the real CLI): it reports
 // the pipeline's wall and CPU time (load -> write) and its peak RSS; the parent
 // times the whole process (startup included). Prints medians over RUNS runs.
 // On a busy machine compare the CPU column: wall time there measures the others.
@@ -37,7 +37,7 @@ for (const size of sizes) {
   let targets = 0;
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
-    const out = execFileSync(process.execPath, [join(root, 'bin/bake-matrix.js'), 'generate', '--matrix', matrixFile, '--out', 'out', '--json'], {
+    const out = execFileSync(process.execPath, [join(root, 'bin/bake-matrix.js'), 'generate', '--matrix', matrixFile, '--out', 'out', '--format', 'both', '--json'], {
       cwd: dir,
       env: { ...process.env, BAKE_MATRIX_TIMING: '1' },
       encoding: 'utf8',
