@@ -89,6 +89,14 @@ const CASES: OutputCase[] = [
     message: refusedJournal(/bake\/\.bake-matrix\.journal is not JSON/),
     readOnly: true,
   },
+  {
+    name: "a journal in run's own folder naming a bake file of the folder above: run refuses it",
+    files: { 'project/bake/.bake-matrix/.gitignore': '*\n', [`project/bake/.bake-matrix/${JOURNAL_FILE}`]: journal({ file: '../docker-bake.json' }) },
+    command: RUN,
+    exit: 2,
+    message: [/error journal-refused/, /bake\/\.bake-matrix\/\.bake-matrix\.journal entry 1 names "\.\.\/docker-bake\.json", which is not a file bake-matrix writes in this folder/],
+    after: (p) => assert.ok(existsSync(join(p.project, 'bake/docker-bake.json')), 'the bake file the journal named is still there'),
+  },
   // The output folder and run's folder: real folders, never links.
   {
     name: 'bake a symbolic link to a folder outside: generate refuses it, naming it',
