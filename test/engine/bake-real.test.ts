@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { countOutput, parsePlainProgress, probeEngine, runSteps, type Engine } from '../helpers/buildx.ts';
+import { countOutput, noEngine, parsePlainProgress, probeEngine, runSteps, type Engine } from '../helpers/buildx.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin/bake-matrix.js');
@@ -59,8 +59,7 @@ async function engineOrReason(env: NodeJS.ProcessEnv): Promise<{ engine?: Engine
 test('bake-matrix run builds the engine-stack fixture on a real builder', { timeout: TIMEOUT }, async (t) => {
   const { engine, reason } = await engineOrReason(process.env);
   if (!engine) {
-    console.log(`skipping the real-engine test: ${reason}`);
-    t.skip(reason);
+    noEngine(t, 'the real-engine test', reason!);
     return;
   }
   const { platform } = engine;

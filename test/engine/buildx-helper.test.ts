@@ -3,10 +3,10 @@
 // progressui printer) and `docker buildx inspect`.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseInspect } from '../../src/run/inspect-builder.ts';
-import { countOutput, nativePlatform, parsePlainProgress, runSteps } from '../helpers/buildx.ts';
+import { countOutput, engineRequired, nativePlatform, noEngine, parsePlainProgress, runSteps } from '../helpers/buildx.ts';
 
 // A multi-target bake: names carry the target as prefix; #8 is interrupted by
 // #9 (`#8 ...`, then its header again); #10 fails.
@@ -98,3 +98,41 @@ const INSPECT_CASES = [
 for (const { name, text, expected } of INSPECT_CASES) {
   test(`nativePlatform: ${name}`, () => assert.equal(nativePlatform(parseInspect(text)), expected));
 }
+
+const REQUIRED_CASES: { env: NodeJS.ProcessEnv; required: boolean }[] = [
+  { env: {}, required: false },
+  { env: { CI: 'true' }, required: true },
+  { env: { CI: 'TRUE' }, required: true },
+  { env: { CI: '1' }, required: true },
+  { env: { CI: 'false' }, required: false },
+  { env: { CI: '' }, required: false },
+  { env: { BAKE_MATRIX_REQUIRE_ENGINE: '1' }, required: true },
+  { env: { CI: 'true', BAKE_MATRIX_REQUIRE_ENGINE: '0' }, required: false },
+  { env: { CI: 'false', BAKE_MATRIX_REQUIRE_ENGINE: '1' }, required: true },
+];
+
+for (const { env, required } of REQUIRED_CASES) {
+  test(`engineRequired: ${JSON.stringify(env)} -> ${required}`, () => assert.equal(engineRequired(env), required));
+}
+
+/** A stand-in for the test context: records what noEngine did with it. */
+function fakeContext() {
+  const skipped: (string | undefined)[] = [];
+  return { t: { skip: (reason?: string) => skipped.push(reason) } as unknown as TestContext, skipped };
+}
+
+test('noEngine skips with the reason outside CI', (t) => {
+  const { t: context, skipped } = fakeContext();
+  t.mock.method(console, 'log', () => {});
+  noEngine(context, 'the real-engine test', 'docker buildx is not available', {});
+  assert.deepEqual(skipped, ['docker buildx is not available']);
+});
+
+test('noEngine fails with the reason and the remedy in CI, and does not skip', () => {
+  const { t: context, skipped } = fakeContext();
+  assert.throws(() => noEngine(context, 'the real-engine test', 'docker buildx is not available', { CI: 'true' }), {
+    name: 'AssertionError',
+    message: /^the real-engine test cannot run, and CI=true requires it to: docker buildx is not available\. Start the engine with `npm run engine:up`/,
+  });
+  assert.deepEqual(skipped, []);
+});

@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { emitJson } from '../../src/emit/json.ts';
 import { generate } from '../../src/generate.ts';
 import { requestClosure } from '../../src/run/closure.ts';
+import { noEngine } from '../helpers/buildx.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -19,8 +20,7 @@ test('buildx --print resolves the closure file exactly like the whole file', { t
   const version = await execa('docker', ['buildx', 'version'], { reject: false, stdin: 'ignore', timeout: 60_000 });
   if (version.exitCode !== 0) {
     const reason = `docker buildx is not available (\`docker buildx version\`: ${(version.stderr || version.shortMessage || '').split('\n')[0]})`;
-    console.log(`skipping the --print comparison: ${reason}`);
-    t.skip(reason);
+    noEngine(t, 'the --print comparison', reason);
     return;
   }
   t.diagnostic(version.stdout.trim());

@@ -1,5 +1,8 @@
 // For the real-engine tests: is there a buildx and a running builder (no
-// Docker engine needed), and what did a build do, read from its plain log.
+// Docker engine needed), what to do when there is none (skip, or fail in CI),
+// and what did a build do, read from its plain log.
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import { execa } from 'execa';
 import { builderProblem, parseInspect, type BuilderInfo } from '../../src/run/inspect-builder.ts';
 import type { Step } from '../../src/run/plain-progress.ts';
@@ -30,6 +33,27 @@ export async function probeEngine(env: NodeJS.ProcessEnv = process.env): Promise
   const platform = nativePlatform(info);
   if (!platform) return { ok: false, reason: `${builderName} reports no platform in \`docker buildx inspect --bootstrap\`` };
   return { ok: true, value: { version: firstLine(version.stdout), builder: info.name ?? '', driver: info.driver ?? '', platform } };
+}
+
+/**
+ * Whether a test that needs buildx or a builder must fail, not skip, when there is none: in CI
+ * (`CI=true`, where .ci/run starts an engine), or when BAKE_MATRIX_REQUIRE_ENGINE=1 (a developer after
+ * `npm run engine:up`). BAKE_MATRIX_REQUIRE_ENGINE=0 lets them skip even in CI.
+ */
+export function engineRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+  const required = env.BAKE_MATRIX_REQUIRE_ENGINE;
+  if (required === '1' || required === '0') return required === '1';
+  return ['true', '1'].includes((env.CI ?? '').toLowerCase());
+}
+
+/** Where the engine is required, fails `t` with the reason; elsewhere skips it, printing why. */
+export function noEngine(t: TestContext, what: string, reason: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (engineRequired(env)) {
+    const why = env.BAKE_MATRIX_REQUIRE_ENGINE === '1' ? 'BAKE_MATRIX_REQUIRE_ENGINE=1' : `CI=${env.CI}`;
+    assert.fail(`${what} cannot run, and ${why} requires it to: ${reason}. Start the engine with \`npm run engine:up\` and source the env file it names (.ci/run does both).`);
+  }
+  console.log(`skipping ${what}: ${reason}`);
+  t.skip(reason);
 }
 
 /** The first platform of the first running node: the one it builds without emulation. */

@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { generate } from '../../src/generate.ts';
 import type { BakeFile } from '../../src/types/bake.ts';
 import { bakePrint, type PrintedTarget } from '../helpers/bake-print.ts';
+import { noEngine } from '../helpers/buildx.ts';
 import { CASES, FIXTURES } from './cases.ts';
 
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.DOCKER_CONFIG ? { DOCKER_CONFIG: process.env.DOCKER_CONFIG } : {}) };
@@ -38,8 +39,7 @@ test('buildx bake --print resolves every golden case as the test oracle does', {
   const version = await execa('docker', ['buildx', 'version'], { env: baseEnv, extendEnv: false, reject: false, stdin: 'ignore' });
   if (version.exitCode !== 0) {
     const reason = `docker buildx is not available (\`docker buildx version\`: ${(version.stderr || version.shortMessage || '').split('\n')[0]})`;
-    console.log(`skipping the buildx --print check of the golden cases: ${reason}`);
-    t.skip(reason);
+    noEngine(t, 'the buildx --print check of the golden cases', reason);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'bake-matrix-real-'));
