@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Stops every process scripts/engine-up.sh started (dockerd, containerd, the registry; by the pids it
-# recorded), then checks that no process of the engine's folder is left. `--purge` also deletes the
-# folder (images, caches, the debootstrap root file system). Packages stay installed.
+# recorded), then checks that no process of the engine's folder is left. `--clean` also deletes what
+# the builds left (dockerd's and containerd's data, the registry's content), keeping the debootstrap
+# root file system; `--purge` deletes the whole folder. Packages stay installed.
 #
-#   sudo npm run engine:down [-- --purge]
+#   sudo npm run engine:down [-- --clean | --purge]
 set -euo pipefail
 # shellcheck source=engine-common.sh
 source "$(dirname "$0")/engine-common.sh"
 
-purge=
+purge= clean=
 for arg in "$@"; do
   case $arg in
     --purge) purge=1 ;;
-    *) engine_die "unknown option $arg (engine:down takes only --purge)" ;;
+    --clean) clean=1 ;;
+    *) engine_die "unknown option $arg (engine:down takes --clean or --purge)" ;;
   esac
 done
 [[ -d $ENGINE_DIR ]] || { engine_log "nothing to stop: $ENGINE_DIR does not exist"; exit 0; }
@@ -58,10 +60,15 @@ awk -v dir="$ENGINE_DIR" 'index($2, dir "/") == 1 { print $2 }' /proc/mounts | s
 done
 engine_log "nothing of the engine is running"
 
-if [[ -n $purge ]]; then
+if [[ -n $purge$clean ]]; then
   if awk -v dir="$ENGINE_DIR" 'index($2, dir "/") == 1 { found = 1 } END { exit !found }' /proc/mounts; then
     engine_die "something is still mounted under $ENGINE_DIR; not deleting it"
   fi
+fi
+if [[ -n $purge ]]; then
   rm -rf --one-file-system "$ENGINE_DIR"
   engine_log "deleted $ENGINE_DIR"
+elif [[ -n $clean ]]; then
+  rm -rf --one-file-system "$ENGINE_DIR/docker" "$ENGINE_DIR/containerd" "$ENGINE_DIR/registry" "$ENGINE_RUN" "$ENGINE_DIR/docker-config"
+  engine_log "deleted the engine's images, build cache and registry content (kept $ENGINE_DIR/base)"
 fi
