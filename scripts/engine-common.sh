@@ -40,7 +40,7 @@ engine_processes() {
   local dir pid cmd
   for dir in /proc/[0-9]*; do
     pid=${dir#/proc/}
-    cmd=$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null) || continue
+    cmd=$( { tr '\0' ' ' <"$dir/cmdline"; } 2>/dev/null) || continue
     [[ $cmd == *"$ENGINE_DIR/"* ]] && printf '%s %s\n' "$pid" "${cmd:0:200}"
   done
   return 0

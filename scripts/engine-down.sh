@@ -44,7 +44,7 @@ stop registry 10
 # our folder), by pid.
 while read -r pid _; do
   [[ -n $pid ]] || continue
-  engine_log "ending a leftover process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | head -c 200)"
+  engine_log "ending a leftover process $pid: $( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | head -c 200)"
   kill -TERM "$pid" 2>/dev/null || true
 done < <(engine_processes)
 sleep 0.5
