@@ -52,6 +52,9 @@ function builtinSource(p: PlaceholderPart): Source {
   return source;
 }
 
+/** The end of the reason a lookup gives for a name the matrix does not define (a reporter can tell it from one that is defined but not available). */
+export const NOT_DEFINED = 'is no axis, variable or table';
+
 class CellScope implements Scope {
   private readonly tableStack: string[] = [];
 
@@ -61,7 +64,8 @@ class CellScope implements Scope {
   ) {}
 
   available(): string[] {
-    return [...Object.keys(this.input.builtins), ...this.input.varies, ...this.names.variables.keys(), ...this.names.tables.keys()].sort();
+    const tables = [...this.names.tables.values()].filter((t) => t.by.every((axis) => this.input.varies.includes(axis))).map((t) => t.name);
+    return [...Object.keys(this.input.builtins), ...this.input.varies, ...this.names.variables.keys(), ...tables].sort();
   }
 
   lookup(p: PlaceholderPart): Lookup {
@@ -83,7 +87,7 @@ class CellScope implements Scope {
     const table = this.names.tables.get(p.name);
     if (table) return this.table(table, p);
     if ((BUILT_IN_PLACEHOLDERS as readonly string[]).includes(p.name)) return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} is not available in ${this.input.usedIn ?? 'this template'}` };
-    return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} is no axis, variable or table` };
+    return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} ${NOT_DEFINED}` };
   }
 
   private axis(p: PlaceholderPart): Lookup {
@@ -127,7 +131,7 @@ class CellScope implements Scope {
     const keys: string[] = [];
     for (const axis of table.by) {
       if (!this.input.varies.includes(axis)) {
-        return { kind: 'error', code: 'unknown-placeholder', reason: `the table "${table.name}" is indexed by ${axis}, which this target does not vary over`, hint: `Use {${table.name}} only in stages that vary over ${table.by.join(', ')}.` };
+        return { kind: 'error', code: 'unknown-placeholder', reason: `the table "${table.name}" is indexed by ${table.by.join(', ')}, and this target does not vary over ${axis}`, hint: `Use {${table.name}} only in stages that vary over ${table.by.join(', ')} (this one varies over ${this.input.varies.join(', ') || 'no axis'}), or add ${axis} to its axes.` };
       }
       keys.push(this.input.values[axis] ?? ABSENT_KEY);
     }
