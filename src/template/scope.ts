@@ -110,11 +110,16 @@ class CellScope implements Scope {
     const attr = value.vars[p.attr];
     if (!attr) {
       const has = Object.keys(value.vars);
+      const others = [...this.names.values.get(p.name)!.values()].filter((v) => v.vars[p.attr!]).map((v) => `"${v.name}"`);
+      // Usually the setting reaches more values than it is meant for (an arg on a stage that also builds a CPU variant): narrow it first.
+      const narrow = others.length
+        ? `If this setting does not apply to "${valueName}", set it only where it does: in the \`args\` of the ${p.name} values that have \`vars.${p.attr}\` (${others.join(', ')}), or in an override whose \`when\` names them. Else give`
+        : 'Give';
       return {
         kind: 'error',
         code: 'missing-var',
         reason: `the ${p.name} value "${valueName}" has no \`vars.${p.attr}\``,
-        hint: `Give every ${p.name} value used here a \`vars: { ${p.attr}: ... }\`${has.length ? ` ("${valueName}" has: ${has.join(', ')})` : ''}.`,
+        hint: `${narrow} "${valueName}" a \`vars: { ${p.attr}: ... }\`${has.length ? ` (it has: ${has.join(', ')})` : ''}.`,
       };
     }
     return { kind: 'text', text: attr.text, isDefault: value.isDefault, source: { placeholder: p.raw, what: `vars.${p.attr} of ${p.name} "${valueName}"`, origin: attr.origin } };
