@@ -2,6 +2,7 @@
 // the overrides naming the stage (added, or replacing them), in file order.
 // Tags several targets share on purpose are kept apart: bake does not push them.
 import { matches, type Values } from '../expand/index.ts';
+import { capital } from '../problems/capital.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix, Origin, Stage, TagSpec, Variable } from '../types/matrix.ts';
 import { conditionalBake, evaluatePieces, piecesToBake, render, type Piece, type RenderProblem, type Scope, type Source } from '../template/index.ts';
@@ -13,6 +14,8 @@ export interface PlannedTag {
   /** With every variable at its default ("" when a condition is empty then). */
   preview: string;
   origin: Origin;
+  /** The template as written. */
+  template: string;
   shared: boolean;
   sources: Source[];
   /** The tag's text, without its conditions. */
@@ -46,7 +49,7 @@ export function renderTags(specs: readonly TagSpec[], scope: Scope, report: (t: 
     const bake = conditionalBake(result.value.pieces, conditions.map((v) => v.env));
     if (tags.some((t) => t.bake === bake)) continue;
     const preview = conditions.some((v) => v.default === '') ? '' : result.value.preview;
-    tags.push({ bake, preview, origin: spec.template.origin, shared: spec.shared, sources: result.value.sources, pieces: result.value.pieces, ...(conditions.length ? { if: conditions.map((v) => v.env) } : {}) });
+    tags.push({ bake, preview, origin: spec.template.origin, template: spec.template.text, shared: spec.shared, sources: result.value.sources, pieces: result.value.pieces, ...(conditions.length ? { if: conditions.map((v) => v.env) } : {}) });
   }
   return tags;
 }
@@ -92,7 +95,8 @@ export class TagOwners {
       return error('bad-tag', `The tag "${checkedText(tag)}" of target "${target}" is not a valid image reference when ${culprit.env} has its default (empty): ${problem}.`, {
         file: tag.origin.file,
         pointer: tag.origin.pointer,
-        hint: `Give {${culprit.key}} a default (variables.${culprit.key}.default), or make it an optional segment ({-${culprit.key}}) that is left out while ${culprit.env} is empty. CI sets ${culprit.env} in the environment.`,
+        ...caretAt(tag, culprit),
+        hint: `${emptyVariableFix(tag, culprit)} CI sets ${culprit.env} in the environment.`,
       });
     }
     return error('bad-tag', `The tag "${checkedText(tag)}" of target "${target}" is not a valid image reference: ${problem}.`, {
@@ -101,6 +105,35 @@ export class TagOwners {
       hint: `${GRAMMAR_HINT} Variables are checked at their defaults.`,
     });
   }
+}
+
+/**
+ * How to keep a tag valid while a variable is empty. An optional segment drops
+ * the value with its separator: the one before it ({-git_sha}) after other
+ * text, the one after it ({git_sha-}) where it starts the tag or a name part,
+ * since a tag cannot start with "-". A placeholder that is the whole tag or
+ * name part has nothing to fall back to: give a default, or `if:`.
+ */
+/** The caret on the variable's placeholder in the tag, when it is there as written. */
+function caretAt(tag: PlannedTag, variable: Variable): Partial<Problem> {
+  const raw = tag.sources.find((s) => s.variable === variable.env)?.placeholder;
+  return raw && tag.template.includes(raw) ? { caret: { text: raw, occurrence: 0, length: tag.template.length } } : {};
+}
+
+function emptyVariableFix(tag: PlannedTag, variable: Variable): string {
+  const fallback = `give {${variable.key}} a default (variables.${variable.key}.default)`;
+  const raw = tag.sources.find((s) => s.variable === variable.env)?.placeholder;
+  const at = raw ? tag.template.indexOf(raw) : -1;
+  if (!raw || at < 0 || !/^\{[a-z]/.test(raw)) return `${capital(fallback)}, or keep the tag only while ${variable.env} is set (\`if: ${variable.key}\`).`;
+  const before = tag.template[at - 1] ?? '';
+  const after = tag.template[at + raw.length] ?? '';
+  const starts = before === '' || before === ':' || before === '/';
+  const ends = after === '' || after === ':' || after === '/' || after === '@';
+  const separator = /^[-_.]$/;
+  if (!starts && separator.test(before)) return `Make it an optional segment, left out with its "${before}" while ${variable.env} is empty: write ${before}${raw} as ${raw.slice(0, 1)}${before}${raw.slice(1)}; or ${fallback}.`;
+  if (starts && separator.test(after)) return `Make it an optional segment, left out with its "${after}" while ${variable.env} is empty: write ${raw}${after} as ${raw.slice(0, -1)}${after}}; or ${fallback}.`;
+  if (starts && ends) return `It is a whole part of the tag, which would be empty: keep the tag only while ${variable.env} is set (\`{ tag: "${tag.template}", if: ${variable.key} }\`), or ${fallback}.`;
+  return `${capital(fallback)}, or keep the tag only while ${variable.env} is set (\`if: ${variable.key}\`).`;
 }
 
 /** The text a tag is checked as: at the defaults, and a conditional one as it reads when its conditions hold ("x0" for an empty default). */
