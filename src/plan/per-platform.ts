@@ -24,6 +24,7 @@ import type { Plan, TargetInfo } from './index.ts';
 import { perPlatformName, repositoryOf } from './platform-name.ts';
 import type { PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
+import { originKey, targetList } from '../check-dockerfiles/target-list.ts';
 import { sortKeys } from './shapes.ts';
 
 export interface PerPlatform {
@@ -56,6 +57,8 @@ class PerPlatformPlanner {
   /** Per-platform target -> the cache-from entries of its own refs. */
   private readonly ownCacheFrom = new Map<string, string[]>();
   private readonly stages = new Map<string, Stage>();
+  /** Tag entry -> the targets whose first tag has no repository of its own. */
+  private readonly badRepositories = new Map<string, { tag: PlannedTag; targets: string[] }>();
 
   constructor(
     private readonly m: Matrix,
@@ -81,6 +84,13 @@ class PerPlatformPlanner {
         const target = this.target(info, platform, name);
         if (target) this.added[name] = target;
       }
+    }
+    for (const { tag, targets } of this.badRepositories.values()) {
+      this.problems.push(error('tag-repository', `The repository of the tag "${tag.template}" of ${targetList(targets)} cannot be told apart from its tag: a run-time value stands where the repository ends.`, {
+        file: tag.origin.file,
+        pointer: tag.origin.pointer,
+        hint: 'Write the tag as <repository>:<tag> with a literal ":" (e.g. "{registry}/{framework}:{version}"): per-platform images are pushed by digest to that repository.',
+      }));
     }
     for (const group of Object.keys(this.plan.bake.group)) this.group(group);
     this.checkCacheRefs();
@@ -214,11 +224,11 @@ class PerPlatformPlanner {
     const tag: PlannedTag = info.tags.find((t) => !t.if) ?? info.tags[0]!;
     const repository = repositoryOf(tag.pieces);
     if (!repository) {
-      this.problems.push(error('tag-repository', `The repository of the tag "${tag.preview}" of "${info.name}" cannot be told apart from its tag: a run-time value stands where the repository ends.`, {
-        file: tag.origin.file,
-        pointer: tag.origin.pointer,
-        hint: 'Write the tag as <repository>:<tag> with a literal ":" (e.g. "{registry}/{framework}:{version}"): per-platform images are pushed by digest to that repository.',
-      }));
+      // One problem per tag as written, naming its targets (reported once every target is planned).
+      const key = originKey(tag.origin);
+      const found = this.badRepositories.get(key) ?? { tag, targets: [] };
+      if (!found.targets.includes(info.name)) found.targets.push(info.name);
+      this.badRepositories.set(key, found);
       return 'type=cacheonly';
     }
     return `type=image,name=${piecesToBake(repository)},${DIGEST_OUTPUT}`;

@@ -74,13 +74,13 @@ export class TagOwners {
     if (owner.target === target || (owner.shared && tag.shared)) return undefined;
     if (owner.shared !== tag.shared) {
       const [sharedAt, plainAt] = owner.shared ? [owner.target, target] : [target, owner.target];
-      return error('duplicate-tag', `The tag "${tag.preview}" is declared \`shared\` for target "${sharedAt}" but not for "${plainAt}", which would push it alone.`, {
+      return error('duplicate-tag', `The tag "${tag.preview || tag.template}" is declared \`shared\` for target "${sharedAt}" but not for "${plainAt}", which would push it alone.`, {
         file: tag.origin.file,
         pointer: tag.origin.pointer,
         hint: 'Mark the tag `shared: true` everywhere it is meant to stand for several images, or tell the tags apart.',
       });
     }
-    return error('duplicate-tag', `Targets "${owner.target}" and "${target}" would both push the tag "${tag.preview}".`, {
+    return error('duplicate-tag', `Targets "${owner.target}" and "${target}" would both push the tag "${tag.preview || tag.template}".`, {
       file: tag.origin.file,
       pointer: tag.origin.pointer,
       hint: 'Put the axes that tell the targets apart into the tag template, or declare the tag `shared: true` if one manifest should hold both images (`bake-matrix manifest`).',
