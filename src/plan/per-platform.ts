@@ -254,7 +254,12 @@ class PerPlatformPlanner {
     return byPlatform;
   }
 
-  /** One cache ref per target and platform: a template without {target} would give every platform one ref. */
+  /** Whether `copy` is the per-platform target of `target`, which has that one platform: the same build, so the same cache. */
+  private sameBuild(target: string, copy: string): boolean {
+    return this.result.of.get(copy)?.target === target && this.result.targets.get(target)?.size === 1;
+  }
+
+  /** One cache ref per target and platform: a template without {target} would give every platform one ref (a single-platform target and its own per-platform copy are one build and may share it). */
   private checkCacheRefs(): void {
     const writers = new Map<string, string>();
     const all = { ...this.plan.bake.target, ...this.added };
@@ -262,7 +267,7 @@ class PerPlatformPlanner {
       for (const entry of t['cache-to'] ?? []) {
         const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;
         const other = writers.get(ref);
-        if (other && other !== name && (this.added[name] || this.added[other])) {
+        if (other && other !== name && (this.added[name] || this.added[other]) && !this.sameBuild(other, name) && !this.sameBuild(name, other)) {
           const cache = this.m.cache ?? this.m.stages.find((s) => s.cache)?.cache;
           this.problems.push(error('cache-ref-collision', `Targets "${other}" and "${name}" would both write the cache ref "${ref}": each build would overwrite the cache of the other (buildx#3819).`, {
             file: cache?.origin.file,
