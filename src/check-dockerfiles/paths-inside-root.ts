@@ -8,6 +8,7 @@ import type { ReadPath } from './paths-read.ts';
 import type { Plan } from '../plan/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Origin } from '../types/matrix.ts';
+import { targetList } from './target-list.ts';
 
 export interface ProjectRoot {
   absolute: string;
@@ -39,32 +40,50 @@ export function pathsLeavingRoot(paths: readonly ReadPath[], root: ProjectRoot):
   return [...problems.values()];
 }
 
-/** Build contexts and local named contexts that are not folders under the root (bake would fail late, per target). */
+/** Paths of one line listed in a message at most; the rest are counted. */
+const SHOWN_PATHS = 5;
+
+/**
+ * Build contexts and local named contexts that are not folders under the root
+ * (bake would fail late, per target): one problem per line of the matrix,
+ * however many targets it renders for, naming each missing path and its targets.
+ */
 export function missingContexts(plan: Plan, root: ProjectRoot): Problem[] {
-  const problems = new Map<string, Problem>();
+  const lines = new Map<string, { what: 'context' | 'named context'; origin: Origin; missing: Map<string, string[]> }>();
   const folders = new Map<string, boolean>();
   const folder = (path: string) => {
     let is = folders.get(path);
     if (is === undefined) folders.set(path, (is = isFolder(resolve(root.absolute, path))));
     return is;
   };
-  const check = (what: 'context' | 'named context', path: string, origin: Origin) => {
-    const key = `${origin.file}#${origin.pointer}#${path}`;
-    if (!isLocalContext(path) || problems.has(key) || folder(path)) return;
-    problems.set(
-      key,
-      error('context-not-found', `The ${what} "${path}" is not a folder (paths are relative to the project root ${root.shown}).`, {
-        file: origin.file,
-        pointer: origin.pointer,
-        hint: `Create it, or write the path of an existing folder relative to ${root.shown}.`,
-      }),
-    );
+  const check = (what: 'context' | 'named context', path: string, origin: Origin, target: string) => {
+    if (!isLocalContext(path) || folder(path)) return;
+    const key = `${origin.file}#${origin.pointer}#${what}`;
+    const line = lines.get(key) ?? { what, origin, missing: new Map<string, string[]>() };
+    lines.set(key, line);
+    const targets = line.missing.get(path) ?? [];
+    line.missing.set(path, targets);
+    targets.push(target);
   };
   for (const t of plan.targets.values()) {
-    if (t.location) check('context', t.location.contextPath, t.location.contextOrigin);
-    for (const c of Object.values(t.namedContexts ?? {})) if (c.local) check('named context', c.value, c.origin);
+    if (t.location) check('context', t.location.contextPath, t.location.contextOrigin, t.name);
+    for (const c of Object.values(t.namedContexts ?? {})) if (c.local) check('named context', c.value, c.origin, t.name);
   }
-  return [...problems.values()];
+  return [...lines.values()].map(({ what, origin, missing }) => {
+    const paths = [...missing];
+    const shown = paths.slice(0, SHOWN_PATHS).map(([path, targets]) => `"${path}" for ${targetList(targets)}`);
+    const more = paths.length > SHOWN_PATHS ? ` and ${paths.length - SHOWN_PATHS} more` : '';
+    const count = paths.reduce((n, [, targets]) => n + targets.length, 0);
+    const message =
+      paths.length === 1
+        ? `The ${what} "${paths[0]![0]}" of ${targetList(paths[0]![1])} is not a folder (paths are relative to the project root ${root.shown}).`
+        : `The ${what} is not a folder for ${count} targets (paths are relative to the project root ${root.shown}): ${shown.join('; ')}${more}.`;
+    return error('context-not-found', message, {
+      file: origin.file,
+      pointer: origin.pointer,
+      hint: paths.length === 1 ? `Create it, or write the path of an existing folder relative to ${root.shown}.` : `Create them, or write the ${what} so that it names existing folders, relative to ${root.shown}.`,
+    });
+  });
 }
 
 export function isFolder(path: string): boolean {
