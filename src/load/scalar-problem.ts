@@ -8,6 +8,11 @@ import { error } from '../problems/problem.ts';
 import { describeChar, firstHidden } from '../problems/printable.ts';
 import { limitExceeded, type Limits } from './limits.ts';
 
+/** The keys whose value the schema types as a number only (test/load/number-keys.test.ts keeps this in step with schema/matrix.schema.json). */
+export const NUMBER_KEYS: ReadonlySet<string> = new Set(['max-jobs']);
+
+const lastKey = (pointer: string | undefined) => (pointer ?? '').slice((pointer ?? '').lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+
 /** `source`: the scalar as written (no quotes); `value`: what the parser made of it. */
 export function scalarProblem(source: string, value: unknown, where: Partial<Problem>, limits: Limits, role: 'key' | 'value', syntax: 'YAML' | 'TOML' | 'TypeScript'): Problem | undefined {
   if (typeof value === 'string') return textProblem(value, where, limits, role);
@@ -17,7 +22,11 @@ export function scalarProblem(source: string, value: unknown, where: Partial<Pro
     const kind = typeof value === 'boolean' ? `the boolean ${text}` : 'a number';
     return error('value-changed', `The ${role} ${source} is read as ${kind} and would be written as "${text}".`, {
       ...where,
-      hint: `Quote it to keep it as written: "${source}"${syntax === 'YAML' && typeof value === 'boolean' ? `, or write ${text}` : ''}.`,
+      // Where the matrix takes a number (ci.max-jobs: 2.0), quoting would make it text, which is refused too: write the number.
+      hint:
+        typeof value === 'number' && Number.isSafeInteger(value) && NUMBER_KEYS.has(lastKey(where.pointer))
+          ? `Write it as ${text}: this key takes a whole number.`
+          : `Quote it to keep it as written: "${source}"${syntax === 'YAML' && typeof value === 'boolean' ? `, or write ${text}` : ''}.`,
     });
   }
   if (value !== null && typeof value === 'object') {

@@ -101,7 +101,7 @@ function toProblem(e: ErrorObject, file: SourceFile): Problem {
         hint: (e.parentSchema as { description?: string }).description,
       });
     case 'type':
-      return error('wrong-type', `${capital(key)} must be ${article(String(params.type))}, not ${kind(value)}.`, where);
+      return error('wrong-type', `${capital(key)} must be ${article(String(params.type))}, not ${kind(value)}.`, { ...where, ...numberHint(String(params.type), value) });
     case 'enum':
       return error('not-allowed', `${capital(key)} is ${JSON.stringify(value)}; allowed: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`, where);
     case 'pattern': {
@@ -151,3 +151,11 @@ function article(type: string): string {
 }
 
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** A number written in quotes where a number is meant: say how to write it (quoting keeps text, so it cannot help here). */
+function numberHint(type: string, value: unknown): { hint?: string } {
+  if ((type !== 'integer' && type !== 'number') || typeof value !== 'string' || value.trim() === '' || !Number.isFinite(Number(value))) return {};
+  const n = Number(value);
+  if (type === 'integer' && !Number.isInteger(n)) return { hint: 'Write a whole number, without quotes.' };
+  return { hint: `Write it without quotes, as ${String(n)}.` };
+}
