@@ -46,8 +46,20 @@ describe('tags', () => {
     const [p] = generateProblems(yaml(runtime({ tags: ['{registry}/{framework}:{git_sha}'] })));
     assert.equal(p!.code, 'bad-tag');
     assert.match(p!.message, /when GIT_SHA has its default \(empty\)/);
-    assert.match(p!.hint!, /variables\.git_sha\.default.*\{-git_sha\}/);
+    assert.match(p!.hint!, /if: git_sha \}`\), or give \{git_sha\} a default \(variables\.git_sha\.default\)/);
   });
+  const where = [
+    { name: 'it starts the tag: {git_sha-} (a tag cannot start with -)', tag: '{registry}/{framework}:{git_sha}-{cuda}', hint: /write \{git_sha\}- as \{git_sha-\}/ },
+    { name: 'it follows other text: {-git_sha}', tag: '{registry}/{framework}-{git_sha}:{cuda}', hint: /write -\{git_sha\} as \{-git_sha\}/ },
+    { name: 'it is the whole tag: if:', tag: '{registry}/{framework}:{git_sha}', hint: /\{ tag: "\{registry\}\/\{framework\}:\{git_sha\}", if: git_sha \}/ },
+  ];
+  for (const w of where) {
+    test(`an empty variable in a tag: the fix fits where it stands: ${w.name}`, () => {
+      const [p] = generateProblems(yaml(runtime({ tags: [w.tag] })));
+      assert.equal(p!.code, 'bad-tag');
+      assert.match(p!.hint!, w.hint);
+    });
+  }
 });
 
 describe('stage bases', () => {
