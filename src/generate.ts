@@ -40,7 +40,7 @@ export interface GenerateOptions {
   limits?: Limits;
 }
 
-export function generate(matrixPath: string, cwd = process.cwd(), options: GenerateOptions = {}): GenerateResult {
+export function generate(matrixPath: string | undefined, cwd = process.cwd(), options: GenerateOptions = {}): GenerateResult {
   const loaded = loadMatrix(matrixPath, cwd, options.limits);
   if (!loaded.ok) return { ok: false, problems: loaded.problems, files: loaded.files };
   return generateFrom(loaded.value, { root: loaded.root, ...options });

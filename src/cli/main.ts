@@ -2,6 +2,7 @@
 // caller (bin/bake-matrix.js) touches process.exitCode. Everything printed
 // passes through printable(): no matrix value or file name reaches the
 // terminal as a raw control character.
+import { readFileSync } from 'node:fs';
 import { formatProblems, problemsAsJson } from '../problems/format.ts';
 import { printable } from '../problems/printable.ts';
 import { UserError } from '../problems/problem.ts';
@@ -30,6 +31,10 @@ export async function main(argv: string[], rawIo: Io = processIo()): Promise<num
     io.stdout(usage());
     return name ? EXIT.ok : EXIT.usage;
   }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${version()}\n`);
+    return EXIT.ok;
+  }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
     io.stderr(`bake-matrix: unknown command "${name}".${didYouMean(name, COMMANDS.map((c) => c.name))}\n\n${usage()}`);
@@ -53,12 +58,18 @@ export async function main(argv: string[], rawIo: Io = processIo()): Promise<num
   }
 }
 
+/** The version in package.json, two folders up from src/cli/ and from dist/cli/ alike. */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'bake-matrix: expand a support matrix into a Docker Bake file, and bake it',
     '',
     'Usage: bake-matrix <command> [options]',
+    '       bake-matrix --version',
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',

@@ -7,7 +7,8 @@ import { didYouMean } from '../problems/suggest.ts';
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export const COMMON_OPTIONS = {
-  matrix: { type: 'string', default: 'matrix' },
+  /** Default: matrix/ or a one-file project's bake-matrix.yaml (load/find-matrix-files.ts: defaultMatrix). */
+  matrix: { type: 'string' },
   /** Default: `bake` in the project root (resolved once the matrix is read: outDir()). */
   out: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -16,7 +17,7 @@ export const COMMON_OPTIONS = {
 
 /** What each option means, for `--help`: one table for every command. */
 export const OPTION_HELP: Record<string, { arg?: string; text: string }> = {
-  matrix: { arg: 'PATH', text: 'the matrix: a file, or a folder of .yaml/.yml/.toml/.ts files (default: matrix)' },
+  matrix: { arg: 'PATH', text: 'the matrix: a file, or a folder of .yaml/.yml/.toml/.ts files (default: matrix/, or else the one bake-matrix.yaml, .yml, .toml or .ts in the working directory)' },
   out: { arg: 'DIR', text: 'the folder of the bake files (default: bake/ in the project root)' },
   format: { arg: 'json|hcl|both', text: 'which bake file(s) to write or compare (default: both)' },
   json: { text: 'print the result, and any problems and warnings, as JSON on stdout (bake-matrix prints nothing of its own on stderr)' },

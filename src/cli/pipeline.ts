@@ -16,7 +16,7 @@ import { reportProblems } from './reported-error.ts';
 
 export { reportProblems } from './reported-error.ts';
 
-export function generateOrThrow(matrix: string, io: Io, json = false, options: GenerateOptions = {}): Generated {
+export function generateOrThrow(matrix: string | undefined, io: Io, json = false, options: GenerateOptions = {}): Generated {
   const { limits, problems } = limitsFrom(io.env);
   if (problems.length) throw reportProblems(problems, [], io, json);
   const result = generate(matrix, io.cwd, { limits, ...options });

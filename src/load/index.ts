@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, relative, resolve, sep } from 'node:path';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import { decodeText } from './decode-text.ts';
-import { findMatrixFiles } from './find-matrix-files.ts';
+import { defaultMatrix, findMatrixFiles } from './find-matrix-files.ts';
 import { DEFAULT_LIMITS, formatAmount, limitExceeded, type Limits } from './limits.ts';
 import { parseToml } from './parse-toml.ts';
 import { parseTypeScript } from './parse-typescript.ts';
@@ -30,8 +30,10 @@ export type LoadResult = Result<SourceFile[]> & {
 
 /** Reads one matrix file, or every .yaml/.yml/.toml/.ts file under a folder. The files come back
  * even when some do not parse, so that problems can be shown with their lines. */
-export function loadMatrix(input: string, cwd = process.cwd(), limits: Limits = DEFAULT_LIMITS): LoadResult {
-  const absolute = resolve(cwd, input);
+export function loadMatrix(given: string | undefined, cwd = process.cwd(), limits: Limits = DEFAULT_LIMITS): LoadResult {
+  const chosen = defaultMatrix(given, cwd);
+  if (!chosen.ok) return { ok: false, problems: chosen.problems, files: [] };
+  const absolute = resolve(cwd, chosen.input);
   const shown = (path: string) => displayPath(path, cwd);
   const found = findMatrixFiles(absolute, shown, cwd);
   if (!found.ok) return { ok: false, problems: found.problems, files: [] };
@@ -67,8 +69,10 @@ export function loadMatrix(input: string, cwd = process.cwd(), limits: Limits = 
 }
 
 /** The matrix files `input` names (one file, or those under a folder), absolute; undefined when there is nothing usable at `input`. */
-export function matrixPaths(input: string, cwd = process.cwd()): string[] | undefined {
-  const found = findMatrixFiles(resolve(cwd, input), (p) => p, cwd);
+export function matrixPaths(given: string | undefined, cwd = process.cwd()): string[] | undefined {
+  const chosen = defaultMatrix(given, cwd);
+  if (!chosen.ok) return undefined;
+  const found = findMatrixFiles(resolve(cwd, chosen.input), (p) => p, cwd);
   return found.ok && found.problems.length === 0 ? found.files.map((f) => f.path) : undefined;
 }
 

@@ -9,10 +9,18 @@ import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { MAX_PROBLEMS_PER_FILE, positionsOf, type Parsed } from './parse-yaml.ts';
 import { LiteralReader, type Read } from './read-literal.ts';
 import type { NodeSpan } from './source-file.ts';
-import { tsMorph } from './ts-morph.ts';
+import { TS_MORPH_RANGE, tsMorph } from './ts-morph.ts';
 
 export function parseTypeScript(text: string, file: string, limits: Limits = DEFAULT_LIMITS): Parsed {
   const morph = tsMorph();
+  if (!morph) {
+    const problem = error('ts-morph-missing', `${file} is a TypeScript matrix, and reading one needs the package ts-morph, which is not installed.`, {
+      file,
+      position: { line: 1, col: 1 },
+      hint: `ts-morph is an optional peer dependency of bake-matrix: install it beside it (\`npm i -D ts-morph@${TS_MORPH_RANGE}\`), or write the matrix in YAML or TOML.`,
+    });
+    return { data: undefined, spans: new Map(), problems: [problem] };
+  }
   // One small in-memory project per file: a parse, no type checking, no other file read.
   const project = new morph.Project({ useInMemoryFileSystem: true, skipFileDependencyResolution: true, compilerOptions: { noLib: true } });
   const source = project.createSourceFile(`/${basename(file)}`, text);

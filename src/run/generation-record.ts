@@ -41,7 +41,8 @@ interface GenerationRecord {
 }
 
 export interface Generation {
-  matrix: string;
+  /** `--matrix`, when given. */
+  matrix?: string;
   /** `--out`, when given. */
   out?: string;
   cwd: string;
@@ -128,7 +129,7 @@ function keyOf(g: Generation, r: Pick<GenerationRecord, 'out' | 'root' | 'checke
   add('tool', toolStamp());
   add('schema', readFileSync(new URL('../../schema/matrix.schema.json', import.meta.url), 'utf8'));
   add('cwd', resolve(g.cwd));
-  add('matrix', g.matrix);
+  add('matrix', g.matrix ?? '');
   add('out option', g.out ?? '');
   add('out', r.out);
   add('root', r.root);

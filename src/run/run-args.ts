@@ -49,7 +49,8 @@ export interface PassedFlag {
 }
 
 export interface RunArgs {
-  matrix: string;
+  /** `--matrix`, when given. */
+  matrix?: string;
   /** Default: `bake` in the project root. */
   out?: string;
   dryRun: boolean;
@@ -64,7 +65,7 @@ export interface RunArgs {
 
 /** bake-matrix's own options of `run` (the rest pass through to buildx); `--help` lists them from here. */
 export const RUN_OPTIONS = {
-  matrix: { type: 'string', default: 'matrix' },
+  matrix: { type: 'string' },
   out: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'full-file': { type: 'boolean' },
@@ -76,7 +77,7 @@ export const OWN_VALUE = ownOf('string');
 export const OWN_BOOLEAN = ownOf('boolean');
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
-  const out: RunArgs = { matrix: 'matrix', dryRun: false, fullFile: false, json: false, help: false, names: [], flags: [] };
+  const out: RunArgs = { dryRun: false, fullFile: false, json: false, help: false, names: [], flags: [] };
   const fail = (message: string): never => {
     throw new UserError([error('usage', message, { hint: `Usage: ${usage}` })]);
   };

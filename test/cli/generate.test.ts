@@ -77,7 +77,33 @@ describe('bake-matrix generate', () => {
     const dir = testdir({});
     const run = await runCli(['generate'], dir);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /No matrix at matrix/);
+    assert.match(run.stderr, /No matrix in the working directory .*: neither a matrix\/ folder nor a bake-matrix\.yaml/);
+    assert.match(run.stderr, /npx bake-matrix init/);
     assert.equal(existsSync(join(dir, 'bake')), false);
   });
+
+  test('a one-file project: bake-matrix.yaml (or .yml, .toml, .ts) at the root needs no --matrix', async () => {
+    const dir = testdir({ Dockerfile, 'bake-matrix.yaml': matrixYaml() });
+    const run = await runCli(['generate'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /wrote bake\/docker-bake.json/);
+    assert.ok(JSON.parse(readFileSync(join(dir, 'bake/docker-bake.json'), 'utf8')).target['vllm-cu129-runtime']);
+    assert.equal((await runCli(['check'], dir)).code, 0);
+    // The advice the generated header gives works as written.
+    assert.match(readFileSync(join(dir, 'bake/docker-bake.hcl'), 'utf8'), /run `npx bake-matrix generate`/);
+  });
+
+  for (const files of <Record<string, string>[]>[{ 'matrix/m.yaml': matrixYaml(), 'bake-matrix.yaml': matrixYaml() }, { 'bake-matrix.yml': matrixYaml(), 'bake-matrix.toml': 'name = "x"\n' }]) {
+    const names = Object.keys(files).map((f) => f.replace(/\/.*/, '/'));
+    test(`${names.join(' and ')} both at the root: a problem naming both, not one silently ignored`, async () => {
+      const dir = testdir({ Dockerfile, ...files });
+      const run = await runCli(['generate'], dir);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /error matrix-ambiguous/);
+      for (const name of names) assert.ok(run.stderr.includes(name), run.stderr);
+      assert.equal(existsSync(join(dir, 'bake')), false);
+      // --matrix chooses.
+      assert.equal((await runCli(['generate', '--matrix', Object.keys(files)[0]!.replace(/\/.*/, '')], dir)).code, 0);
+    });
+  }
 });

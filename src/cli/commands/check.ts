@@ -42,7 +42,7 @@ check only reads: a write a killed generate left unfinished is reported (stale),
       if (!values.json) io.stdout(`${names.map((n) => join(out, n)).join(', ')} up to date\n`);
       return EXIT.ok;
     }
-    if (!values.json) io.stderr(`${reasons.join('\n')}\n  hint: run \`npx bake-matrix generate${values.matrix !== 'matrix' ? ` --matrix ${values.matrix}` : ''}${values.out !== undefined ? ` --out ${values.out}` : ''}${format !== 'json' ? ` --format ${format}` : ''}\` and commit the result.\n`);
+    if (!values.json) io.stderr(`${reasons.join('\n')}\n  hint: run \`npx bake-matrix generate${values.matrix !== undefined ? ` --matrix ${values.matrix}` : ''}${values.out !== undefined ? ` --out ${values.out}` : ''}${format !== 'json' ? ` --format ${format}` : ''}\` and commit the result.\n`);
     return EXIT.failed;
   },
 };

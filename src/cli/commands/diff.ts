@@ -58,7 +58,7 @@ async function fromRevision(rev: string, path: string, io: Io) {
   return { label, bake: parseBakeJson(await readAtRevision(rev, path, io.cwd, io.env), label) };
 }
 
-function fromMatrix(matrix: string, io: Io, json: boolean) {
+function fromMatrix(matrix: string | undefined, io: Io, json: boolean) {
   const generated = generateOrThrow(matrix, io, json, { format: 'json' });
   const label = `generated from ${matrix}`;
   return { label, bake: parseBakeJson(generated.outputs[BAKE_FILE] ?? '{}', label), root: generated.matrix.root };
