@@ -11,6 +11,8 @@ export interface ArgDecl {
   /** 1-based line of the ARG instruction. */
   line: number;
   hasDefault: boolean;
+  /** The default after `=`, unquoted (`ARG A="x y"`: x y). */
+  value?: string;
 }
 
 export interface VarUse {
@@ -32,6 +34,10 @@ export interface DockerStage {
   line: number;
   /** Stages it needs, by index: its FROM, COPY --from and RUN --mount from=. */
   deps: number[];
+  /** The stage its FROM names, by index (undefined when it starts from an image). */
+  parent?: number;
+  /** What COPY --from and RUN --mount from= name that is no stage: an image, or a named context the build must be given. */
+  external: string[];
   args: ArgDecl[];
   /** Variables used in the FROM line (only global ARGs are visible there). */
   fromUses: VarUse[];
@@ -53,7 +59,7 @@ export function parseDockerfile(text: string, path: string): DockerfileModel {
   const globalArgs: ArgDecl[] = [];
   const stages: DockerStage[] = [];
   /** Stage references by name or index, resolved once every stage is known. */
-  const refs: { stage: DockerStage; ref: string }[] = [];
+  const refs: { stage: DockerStage; ref: string; from?: true }[] = [];
   let current: DockerStage | undefined;
   for (const instruction of dockerfile.getInstructions()) {
     const line = instruction.getRange().start.line + 1;
@@ -65,13 +71,14 @@ export function parseDockerfile(text: string, path: string): DockerfileModel {
         label: written ?? `#${stages.length}`,
         line,
         deps: [],
+        external: [],
         args: [],
         fromUses: usesOf(instruction, line),
         uses: [],
       };
       stages.push(current);
       const image = instruction.getImage();
-      if (image) refs.push({ stage: current, ref: image });
+      if (image) refs.push({ stage: current, ref: image, from: true });
       continue;
     }
     if (instruction instanceof Arg) {
@@ -82,9 +89,11 @@ export function parseDockerfile(text: string, path: string): DockerfileModel {
     current.uses.push(...usesOf(instruction, line));
     for (const ref of stageRefs(instruction)) refs.push({ stage: current, ref });
   }
-  for (const { stage, ref } of refs) {
+  for (const { stage, ref, from } of refs) {
     const target = resolveStage(stages, ref, stage.index);
+    if (from && target !== undefined) stage.parent = target;
     if (target !== undefined && target !== stage.index && !stage.deps.includes(target)) stage.deps.push(target);
+    if (target === undefined && !from && !stage.external.includes(ref)) stage.external.push(ref);
   }
   return { path, globalArgs, stages };
 }
@@ -111,13 +120,13 @@ function stageRefs(instruction: Instruction): string[] {
     .filter(Boolean);
 }
 
-/** `ARG A`, `ARG A=1`, `ARG A=1 B`: one declaration per name. */
+/** `ARG A`, `ARG A=1`, `ARG A="x y" B`: one declaration per name, with the default unquoted. */
 function argDecls(instruction: Arg, line: number): ArgDecl[] {
-  return instruction.getArguments().flatMap((argument) => {
-    const text = argument.getValue();
-    const eq = text.indexOf('=');
-    const name = eq >= 0 ? text.slice(0, eq) : text;
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? [{ name, line, hasDefault: eq >= 0 }] : [];
+  return instruction.getProperties().flatMap((property) => {
+    const name = property.getName();
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return [];
+    const value = property.getValue();
+    return [value === null ? { name, line, hasDefault: false } : { name, line, hasDefault: true, value }];
   });
 }
 

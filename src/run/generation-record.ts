@@ -111,7 +111,7 @@ function recordPath(g: Generation, create = false): string | undefined {
     const stats = lstatSync(dir, { throwIfNoEntry: false });
     if (!stats || !stats.isDirectory() || stats.uid !== uid || (stats.mode & 0o077) !== 0) return undefined;
   }
-  const id = sha256(`${resolve(g.cwd)}\0${g.matrix}\0${g.out ?? ''}`).slice(0, 32);
+  const id = sha256(`${resolve(g.cwd)}\0${g.matrix ?? ''}\0${g.out ?? ''}`).slice(0, 32);
   return join(dir, `${id}.json`);
 }
 

@@ -39,21 +39,7 @@ describe('npm pack, then npm i -D ./bake-matrix-<v>.tgz in another project', () 
   // Made here, not in before(): a temp folder made in a hook would be removed when the hook ends.
   const out = testdir({});
   const project = consumer({
-    Dockerfile: 'ARG BASE=debian:bookworm-slim\nFROM ${BASE} AS runtime\nARG APP_VERSION=1.0\nRUN echo "$APP_VERSION" > /version\n',
-    'bake-matrix.yaml': [
-      'name: app',
-      'registry: registry.example/team',
-      'dockerfile: Dockerfile',
-      'platforms: [linux/amd64, linux/arm64]',
-      'axes:',
-      '  app:',
-      '    v1: { args: { APP_VERSION: "1.0" } }',
-      '    v2: { args: { APP_VERSION: "2.0" } }',
-      'stages:',
-      '  runtime: { target: runtime, axes: [app], tags: ["{registry}/app:{app}"] }',
-      'ci: { runners: { linux/amd64: ubuntu-24.04, linux/arm64: ubuntu-24.04-arm } }',
-      '',
-    ].join('\n'),
+    Dockerfile: 'ARG BASE=debian:bookworm-slim\nFROM ${BASE} AS build\nARG APP_VERSION=1.0\nRUN echo "$APP_VERSION" > /version\nFROM build AS runtime\nCMD ["cat", "/version"]\n',
     'typed/matrix.ts': "export default { name: 'app' };\n",
   });
   let packed: string[] = [];
@@ -93,18 +79,22 @@ describe('npm pack, then npm i -D ./bake-matrix-<v>.tgz in another project', () 
     assert.equal(r.stderr, '');
   });
 
-  test('a one-file project: generate, check and ci need no --matrix', () => {
-    const generate = run('npx', ['--offline', 'bake-matrix', 'generate'], project);
+  test('init from the Dockerfile, then generate, check and ci with no --matrix', () => {
+    const init = run('npx', ['--offline', 'bake-matrix', 'init'], project);
+    assert.equal(init.status, 0, init.stderr);
+    assert.match(init.stdout, /^wrote bake-matrix\.yaml \(2 stages: build, runtime; 2 ARG defaults/);
+    assert.match(init.stdout, /wrote package\.json \(scripts bake, bake:generate, bake:check\)/);
+    const generate = run('npm', ['run', '--silent', 'bake:generate'], project);
     assert.equal(generate.status, 0, generate.stderr);
     assert.match(generate.stdout, /wrote bake\/docker-bake\.json/);
-    const bake = JSON.parse(readFileSync(join(project, 'bake/docker-bake.json'), 'utf8')) as { target: Record<string, { tags?: string[] }> };
-    assert.deepEqual(bake.target['v2-runtime']?.tags, ['${REGISTRY}/app:v2']);
+    const bake = JSON.parse(readFileSync(join(project, 'bake/docker-bake.json'), 'utf8')) as { target: Record<string, { tags?: string[]; args?: Record<string, string> }> };
+    assert.deepEqual(bake.target['runtime']?.tags, ['${REGISTRY}/consumer:${VERSION}']);
     const check = run('npx', ['--offline', 'bake-matrix', 'check'], project);
     assert.equal(check.status, 0, check.stderr);
-    const ci = run('npx', ['--offline', 'bake-matrix', 'ci', 'runtime'], project);
+    const ci = run('npx', ['--offline', 'bake-matrix', 'ci', 'default'], project);
     assert.equal(ci.status, 0, ci.stderr);
     const jobs = JSON.stringify(JSON.parse(ci.stdout));
-    for (const target of ['v1-runtime-amd64', 'v1-runtime-arm64', 'v2-runtime-amd64', 'v2-runtime-arm64']) assert.ok(jobs.includes(`"${target}"`), `${target} not in ${jobs}`);
+    for (const target of ['runtime-amd64', 'runtime-arm64']) assert.ok(jobs.includes(`"${target}"`), `${target} not in ${jobs}`);
   });
 
   test('a TypeScript matrix without ts-morph: exit 2, saying what to install', () => {

@@ -1,3 +1,4 @@
+import { defaultMatrix } from '../../load/find-matrix-files.ts';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diffBake, isEmpty } from '../../inspect/diff.ts';
@@ -60,6 +61,7 @@ async function fromRevision(rev: string, path: string, io: Io) {
 
 function fromMatrix(matrix: string | undefined, io: Io, json: boolean) {
   const generated = generateOrThrow(matrix, io, json, { format: 'json' });
-  const label = `generated from ${matrix}`;
+  const chosen = defaultMatrix(matrix, io.cwd);
+  const label = `generated from ${chosen.ok ? chosen.input : matrix}`;
   return { label, bake: parseBakeJson(generated.outputs[BAKE_FILE] ?? '{}', label), root: generated.matrix.root };
 }

@@ -1,0 +1,164 @@
+// `bake-matrix init` on Dockerfiles shaped like real ones (a single unnamed
+// stage as official images have; many stages with ARGs before the first FROM
+// as buildx's and vLLM's have; a named context and RUN --mount): what it
+// writes generates, and `check` passes at once. It never overwrites a file.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { testdir } from '../helpers/testdir.ts';
+import { snapshotTree, treeChanges } from '../helpers/tree-snapshot.ts';
+
+const SINGLE = ['FROM debian:bookworm-slim', 'ENV APP_VERSION=1.6', 'RUN apt-get update && apt-get install -y curl', 'CMD ["app"]', ''].join('\n');
+
+const MULTI = [
+  '# syntax=docker/dockerfile:1',
+  'ARG GO_VERSION=1.26',
+  'ARG ALPINE_VERSION="3.23"',
+  'ARG DOCKER_VERSION=29.6',
+  'ARG DOCKER_CLI_VERSION=${DOCKER_VERSION}',
+  'ARG MIRROR_URL',
+  'FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine${ALPINE_VERSION} AS golatest',
+  'FROM docker:$DOCKER_CLI_VERSION AS docker-cli',
+  'FROM golatest AS gobase',
+  'ARG TARGETPLATFORM',
+  'ENV CGO_ENABLED=0',
+  'FROM gobase AS version',
+  'RUN --mount=type=bind,target=. echo 1 > /version',
+  'FROM gobase AS build',
+  'ARG GO_EXTRA_FLAGS',
+  "ARG LDFLAGS='-s -w'",
+  'RUN --mount=type=cache,target=/root/.cache --mount=type=bind,from=version,source=/version,target=/version go build',
+  'FROM scratch AS binaries',
+  'ARG BUILDKIT_SBOM_SCAN_STAGE=true',
+  'COPY --link --from=build /usr/bin/app /app',
+  'COPY --from=docker-cli /usr/local/bin/docker /docker',
+  'FROM binaries',
+  '',
+].join('\n');
+
+const NAMED_CONTEXT = [
+  '# syntax=docker/dockerfile:1.7',
+  'ARG BASE_IMAGE=ros:jazzy',
+  'ARG RUNTIME_IMAGE=${BASE_IMAGE}',
+  'FROM ${BASE_IMAGE} AS builder',
+  'ARG APP_WS=/opt/app_ws',
+  'COPY --from=app_src / ${APP_WS}/src/',
+  'RUN --mount=type=cache,target=/root/.cache/colcon colcon build',
+  'FROM ${RUNTIME_IMAGE} AS runtime',
+  'ARG APP_WS=/opt/app_ws',
+  'COPY --from=builder ${APP_WS}/install ${APP_WS}/install',
+  '',
+].join('\n');
+
+async function init(files: Record<string, string>, argv: string[] = []) {
+  const dir = testdir(files);
+  const run = await runCli(['init', ...argv], dir);
+  return { dir, run, matrix: () => readFileSync(join(dir, 'bake-matrix.yaml'), 'utf8') };
+}
+
+describe('bake-matrix init', () => {
+  const cases: { name: string; files: Record<string, string>; argv: string[]; lines: string[]; absent: string[]; targets: string[] }[] = [
+    {
+      name: 'a single unnamed stage (official images)',
+      files: { Dockerfile: SINGLE, 'package.json': '{"name":"app","version":"1.0.0"}\n' },
+      argv: [],
+      lines: ['name: app', 'dockerfile: "Dockerfile"', 'stages:', '  image:', '    axes: [variant]', '    tags: ["{registry}/app:{version}{-variant}"]'],
+      absent: ['args:', '    target:'],
+      targets: ['image'],
+    },
+    {
+      name: 'many stages, ARGs before FROM, --mount from= and an unnamed last stage (buildx, vLLM)',
+      files: { 'docker/Dockerfile': MULTI },
+      argv: ['--dockerfile', 'docker/Dockerfile', '--name', 'tool'],
+      lines: [
+        'args:',
+        '  GO_VERSION: "1.26"',
+        '  ALPINE_VERSION: "3.23"',
+        '  DOCKER_VERSION: "29.6"',
+        '# Left to the Dockerfile (their defaults use other ARGs): DOCKER_CLI_VERSION',
+        '# Declared without a default (set them in args: to pass a value): MIRROR_URL',
+        '  gobase:\n    target: gobase\n    from: golatest',
+        '  build:\n    target: build\n    from: gobase\n    args:\n      LDFLAGS: "-s -w"\n    # Declared without a default (set them in args: to pass a value): GO_EXTRA_FLAGS',
+        '  binaries:\n    target: binaries\n    axes: [variant]',
+        '    tags: ["{registry}/tool:{version}{-variant}"]',
+      ],
+      absent: ['TARGETPLATFORM', 'BUILDKIT_SBOM_SCAN_STAGE', 'unnamed stage'],
+      targets: ['golatest', 'docker-cli', 'gobase', 'version', 'build', 'binaries'],
+    },
+    {
+      name: 'a named context and RUN --mount=type=cache (a COPY --from that is no stage)',
+      files: { 'Dockerfile': NAMED_CONTEXT, 'package.json': '{\n    "name": "ros-app",\n    "scripts": { "bake": "make image" }\n}\n' },
+      argv: ['--name', 'ros-app'],
+      lines: [
+        '  BASE_IMAGE: "ros:jazzy"',
+        '# Left to the Dockerfile (their defaults use other ARGs): RUNTIME_IMAGE',
+        '  builder:\n    target: builder\n    args:\n      APP_WS: "/opt/app_ws"\n    # Reads "app_src" (COPY --from / RUN --mount from=), which is no stage',
+        '  runtime:\n    target: runtime\n    axes: [variant]',
+      ],
+      absent: ['from: builder'],
+      targets: ['builder', 'runtime'],
+    },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: a matrix that generates and passes check at once`, async () => {
+      const { dir, run, matrix } = await init(c.files, c.argv);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '');
+      assert.match(run.stdout, /^wrote bake-matrix\.yaml \(/);
+      const text = matrix();
+      for (const line of c.lines) assert.ok(text.includes(line), `missing:\n${line}\nin:\n${text}`);
+      for (const word of c.absent) assert.ok(!text.includes(word), `unexpected ${word} in:\n${text}`);
+      const check = await runCli(['check'], dir);
+      assert.equal(check.code, 0, check.stderr);
+      const bake = JSON.parse(readFileSync(join(dir, 'bake/docker-bake.json'), 'utf8')) as { target: Record<string, unknown> };
+      for (const target of c.targets) assert.ok(bake.target[target], `no target ${target} in ${Object.keys(bake.target).join(', ')}`);
+    });
+  }
+
+  test('package.json gets the scripts it has no name for; its own are kept, its indentation too', async () => {
+    const { dir, run } = await init(cases[2]!.files, ['--name', 'ros-app']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      readFileSync(join(dir, 'package.json'), 'utf8'),
+      '{\n    "name": "ros-app",\n    "scripts": {\n        "bake": "make image",\n        "bake:generate": "bake-matrix generate",\n        "bake:check": "bake-matrix check"\n    }\n}\n',
+    );
+    assert.match(run.stdout, /note: package\.json has a script of its own named bake: left as it is\./);
+  });
+
+  for (const existing of <Record<string, string>[]>[{ 'bake-matrix.yaml': 'name: x\n' }, { 'matrix/stack.yaml': 'name: x\n' }, { 'bake-matrix.toml': 'name = "x"\n' }]) {
+    test(`refuses when ${Object.keys(existing)[0]} exists, and writes nothing`, async () => {
+      const dir = testdir({ Dockerfile: SINGLE, 'package.json': '{}\n', ...existing });
+      const before = snapshotTree(dir);
+      const run = await runCli(['init'], dir);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /error init-exists/);
+      assert.deepEqual(treeChanges(before, snapshotTree(dir)), []);
+    });
+  }
+
+  test('refuses a package.json that is a symlink, and writes nothing', async () => {
+    const dir = testdir({ Dockerfile: SINGLE, 'elsewhere.json': '{}\n' });
+    symlinkSync(join(dir, 'elsewhere.json'), join(dir, 'package.json'));
+    const before = snapshotTree(dir);
+    const run = await runCli(['init'], dir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /error init-not-a-file/);
+    assert.deepEqual(treeChanges(before, snapshotTree(dir)), []);
+  });
+
+  test('no Dockerfile, a Dockerfile outside the project, or no FROM: exit 2 and a hint, nothing written', async () => {
+    for (const [files, argv, message] of [
+      [{}, [], /error dockerfile-not-found[\s\S]*--dockerfile PATH/],
+      [{ Dockerfile: SINGLE }, ['--dockerfile', '../Dockerfile'], /error init-outside/],
+      [{ Dockerfile: '# nothing\n' }, [], /error init-no-stage/],
+    ] as const) {
+      const dir = testdir(files);
+      const run = await runCli(['init', ...argv], dir);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, message);
+      assert.equal(existsSync(join(dir, 'bake-matrix.yaml')), false);
+    }
+  });
+});
