@@ -1,5 +1,7 @@
 // `bake-matrix ci <group> [--format json|github]`: the CI jobs that build the
 // group natively per platform, as JSON on stdout (see src/ci/).
+import { buildGraph, graphMermaid } from '../../inspect/graph.ts';
+import { appendStepSummary } from '../../run/step-summary.ts';
 import { ciGithub, ciJson, ciText, CI_FORMATS, type CiFormat } from '../../ci/ci-format.ts';
 import { planCiJobs } from '../../ci/ci-jobs.ts';
 import { error } from '../../problems/problem.ts';
@@ -21,7 +23,8 @@ bake}], "levels", "stages", ...}; with --format github {"count", "stages": [{"in
 
 Each job runs \`npm run bake -- <bake>\` (its targets, and \`--set <target>.cache-to=\` for the
 targets it reuses) with --push; then \`bake-matrix manifest <group>\` merges the platforms.
-A summary of the jobs goes to stderr.
+A summary of the jobs goes to stderr; with $GITHUB_STEP_SUMMARY set, the graph of the build
+(\`bake-matrix graph\`, Mermaid, which GitHub draws) is appended to it.
 `;
 
 const CI_OPTIONS = { matrix: COMMON_OPTIONS.matrix, help: COMMON_OPTIONS.help, format: { type: 'string', default: 'json' }, 'max-stages': { type: 'string' } } as const;
@@ -51,6 +54,9 @@ export const ciCommand: Command = {
       throw reportProblems([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], [], io, false);
     }
     io.stderr(ciText(plan));
+    // GitHub draws the Mermaid graph in the run's summary: what the jobs build, level by level.
+    const graph = buildGraph(generated.plan, positionals);
+    if (graph.ok) appendStepSummary(io, `### The build of ${positionals.join(' ') || 'default'}\n\n\`\`\`mermaid\n${graphMermaid(graph.value)}\`\`\`\n\n`);
     io.stdout(JSON.stringify(format === 'github' ? ciGithub(plan) : ciJson(plan)) + '\n');
     return EXIT.ok;
   },
