@@ -18,6 +18,8 @@ export interface StarterOptions {
   name: string;
   /** The Dockerfile's path relative to the project root, with / separators. */
   dockerfile: string;
+  /** A registry cache per target and branch, from the variables the CI workflow sets (init --ci github). */
+  cache?: boolean;
 }
 
 export interface Starter {
@@ -83,6 +85,21 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
     'context: .',
     'platforms: [linux/amd64, linux/arm64]',
   ];
+  if (options.cache) {
+    lines.push(
+      '',
+      '# Set by the CI workflow (.github/workflows/bake.yml); the defaults serve a local build.',
+      'variables:',
+      '  cache_branch:',
+      '    env: CACHE_BRANCH',
+      '    default: main',
+      "    description: Tag-safe name of the branch whose cache is written (and read first).",
+      '  pr_base:',
+      '    env: CACHE_PR_BASE',
+      '    default: ""',
+      "    description: Tag-safe name of a pull request's base branch, whose cache is read next.",
+    );
+  }
   lines.push(...argsBlock(model.globalArgs, ''));
   lines.push(
     '',
@@ -116,6 +133,16 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
   const last = model.stages.at(-1);
   const skipped = model.stages.filter((s) => !s.name && s !== image && !(s === last && image && s.parent === image.index)).length;
   if (skipped) lines.push(`  # ${skipped} unnamed stage(s) of the Dockerfile left out: name one (FROM ... AS name) to build it as a target.`);
+  if (options.cache) {
+    lines.push(
+      '',
+      '# A registry cache per target (and platform): this branch\'s, then the base\'s, then main\'s.',
+      'cache:',
+      '  ref: "{registry}/cache:{target}-{cache_branch}"',
+      '  fallback: ["{registry}/cache:{target}-{pr_base}", "{registry}/cache:{target}-main"]',
+      '  mode: max',
+    );
+  }
   lines.push(
     '',
     '# Native per-platform builds in CI (`bake-matrix ci`): a runner per platform.',

@@ -15,7 +15,8 @@ import { REPO } from '../run/fake-docker.ts';
 
 const VALIDATOR = join(REPO, 'node_modules/@action-validator/cli/cli.mjs');
 const WORKFLOWS = ['images.yml', 'bake-stage.yml'].map((f) => join(REPO, '.github/workflows', f));
-const ALL = readdirSync(join(REPO, '.github/workflows')).filter((f) => f.endsWith('.yml')).map((f) => join(REPO, '.github/workflows', f));
+/** The repository's workflows, and the ones `bake-matrix init --ci github` writes into a project. */
+const ALL = ['.github/workflows', 'templates/github'].flatMap((dir) => readdirSync(join(REPO, dir)).filter((f) => f.endsWith('.yml')).map((f) => join(REPO, dir, f)));
 
 /** Every `uses:` of a workflow's text that is not pinned: a local ./ path, or owner/repo[/path]@<40 hex> # v<version>. */
 export function unpinned(text: string): string[] {

@@ -161,4 +161,27 @@ describe('bake-matrix init', () => {
       assert.equal(existsSync(join(dir, 'bake-matrix.yaml')), false);
     }
   });
+
+  test('--ci github: the workflows of templates/github/, and a registry cache fed by the variables they set', async () => {
+    const { dir, run, matrix } = await init({ Dockerfile: MULTI, 'package.json': '{"name":"tool"}\n' }, ['--ci', 'github']);
+    assert.equal(run.code, 0, run.stderr);
+    for (const file of ['bake.yml', 'bake-stage.yml']) {
+      assert.equal(readFileSync(join(dir, '.github/workflows', file), 'utf8'), readFileSync(new URL(`../../templates/github/${file}`, import.meta.url), 'utf8'));
+      assert.match(run.stdout, new RegExp(`wrote \\.github/workflows/${file.replace('.', '\\.')}\n`));
+    }
+    assert.match(matrix(), /  cache_branch:\n    env: CACHE_BRANCH\n/);
+    assert.match(matrix(), /cache:\n  ref: "\{registry\}\/cache:\{target\}-\{cache_branch\}"/);
+    assert.equal((await runCli(['check'], dir)).code, 0);
+    const ci = await runCli(['ci', 'default', '--format', 'github', '--max-stages', '3'], dir);
+    assert.equal(ci.code, 0, ci.stderr);
+  });
+
+  test('--ci github refuses when a workflow it would write exists, and writes nothing', async () => {
+    const dir = testdir({ Dockerfile: SINGLE, '.github/workflows/bake.yml': 'name: mine\n' });
+    const before = snapshotTree(dir);
+    const run = await runCli(['init', '--ci', 'github'], dir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /\.github\/workflows\/bake\.yml exists: bake-matrix init never overwrites a file/);
+    assert.deepEqual(treeChanges(before, snapshotTree(dir)), []);
+  });
 });

@@ -34,7 +34,7 @@ export const initCommand: Command = {
   optionHelp: {
     dockerfile: { arg: 'PATH', text: 'the Dockerfile to read, relative to the working directory, inside it (default: Dockerfile)' },
     name: { arg: 'NAME', text: 'the name of the stack and of its image (default: the name in package.json, else the folder\'s, in lower case)' },
-    ci: { arg: 'github', text: 'also write .github/workflows/bake.yml and bake-stage.yml (native per-platform builds, manifest lists)' },
+    ci: { arg: 'github', text: 'also write .github/workflows/bake.yml and bake-stage.yml (native per-platform builds, manifest lists, pull requests that never push) and a registry cache in the matrix' },
   },
   examples: ['bake-matrix init', 'bake-matrix init --dockerfile docker/Dockerfile --ci github'],
   details: [
@@ -71,7 +71,7 @@ export const initCommand: Command = {
     if (model.stages.length === 0) {
       throw new UserError([error('init-no-stage', `${dockerfile} has no FROM: there is no stage to build.`, { file: dockerfile, hint: 'Pass --dockerfile PATH of the Dockerfile that builds your image.' })]);
     }
-    const starter = starterMatrix(model, { name, dockerfile });
+    const starter = starterMatrix(model, { name, dockerfile, cache: ci === 'github' });
     const scripts = pkgText === undefined ? undefined : addScripts(pkgText);
 
     // Generated before anything is written: a starter that does not generate is refused whole.
