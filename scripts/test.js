@@ -1,5 +1,10 @@
-// Runs every test/**/*.test.ts with node:test through tsx (Node 20 does not expand globs).
-import { readdirSync } from 'node:fs';
+// Runs every test/**/*.test.ts with node:test through tsx (Node 20 does not expand globs),
+// with a short report (scripts/test-reporter.js: failures first, then the closing line
+// "N passed, N failed, N skipped"; BAKE_MATRIX_TEST_REPORTER=spec or tap for node's own).
+// The tests get a temp folder of their own (TMPDIR), removed afterwards: whatever a test
+// left there is listed and fails the run, and the system temp folder stays clean.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -11,6 +16,26 @@ function find(dir) {
   });
 }
 
+/** What bake-matrix itself keeps in the temp folder on purpose: the record of the last generation per project (src/run/generation-record.ts). */
+const KEPT = /^bake-matrix-generations(-\d+)?$/;
+
 const files = process.argv.length > 2 ? process.argv.slice(2) : find('test').sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const reporter = process.env.BAKE_MATRIX_TEST_REPORTER || new URL('./test-reporter.js', import.meta.url).href;
+const temp = mkdtempSync(join(tmpdir(), 'bake-matrix-tests-'));
+// tsx keeps its compile cache in <temp>/tsx-<uid>: linked to the system one, so it stays warm between runs.
+const tsxCache = `tsx-${process.getuid?.() ?? 0}`;
+mkdirSync(join(tmpdir(), tsxCache), { recursive: true, mode: 0o700 });
+symlinkSync(join(tmpdir(), tsxCache), join(temp, tsxCache));
+let status;
+try {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: temp, TMP: temp, TEMP: temp } });
+  status = result.status ?? 1;
+  const left = readdirSync(temp).filter((name) => !KEPT.test(name) && name !== tsxCache);
+  if (left.length) {
+    process.stdout.write(`\n✖ the tests left ${left.length} folder(s) or file(s) in the temp folder (use test/helpers/testdir.ts): ${left.slice(0, 10).join(', ')}${left.length > 10 ? ', ...' : ''}\n`);
+    status = status || 1;
+  }
+} finally {
+  rmSync(temp, { recursive: true, force: true });
+}
+process.exit(status);
