@@ -1,14 +1,22 @@
 // diff as a reviewer reads it: `+ KEY=value`, `- KEY=value`, `~ KEY: old -> new`;
 // targets with the very same changes are listed together.
-import type { AttributeChange, BakeDiff } from './diff.ts';
+import type { AttributeChange, BakeDiff, Rebuilds } from './diff.ts';
 import { isEmpty } from './diff.ts';
 import { shown, wrapList } from './table.ts';
 
-export function renderDiff(d: BakeDiff, labels: { old: string; new: string }): string {
+export function renderDiff(d: BakeDiff, labels: { old: string; new: string }, rebuilds?: Rebuilds): string {
   const out = [`--- ${labels.old}`, `+++ ${labels.new}`];
   if (isEmpty(d)) return [...out, 'no differences', ''].join('\n');
   const { targets, groups, variables } = d;
   out.push(`targets: ${targets.added.length} added, ${targets.removed.length} removed, ${targets.changed.length} changed`);
+  if (rebuilds?.targets.length) {
+    const images = rebuilds.images.length;
+    const pp = rebuilds.perPlatform.length ? ` and their ${rebuilds.perPlatform.length} per-platform targets` : '';
+    section(out, `rebuilds: ${rebuilds.targets.length} target${rebuilds.targets.length === 1 ? '' : 's'}${pp} (changed, or built on one through inherits or a target: link); ${images} publish${images === 1 ? 'es' : ''} images`, [
+      `  ${wrapList(rebuilds.targets, 2)}`,
+      ...(images ? ['  images:', `    ${wrapList(rebuilds.images, 4)}`] : []),
+    ]);
+  }
   if (targets.added.length) section(out, 'added targets', targets.added.map((t) => `  + ${t}`));
   if (targets.removed.length) section(out, 'removed targets', targets.removed.map((t) => `  - ${t}`));
   if (targets.changed.length) {

@@ -117,3 +117,54 @@ const members = (group: unknown): string[] => {
 const asObject = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const isStringMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 const isStringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** Attributes that change what is published or where the cache goes, not what is built. */
+const NOT_BUILT = new Set(['tags', 'cache-to', 'cache-from', 'output', 'description', 'annotations']);
+
+export interface Rebuilds {
+  /** Every target of the new file whose resolved build inputs change, in file order: added or changed
+   * itself, or reached through `inherits` or a `target:` context from one that is; per-platform ones apart. */
+  targets: string[];
+  /** The per-platform targets among them (`<target>-<arch>`, inheriting their target: ci:). */
+  perPlatform: string[];
+  /** Those of them that publish images (have tags). */
+  images: string[];
+}
+
+/** What a change rebuilds: the closure of the changed targets over `inherits` and `target:` links in `after`. */
+export function rebuildsOf(after: BakeFile, d: BakeDiff): Rebuilds {
+  const targets = after.target ?? {};
+  const names = Object.keys(targets);
+  const rebuilt = new Set<string>(d.targets.added);
+  for (const t of d.targets.changed) if (t.changes.some((c) => !NOT_BUILT.has(c.attribute))) rebuilt.add(t.name);
+  // A variable's new default changes every target whose attributes use it.
+  for (const v of [...d.variables.changed, ...d.variables.added, ...d.variables.removed]) {
+    const used = new RegExp(`\\$\\{[^}]*\\b${v.name.replace(/[^A-Za-z0-9_]/g, '')}\\b`);
+    for (const name of names) {
+      const { tags: _tags, 'cache-to': _to, 'cache-from': _from, output: _output, ...built } = asObject(targets[name]);
+      if (used.test(JSON.stringify(built))) rebuilt.add(name);
+    }
+  }
+  const parents = (name: string): string[] => {
+    const t = asObject(targets[name]);
+    const inherits = Array.isArray(t.inherits) ? (t.inherits as string[]) : [];
+    const links = Object.values(isStringMap(t.contexts ?? {}) ? ((t.contexts ?? {}) as Record<string, string>) : {})
+      .filter((c) => c.startsWith('target:'))
+      .map((c) => c.slice('target:'.length));
+    return [...inherits, ...links];
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const name of names) {
+      if (!rebuilt.has(name) && parents(name).some((p) => rebuilt.has(p))) {
+        rebuilt.add(name);
+        grew = true;
+      }
+    }
+  }
+  const ordered = names.filter((n) => rebuilt.has(n));
+  const inherits = (name: string) => (Array.isArray(asObject(targets[name]).inherits) ? (asObject(targets[name]).inherits as string[]) : []);
+  const perPlatform = new Set(ordered.filter((n) => inherits(n).some((p) => n.startsWith(`${p}-`) && targets[p] !== undefined)));
+  const main = ordered.filter((n) => !perPlatform.has(n));
+  return { targets: main, perPlatform: [...perPlatform], images: main.filter((n) => (asObject(targets[n]).tags as unknown[] | undefined)?.length) };
+}

@@ -101,6 +101,11 @@ describe('bake-matrix diff OLD NEW', () => {
 +++ new.json
 targets: 1 added, 1 removed, 2 changed
 
+rebuilds: 3 targets (changed, or built on one through inherits or a target: link); 1 publishes images
+  base, app, extra
+  images:
+    app
+
 added targets
   + extra
 
@@ -148,7 +153,7 @@ variables (defaults)
   test('--json gives the structured diff', async () => {
     const run = await runCli(['diff', 'old.json', 'new.json', '--json'], files());
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), { old: 'old.json', new: 'new.json', changed: true, ...EXPECTED });
+    assert.deepEqual(JSON.parse(run.stdout), { old: 'old.json', new: 'new.json', changed: true, rebuilds: { targets: ['base', 'app', 'extra'], perPlatform: [], images: ['app'] }, ...EXPECTED });
   });
 
   const exits = [

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { diffBake, rebuildsOf, type Rebuilds } from '../../inspect/diff.ts';
+import { parseBakeJson } from '../../inspect/parse-bake-json.ts';
 import { join, resolve } from 'node:path';
 import { generateOrThrow, leftoverBakeFiles, leftoverNote, outDir, pendingWrite, withWarnings } from '../pipeline.ts';
 import { JOURNAL_FILE } from '../../emit/output-journal.ts';
@@ -36,7 +38,7 @@ check only reads: a write a killed generate left unfinished is reported (stale),
       reasons.push(`${join(out, name)} is an earlier generation's: plain \`docker buildx bake\` (no -f) loads it too and merges it over ${names.map((n) => join(out, n)).join(', ')}; generate removes it.`);
     }
     if (pending) reasons.push(`${join(out, JOURNAL_FILE)}: a killed bake-matrix left ${pending.map((e) => join(out, e.file)).join(', ')} half replaced; generate finishes that (check only reads).`);
-    if (values.json) io.stdout(JSON.stringify(withWarnings({ upToDate: stale.length === 0 && !pending, stale, ...(pending ? { unfinishedWrite: join(out, JOURNAL_FILE) } : {}) }, generated), null, 2) + '\n');
+    if (values.json) io.stdout(JSON.stringify(withWarnings({ upToDate: stale.length === 0 && !pending, stale, ...(pending ? { unfinishedWrite: join(out, JOURNAL_FILE) } : {}), ...(stale.length ? { rebuilds: rebuilds(out, generated.outputs, io.cwd) } : {}) }, generated), null, 2) + '\n');
     else for (const name of left.others) io.stderr(leftoverNote(join(out, name), names.map((n) => join(out, n))));
     if (stale.length === 0 && !pending) {
       if (!values.json) io.stdout(`${names.map((n) => join(out, n)).join(', ')} up to date\n`);
@@ -46,3 +48,17 @@ check only reads: a write a killed generate left unfinished is reported (stale),
     return EXIT.failed;
   },
 };
+
+/** What the committed docker-bake.json -> the generated one rebuilds (undefined without a JSON file on either side). */
+function rebuilds(out: string, outputs: Record<string, string>, cwd: string): Rebuilds | undefined {
+  const path = resolve(cwd, out, 'docker-bake.json');
+  const now = outputs['docker-bake.json'];
+  if (now === undefined || !existsSync(path)) return undefined;
+  try {
+    const before = parseBakeJson(readFileSync(path, 'utf8'), join(out, 'docker-bake.json'));
+    const after = parseBakeJson(now, 'generated');
+    return rebuildsOf(after, diffBake(before, after));
+  } catch {
+    return undefined; // a committed file that is no bake file rebuilds everything; check says it is stale
+  }
+}

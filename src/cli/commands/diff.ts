@@ -1,7 +1,7 @@
 import { defaultMatrix } from '../../load/find-matrix-files.ts';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { diffBake, isEmpty } from '../../inspect/diff.ts';
+import { diffBake, isEmpty, rebuildsOf } from '../../inspect/diff.ts';
 import { renderDiff } from '../../inspect/diff-text.ts';
 import { parseBakeJson } from '../../inspect/parse-bake-json.ts';
 import { readAtRevision } from '../../inspect/read-at-revision.ts';
@@ -23,7 +23,7 @@ export const diffCommand: Command = {
   usage: 'bake-matrix diff [OLD.json [NEW.json]] [--base REV] [--exit-code] [--matrix PATH] [--out DIR] [--json]',
   options: DIFF_OPTIONS,
   examples: ['bake-matrix diff', 'bake-matrix diff --base origin/main --exit-code', 'bake-matrix diff old/docker-bake.json bake/docker-bake.json'],
-  details: 'Without files it compares the committed bake file at git HEAD (or --base) with what the matrix generates now.',
+  details: 'Without files it compares the committed bake file at git HEAD (or --base) with what the matrix generates now.\n"rebuilds" lists every target the change rebuilds: changed itself (in what it builds, not only its tags\nor cache), or built on one through inherits or a target: link; and those of them that publish images.',
   async run(args, io) {
     const options = DIFF_OPTIONS;
     const { values, positionals } = parseOptions(args, options, this.usage, true);
@@ -35,7 +35,8 @@ export const diffCommand: Command = {
       const now = positionals[1] !== undefined ? fromFile(positionals[1], io) : fromMatrix(values.matrix, io, values.json);
       const old = old0 ?? (await fromRevision(values.base ?? 'HEAD', join(values.out ?? displayPath(join(now.root!, 'bake'), io.cwd), BAKE_FILE), io));
       const d = diffBake(old.bake, now.bake);
-      io.stdout(values.json ? JSON.stringify({ old: old.label, new: now.label, changed: !isEmpty(d), ...d }, null, 2) + '\n' : renderDiff(d, { old: old.label, new: now.label }));
+      const rebuilds = rebuildsOf(now.bake, d);
+      io.stdout(values.json ? JSON.stringify({ old: old.label, new: now.label, changed: !isEmpty(d), rebuilds, ...d }, null, 2) + '\n' : renderDiff(d, { old: old.label, new: now.label }, rebuilds));
       return values['exit-code'] && !isEmpty(d) ? EXIT.failed : EXIT.ok;
     } catch (e) {
       if (e instanceof UserError && e.constructor === UserError) throw reportProblems(e.problems, [], io, values.json);

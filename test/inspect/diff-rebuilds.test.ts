@@ -1,0 +1,79 @@
+// What a matrix change rebuilds: the changed targets and every target built on
+// one (inherits, target: links), per-platform ones apart, and the images among them.
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { diffBake, rebuildsOf } from '../../src/inspect/diff.ts';
+import type { BakeFile } from '../../src/types/bake.ts';
+import { runCli } from '../helpers/cli.ts';
+import { testdir } from '../helpers/testdir.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function stack(edit: (b: BakeFile) => void = () => {}): BakeFile {
+  const bake = {
+    variable: { TORCH: { default: '2.9' } },
+    target: {
+      base: { target: 'base', args: { CUDA_VERSION: '12.9.1' } },
+      'base-amd64': { inherits: ['base'], platforms: ['linux/amd64'] },
+      torch: { target: 'torch', inherits: ['base'], args: { TORCH_VERSION: '${TORCH}' }, contexts: { base: 'target:base' } },
+      app: { target: 'app', inherits: ['base'], contexts: { base: 'target:base', torch: 'target:torch' }, tags: ['r/app:1'] },
+      other: { target: 'other', tags: ['r/other:1'] },
+    },
+    group: {},
+  } as unknown as BakeFile;
+  edit(bake);
+  return bake;
+}
+
+describe('rebuildsOf', () => {
+  const cases: { name: string; edit: (b: BakeFile) => void; targets: string[]; perPlatform: string[]; images: string[] }[] = [
+    { name: 'an arg of the base: everything built on it', edit: (b) => ((b.target.base!.args as Record<string, string>).CUDA_VERSION = '12.9.2'), targets: ['base', 'torch', 'app'], perPlatform: ['base-amd64'], images: ['app'] },
+    { name: 'a layer arg through a variable default: the layer and what links it', edit: (b) => (b.variable!.TORCH!.default = '2.10'), targets: ['torch', 'app'], perPlatform: [], images: ['app'] },
+    { name: 'a tag only: nothing is built again', edit: (b) => (b.target.app!.tags = ['r/app:2']), targets: [], perPlatform: [], images: [] },
+    { name: 'a new target: itself', edit: (b) => (b.target.extra = { target: 'extra' } as never), targets: ['extra'], perPlatform: [], images: [] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const after = stack(c.edit);
+      assert.deepEqual(rebuildsOf(after, diffBake(stack(), after)), { targets: c.targets, perPlatform: c.perPlatform, images: c.images });
+    });
+  }
+});
+
+describe('a CUDA bump on the example stack', () => {
+  const copy = () => {
+    const dir = testdir({});
+    for (const part of ['matrix', 'bake/Dockerfile', 'bake/docker-bake.json', 'bake/docker-bake.hcl']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    const toml = join(dir, 'matrix/cuda.toml');
+    writeFileSync(toml, readFileSync(toml, 'utf8').replace('vars = { version = "12.9.1" }', 'vars = { version = "12.9.2" }'));
+    return dir;
+  };
+  const TARGETS = ['base-cu129', 'torch-cu129', 'vllm-cu129-engine', 'sglang-cu129-engine', 'vllm-cu129-framework', 'sglang-cu129-framework', 'vllm-cu129-runtime', 'sglang-cu129-runtime', 'vllm-cu129-dev', 'sglang-cu129-dev'];
+  const IMAGES = ['vllm-cu129-runtime', 'sglang-cu129-runtime', 'vllm-cu129-dev', 'sglang-cu129-dev'];
+
+  test('diff --json: one changed target, ten rebuilt (and their 20 per-platform targets), four images', async () => {
+    const dir = copy();
+    assert.equal((await runCli(['generate', '--out', 'new'], dir)).code, 0);
+    const run = await runCli(['diff', 'bake/docker-bake.json', 'new/docker-bake.json', '--json'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as { targets: { changed: { name: string }[] }; rebuilds: { targets: string[]; perPlatform: string[]; images: string[] } };
+    assert.deepEqual(out.targets.changed.map((t) => t.name), ['base-cu129']);
+    assert.deepEqual([...out.rebuilds.targets].sort(), [...TARGETS].sort());
+    assert.equal(out.rebuilds.perPlatform.length, 20);
+    assert.ok(out.rebuilds.perPlatform.every((t) => /-(amd64|arm64)$/.test(t)));
+    assert.deepEqual([...out.rebuilds.images].sort(), [...IMAGES].sort());
+  });
+
+  test('check --json: stale, and the same rebuilds', async () => {
+    const dir = copy();
+    const run = await runCli(['check', '--json'], dir);
+    assert.equal(run.code, 1);
+    const out = JSON.parse(run.stdout) as { upToDate: boolean; rebuilds: { targets: string[]; images: string[] } };
+    assert.equal(out.upToDate, false);
+    assert.deepEqual([...out.rebuilds.targets].sort(), [...TARGETS].sort());
+    assert.deepEqual([...out.rebuilds.images].sort(), [...IMAGES].sort());
+  });
+});
