@@ -82,7 +82,7 @@ describe('the GitHub Actions workflow', () => {
   test('the manifest job downloads the metadata outside the checkout and passes that absolute folder to `bake-matrix manifest`', async () => {
     const images = parse(readFileSync(WORKFLOWS[0]!, 'utf8')) as Workflow;
     const steps = images.jobs.manifest!.steps!;
-    assert.equal(steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!.with!.path, '${{ runner.temp }}/metadata');
+    assert.equal(steps.find((s) => s.uses?.startsWith('actions/download-artifact') && s.with?.pattern)!.with!.path, '${{ runner.temp }}/metadata');
     const manifest = steps.find((s) => s.run?.includes('bake-matrix.js manifest'))!.run!;
     assert.match(manifest, /^node bin\/bake-matrix\.js manifest default --metadata "\$RUNNER_TEMP\/metadata" --scope tag$/);
     // The command as the runner expands it: an absolute folder outside the working directory.
