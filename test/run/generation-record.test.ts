@@ -2,12 +2,13 @@
 // (src/run/generation-record.ts): otherwise it reads the model back from the
 // bake file it wrote last time, and leaves the files alone.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { fakeDocker, stackDir } from './fake-docker.ts';
+import { testdir } from '../helpers/testdir.ts';
 
 const PLATFORMS = { FAKE_DOCKER_PLATFORMS: 'linux/amd64,linux/arm64' };
 const LONG_AGO = new Date('2020-01-01T00:00:00Z');
@@ -76,7 +77,7 @@ test('a context replaced by a symlink out of the project since: not reused, the 
   const s = await ranOnce();
   // The Dockerfile becomes a link to an identical file outside the project.
   const dockerfile = join(s.cwd, 'Dockerfile');
-  const outside = join(mkdtempSync(join(tmpdir(), 'outside-')), 'Dockerfile');
+  const outside = join(testdir({}), 'Dockerfile');
   writeFileSync(outside, readFileSync(dockerfile, 'utf8'));
   rmSync(dockerfile);
   symlinkSync(outside, dockerfile);
