@@ -89,7 +89,8 @@ describe('bake-matrix generate', () => {
     assert.match(run.stdout, /wrote bake\/docker-bake.json/);
     assert.ok(JSON.parse(readFileSync(join(dir, 'bake/docker-bake.json'), 'utf8')).target['vllm-cu129-runtime']);
     assert.equal((await runCli(['check'], dir)).code, 0);
-    // The advice the generated header gives works as written.
+    // The advice the generated HCL header gives works as written.
+    assert.equal((await runCli(['generate', '--format', 'hcl'], dir)).code, 0);
     assert.match(readFileSync(join(dir, 'bake/docker-bake.hcl'), 'utf8'), /run `npx bake-matrix generate`/);
   });
 

@@ -128,8 +128,7 @@ describe('check --format', () => {
     writeFileSync(path, edited);
     const run = await runCli(['check', '--format', 'both', '--json'], dir);
     assert.equal(run.code, 1);
-    // docker-bake.json is as generated: the edit of the HCL file alone rebuilds nothing.
-    assert.deepEqual(JSON.parse(run.stdout), { upToDate: false, stale: ['bake/docker-bake.hcl'], rebuilds: { targets: [], perPlatform: [], images: [] } });
+    assert.deepEqual(JSON.parse(run.stdout), { upToDate: false, stale: ['bake/docker-bake.hcl'] });
     assert.equal(run.stderr, '', '--json: the verdict is the JSON alone');
     const text = await runCli(['check', '--format', 'both'], dir);
     assert.equal(text.code, 1);

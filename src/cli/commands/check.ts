@@ -38,7 +38,7 @@ check only reads: a write a killed generate left unfinished is reported (stale),
       reasons.push(`${join(out, name)} is an earlier generation's: plain \`docker buildx bake\` (no -f) loads it too and merges it over ${names.map((n) => join(out, n)).join(', ')}; generate removes it.`);
     }
     if (pending) reasons.push(`${join(out, JOURNAL_FILE)}: a killed bake-matrix left ${pending.map((e) => join(out, e.file)).join(', ')} half replaced; generate finishes that (check only reads).`);
-    if (values.json) io.stdout(JSON.stringify(withWarnings({ upToDate: stale.length === 0 && !pending, stale, ...(pending ? { unfinishedWrite: join(out, JOURNAL_FILE) } : {}), ...(stale.length ? { rebuilds: rebuilds(out, generated.outputs, io.cwd) } : {}) }, generated), null, 2) + '\n');
+    if (values.json) io.stdout(JSON.stringify(withWarnings({ upToDate: stale.length === 0 && !pending, stale, ...(pending ? { unfinishedWrite: join(out, JOURNAL_FILE) } : {}), ...(stale.includes(join(out, 'docker-bake.json')) ? { rebuilds: rebuilds(out, generated.outputs, io.cwd) } : {}) }, generated), null, 2) + '\n');
     else for (const name of left.others) io.stderr(leftoverNote(join(out, name), names.map((n) => join(out, n))));
     if (stale.length === 0 && !pending) {
       if (!values.json) io.stdout(`${names.map((n) => join(out, n)).join(', ')} up to date\n`);

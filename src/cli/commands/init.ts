@@ -92,7 +92,7 @@ export const initCommand: Command = {
       wrote.push(`package.json (scripts ${scripts.added.join(', ')})`);
     }
     const bake = writeOutputs(generated, outDir(undefined, generated, io), io);
-    wrote.push(...bake);
+    wrote.push(...bake.written);
     const notes: string[] = [];
     if (pkgText === undefined) notes.push('No package.json here: `npm init -y && npm i -D bake-matrix` adds one, and `bake-matrix init` run again after moving bake-matrix.yaml aside adds the scripts.');
     if (scripts?.kept.length) notes.push(`package.json has a script of its own named ${scripts.kept.join(', ')}: left as ${scripts.kept.length === 1 ? 'it is' : 'they are'}.`);
