@@ -91,7 +91,7 @@ describe('bake-matrix generate', () => {
     assert.equal((await runCli(['check'], dir)).code, 0);
     // The advice the generated HCL header gives works as written.
     assert.equal((await runCli(['generate', '--format', 'hcl'], dir)).code, 0);
-    assert.match(readFileSync(join(dir, 'bake/docker-bake.hcl'), 'utf8'), /run `npx bake-matrix generate`/);
+    assert.match(readFileSync(join(dir, 'bake/docker-bake.hcl'), 'utf8'), /run `npx bake-matrix generate --format hcl`/);
   });
 
   for (const files of <Record<string, string>[]>[{ 'matrix/m.yaml': matrixYaml(), 'bake-matrix.yaml': matrixYaml() }, { 'bake-matrix.yml': matrixYaml(), 'bake-matrix.toml': 'name = "x"\n' }]) {
