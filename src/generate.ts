@@ -60,12 +60,12 @@ export function generateFrom(files: SourceFile[], options: GenerateOptions = {})
   if (tooManyTargets.length) return { ok: false, problems: tooManyTargets, files };
   const selectionProblems = emptySelections(matrix, expansion);
   if (hasErrors(selectionProblems)) return { ok: false, problems: selectionProblems, files };
-  const planned = planBake(matrix, expansion);
+  const planned = planBake(matrix, expansion, limits);
   if (!planned.ok) return { ok: false, problems: planned.problems, files };
   const root = { absolute: matrix.root, shown: matrix.root };
   const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(matrix, planned.value, root) : [];
   if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
-  const perPlatform = planPerPlatform(matrix, planned.value);
+  const perPlatform = planPerPlatform(matrix, planned.value, limits);
   if (!perPlatform.ok) return { ok: false, problems: perPlatform.problems, files };
   const outputs = emitBake(perPlatform.value.bake, options.format);
   const warnings = [...validated.warnings, ...selectionProblems, ...planned.warnings, ...dockerfileProblems];

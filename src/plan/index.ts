@@ -4,7 +4,7 @@ import { capital } from '../problems/capital.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { CacheSpec, Matrix, Origin, Stage, Template } from '../types/matrix.ts';
-import { cellScope, escapeBake, matrixNames, render, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
+import { cellScope, escapeBake, matrixNames, render, RenderBudget, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
 import { CacheWriters, planCache } from './cache.ts';
 import { applyCacheLayout } from './cache-layout.ts';
 import { baseImageKey } from './image-key.ts';
@@ -19,6 +19,7 @@ import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { usedVariables } from './used-variables.ts';
 import type { PerPlatform } from './per-platform.ts';
+import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
 
 export const COMMON_TARGET = '_common';
 
@@ -56,8 +57,8 @@ export interface Plan {
   perPlatform?: PerPlatform;
 }
 
-export function planBake(m: Matrix, expansion: Expansion): Result<Plan> {
-  return new Planner(m, expansion).run();
+export function planBake(m: Matrix, expansion: Expansion, limits: Pick<Limits, 'valueLength' | 'renderWork' | 'templateChain'> = DEFAULT_LIMITS): Result<Plan> {
+  return new Planner(m, expansion, new RenderBudget(limits)).run();
 }
 
 class Planner {
@@ -79,6 +80,7 @@ class Planner {
   constructor(
     private readonly m: Matrix,
     private readonly expansion: Expansion,
+    private readonly budget: RenderBudget,
   ) {
     this.names = matrixNames(m);
     this.templates = new TemplateProblems(this.problems, this.names);
@@ -90,7 +92,10 @@ class Planner {
 
   run(): Result<Plan> {
     this.planCommon();
-    for (const cell of this.expansion.cells) this.planCell(cell);
+    for (const cell of this.expansion.cells) {
+      this.planCell(cell);
+      if (this.budget.exhausted) return { ok: false, problems: firstPerPlace(this.problems) };
+    }
     this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.stages.get(this.targets.get(name)?.stage ?? '')?.origin));
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (target, cell) => this.scope(cell.stage, cell.values, { target }));
     if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));
@@ -116,6 +121,7 @@ class Planner {
     return cellScope(this.names, {
       values,
       varies: varies ?? stage?.axes ?? [],
+      budget: this.budget,
       builtins: { matrix: this.m.name, ...(builtins.target !== undefined ? { target: builtins.target } : {}), ...(stage ? { stage: stage.key } : {}), ...(builtins.layer ? { layer: builtins.layer } : {}) },
       ...(arg ? { arg } : {}),
     });

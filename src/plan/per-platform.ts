@@ -18,7 +18,8 @@
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { Matrix, Origin, Stage } from '../types/matrix.ts';
-import { cellScope, matrixNames, piecesToBake, type Lookup, type Scope } from '../template/index.ts';
+import { cellScope, matrixNames, piecesToBake, RenderBudget, type Lookup, type Scope } from '../template/index.ts';
+import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
 import { planCache } from './cache.ts';
 import type { Plan, TargetInfo } from './index.ts';
 import { perPlatformName, repositoryOf } from './platform-name.ts';
@@ -42,9 +43,9 @@ export interface PerPlatform {
 /** The output of a per-platform image: by digest, to the repository only. */
 export const DIGEST_OUTPUT = 'push-by-digest=true,name-canonical=true';
 
-export function planPerPlatform(m: Matrix, plan: Plan): Result<Plan> {
+export function planPerPlatform(m: Matrix, plan: Plan, limits: Pick<Limits, 'valueLength' | 'renderWork' | 'templateChain'> = DEFAULT_LIMITS): Result<Plan> {
   if (!m.ci) return { ok: true, value: plan, warnings: [] };
-  return new PerPlatformPlanner(m, plan).run();
+  return new PerPlatformPlanner(m, plan, new RenderBudget(limits)).run();
 }
 
 class PerPlatformPlanner {
@@ -63,6 +64,7 @@ class PerPlatformPlanner {
   constructor(
     private readonly m: Matrix,
     private readonly plan: Plan,
+    private readonly budget: RenderBudget,
   ) {
     this.result = { targets: new Map(), groups: new Map(), of: new Map(), runners: m.ci!.runners, maxJobs: m.ci!.maxJobs };
     this.templates = new TemplateProblems(this.problems, matrixNames(m));
@@ -215,6 +217,7 @@ class PerPlatformPlanner {
       varies: layer?.axes ?? stage.axes,
       builtins: { matrix: this.m.name, target: name, stage: stage.key, ...(layer ? { layer: layer.key } : {}) },
       arg,
+      budget: this.budget,
     });
     return planCache(stage.cache, scope, (t, p) => this.templates.report(t, p, scope));
   }

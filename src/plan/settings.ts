@@ -3,7 +3,7 @@
 import { matches, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
 import { didYouMean } from '../problems/suggest.ts';
-import { escapeBake, piecesToBake, piecesToPreview, render, type Lookup, type Piece, type Rendered, type RenderProblem, type Scope, type Source } from '../template/index.ts';
+import { escapeBake, piecesToBake, piecesToPreview, render, REPORTED, type Lookup, type Piece, type Rendered, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 
 /** One resolved value: as emitted, with defaults filled in, and its source. */
 export interface Resolved {
@@ -64,8 +64,7 @@ export function winners(into: Map<string, Keyed>, list: readonly Keyed[]): Map<s
   return into;
 }
 
-/** The code of a problem already reported where it arose (an arg that failed to render). */
-export const REPORTED = 'reported-elsewhere';
+export { REPORTED };
 
 export type TemplateProblemSink = (template: Template, problems: RenderProblem[]) => void;
 
@@ -86,12 +85,19 @@ export class ArgResolver {
     private readonly fixed: ReadonlyMap<string, { lookup: Lookup; origin: Origin }> = new Map(),
   ) {}
 
+  /** Each arg's lookup, made once: `{arg:X}` read again gives the same source, listed once. */
+  private readonly lookups = new Map<string, Lookup>();
+
   lookup = (name: string): Lookup => {
     const fixed = this.fixed.get(name)?.lookup;
     if (fixed) return fixed;
+    const known = this.lookups.get(name);
+    if (known) return known;
     const result = this.renderArg(name);
     if ('kind' in result) return result;
-    return { kind: 'pieces', pieces: result.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: this.args.get(name)!.origin }, sources: result.sources };
+    const found: Lookup = { kind: 'pieces', pieces: result.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: this.args.get(name)!.origin }, sources: result.sources };
+    this.lookups.set(name, found);
+    return found;
   };
 
   private renderArg(name: string): Rendered | Lookup {

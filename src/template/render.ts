@@ -3,10 +3,14 @@
 import type { Origin, Template, Variable } from '../types/matrix.ts';
 import { escapeBake, joinPieces, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
 import { applyFilters, FILTERS, filtersHcl } from './filters.ts';
-import { parseTemplate, type PlaceholderPart } from './parse-template.ts';
+import { parseTemplate, type Part, type PlaceholderPart } from './parse-template.ts';
+import { uncounted, type RenderBudget } from './render-budget.ts';
 
 /** See scope.ts: an axis the target does not vary over. */
 export const NOT_VARIED = 'axis-not-varied';
+
+/** The code of a problem already reported where it arose (an arg that failed to render, a spent render budget). */
+export const REPORTED = 'reported-elsewhere';
 
 /** What produced the text of one placeholder, for `explain`. */
 export interface Source {
@@ -29,6 +33,8 @@ export interface Scope {
   lookup(placeholder: PlaceholderPart): Lookup;
   /** The placeholder names known here, for messages. */
   available?(): string[];
+  /** Bounds on the rendered text (render-budget.ts); without one, only the length of each value is bounded, at the default. */
+  readonly budget?: RenderBudget;
 }
 
 export interface Rendered {
@@ -68,13 +74,29 @@ export function render(template: Template | string, scope: Scope): RenderResult 
     }
     return result;
   }
+  const budget = scope.budget ?? uncounted();
+  if (budget.exhausted) return { ok: false, problems: [{ code: REPORTED, placeholder: firstPlaceholder(parts), reason: 'rendering stopped' }] };
+  if (budget.depth >= budget.templateChain) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: firstPlaceholder(parts), ...budget.tooDeep() }] };
+  budget.depth++;
+  try {
+    return renderParts(parts, scope, budget);
+  } finally {
+    budget.depth--;
+  }
+}
+
+function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget): RenderResult {
   // Most renderings are all text: it is gathered as one string, and a piece list is made only once a run-time piece comes.
   let plain = '';
   let pieces: Piece[] | undefined;
+  /** Characters so far (an expression counts as its text): checked before anything is added, so no value grows past the limit. */
+  let length = 0;
   const sources: Source[] = [];
   let problems: RenderProblem[] | undefined;
   for (const part of parts) {
     if (part.kind === 'literal') {
+      length += part.text.length;
+      if (length > budget.valueLength) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: firstPlaceholder(parts), ...budget.tooLong(length) }] };
       if (pieces) pieces.push({ text: part.text });
       else plain += part.text;
       continue;
@@ -82,14 +104,20 @@ export function render(template: Template | string, scope: Scope): RenderResult 
     const result = renderPlaceholder(part, scope);
     if ('reason' in result) {
       (problems ??= []).push({ code: result.code, placeholder: part, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
+      if (result.code === REPORTED && budget.exhausted) break;
       continue;
     }
+    for (const piece of result.pieces) length += 'text' in piece ? piece.text.length : piece.expr.length;
+    if (length > budget.valueLength) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: part, ...budget.tooLong(length) }] };
     for (const piece of result.pieces) {
       if (!pieces && 'text' in piece) plain += piece.text;
       else (pieces ??= plain ? [{ text: plain }] : []).push(piece);
     }
-    for (const source of result.sources) sources.push(source);
+    // A source used again (an arg or table entry read twice) is listed once: the list stays as long as the templates behind it.
+    for (const source of result.sources) addSource(sources, source);
   }
+  // Each source counts as a character: a long chain of args lists every arg of it.
+  if (!problems && !budget.spend(length + sources.length)) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: firstPlaceholder(parts), ...budget.spent() }] };
   if (problems) return { ok: false, problems };
   if (!pieces) return { ok: true, value: { pieces: plain ? [{ text: plain }] : [], bake: escapeBake(plain), preview: plain, usesVariables: false, sources } };
   const joined = joinPieces(pieces);
@@ -97,6 +125,26 @@ export function render(template: Template | string, scope: Scope): RenderResult 
     ok: true,
     value: { pieces: joined, bake: piecesToBake(joined), preview: piecesToPreview(joined), usesVariables: joined.some((p) => 'expr' in p), sources },
   };
+}
+
+/** Seen sources of the lists that grew long (a long chain of args): a lookup instead of a scan. */
+const seenSources = new WeakMap<Source[], Set<Source>>();
+
+function addSource(sources: Source[], source: Source): void {
+  if (sources.length < 16) {
+    if (!sources.includes(source)) sources.push(source);
+    return;
+  }
+  let seen = seenSources.get(sources);
+  if (!seen) seenSources.set(sources, (seen = new Set(sources)));
+  if (!seen.has(source)) {
+    seen.add(source);
+    sources.push(source);
+  }
+}
+
+function firstPlaceholder(parts: readonly Part[]): PlaceholderPart {
+  return parts.find((p): p is PlaceholderPart => p.kind === 'placeholder')!;
 }
 
 type PlaceholderResult = { pieces: Piece[]; sources: Source[] } | { code: string; reason: string; hint?: string };

@@ -4,6 +4,9 @@ import { ABSENT_KEY, describeCombination } from './combination.ts';
 import type { Axis, AxisValue, Matrix, Table, Variable } from '../types/matrix.ts';
 import type { PlaceholderPart } from './parse-template.ts';
 import { NOT_VARIED, render, type Lookup, type Scope, type Source } from './render.ts';
+import type { RenderBudget } from './render-budget.ts';
+
+const IN_ENTRY = 'in the entry for ';
 
 /** Placeholders bake-matrix fills itself. */
 export const BUILT_IN_PLACEHOLDERS = ['stage', 'target', 'matrix', 'layer'] as const;
@@ -36,6 +39,8 @@ export interface CellInput {
   arg?: (name: string) => Lookup;
   /** Where templates are used, for "not available here" messages: "a target name", "a tag". */
   usedIn?: string;
+  /** Bounds on the rendered text, shared by every scope of one plan. */
+  budget?: RenderBudget;
 }
 
 export function cellScope(names: MatrixNames, input: CellInput): Scope {
@@ -57,11 +62,16 @@ export const NOT_DEFINED = 'is no axis, variable or table';
 
 class CellScope implements Scope {
   private readonly tableStack: string[] = [];
+  private readonly tableLookups = new Map<string, Lookup>();
 
   constructor(
     private readonly names: MatrixNames,
     private readonly input: CellInput,
   ) {}
+
+  get budget(): RenderBudget | undefined {
+    return this.input.budget;
+  }
 
   available(): string[] {
     const tables = [...this.names.tables.values()].filter((t) => t.by.every((axis) => this.input.varies.includes(axis))).map((t) => t.name);
@@ -85,7 +95,13 @@ class CellScope implements Scope {
       return { kind: 'variable', variable, source: { placeholder: p.raw, variable: variable.env, what: `variable ${variable.env}`, origin: variable.origin } };
     }
     const table = this.names.tables.get(p.name);
-    if (table) return this.table(table, p);
+    if (table) {
+      // One lookup per placeholder text in a scope, failed ones included: an entry that reads
+      // another table twice renders it once, so a chain of entries cannot double the work at each step.
+      let found = this.tableLookups.get(p.raw);
+      if (!found) this.tableLookups.set(p.raw, (found = this.table(table, p)));
+      return found;
+    }
     if ((BUILT_IN_PLACEHOLDERS as readonly string[]).includes(p.name)) return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} is not available in ${this.input.usedIn ?? 'this template'}` };
     return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} ${NOT_DEFINED}` };
   }
@@ -161,7 +177,9 @@ class CellScope implements Scope {
       const rendered = render(template, this);
       if (!rendered.ok) {
         const first = rendered.problems[0]!;
-        return { kind: 'error', code: first.code, reason: `in the entry for ${combination} of table "${table.name}" (${template.origin.file}), ${first.placeholder.raw}: ${first.reason}`, ...(first.hint ? { hint: first.hint } : {}) };
+        // In a chain of entries, the innermost one says where it failed; the ones around it add nothing.
+        if (first.reason.startsWith(IN_ENTRY)) return { kind: 'error', code: first.code, reason: first.reason, ...(first.hint ? { hint: first.hint } : {}) };
+        return { kind: 'error', code: first.code, reason: `${IN_ENTRY}${combination} of table "${table.name}" (${template.origin.file}), ${first.placeholder.raw}: ${first.reason}`, ...(first.hint ? { hint: first.hint } : {}) };
       }
       return { kind: 'pieces', pieces: rendered.value.pieces, source, sources: rendered.value.sources };
     } finally {
