@@ -23,7 +23,9 @@ export function renderDiff(d: BakeDiff, labels: { old: string; new: string }, re
     const blocks = new Map<string, string[]>();
     for (const t of targets.changed) {
       const text = t.changes.flatMap(attributeLines).join('\n');
-      blocks.set(text, [...(blocks.get(text) ?? []), t.name]);
+      const names = blocks.get(text);
+      if (names) names.push(t.name);
+      else blocks.set(text, [t.name]);
     }
     const lines: string[] = [];
     for (const [text, names] of blocks) lines.push(`  ${wrapList(names, 2)}${names.length > 1 ? ` (${names.length} targets)` : ''}`, text);

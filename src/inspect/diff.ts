@@ -63,7 +63,8 @@ export function isEmpty(d: BakeDiff): boolean {
 /** Keys only before, only after, and in both; in file order (after's order for common ones). */
 function split(before: object, after: object) {
   const [b, a] = [Object.keys(before), Object.keys(after)];
-  return { added: a.filter((k) => !b.includes(k)), removed: b.filter((k) => !a.includes(k)), common: a.filter((k) => b.includes(k)) };
+  const [inB, inA] = [new Set(b), new Set(a)];
+  return { added: a.filter((k) => !inB.has(k)), removed: b.filter((k) => !inA.has(k)), common: a.filter((k) => inB.has(k)) };
 }
 
 /** Attribute by attribute, in the order of their names. */
@@ -101,10 +102,11 @@ function diffMap(old: Record<string, string>, now: Record<string, string>) {
 }
 
 function diffList(old: readonly string[], now: readonly string[]) {
-  const added = now.filter((x) => !old.includes(x));
-  const removed = old.filter((x) => !now.includes(x));
-  const keptOld = old.filter((x) => now.includes(x));
-  const keptNew = now.filter((x) => old.includes(x));
+  const [inOld, inNow] = [new Set(old), new Set(now)];
+  const added = now.filter((x) => !inOld.has(x));
+  const removed = old.filter((x) => !inNow.has(x));
+  const keptOld = old.filter((x) => inNow.has(x));
+  const keptNew = now.filter((x) => inOld.has(x));
   const reordered = keptOld.join('\n') !== keptNew.join('\n');
   return added.length || removed.length || reordered ? { added, removed, reordered } : undefined;
 }

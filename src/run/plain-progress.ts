@@ -62,7 +62,7 @@ export function isFailure(step: Step): boolean {
 }
 
 /** The target a step belongs to: the first word in its brackets when it is one of `targets`. */
-export function stepTarget(step: Step, targets: readonly string[]): string | undefined {
+export function stepTarget(step: Step, targets: ReadonlySet<string>): string | undefined {
   const first = /^\[([^\] ]+)/.exec(step.name)?.[1];
-  return first && targets.includes(first) ? first : undefined;
+  return first && targets.has(first) ? first : undefined;
 }

@@ -5,6 +5,7 @@
 import type { TargetResult } from './metadata.ts';
 import { isFailure, isInstruction, parsePlainProgress, stepTarget, type Step } from './plain-progress.ts';
 import { formatDuration } from './summary.ts';
+import { NAME } from '../plan/names.ts';
 
 export interface TargetReport {
   target: string;
@@ -27,18 +28,19 @@ export interface ProgressReport {
 
 export function progressReport(log: string, metadata: ReadonlyMap<string, TargetResult> | undefined): ProgressReport {
   const steps = parsePlainProgress(log);
-  const names = new Set<string>([...(metadata?.keys() ?? [])].filter((k) => !k.includes('.')));
+  const names = new Set<string>([...(metadata?.keys() ?? [])].filter((k) => NAME.test(k)));
   // In a bake of several targets, instructions read `[<target> <stage> n/m]`.
   for (const s of steps) {
     const words = /^\[([^\]]*)\]/.exec(s.name)?.[1]?.split(' ') ?? [];
-    if (/ \d+\/\d+$/.test(words.join(' ')) && words.length >= 3) names.add(words[0]!);
+    // Only a word that can be a bake target name: the log is another job's output, and the name goes into Markdown.
+    if (/ \d+\/\d+$/.test(words.join(' ')) && words.length >= 3 && NAME.test(words[0]!)) names.add(words[0]!);
   }
   const known = [...names];
   const byTarget = new Map<string, Step[]>(known.map((n) => [n, []]));
   // A bake of one target (and nothing linked) does not prefix its steps.
   const only = known.length === 1 ? known[0] : undefined;
   for (const s of steps) {
-    const target = stepTarget(s, known) ?? only;
+    const target = stepTarget(s, names) ?? only;
     if (target) byTarget.get(target)!.push(s);
   }
   const targets = [...byTarget.entries()].map(([target, own]): TargetReport => {
@@ -77,6 +79,6 @@ export function reportMarkdown(report: ProgressReport, title: string): string {
 
 export function reportText(report: ProgressReport, title: string): string {
   const rows = [['target', 'steps', 'cached', 'ran', 'time'], ...report.targets.map((t) => [t.target + (t.failed ? ' (failed)' : ''), String(t.steps), String(t.cached), String(t.ran), formatDuration(t.seconds)])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = rows[0]!.map((_, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), 0));
   return [`${title}: cache hits ${report.cached} of ${report.steps} Dockerfile steps (${percent(report.cached, report.steps)})`, ...rows.map((r) => '  ' + r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '))].join('\n') + '\n';
 }

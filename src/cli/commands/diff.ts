@@ -1,9 +1,10 @@
 import { defaultMatrix } from '../../load/find-matrix-files.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diffBake, isEmpty, rebuildsOf } from '../../inspect/diff.ts';
 import { renderDiff } from '../../inspect/diff-text.ts';
-import { parseBakeJson } from '../../inspect/parse-bake-json.ts';
+import { bakeFileTooLarge, parseBakeJson, type BakeFileLimits } from '../../inspect/parse-bake-json.ts';
+import { limitsFrom } from '../../load/limits.ts';
 import { readAtRevision } from '../../inspect/read-at-revision.ts';
 import { error, UserError } from '../../problems/problem.ts';
 import type { BakeFile } from '../../types/bake.ts';
@@ -31,9 +32,11 @@ export const diffCommand: Command = {
     try {
       if (positionals.length > 2) throw new UserError([error('usage', `diff compares two bake files, not ${positionals.length}.`, { hint: `Usage: ${this.usage}` })]);
       if (positionals.length && values.base !== undefined) throw new UserError([error('usage', '--base compares a git revision with the matrix; it does not go with file arguments.', { hint: `Usage: ${this.usage}` })]);
-      const old0 = positionals[0] !== undefined ? fromFile(positionals[0], io) : undefined;
-      const now = positionals[1] !== undefined ? fromFile(positionals[1], io) : fromMatrix(values.matrix, io, values.json);
-      const old = old0 ?? (await fromRevision(values.base ?? 'HEAD', join(values.out ?? displayPath(join(now.root!, 'bake'), io.cwd), BAKE_FILE), io));
+      const { limits, problems } = limitsFrom(io.env);
+      if (problems.length) throw new UserError(problems);
+      const old0 = positionals[0] !== undefined ? fromFile(positionals[0], io, limits) : undefined;
+      const now = positionals[1] !== undefined ? fromFile(positionals[1], io, limits) : fromMatrix(values.matrix, io, values.json);
+      const old = old0 ?? (await fromRevision(values.base ?? 'HEAD', join(values.out ?? displayPath(join(now.root!, 'bake'), io.cwd), BAKE_FILE), io, limits));
       const d = diffBake(old.bake, now.bake);
       const rebuilds = rebuildsOf(now.bake, d);
       io.stdout(values.json ? JSON.stringify({ old: old.label, new: now.label, changed: !isEmpty(d), rebuilds, ...d }, null, 2) + '\n' : renderDiff(d, { old: old.label, new: now.label }, rebuilds));
@@ -45,19 +48,24 @@ export const diffCommand: Command = {
   },
 };
 
-function fromFile(path: string, io: Io): { label: string; bake: BakeFile; root?: string } {
+function fromFile(path: string, io: Io, limits: BakeFileLimits): { label: string; bake: BakeFile; root?: string } {
   let text: string;
   try {
+    const { size } = statSync(resolve(io.cwd, path));
+    if (size > limits.bakeFileSize) throw new UserError([bakeFileTooLarge(size, path, limits)]);
     text = readFileSync(resolve(io.cwd, path), 'utf8');
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError([error('file-not-found', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`)]);
   }
-  return { label: path, bake: parseBakeJson(text, path) };
+  return { label: path, bake: parseBakeJson(text, path, limits) };
 }
 
-async function fromRevision(rev: string, path: string, io: Io) {
+async function fromRevision(rev: string, path: string, io: Io, limits: BakeFileLimits) {
   const label = `${rev}:${path}`;
-  return { label, bake: parseBakeJson(await readAtRevision(rev, path, io.cwd, io.env), label) };
+  const text = await readAtRevision(rev, path, io.cwd, io.env, limits.bakeFileSize);
+  if (text === undefined) throw new UserError([bakeFileTooLarge(limits.bakeFileSize + 1, label, limits)]);
+  return { label, bake: parseBakeJson(text, label, limits) };
 }
 
 function fromMatrix(matrix: string | undefined, io: Io, json: boolean) {

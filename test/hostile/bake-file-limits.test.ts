@@ -1,0 +1,86 @@
+// Bake files a command reads (diff's OLD.json and NEW.json, or the one at a git revision)
+// come from pull requests: their size and nesting are bounded before they are parsed,
+// with the error naming the file, the limit and the variable that raises it.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { testdir } from '../helpers/testdir.ts';
+import { snapshotTree, treeChanges } from '../helpers/tree-snapshot.ts';
+
+const bake = (target: object) => JSON.stringify({ group: { default: { targets: ['a'] } }, target: { a: target } }, null, 2) + '\n';
+/** `args` nested `levels` deep in lists, on one line of its own. */
+const nested = (levels: number) => `{\n  "target": {\n    "a": {\n      "args": ${'['.repeat(levels)}${']'.repeat(levels)}\n    }\n  }\n}\n`;
+
+interface Case {
+  name: string;
+  files: Record<string, string>;
+  argv: string[];
+  env?: Record<string, string>;
+  code: number;
+  /** The whole stderr, or what it must match. */
+  stderr: string | RegExp;
+}
+
+const cases: Case[] = [
+  {
+    name: 'a bake file nested deeper than the depth limit: exit 2 at the bracket that goes past it, not a stack overflow',
+    files: { 'old.json': nested(100_000), 'new.json': bake({ target: 'runtime' }) },
+    argv: ['diff', 'old.json', 'new.json'],
+    code: 2,
+    stderr: [
+      'old.json:4:76: error limit-exceeded',
+      '  The nesting of mappings and lists is limited to 64 levels; here it goes deeper.',
+      '  hint: If this is intended, raise the limit: BAKE_MATRIX_MAX_DEPTH=256 bake-matrix ... (see "Limits" in the README).',
+      '',
+      '1 error',
+      '',
+    ].join('\n'),
+  },
+  {
+    name: 'the depth limit is the matrix one, raised by the same variable',
+    files: { 'old.json': nested(70), 'new.json': nested(70) },
+    argv: ['diff', 'old.json', 'new.json'],
+    env: { BAKE_MATRIX_MAX_DEPTH: '100' },
+    code: 0,
+    stderr: '',
+  },
+  {
+    name: 'brackets inside strings are text, not nesting',
+    files: { 'old.json': bake({ args: { A: '['.repeat(1000) + '\\"{{{' } }), 'new.json': bake({ args: { A: '{'.repeat(1000) } }) },
+    argv: ['diff', 'old.json', 'new.json'],
+    code: 0,
+    stderr: '',
+  },
+  {
+    name: 'a bake file over the size limit: exit 2 naming the file, before it is read',
+    files: { 'old.json': bake({ args: { A: 'x'.repeat(5000) } }), 'new.json': bake({}) },
+    argv: ['diff', 'old.json', 'new.json'],
+    env: { BAKE_MATRIX_MAX_BAKE_FILE_SIZE: '4K' },
+    code: 2,
+    stderr: /^old\.json: error limit-exceeded\n {2}The size of a bake file read by a command \(diff\) is limited to 4 KiB; old\.json is \d+\.\d+ KiB \([\d,]+ bytes\)\.\n {2}hint: If this is intended, raise the limit: BAKE_MATRIX_MAX_BAKE_FILE_SIZE=16K bake-matrix/,
+  },
+  {
+    name: 'a malformed limit variable is a usage error',
+    files: { 'old.json': bake({}), 'new.json': bake({}) },
+    argv: ['diff', 'old.json', 'new.json'],
+    env: { BAKE_MATRIX_MAX_BAKE_FILE_SIZE: 'lots' },
+    code: 2,
+    stderr: /BAKE_MATRIX_MAX_BAKE_FILE_SIZE="lots" is not a positive whole number of bytes/,
+  },
+];
+
+describe('bake files read by commands are bounded', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const root = testdir(Object.fromEntries(Object.entries(c.files).map(([path, text]) => [join('project', path), text])));
+      const before = snapshotTree(root);
+      const run = await runCli(c.argv, join(root, 'project'), c.env);
+      if (typeof c.stderr === 'string') assert.equal(run.stderr, c.stderr);
+      else assert.match(run.stderr, c.stderr);
+      assert.equal(run.code, c.code, run.stderr);
+      if (c.code === 2) assert.equal(run.stdout, '');
+      assert.deepEqual(treeChanges(before, snapshotTree(root)), []);
+    });
+  }
+});
