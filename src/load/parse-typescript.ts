@@ -4,11 +4,12 @@
 import { basename } from 'node:path';
 import type { ts } from 'ts-morph';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
+import { limitExceeded } from './limits.ts';
 import { moduleBindings } from './module-bindings.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { MAX_PROBLEMS_PER_FILE, positionsOf, type Parsed } from './parse-yaml.ts';
+import { MAX_PROBLEMS_PER_FILE, type Parsed } from './parse-yaml.ts';
 import { LiteralReader, type Read } from './read-literal.ts';
-import type { NodeSpan } from './source-file.ts';
+import type { NodeSpan, Position } from './source-file.ts';
 import { TS_MORPH_RANGE, tsMorph } from './ts-morph.ts';
 
 export function parseTypeScript(text: string, file: string, limits: Limits = DEFAULT_LIMITS): Parsed {
@@ -23,16 +24,43 @@ export function parseTypeScript(text: string, file: string, limits: Limits = DEF
   }
   // One small in-memory project per file: a parse, no type checking, no other file read.
   const project = new morph.Project({ useInMemoryFileSystem: true, skipFileDependencyResolution: true, compilerOptions: { noLib: true } });
-  const source = project.createSourceFile(`/${basename(file)}`, text);
-  const at = positionsOf(text);
-  const syntax = syntaxDiagnostics(source.compilerNode, () => project.getProgram().compilerObject);
+  const at = tsPositionsOf(text);
+  let source;
+  let syntax;
+  try {
+    source = project.createSourceFile(`/${basename(file)}`, text);
+    syntax = syntaxDiagnostics(source.compilerNode, () => project.getProgram().compilerObject);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    // The parser recursed past the stack: point at where the brackets nest deepest.
+    return { data: undefined, spans: new Map(), problems: [limitExceeded('depth', limits, 'here it goes deeper than the parser can follow', { file, position: at(deepestBracket(text)) })] };
+  }
   if (syntax.length) {
     const problems = syntax.slice(0, MAX_PROBLEMS_PER_FILE).map((d) =>
       error('typescript-syntax', morph.ts.flattenDiagnosticMessageText(d.messageText, ' '), { file, position: at(d.start ?? 0) }),
     );
     return { data: undefined, spans: new Map(), problems };
   }
-  const { bindings, defaultExport } = moduleBindings(morph, source);
+  const { bindings, defaultExport, moreDefaults, redeclared } = moduleBindings(morph, source);
+  const twice = [
+    ...moreDefaults.map((node) =>
+      error('default-export-twice', `${file} has a second default export here (the first is on line ${at(defaultExport!.getStart()).line}): the matrix is the one default export.`, {
+        file,
+        pointer: '',
+        position: at(node.getStart()),
+        hint: 'Keep one `export default defineMatrix({ ... })`; TypeScript refuses a second one, and taking either would silently drop the other.',
+      }),
+    ),
+    ...redeclared.map(({ name, node, first }) =>
+      error('declared-twice', `"${name}" is declared again here (first on line ${at(first.getStart()).line}): one of the two would silently win.`, {
+        file,
+        pointer: '',
+        position: at(node.getStart()),
+        hint: `Give one of them another name; TypeScript refuses a name declared twice in a module.`,
+      }),
+    ),
+  ];
+  if (twice.length) return { data: undefined, spans: new Map(), problems: twice.slice(0, MAX_PROBLEMS_PER_FILE) };
   if (!defaultExport) {
     return {
       data: undefined,
@@ -49,7 +77,13 @@ export function parseTypeScript(text: string, file: string, limits: Limits = DEF
   }
   const problems: Problem[] = [];
   const reader = new LiteralReader(morph, file, bindings, at, limits, (p) => void (problems.length < MAX_PROBLEMS_PER_FILE && problems.push(p)));
-  const read = reader.read(defaultExport, []);
+  let read: Read;
+  try {
+    read = reader.read(defaultExport, []);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    return { data: undefined, spans: new Map(), problems: [limitExceeded('depth', limits, 'here it goes deeper than the reader can follow', { file, position: reader.last ?? { line: 1, col: 1 } })] };
+  }
   const spans = new Map<string, NodeSpan>();
   spansOf(read, [], undefined, spans);
   return { data: problems.length ? undefined : read.value, spans, problems };
@@ -63,4 +97,43 @@ function syntaxDiagnostics(node: ts.SourceFile, program: () => ts.Program): read
 function spansOf(read: Read, path: (string | number)[], key: NodeSpan['key'], spans: Map<string, NodeSpan>): void {
   spans.set(pointerOf(path), key ? { key, value: read.at } : { value: read.at });
   for (const entry of read.entries ?? []) spansOf(entry.read, [...path, entry.key], entry.keyAt, spans);
+}
+
+const isStackOverflow = (e: unknown) => e instanceof RangeError && /call stack/i.test(e.message);
+
+/**
+ * Line and column of an offset, counting lines as TypeScript does: a line ends at
+ * \n, \r\n, a lone \r, U+2028 or U+2029 (its positions are the ones the editor shows).
+ */
+export function tsPositionsOf(text: string): (offset: number) => Position {
+  const starts = [0];
+  for (const m of text.matchAll(/\r\n?|[\n\u2028\u2029]/g)) starts.push(m.index + m[0].length);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - starts[low]! + 1 };
+  };
+}
+
+/** The offset of the first bracket at the deepest nesting of ( [ { in the text, outside strings and comments (roughly: no regular expressions). */
+export function deepestBracket(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i + 2) === -1 ? text.length : text.indexOf('*/', i + 2) + 1;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (++depth > max) [max, at] = [depth, i];
+    } else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return at;
 }

@@ -49,9 +49,13 @@ export class LiteralReader {
     private readonly report: (p: Problem) => void,
   ) {}
 
+  /** Where the last value read starts: where a stack overflow happened, if one does. */
+  last: Position | undefined;
+
   read(node: Node, path: Path): Read {
     const { Node: is, SyntaxKind } = this.morph;
     const here = this.at(node.getStart());
+    this.last = here;
     if (this.stopped) return { value: undefined, at: here, size: 1 };
     if (path.length > this.limits.depth) {
       this.stop(limitExceeded('depth', this.limits, 'here it goes deeper', this.where(path, here)));
@@ -189,8 +193,20 @@ export class LiteralReader {
     }
     let read = this.consts.get(binding);
     if (!read) {
-      read = binding.initializer ? this.read(binding.initializer, path) : this.dynamic(node, path, `"${name}", a const without a value`, DECLARE_HERE);
-      this.consts.set(binding, read);
+      // A const that is another const's name (`const b = a`) is followed in a loop, not by
+      // recursion, each step counted as a node of the alias limit: a chain of thousands is
+      // that limit's business, not the stack's.
+      const chain = [binding];
+      for (let next = this.named(binding); next; next = this.named(next)) {
+        chain.push(next);
+        if (++this.reused > this.limits.aliases) {
+          this.stop(limitExceeded('aliases', this.limits, `here "${name}" is read through a chain of ${chain.length.toLocaleString('en-US')} consts, each the name of the next`, this.where(path, at)));
+          return { value: undefined, at, size: 1 };
+        }
+      }
+      const last = chain.at(-1)!;
+      read = last.initializer ? this.read(last.initializer, path) : this.dynamic(node, path, `"${name}", a const without a value`, DECLARE_HERE);
+      for (const b of chain) this.consts.set(b, read);
     } else if (read.size > 1) {
       this.reused += read.size;
       if (this.reused > this.limits.aliases) {
@@ -199,6 +215,17 @@ export class LiteralReader {
       }
     }
     return { ...read, at };
+  }
+
+  /** The const whose name is all of `binding`'s value (parentheses, `as` and `satisfies` aside), when it is a const not read yet, declared before. */
+  private named(binding: Binding & { kind: 'const' }): (Binding & { kind: 'const' }) | undefined {
+    const { Node: is } = this.morph;
+    let init: Node | undefined = binding.initializer;
+    while (init && (is.isParenthesizedExpression(init) || is.isAsExpression(init) || is.isSatisfiesExpression(init))) init = init.getExpression();
+    if (!init || !is.isIdentifier(init)) return undefined;
+    const next = this.bindings.get(init.getText());
+    if (next?.kind !== 'const' || this.consts.has(next) || next.declaration.getEnd() > init.getStart()) return undefined;
+    return next;
   }
 
   /** A string or number as written: refused when it would be written otherwise, or holds what nobody can see. */

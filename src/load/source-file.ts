@@ -62,7 +62,9 @@ export class SourceFile {
   private lineStarts(): number[] {
     if (!this.starts) {
       this.starts = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+      // TypeScript ends a line at a lone \r, U+2028 and U+2029 too (parse-typescript.ts gives positions so).
+      if (this.path.endsWith('.ts')) for (const m of this.text.matchAll(/\r\n?|[\n\u2028\u2029]/g)) this.starts.push(m.index + m[0].length);
+      else for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.starts.push(i + 1);
     }
     return this.starts;
   }
@@ -72,7 +74,7 @@ export class SourceFile {
     this.lineStarts();
     const start = this.starts![n - 1];
     if (start === undefined) return '';
-    const end = this.starts![n] ?? this.text.length + 1;
-    return this.text.slice(start, end - 1).replace(/\r$/, '');
+    const end = this.starts![n] ?? this.text.length;
+    return this.text.slice(start, end).replace(/(\r\n?|[\n\u2028\u2029])$/, '');
   }
 }

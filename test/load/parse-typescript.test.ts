@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseTypeScript } from '../../src/load/parse-typescript.ts';
+import { DEFAULT_LIMITS } from '../../src/load/limits.ts';
 import { SourceFile } from '../../src/load/source-file.ts';
 
 const head = "import { defineMatrix } from 'bake-matrix';\n";
@@ -280,5 +281,27 @@ describe('parseTypeScript stays bounded', () => {
     assert.deepEqual(parsed.problems.map((p) => p.code), ['limit-exceeded']);
     assert.match(parsed.problems[0]!.message, /repeated values in one file .* limited to 10,000 nodes/);
     assert.ok(parsed.spans.size < 20_000, `${parsed.spans.size} spans: the reader stopped at the limit`);
+  });
+
+  test('a chain of 20 000 consts, each the name of the next, is the alias limit at the use, not a stack overflow at 1:1', () => {
+    const consts = ["const a0 = 'x';", ...Array.from({ length: 20_000 }, (_, i) => `const a${i + 1} = a${i};`)];
+    const parsed = parseTypeScript(`${head}${consts.join('\n')}\nexport default defineMatrix({ name: a20000 });\n`, 'matrix.ts');
+    assert.deepEqual(parsed.problems.map((p) => [p.code, p.pointer, p.position]), [['limit-exceeded', '/name', { line: 20_003, col: 37 }]]);
+    assert.match(parsed.problems[0]!.message, /repeated values in one file .* limited to 10,000 nodes; here "a20000" is read through a chain of 10,002 consts/);
+    assert.match(parsed.problems[0]!.hint!, /BAKE_MATRIX_MAX_ALIAS_NODES=40000/);
+    const raised = parseTypeScript(`${head}${consts.join('\n')}\nexport default defineMatrix({ name: a20000 });\n`, 'matrix.ts', { ...DEFAULT_LIMITS, aliases: 40_000 });
+    assert.deepEqual(raised.problems, []);
+    assert.deepEqual(raised.data, { name: 'x' }, 'raising the limit reads the chain');
+  });
+
+  test('brackets nested past what the parser can follow: the depth limit at the deepest bracket, not at 1:1', () => {
+    const parsed = parseTypeScript(`${head}export default defineMatrix({\n  platforms: ${'['.repeat(50_000)}${']'.repeat(50_000)},\n});\n`, 'matrix.ts');
+    assert.deepEqual(parsed.problems.map((p) => [p.code, p.position]), [['limit-exceeded', { line: 3, col: 13 + 50_000 }]]);
+    assert.match(parsed.problems[0]!.message, /nesting of mappings and lists is limited to 64 levels; here it goes deeper than the parser can follow/);
+  });
+
+  test('lines end as TypeScript ends them: CR, CRLF, LF, U+2028, U+2029', () => {
+    const parsed = parseTypeScript(`${head}export default defineMatrix({\r  a: 1,\r\n  b: 2,\u2028  c: 3,\u2029  d: Date.now(),\n});\n`, 'matrix.ts');
+    assert.deepEqual(parsed.problems.map((p) => [p.pointer, p.position]), [['/d', { line: 6, col: 6 }]]);
   });
 });
