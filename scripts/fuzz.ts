@@ -2,7 +2,10 @@
 // and structure, see fuzz/mutate.ts) and runs `generate` on each mutant, then
 // `check` (and sometimes `list`, `explain`) when it succeeds. Every run must
 // end with exit 0 or 2 (check: 0), never 70, a signal or a thrown error, and
-// within the time bound. Prints the seed, the counts and the time; a failing
+// within the time bound. A share of the runs (COMMAND_SHARE) mutates what other
+// commands read instead (fuzz/command-inputs.ts): a plain log and a metadata
+// file for `report`, bake files for `diff`, metadata for `manifest --dry-run`,
+// a journal in bake/ for `check`; those may also exit 1, never 70. Prints the seed, the counts and the time; a failing
 // input is saved with what was done to it and what the tool printed.
 //
 //   npm run fuzz -- --runs 10000 --seed 42    # in-process, worker threads
@@ -21,8 +24,9 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { loadCorpus, type Project, type Seed } from './fuzz/corpus.ts';
 import { mutate } from './fuzz/mutate.ts';
+import { commandCase, loadCommandSeeds, type CommandRun, type CommandSeeds } from './fuzz/command-inputs.ts';
 import { random } from './fuzz/random.ts';
-import { failureOf, runCase, spawned, writeProject, type CommandResult } from './fuzz/run-case.ts';
+import { failureOf, runCase, runCommands, spawned, writeProject, type CommandResult } from './fuzz/run-case.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
@@ -65,10 +69,19 @@ interface Case {
   files: Project;
   steps: string[];
   extras: boolean;
+  /** A command-input case: these commands instead of generate. */
+  commands?: CommandRun[];
 }
 
-function makeCase(corpus: readonly Seed[], seed: number, run: number): Case {
+/** The share of runs that mutate command inputs rather than the matrix. */
+const COMMAND_SHARE = 0.3;
+
+function makeCase(corpus: readonly Seed[], seed: number, run: number, commandSeeds: CommandSeeds): Case {
   const rnd = random(seed, run);
+  if (rnd.chance(COMMAND_SHARE)) {
+    const c = commandCase(commandSeeds, rnd);
+    return { run, seed: { name: `command inputs (${c.commands.map((r) => r.argv[0]).join(', ')})`, files: {} }, files: c.files, steps: c.steps, extras: false, commands: c.commands };
+  }
   // The example stack (corpus[0]) is the one valid start: give it a good share.
   const start = rnd.chance(0.4) ? corpus[0]! : rnd.pick(corpus);
   const { files, steps } = mutate(start.files, rnd);
@@ -77,6 +90,7 @@ function makeCase(corpus: readonly Seed[], seed: number, run: number): Case {
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const corpus = loadCorpus(REPO);
+  const commandSeeds = loadCommandSeeds(REPO, corpus[0]!.files);
   const scratch = mkdtempSync(join(tmpdir(), 'bake-matrix-fuzz-'));
   const outcomes: Record<string, number> = {};
   const failures: Failure[] = [];
@@ -86,7 +100,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const started = performance.now();
   const record = (c: Case, results: CommandResult[], timedOut?: string) => {
     for (const r of results) {
-      const key = `${r.argv[0]} ${typeof r.code === 'number' ? `exit ${r.code}` : r.code}`;
+      const key = `${r.allowed ? 'input: ' : ''}${r.argv[0]} ${typeof r.code === 'number' ? `exit ${r.code}` : r.code}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
       if (r.ms > slowestMs) [slowestMs, slowestRun] = [r.ms, c.run];
     }
@@ -98,11 +112,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
     if (options.spawn) {
       const run = spawned(join(REPO, 'bin/bake-matrix.js'), options.timeoutMs);
       for (let i = options.only ?? 0; i < (options.only !== undefined ? options.only + 1 : options.runs); i++) {
-        const c = makeCase(corpus, options.seed, i);
-        record(c, await runCase(join(scratch, 'case'), c.files, run, c.extras));
+        const c = makeCase(corpus, options.seed, i, commandSeeds);
+        record(c, c.commands ? await runCommands(join(scratch, 'case'), c.files, run, c.commands) : await runCase(join(scratch, 'case'), c.files, run, c.extras));
       }
     } else {
-      await inWorkers(corpus, options, scratch, record);
+      await inWorkers(corpus, commandSeeds, options, scratch, record);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -111,7 +125,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
 }
 
 /** Cases spread over worker threads; a worker that overruns the time bound (or dies) is replaced. */
-async function inWorkers(corpus: readonly Seed[], options: FuzzOptions, scratch: string, record: (c: Case, r: CommandResult[], timedOut?: string) => void): Promise<void> {
+async function inWorkers(corpus: readonly Seed[], commandSeeds: CommandSeeds, options: FuzzOptions, scratch: string, record: (c: Case, r: CommandResult[], timedOut?: string) => void): Promise<void> {
   let next = options.only ?? 0;
   const end = options.only !== undefined ? options.only + 1 : options.runs;
   const slot = (index: number) =>
@@ -146,12 +160,12 @@ async function inWorkers(corpus: readonly Seed[], options: FuzzOptions, scratch:
           void worker.terminate().then(() => finish());
           return;
         }
-        current = makeCase(corpus, options.seed, next++);
+        current = makeCase(corpus, options.seed, next++, commandSeeds);
         const c = current;
         timer = setTimeout(() => {
           if (current === c) replace(`no answer within ${options.timeoutMs} ms (time bound)`);
         }, options.timeoutMs);
-        worker.postMessage({ id: c.run, files: c.files, extras: c.extras });
+        worker.postMessage({ id: c.run, files: c.files, extras: c.extras, ...(c.commands ? { commands: c.commands } : {}) });
       };
       start();
       dispatch();

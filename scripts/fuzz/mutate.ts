@@ -46,7 +46,7 @@ const decoder = new TextDecoder();
 const text = (bytes: Uint8Array) => decoder.decode(bytes);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-function byteMutation(files: Project, path: string, rnd: Random): string {
+export function byteMutation(files: Project, path: string, rnd: Random): string {
   const data = files[path]!;
   const s = text(data);
   const at = rnd.int(s.length + 1);

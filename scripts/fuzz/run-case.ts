@@ -1,6 +1,7 @@
 // One fuzz case: write the project, run `generate` on it, and when that
 // succeeds, `check` (which must find the files current: generation is
-// deterministic) and, for some cases, `list` and `explain`. In-process
+// deterministic) and, for some cases, `list` and `explain`; or a command-input
+// case's commands (command-inputs.ts). In-process
 // (main() with captured streams) or as real CLI processes (--spawn).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ export interface CommandResult {
   code: number | string;
   ms: number;
   stderr: string;
+  /** The exit codes it may end with, when not those of ALLOWED (command inputs, command-inputs.ts). */
+  allowed?: number[];
 }
 
 /** Exit codes a command may end with on any input (check: 1 = stale). */
@@ -49,6 +52,14 @@ export function spawned(bin: string, timeoutMs: number): Runner {
 
 const tail = (s: string) => (s.length > 4000 ? '...' + s.slice(-4000) : s);
 
+/** Runs the commands of a command-input case, each on what the case wrote. */
+export async function runCommands(dir: string, files: Project, run: Runner, commands: readonly { argv: string[]; allowed: number[] }[]): Promise<CommandResult[]> {
+  writeProject(dir, files);
+  const results: CommandResult[] = [];
+  for (const c of commands) results.push({ ...(await run(c.argv, dir)), allowed: c.allowed });
+  return results;
+}
+
 /** Runs the commands of one case; `pick` chooses which extra commands run after a successful generate. */
 export async function runCase(dir: string, files: Project, run: Runner, extras: boolean): Promise<CommandResult[]> {
   writeProject(dir, files);
@@ -74,7 +85,7 @@ function firstTarget(listing: string | undefined): string | undefined {
 
 /** Why a command's result is a failure, or undefined when it is fine. */
 export function failureOf(r: CommandResult): string | undefined {
-  const allowed = ALLOWED[r.argv[0]!] ?? [0, 2];
+  const allowed = r.allowed ?? ALLOWED[r.argv[0]!] ?? [0, 2];
   if (typeof r.code === 'string') return `${r.argv.join(' ')}: ${r.code}`;
   if (r.code === 70) return `${r.argv.join(' ')}: internal error (exit 70)`;
   if (!allowed.includes(r.code)) return `${r.argv.join(' ')}: exit ${r.code} (expected ${allowed.join(' or ')})`;

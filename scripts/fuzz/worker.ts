@@ -4,12 +4,13 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Project } from './corpus.ts';
-import { inProcess, runCase } from './run-case.ts';
+import { inProcess, runCase, runCommands } from './run-case.ts';
 
 const scratch = (workerData as { scratch: string }).scratch;
-parentPort!.on('message', async (message: { id: number; files: Project; extras: boolean }) => {
+parentPort!.on('message', async (message: { id: number; files: Project; extras: boolean; commands?: { argv: string[]; allowed: number[] }[] }) => {
   try {
-    const results = await runCase(join(scratch, String(message.id)), message.files, inProcess, message.extras);
+    const dir = join(scratch, String(message.id));
+    const results = message.commands ? await runCommands(dir, message.files, inProcess, message.commands) : await runCase(dir, message.files, inProcess, message.extras);
     parentPort!.postMessage({ id: message.id, results });
   } catch (e) {
     // main() catches everything; anything here is a failure of the harness or of main itself.
