@@ -46,10 +46,10 @@ export function diffBake(before: BakeFile, after: BakeFile): BakeDiff {
       }),
     },
     variables: {
-      added: variables.added.map((name) => ({ name, default: String(after.variable?.[name]?.default ?? '') })),
-      removed: variables.removed.map((name) => ({ name, default: String(before.variable?.[name]?.default ?? '') })),
+      added: variables.added.map((name) => ({ name, default: textOf(after.variable?.[name]?.default ?? '') })),
+      removed: variables.removed.map((name) => ({ name, default: textOf(before.variable?.[name]?.default ?? '') })),
       changed: variables.common.flatMap((name) => {
-        const [old, now] = [String(before.variable?.[name]?.default ?? ''), String(after.variable?.[name]?.default ?? '')];
+        const [old, now] = [textOf(before.variable?.[name]?.default ?? ''), textOf(after.variable?.[name]?.default ?? '')];
         return old === now ? [] : [{ name, old, new: now }];
       }),
     },
@@ -114,8 +114,10 @@ function diffList(old: readonly string[], now: readonly string[]) {
 /** Hand-edited files may hold anything: what is not of the expected shape counts as empty. */
 const members = (group: unknown): string[] => {
   const targets = asObject(group).targets;
-  return Array.isArray(targets) ? targets.map(String) : [];
+  return Array.isArray(targets) ? targets.map(textOf) : [];
 };
+/** A value of a hand-edited file as text: a string as it is, anything else as JSON (String() throws on an object whose `toString` is no function). */
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 const asObject = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const isStringMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 const isStringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');

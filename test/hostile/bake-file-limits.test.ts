@@ -61,6 +61,16 @@ const cases: Case[] = [
     stderr: /^old\.json: error limit-exceeded\n {2}The size of a bake file read by a command \(diff\) is limited to 4 KiB; old\.json is \d+\.\d+ KiB \([\d,]+ bytes\)\.\n {2}hint: If this is intended, raise the limit: BAKE_MATRIX_MAX_BAKE_FILE_SIZE=16K bake-matrix/,
   },
   {
+    name: 'a group member or variable default that is an object whose toString is no function (found by the fuzzer: exit 70) is shown as JSON',
+    files: {
+      'old.json': JSON.stringify({ group: { g: { targets: ['a', { toString: 1 }] } }, variable: { V: { default: { toString: 1 } } }, target: {} }),
+      'new.json': JSON.stringify({ group: { g: { targets: ['a'] } }, variable: { V: { default: 'x' } }, target: {} }),
+    },
+    argv: ['diff', 'old.json', 'new.json'],
+    code: 0,
+    stderr: '',
+  },
+  {
     name: 'a malformed limit variable is a usage error',
     files: { 'old.json': bake({}), 'new.json': bake({}) },
     argv: ['diff', 'old.json', 'new.json'],
