@@ -73,7 +73,7 @@ function diffObject(before: Record<string, unknown>, after: Record<string, unkno
   const changes: AttributeChange[] = [];
   for (const attribute of names) {
     const [old, now] = [before[attribute], after[attribute]];
-    if (JSON.stringify(old) === JSON.stringify(now)) continue;
+    if (sameText(old, now)) continue;
     if (isStringMap(old ?? {}) && isStringMap(now ?? {})) {
       const change = diffMap((old ?? {}) as Record<string, string>, (now ?? {}) as Record<string, string>);
       if (change) {
@@ -109,6 +109,15 @@ function diffList(old: readonly string[], now: readonly string[]) {
   const keptNew = now.filter((x) => inOld.has(x));
   const reordered = keptOld.join('\n') !== keptNew.join('\n');
   return added.length || removed.length || reordered ? { added, removed, reordered } : undefined;
+}
+
+/** Whether two JSON values have the same JSON text (keys in the same order), without making the texts: diff runs it on every attribute of every target. */
+function sameText(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => sameText(item, (b as unknown[])[i]));
+  const [ka, kb] = [Object.keys(a), Object.keys(b)];
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameText((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** Hand-edited files may hold anything: what is not of the expected shape counts as empty. */
