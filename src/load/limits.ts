@@ -97,7 +97,7 @@ export function limitExceeded(key: keyof Limits, limits: Limits, found: string, 
   const limit = `${formatAmount(limits[key], spec.unit)}${spec.counts ? ` ${spec.counts}` : ''}`;
   return error('limit-exceeded', `The ${spec.what} is limited to ${limit}; ${found}.`, {
     ...where,
-    hint: `If this is intended, raise the limit: ${spec.env}=${suggestRaise(limits[key], spec.unit)} bake-matrix ... (see "Limits" in the README).`,
+    hint: `If this is intended, raise the limit: ${spec.env}=${suggestRaise(limits[key], spec.unit)} bake-matrix ... (see "Limits" in docs/errors.md).`,
   });
 }
 
