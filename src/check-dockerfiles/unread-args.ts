@@ -1,7 +1,7 @@
 // Args the matrix passes that a target's Dockerfile stage does not read (no
 // ARG declares them there; buildx ignores them). Each target is checked
 // against its own Dockerfile and stage; what counts as a mistake depends on
-// where the arg is set (README, "How build args reach the Dockerfiles"):
+// where the arg is set (docs/format.md, "How build args reach the Dockerfiles"):
 // - at the top level (`args`): meant for every target, read by some: an
 //   error only when no target reads it;
 // - on a stage or a layer: meant for its own targets: each must read it;

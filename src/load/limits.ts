@@ -116,7 +116,7 @@ export function limitReason(key: keyof Limits, limits: Limits, found: string): s
 /** How to raise the limit: the variable and a value four times the current one. */
 export function raiseHint(key: keyof Limits, limits: Limits): string {
   const spec = specOf(key);
-  return `If this is intended, raise the limit: ${spec.env}=${suggestRaise(limits[key], spec.unit)} bake-matrix ... (see "Limits" in the README).`;
+  return `If this is intended, raise the limit: ${spec.env}=${suggestRaise(limits[key], spec.unit)} bake-matrix ... (see "Limits" in docs/errors.md).`;
 }
 
 function suggestRaise(limit: number, unit: 'bytes' | 'count'): string {

@@ -1,6 +1,6 @@
 // Which targets write a registry cache (cache-to) and which cache each target
 // reads (cache-from). Measured on buildx v0.10.4 + BuildKit v0.11.6 with
-// scripts/bench-build.ts; the README's "Cache layouts" has the numbers.
+// scripts/bench-build.ts; docs/internals.md, "Cache layouts", has the numbers.
 //
 // A target linked through a `target:` context is its own build with its own
 // cache-from and cache-to, and a consumer's build contains the steps of every

@@ -1,4 +1,4 @@
-// The README's example matrix is a real one: it generates against the example
+// The example matrix of docs/format.md is a real one: it generates against the example
 // stack's Dockerfile, and gives the names and tags its comments promise.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { generate } from '../../src/generate.ts';
 import { testdir } from '../helpers/testdir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const readme = readFileSync(`${root}README.md`, 'utf8');
+const readme = readFileSync(`${root}docs/format.md`, 'utf8');
 
 test('the example matrix of "The matrix format" generates, with the names and tags its comments give', () => {
   const section = readme.slice(readme.indexOf('## The matrix format'));

@@ -1,5 +1,5 @@
-// The README's console examples are run, so they cannot drift from what the
-// tool prints. Each ```console block runs in a fresh copy of the project (a
+// The console examples of the README and of every page under docs/ are run,
+// so they cannot drift from what the tool prints. Each ```console block runs in a fresh copy of the project (a
 // git repository with the matrix and the committed bake files), its commands
 // in order, against the stand-in docker:
 //
@@ -14,7 +14,7 @@
 // run's closure file, run-<16 hex digits>.json, reads run-<hash>.json. A command shown
 // without output (other than an edit) is not run: it would build for real.
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,8 @@ import { testdir } from '../helpers/testdir.ts';
 import { fakeDocker } from '../run/fake-docker.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The README and the docs/ pages, each with its text. */
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)].map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }));
 const gitMissing = spawnSync('git', ['--version']).status !== 0 ? 'git is not installed' : false;
 
 /** Environments a README comment asks for. */
@@ -108,7 +109,7 @@ function project(): string {
   return root;
 }
 
-async function runStep(root: string, step: Step): Promise<string[]> {
+async function runStep(root: string, step: Step, file: string): Promise<string[]> {
   const argv = words(step.command);
   const env: Record<string, string> = {};
   while (argv[0] && /^[A-Z_]+=/.test(argv[0])) {
@@ -124,8 +125,8 @@ async function runStep(root: string, step: Step): Promise<string[]> {
   let args: string[];
   if (argv[0] === 'npx' && argv[1] === 'bake-matrix') args = argv.slice(2);
   else if (argv.slice(0, 4).join(' ') === 'npm run bake --') args = ['run', ...argv.slice(4)];
-  else throw new Error(`README.md:${step.line}: the docs test does not know how to run "${step.command}"`);
-  if (step.comment && !(step.comment in COMMENT_ENV)) throw new Error(`README.md:${step.line}: no environment for the comment "${step.comment}" (COMMENT_ENV)`);
+  else throw new Error(`${file}:${step.line}: the docs test does not know how to run "${step.command}"`);
+  if (step.comment && !(step.comment in COMMENT_ENV)) throw new Error(`${file}:${step.line}: no environment for the comment "${step.comment}" (COMMENT_ENV)`);
   const docker = fakeDocker({ FAKE_DOCKER_PLATFORMS: 'linux/amd64,linux/arm64', ...(step.comment ? COMMENT_ENV[step.comment] : {}) });
   let printed = '';
   let redirected = '';
@@ -140,23 +141,25 @@ async function runStep(root: string, step: Step): Promise<string[]> {
   return printed.replace(/run-[0-9a-f]{16}\.json/g, 'run-<hash>.json').replace(/[ \t]+$/gm, '').replace(/\n+$/, '').split('\n');
 }
 
-describe('README console examples', { skip: gitMissing }, () => {
-  const blocks = consoleBlocks(README);
-  test('the README has console examples', () => assert.ok(blocks.length >= 8, `only ${blocks.length}`));
-  for (const block of blocks) {
-    test(`README.md:${block.line}: ${block.steps.map((s) => s.command).join('; ')}`, async (t) => {
-      if (block.steps.every((s) => s.output.length === 0)) {
-        t.skip('shown without output: it would build for real');
-        return;
-      }
-      const root = project();
-      for (const step of block.steps) {
-        const isEdit = words(step.command)[0] === 'sed';
-        if (!isEdit && step.output.length === 0) continue; // shown without output: would build for real
-        const actual = await runStep(root, step);
-        if (isEdit) continue;
-        assert.ok(matches(step.output, actual), `README.md:${step.line}: \`${step.command}\` prints something else. It prints:\n${actual.join('\n')}\n\nThe README shows:\n${step.output.join('\n')}`);
-      }
-    });
+describe('console examples of the README and docs/', { skip: gitMissing }, () => {
+  const all = DOCS.map(({ file, text }) => ({ file, blocks: consoleBlocks(text) }));
+  test('the docs have console examples', () => assert.ok(all.flatMap((d) => d.blocks).length >= 8, `only ${all.flatMap((d) => d.blocks).length}`));
+  for (const { file, blocks } of all) {
+    for (const block of blocks) {
+      test(`${file}:${block.line}: ${block.steps.map((s) => s.command).join('; ')}`, async (t) => {
+        if (block.steps.every((s) => s.output.length === 0)) {
+          t.skip('shown without output: it would build for real');
+          return;
+        }
+        const root = project();
+        for (const step of block.steps) {
+          const isEdit = words(step.command)[0] === 'sed';
+          if (!isEdit && step.output.length === 0) continue; // shown without output: would build for real
+          const actual = await runStep(root, step, file);
+          if (isEdit) continue;
+          assert.ok(matches(step.output, actual), `${file}:${step.line}: \`${step.command}\` prints something else. It prints:\n${actual.join('\n')}\n\nThe page shows:\n${step.output.join('\n')}`);
+        }
+      });
+    }
   }
 });

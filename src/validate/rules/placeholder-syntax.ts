@@ -8,7 +8,7 @@ import type { Matrix, Template } from '../../types/matrix.ts';
 import type { Rule } from '../rules.ts';
 import { templatesOf } from '../templates-of.ts';
 
-const HINT = 'A placeholder is written without spaces, in lower case: {axis}, {axis.attribute}, {name|filter}, {-axis}, {arg:NAME} (see "Templates" in the README). For a literal "{", write "{{".';
+const HINT = 'A placeholder is written without spaces, in lower case: {axis}, {axis.attribute}, {name|filter}, {-axis}, {arg:NAME} (see "Templates" in docs/format.md). For a literal "{", write "{{".';
 
 export const placeholderSyntax: Rule = (m) => {
   const problems: Problem[] = [];
