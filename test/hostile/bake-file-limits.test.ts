@@ -31,7 +31,7 @@ const cases: Case[] = [
     stderr: [
       'old.json:4:76: error limit-exceeded',
       '  The nesting of mappings and lists is limited to 64 levels; here it goes deeper.',
-      '  hint: If this is intended, raise the limit: BAKE_MATRIX_MAX_DEPTH=256 bake-matrix ... (see "Limits" in the README).',
+      '  hint: If this is intended, raise the limit: BAKE_MATRIX_MAX_DEPTH=256 bake-matrix ... (see "Limits" in docs/errors.md).',
       '',
       '1 error',
       '',
