@@ -4,6 +4,8 @@
 // last export wins, so the cache of one of them is lost on every build).
 import { error, type Problem } from '../problems/problem.ts';
 import type { CacheSpec, Origin, Template } from '../types/matrix.ts';
+import { parseDockerReference } from '../reference/parse-reference.ts';
+import { referenceSample } from './reference-sample.ts';
 import { conditionalBake, render, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
 export interface PlannedCache {
@@ -11,11 +13,25 @@ export interface PlannedCache {
   to: string[];
 }
 
-export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void): PlannedCache | undefined {
+/** `invalid` gets a ref that is not an image reference (a "," in it would add exporter options: `,type=local,dest=...`). */
+export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, invalid: (p: Problem) => void = () => {}): PlannedCache | undefined {
   const renderRef = (t: Template): Rendered | undefined => {
     const result = render(t, scope);
-    if (!result.ok) report(t, result.problems);
-    return result.ok ? result.value : undefined;
+    if (!result.ok) {
+      report(t, result.problems);
+      return undefined;
+    }
+    const { text, note } = referenceSample(result.value);
+    const parsed = parseDockerReference(text);
+    if (!parsed.ok) {
+      invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${parsed.reason}${note}.`, {
+        file: t.origin.file,
+        pointer: t.origin.pointer,
+        hint: 'A registry cache ref is [registry/]name[:tag], e.g. "{registry}/cache:{target}"; it is written into type=registry,ref=<ref>, so it holds no "," or "=".',
+      }));
+      return undefined;
+    }
+    return result.value;
   };
   const ref = renderRef(spec.ref);
   if (!ref) return undefined;

@@ -216,7 +216,7 @@ class PerPlatformPlanner {
       builtins: { matrix: this.m.name, target: name, stage: stage.key, ...(layer ? { layer: layer.key } : {}) },
       arg,
     });
-    return planCache(stage.cache, scope, (t, p) => this.templates.report(t, p, scope));
+    return planCache(stage.cache, scope, (t, p) => this.templates.report(t, p, scope), (p) => this.problems.push(p));
   }
 
   private output(info: TargetInfo): string {
