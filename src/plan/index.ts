@@ -5,7 +5,7 @@ import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { CacheSpec, Matrix, Origin, Stage, Template } from '../types/matrix.ts';
 import { cellScope, escapeBake, matrixNames, render, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
-import { CacheWriters, planCache } from './cache.ts';
+import { CacheWriters, cacheToOrigin, planCache } from './cache.ts';
 import { applyCacheLayout } from './cache-layout.ts';
 import { baseImageKey } from './image-key.ts';
 import { planGroups, type GroupInfo } from './groups.ts';
@@ -372,7 +372,7 @@ class Planner {
         target['cache-from'] = planned.from;
         if (planned.to.length) {
           target['cache-to'] = planned.to;
-          const problem = this.cacheWriters.claim(planned.to, name, cache.ref.origin);
+          const problem = this.cacheWriters.claim(planned.to, name, (i) => cacheToOrigin(cache, i));
           if (problem) this.problems.push(problem);
         }
       }
