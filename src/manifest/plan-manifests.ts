@@ -229,7 +229,7 @@ function repositoryFromPlan(plan: Plan, image: string, values: RuntimeValues): s
 export function imagetoolsArgs(manifest: Manifest): string[] {
   for (const tag of manifest.tags) {
     const parsed = parseDockerReference(tag);
-    if (!parsed.ok || parsed.value.digest !== undefined) throw new Error(`internal: the manifest tag ${JSON.stringify(tag)} is not an image reference`);
+    if (!parsed.ok) throw new Error(`internal: the manifest tag ${JSON.stringify(tag)} is not an image reference`);
   }
   for (const source of manifest.sources) {
     const parsed = parseReference(source.ref);
