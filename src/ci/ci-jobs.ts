@@ -14,6 +14,7 @@ import { error, type Result } from '../problems/problem.ts';
 import type { Plan } from '../plan/index.ts';
 import type { PerPlatform } from '../plan/per-platform.ts';
 import { resolveNames } from './resolve-names.ts';
+import { NAME } from '../plan/names.ts';
 
 export interface CiJob {
   /** Unique, usable in file and artifact names: `<level>-<first top>`. */
@@ -127,7 +128,19 @@ function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platf
       targets,
       images: originals(targets.filter((t) => asked.has(t))).filter((t) => plan.targets.get(t)!.tags.length > 0),
       reuses,
-      bake: [...targets, ...reuses.flatMap((t) => ['--set', `${t}.cache-to=`])],
+      bake: bakeArgs(targets, reuses),
     };
   });
+}
+
+/**
+ * A job's `npm run bake --` arguments: target names, then `--set <target>.cache-to=`.
+ * Generated names are [a-zA-Z0-9_-] and never start with "-": one that would
+ * become an option (or more than one word) is a bug, never printed.
+ */
+function bakeArgs(targets: readonly string[], reuses: readonly string[]): string[] {
+  for (const name of [...targets, ...reuses]) {
+    if (!NAME.test(name) || name.startsWith('-')) throw new Error(`internal: the CI job argument ${JSON.stringify(name)} is not a target name`);
+  }
+  return [...targets, ...reuses.flatMap((t) => ['--set', `${t}.cache-to=`])];
 }

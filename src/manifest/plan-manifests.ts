@@ -4,7 +4,10 @@
 // every image that carries it. Tags are computed as bake computes them, from
 // the same run-time variables (the environment, else the defaults), and a
 // tag that exists only `if` a variable is set is left out while it is empty.
-import { error, type Problem, type Result } from '../problems/problem.ts';
+import { error, pointerOf, type Problem, type Result } from '../problems/problem.ts';
+import { printable } from '../problems/printable.ts';
+import { isPinnedReference, parseDockerReference, parseReference } from '../reference/parse-reference.ts';
+import { NAME_KEY } from '../run/metadata.ts';
 import type { Plan } from '../plan/index.ts';
 import { imageReferenceProblem } from '../plan/names.ts';
 import type { PlannedTag } from '../plan/tags.ts';
@@ -71,6 +74,9 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
   const shared = new Map<string, { tag: PlannedTag; sources: Manifest['sources']; images: string[] }>();
   const missing: { image: string; text: string }[] = [];
 
+  /** Sources refused (a repository that is no name, metadata naming another one): the image's manifests are not made. */
+  const sourceProblems: { image: string; problem: Problem }[] = [];
+  // A source is always `<the image's own repository>@sha256:<64 hex>`: the metadata may only agree.
   const sourcesOf = (image: string): Manifest['sources'] =>
     plan.targets.get(image)!.platforms.flatMap((platform) => {
       const target = pp.targets.get(image)!.get(platform)!;
@@ -79,8 +85,24 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
         missing.push({ image, text: `${image}: ${platform} (${target})` });
         return [];
       }
-      const repository = found.repository ?? repositoryFromPlan(plan, image, values);
-      return [{ platform, target, ref: `${repository}@${found.digest}` }];
+      const repository = repositoryFromPlan(plan, image, values);
+      const own = parseReference(repository);
+      if (!own.ok || own.value.tag !== undefined || own.value.digest !== undefined) {
+        sourceProblems.push({ image, problem: error('bad-repository', `The repository "${printable(repository)}" that ${target} pushes to is not an image name${own.ok ? '' : `: ${own.reason}`}.`, { hint: 'It is the repository of the first tag of the image, under the run-time variables of this run: set them as for the build jobs.' }) });
+        return [];
+      }
+      const foreign = found.repositories.filter((r) => r !== repository);
+      if (foreign.length) {
+        sourceProblems.push({ image, problem: error('metadata-foreign-repository', `${target} was pushed to ${foreign.map((r) => `"${printable(r)}"`).join(', ')} (${found.file}), but its own repository is "${repository}": bake-matrix merges only images of the repository the bake file names.`, {
+          file: found.file,
+          pointer: pointerOf([target, NAME_KEY]),
+          hint: 'Set the run-time variables (REGISTRY, ...) as for the build jobs, and pass the metadata files the builds wrote, unchanged.',
+        }) });
+        return [];
+      }
+      const ref = `${repository}@${found.digest}`;
+      if (!isPinnedReference(ref, repository)) throw new Error(`internal: the manifest source ${JSON.stringify(ref)} is not ${repository}@sha256:<64 hex>`);
+      return [{ platform, target, ref }];
     });
 
   for (const image of images) {
@@ -112,6 +134,7 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
       concerns,
     });
   }
+  for (const { image, problem } of sourceProblems) found.push({ problem, concerns: [image, ...[...shared].filter(([, e]) => e.images.includes(image)).map(([text]) => sharedWhat(text))] });
   // Who carries a shared tag is decided by the tag as rendered for this run, not by the tag entry: one entry
   // (`latest{-flavor}`, `{framework}-solo:{version}`) can stand for several tags, each with its own images.
   const carriers = shared.size ? sharedCarriers(plan, values, isImage) : new Map<string, string[]>();
@@ -198,8 +221,20 @@ function repositoryFromPlan(plan: Plan, image: string, values: RuntimeValues): s
   return evaluatePieces(repositoryOf(tag.pieces) ?? tag.pieces, values);
 }
 
-/** `docker buildx imagetools create -t TAG... REPO@DIGEST...`, as argv. */
+/**
+ * `docker buildx imagetools create -t TAG... REPO@DIGEST...`, as argv. Every
+ * tag is an image reference and every source `repo@sha256:<64 hex>` (checked
+ * by planManifests): one that is not is a bug, never handed to docker.
+ */
 export function imagetoolsArgs(manifest: Manifest): string[] {
+  for (const tag of manifest.tags) {
+    const parsed = parseDockerReference(tag);
+    if (!parsed.ok) throw new Error(`internal: the manifest tag ${JSON.stringify(tag)} is not an image reference`);
+  }
+  for (const source of manifest.sources) {
+    const parsed = parseReference(source.ref);
+    if (!parsed.ok || !isPinnedReference(source.ref, parsed.value.name)) throw new Error(`internal: the manifest source ${JSON.stringify(source.ref)} is not repo@sha256:<64 hex>`);
+  }
   return ['buildx', 'imagetools', 'create', ...manifest.tags.flatMap((t) => ['-t', t]), ...manifest.sources.map((s) => s.ref)];
 }
 

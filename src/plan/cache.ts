@@ -2,8 +2,10 @@
 // reads: cache-from its own ref then the fallbacks, cache-to its own ref and
 // the extra ones; a ref whose variable may be empty is written conditional. A ref written by two targets is an error (buildx#3819: the
 // last export wins, so the cache of one of them is lost on every build).
-import { error, type Problem } from '../problems/problem.ts';
+import { error, pathOf, type Problem } from '../problems/problem.ts';
 import type { CacheSpec, Origin, Template } from '../types/matrix.ts';
+import { parseDockerReference } from '../reference/parse-reference.ts';
+import { referenceSample } from './reference-sample.ts';
 import { conditionalBake, render, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
 export interface PlannedCache {
@@ -11,11 +13,25 @@ export interface PlannedCache {
   to: string[];
 }
 
-export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void): PlannedCache | undefined {
+/** `invalid` gets a ref that is not an image reference (a "," in it would add exporter options: `,type=local,dest=...`). */
+export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, invalid: (p: Problem) => void = () => {}): PlannedCache | undefined {
   const renderRef = (t: Template): Rendered | undefined => {
     const result = render(t, scope);
-    if (!result.ok) report(t, result.problems);
-    return result.ok ? result.value : undefined;
+    if (!result.ok) {
+      report(t, result.problems);
+      return undefined;
+    }
+    const { text, note } = referenceSample(result.value);
+    const parsed = parseDockerReference(text);
+    if (!parsed.ok) {
+      invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${parsed.reason}${note}.`, {
+        file: t.origin.file,
+        pointer: t.origin.pointer,
+        hint: 'A registry cache ref is [registry/]name[:tag], e.g. "{registry}/cache:{target}"; it is written into type=registry,ref=<ref>, so it holds no "," or "=".',
+      }));
+      return undefined;
+    }
+    return result.value;
   };
   const ref = renderRef(spec.ref);
   if (!ref) return undefined;
@@ -47,22 +63,40 @@ function exportOptions(spec: CacheSpec): string {
   return options;
 }
 
+/** Where the `index`-th cache-to entry of a target with this cache was written: `ref`, then each of `to`. */
+export function cacheToOrigin(spec: CacheSpec, index: number): Origin {
+  return index === 0 ? spec.ref.origin : (spec.to[index - 1]?.origin ?? spec.ref.origin);
+}
+
+/** `file (key.path)`, for a message that names a second place. */
+export function placeOf(origin: Origin): string {
+  return `${origin.file} (${pathOf(origin.pointer).join('.')})`;
+}
+
+/** The problem of two targets writing one cache ref, at the place of the second writer's entry, naming the first's when it is written elsewhere. */
+export function cacheRefCollision(ref: string, first: { target: string; origin: Origin }, second: { target: string; origin: Origin }, why: string, hint: string): Problem {
+  const samePlace = first.origin.file === second.origin.file && first.origin.pointer === second.origin.pointer;
+  const places = samePlace ? '' : ` "${first.target}" writes it from ${placeOf(first.origin)}, "${second.target}" from ${placeOf(second.origin)}.`;
+  return error('cache-ref-collision', `Targets "${first.target}" and "${second.target}" would both write the cache ref "${ref}": ${why}.${places}`, {
+    file: second.origin.file,
+    pointer: second.origin.pointer,
+    hint,
+  });
+}
+
 /** Which target writes which cache ref. */
 export class CacheWriters {
-  private readonly writers = new Map<string, string>();
+  private readonly writers = new Map<string, { target: string; origin: Origin }>();
 
-  claim(cacheTo: readonly string[], target: string, origin: Origin): Problem | undefined {
-    for (const entry of cacheTo) {
+  /** `origin(i)`: where the i-th entry of `cacheTo` was written. */
+  claim(cacheTo: readonly string[], target: string, origin: (index: number) => Origin): Problem | undefined {
+    for (const [index, entry] of cacheTo.entries()) {
       const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;
       const writer = this.writers.get(ref);
-      if (writer && writer !== target) {
-        return error('cache-ref-collision', `Targets "${writer}" and "${target}" would both write the cache ref "${ref}": the last export wins, so one of them loses its cache on every build (buildx#3819).`, {
-          file: origin.file,
-          pointer: origin.pointer,
-          hint: 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"), so that every target writes its own.',
-        });
+      if (writer && writer.target !== target) {
+        return cacheRefCollision(ref, writer, { target, origin: origin(index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"), so that every target writes its own.');
       }
-      this.writers.set(ref, target);
+      this.writers.set(ref, { target, origin: origin(index) });
     }
     return undefined;
   }

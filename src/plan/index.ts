@@ -5,7 +5,7 @@ import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { CacheSpec, Matrix, Origin, Stage, Template } from '../types/matrix.ts';
 import { cellScope, escapeBake, matrixNames, render, RenderBudget, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
-import { CacheWriters, planCache } from './cache.ts';
+import { CacheWriters, cacheToOrigin, planCache } from './cache.ts';
 import { applyCacheLayout } from './cache-layout.ts';
 import { baseImageKey } from './image-key.ts';
 import { planGroups, type GroupInfo } from './groups.ts';
@@ -18,6 +18,9 @@ import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { usedVariables } from './used-variables.ts';
+import { referenceSample } from './reference-sample.ts';
+import { parseDockerReference } from '../reference/parse-reference.ts';
+import { didYouMean } from '../problems/suggest.ts';
 import type { PerPlatform } from './per-platform.ts';
 import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
 
@@ -96,6 +99,7 @@ class Planner {
       this.planCell(cell);
       if (this.budget.exhausted) return { ok: false, problems: firstPerPlace(this.problems) };
     }
+    this.checkContextTargets();
     this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.stages.get(this.targets.get(name)?.stage ?? '')?.origin));
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (target, cell) => this.scope(cell.stage, cell.values, { target }));
     if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));
@@ -108,6 +112,20 @@ class Planner {
       target: this.bakeTargets,
     };
     return { ok: true, value: { bake, targets: this.targets, groups, expansion: this.expansion }, warnings: this.problems };
+  }
+
+  /** A `target:` named context must link a target of the generated file (buildx fails late, per target, on one that is not). */
+  private checkContextTargets() {
+    for (const info of this.targets.values()) {
+      for (const [key, context] of Object.entries(info.namedContexts ?? {})) {
+        if (context.target === undefined || this.bakeTargets[context.target]) continue;
+        this.problems.push(error('unknown-context-target', `The named context "${key}" of "${info.name}" links "target:${context.target}", which is not a target of the generated file.${didYouMean(context.target, Object.keys(this.bakeTargets).filter((n) => n !== COMMON_TARGET))}`, {
+          file: context.origin.file,
+          pointer: context.origin.pointer,
+          hint: `Link a generated target (\`bake-matrix list\` names them), or let bake-matrix bind the stage: \`from: <stage>\` binds every stage above as a target: context.`,
+        }));
+      }
+    }
   }
 
   /** A target of a default stage: an image users build (and the cache layout exports). */
@@ -333,6 +351,16 @@ class Planner {
       this.templates.report(base.image, result.problems, scope);
       return undefined;
     }
+    const { text, note } = referenceSample(result.value);
+    const parsed = parseDockerReference(text);
+    if (!parsed.ok) {
+      this.problems.push(error('bad-image', `The image "${text}" that stage "${cell.stage.key}" builds on is not an image reference: ${parsed.reason}${note}.`, {
+        file: base.image.origin.file,
+        pointer: base.image.origin.pointer,
+        hint: 'Write [registry/]name[:tag][@sha256:<64 hex>], e.g. nvcr.io/nvidia/cuda:12.9.1-devel-ubuntu24.04: it becomes a docker-image:// context.',
+      }));
+      return undefined;
+    }
     return { as, bake: result.value.bake, preview: result.value.preview, origin: base.image.origin };
   }
 
@@ -345,12 +373,12 @@ class Planner {
       if (location.dockerfile !== above?.dockerfile || location.context !== above?.context) target.dockerfile = location.dockerfile;
     }
     if (cache) {
-      const planned = planCache(cache, scope, this.report(scope));
+      const planned = planCache(cache, scope, this.report(scope), (p) => this.problems.push(p));
       if (planned) {
         target['cache-from'] = planned.from;
         if (planned.to.length) {
           target['cache-to'] = planned.to;
-          const problem = this.cacheWriters.claim(planned.to, name, cache.ref.origin);
+          const problem = this.cacheWriters.claim(planned.to, name, (i) => cacheToOrigin(cache, i));
           if (problem) this.problems.push(problem);
         }
       }

@@ -4,7 +4,9 @@
 import { posix } from 'node:path';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Settings, Template } from '../types/matrix.ts';
+import { classifyContext } from '../reference/named-context.ts';
 import { render, type RenderProblem, type Scope } from '../template/index.ts';
+import { referenceSample } from './reference-sample.ts';
 
 export interface Location {
   /** As emitted: the context, and the Dockerfile relative to it. */
@@ -23,13 +25,10 @@ export function isLocalContext(value: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:/i.test(value);
 }
 
-/** The folder an `oci-layout://path[:tag][@digest]` context reads (a local path too), or undefined for any other context. */
+/** The folder an `oci-layout://path[:tag][@digest]` context reads (a local path too), cut as buildx cuts it (at the first "@", then the first ":"), or undefined for any other context. */
 export function ociLayoutPath(value: string): string | undefined {
-  const m = /^oci-layout:\/\/(.*?)(?:@sha256:[0-9a-f]+)?$/i.exec(value);
-  if (!m) return undefined;
-  const path = m[1]!;
-  const tag = /:[\w][\w.-]{0,127}$/.exec(path.slice(path.lastIndexOf('/') + 1));
-  return tag ? path.slice(0, path.length - tag[0].length) : path;
+  const context = classifyContext(value);
+  return context.kind === 'oci-layout' ? context.path : undefined;
 }
 
 export function renderPath(t: Template, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, problems: Problem[]): string | undefined {
@@ -80,6 +79,8 @@ export interface NamedContext {
   value: string;
   /** A folder relative to the project root (no scheme). */
   local: boolean;
+  /** For `target:<name>`: the bake target it links (checked once every target is planned). */
+  target?: string;
   origin: Template['origin'];
 }
 
@@ -91,12 +92,23 @@ export function namedContexts(contexts: Settings, scope: Scope, report: (t: Temp
       report(t, result.problems);
       continue;
     }
-    const local = isLocalContext(result.value.preview);
-    if (local && result.value.usesVariables) {
+    const { text, note } = referenceSample(result.value);
+    const context = classifyContext(text);
+    if (context.kind === 'invalid') {
+      problems.push(error('bad-context', `The named context "${name}" is "${text}": ${context.reason}${note}.`, { file: t.origin.file, pointer: t.origin.pointer, hint: context.hint }));
+      continue;
+    }
+    const local = context.kind === 'local';
+    // Local folders (an OCI layout too) and target names are fixed when the file is generated.
+    if ((local || context.kind === 'oci-layout') && result.value.usesVariables) {
       renderPath(t, scope, report, problems);
       continue;
     }
-    out[name] = { value: result.value.bake, local, origin: t.origin };
+    if (context.kind === 'target' && result.value.usesVariables) {
+      problems.push(error('name-uses-variable', `The named context "${name}" links a bake target through a run-time variable; target names are fixed when the file is generated.`, { file: t.origin.file, pointer: t.origin.pointer, hint: 'Write target:<name> with axis values, their `vars` or tables.' }));
+      continue;
+    }
+    out[name] = { value: result.value.bake, local, ...(context.kind === 'target' ? { target: context.name } : {}), origin: t.origin };
   }
   return out;
 }

@@ -20,7 +20,7 @@ import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { Matrix, Origin, Stage } from '../types/matrix.ts';
 import { cellScope, matrixNames, piecesToBake, RenderBudget, type Lookup, type Scope } from '../template/index.ts';
 import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
-import { planCache } from './cache.ts';
+import { cacheRefCollision, cacheToOrigin, planCache } from './cache.ts';
 import type { Plan, TargetInfo } from './index.ts';
 import { perPlatformName, repositoryOf } from './platform-name.ts';
 import type { PlannedTag } from './tags.ts';
@@ -219,7 +219,7 @@ class PerPlatformPlanner {
       arg,
       budget: this.budget,
     });
-    return planCache(stage.cache, scope, (t, p) => this.templates.report(t, p, scope));
+    return planCache(stage.cache, scope, (t, p) => this.templates.report(t, p, scope), (p) => this.problems.push(p));
   }
 
   private output(info: TargetInfo): string {
@@ -262,24 +262,27 @@ class PerPlatformPlanner {
     return this.result.of.get(copy)?.target === target && this.result.targets.get(target)?.size === 1;
   }
 
+  /** Where the `index`-th cache-to entry of a target (a per-platform one: of the target it builds) was written. */
+  private cacheOrigin(name: string, index: number): Origin {
+    const info = this.plan.targets.get(this.result.of.get(name)?.target ?? name);
+    const spec = (info && this.stageOf(info)?.cache) ?? this.m.cache ?? this.m.stages.find((s) => s.cache)?.cache;
+    return spec ? cacheToOrigin(spec, index) : this.m.ci!.origin;
+  }
+
   /** One cache ref per target and platform: a template without {target} would give every platform one ref (a single-platform target and its own per-platform copy are one build and may share it). */
   private checkCacheRefs(): void {
-    const writers = new Map<string, string>();
+    const writers = new Map<string, { target: string; origin: Origin }>();
     const all = { ...this.plan.bake.target, ...this.added };
     for (const [name, t] of Object.entries(all)) {
-      for (const entry of t['cache-to'] ?? []) {
+      for (const [index, entry] of (t['cache-to'] ?? []).entries()) {
         const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;
         const other = writers.get(ref);
-        if (other && other !== name && (this.added[name] || this.added[other]) && !this.sameBuild(other, name) && !this.sameBuild(name, other)) {
-          const cache = this.m.cache ?? this.m.stages.find((s) => s.cache)?.cache;
-          this.problems.push(error('cache-ref-collision', `Targets "${other}" and "${name}" would both write the cache ref "${ref}": each build would overwrite the cache of the other (buildx#3819).`, {
-            file: cache?.origin.file,
-            pointer: cache?.origin.pointer,
-            hint: 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"): every per-platform target then writes its own.',
-          }));
+        const here = { target: name, origin: this.cacheOrigin(name, index) };
+        if (other && other.target !== name && (this.added[name] || this.added[other.target]) && !this.sameBuild(other.target, name) && !this.sameBuild(name, other.target)) {
+          this.problems.push(cacheRefCollision(ref, other, here, 'each build would overwrite the cache of the other (buildx#3819)', 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"): every per-platform target then writes its own.'));
           return;
         }
-        writers.set(ref, name);
+        writers.set(ref, here);
       }
     }
   }

@@ -2,6 +2,7 @@
 // <names> <flags> [--metadata-file <temp>]`, built in a fixed order and never
 // through a shell. The user's own `-f` files come after ours, so a
 // hand-written overlay (ci.hcl) redefines or extends generated targets.
+import { error, type Problem } from '../problems/problem.ts';
 import type { RunArgs } from './run-args.ts';
 
 export interface BakeCommand {
@@ -10,7 +11,18 @@ export interface BakeCommand {
   args: string[];
 }
 
+/**
+ * Names buildx would not read as names: one starting with "-" (after `--`, or from a CI
+ * job's data) would be read as an option, and bake names are [a-zA-Z0-9_-] (globs aside).
+ */
+export function nameProblems(names: readonly string[]): Problem[] {
+  return names
+    .filter((name) => name.startsWith('-') || !/^[a-zA-Z0-9_*?[\]-]+$/.test(name))
+    .map((name) => error('bad-name', `${JSON.stringify(name)} is not a target or group name${name.startsWith('-') ? ': buildx would read it as an option' : ''}.`, { hint: 'Target and group names are letters, digits, "_" and "-", and do not start with "-".' }));
+}
+
 export function buildCommand(run: RunArgs, bakeFile: string, metadataFile?: string): BakeCommand {
+  if (nameProblems(run.names).length) throw new Error(`internal: a name that is not a target name reached the bake argv: ${JSON.stringify(run.names)}`);
   const overlays = run.flags.filter((f) => f.name === 'file' && f.value !== undefined).flatMap((f) => ['-f', f.value!]);
   const passed = run.flags.filter((f) => f.name !== 'file').flatMap((f) => f.raw);
   const metadata = metadataFile ? ['--metadata-file', metadataFile] : [];

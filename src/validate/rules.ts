@@ -24,6 +24,7 @@ import { groupCycles } from './rules/group-cycles.ts';
 import { secretIds } from './rules/secret-ids.ts';
 import { variableEnvNames } from './rules/variable-env-names.ts';
 import { unreadArgNames } from './rules/unread-arg-names.ts';
+import { runnerLabels } from './rules/runner-labels.ts';
 
 export type Rule = (m: Matrix) => Problem[];
 
@@ -203,7 +204,7 @@ const placeholderNamesDistinct: Rule = (m) => [
 
 export const RULES: Rule[] = [
   placeholderNamesDistinct, variableNames, distinctTargets, stagesExist, parentsExist, noCycles, stageAxes, selectors, includesApply, overrideStages, groupStages, platforms,
-  sanitizedNames, placeholderSyntax, tagTemplates, tagConditions, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts, deadRules, groupCycles, secretIds, variableEnvNames, unreadArgNames,
+  sanitizedNames, placeholderSyntax, tagTemplates, tagConditions, secretArgs, axisValues, tables, overrideSettings, stageBases, filterCollisions, autoGroups, namedContexts, deadRules, groupCycles, secretIds, variableEnvNames, unreadArgNames, runnerLabels,
 ];
 
 export function checkRules(m: Matrix): Problem[] {

@@ -62,9 +62,11 @@ describe('bake-matrix manifest', () => {
   });
 
   test('the tags are computed from the environment, as bake computes them: release tags only with RELEASE_VERSION', async () => {
-    const run = await runCli(['manifest', 'vllm-cu130', '--metadata', 'metadata', '--dry-run'], root, { REGISTRY: 'ghcr.io/acme', VERSION: 'main', RELEASE_VERSION: '1.4.0' });
+    // The build jobs ran with the same REGISTRY: they pushed to ghcr.io/acme/vllm.
+    for (const arch of ['amd64', 'arm64']) writeMetadata(join(root, 'acme'), `${arch}.json`, { [`vllm-cu130-runtime-${arch}`]: 'ghcr.io/acme/vllm' });
+    const run = await runCli(['manifest', 'vllm-cu130', '--metadata', 'acme', '--dry-run'], root, { REGISTRY: 'ghcr.io/acme', VERSION: 'main', RELEASE_VERSION: '1.4.0' });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout.split('\n')[0], create(['ghcr.io/acme/vllm:main-cu130', 'ghcr.io/acme/vllm:1.4.0-cu130'], ['vllm-cu130-runtime-amd64', 'vllm-cu130-runtime-arm64'], 'localhost:5000/ci/vllm').join(' '));
+    assert.equal(run.stdout.split('\n')[0], create(['ghcr.io/acme/vllm:main-cu130', 'ghcr.io/acme/vllm:1.4.0-cu130'], ['vllm-cu130-runtime-amd64', 'vllm-cu130-runtime-arm64'], 'ghcr.io/acme/vllm').join(' '));
   });
 
   test('a missing platform is an error naming it, before anything runs (exit 2)', async () => {

@@ -136,13 +136,14 @@ function buildDoc(g: fc.GeneratorValue): MatrixFile {
   if (g(fc.boolean)) doc.dockerfile = g(fc.constantFrom, 'Dockerfile', 'docker/Dockerfile', 'build/x.Dockerfile');
   if (g(fc.boolean)) doc.context = g(fc.constantFrom, '.', 'src', 'a/b');
 
-  // Run-time variables: defaults are free text (they never reach a tag or a name).
+  // Run-time variables: defaults are free text (they never reach a tag or a name), but
+  // cache_branch's, which ends the cache ref's tag: tag characters, or empty.
   const variableKeys = subset(g, VARIABLE_KEYS, 0, 2);
   if (variableKeys.length) {
     const variables: Doc = {};
     for (const key of variableKeys) {
       const form = g(fc.constantFrom, 'string', 'object', 'object-env');
-      const def = g(rawString, 0, 6);
+      const def = key === 'cache_branch' ? g(fc.constantFrom, '', 'main', 'pr-12', 'Release_1.2') : g(rawString, 0, 6);
       if (form === 'string') variables[key] = def;
       else {
         const spec: Doc = { default: def };

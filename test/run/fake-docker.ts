@@ -10,7 +10,9 @@ export const FAKE_DOCKER_DIR = join(REPO, 'test/fixtures/fake-docker');
 
 export interface FakeDockerEvent {
   pid: number;
-  event: 'start' | 'waiting' | 'signal';
+  event: 'start' | 'waiting' | 'signal' | 'violation';
+  /** For a violation: what the stand-in refused in its argv. */
+  violations?: string[];
   argv?: string[];
   signal?: string;
   builderEnv?: string | null;
@@ -26,6 +28,8 @@ export interface FakeDocker {
   calls(): string[][];
   /** The argv of the `buildx bake` call. */
   bakeCall(): string[] | undefined;
+  /** What the stand-in refused in the argv it got (imagetools create checks its sources). */
+  violations(): string[];
 }
 
 /** A folder holding only a `node` link, so `#!/usr/bin/env node` works without the host's docker. */
@@ -101,5 +105,6 @@ export function fakeDocker(settings: Record<string, string> = {}, options: { onP
     events,
     calls,
     bakeCall: () => calls().find((argv) => argv[1] === 'bake'),
+    violations: () => events().flatMap((e) => e.violations ?? []),
   };
 }

@@ -44,7 +44,8 @@ export const ciCommand: Command = {
     const { values, positionals } = parseOptions(args, CI_OPTIONS, this.usage, true);
     if (values.help) return help(this, io);
     const format: CiFormat = parseChoice('format', values.format, CI_FORMATS, this.usage, 'a CI format');
-    const maxStages = values['max-stages'] === undefined ? undefined : Number(values['max-stages']);
+    // Digits only: Number() would read "0x10" as 16, "1e1" as 10 and " 2 " as 2.
+    const maxStages = values['max-stages'] === undefined ? undefined : /^[1-9][0-9]{0,8}$/.test(values['max-stages']) ? Number(values['max-stages']) : NaN;
     if (maxStages !== undefined && !(Number.isInteger(maxStages) && maxStages > 0)) throw reportProblems([error('usage', `Option --max-stages: "${values['max-stages']}" is not a positive whole number.`, { hint: `Usage: ${this.usage}` })], [], io, false);
     const generated = generateOrThrow(values.matrix, io, false);
     const planned = planCiJobs(generated.plan, positionals);

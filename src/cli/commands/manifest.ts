@@ -32,6 +32,12 @@ tag with \`if:\` is left out while its variable is empty.
 Paths (--matrix, --metadata, --metadata-file) may be absolute (\$RUNNER_TEMP/metadata) or
 relative to the working directory.
 
+Every source is <the image's own repository>@sha256:<64 hex>: the repository of its first
+tag under the run-time variables of this run (where its per-platform builds pushed), and the
+digest from the metadata. The metadata files come from other CI jobs: only regular files are
+read (at most 32 MiB, JSON nested at most 64 deep), each \`containerimage.digest\` must be
+sha256:<64 lower-case hex> and each \`image.name\` an image reference of that repository.
+
 Everything is checked before anything runs: every image platform without a digest, every
 tag that is not an image reference, every shared tag that would leave out an image carrying
 it or hold two images of one platform. By default (--scope all) one such problem makes

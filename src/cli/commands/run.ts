@@ -8,7 +8,7 @@ import type { Problem } from '../../problems/problem.ts';
 import type { BakeFile } from '../../types/bake.ts';
 import { BAKE_FILE_NAMES } from '../../emit/emit-bake.ts';
 import { emitJson } from '../../emit/json.ts';
-import { buildCommand, shellQuote } from '../../run/build-command.ts';
+import { buildCommand, nameProblems, shellQuote } from '../../run/build-command.ts';
 import { requestClosure } from '../../run/closure.ts';
 import { CLOSURE_DIR, writeClosureFile } from '../../run/closure-file.ts';
 import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
@@ -57,6 +57,7 @@ export const runCommand: Command = {
   async run(args, io) {
     let run = parseRunArgs(args, this.usage);
     if (run.help) return help(this, io);
+    fail(io, run.json, nameProblems(run.names));
     const unknownFlag = closeToKnownFlag(run.flags);
     if (unknownFlag) throw reportProblems([unknownFlag], [], io, run.json);
     const { bake, out, root, warnings } = currentBake(run, io);

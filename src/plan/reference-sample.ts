@@ -1,0 +1,23 @@
+// A reference that reads run-time variables (`{registry}/cache:{target}`,
+// `docker-image://{registry}/base:{version}`) is checked as bake writes it
+// when no variable is set: every variable at its default, and a variable
+// whose default is empty read as "x0", so the literal text around it is
+// checked. The note says so in the message.
+import { evaluatePieces, type Rendered } from '../template/index.ts';
+
+export const EMPTY_SAMPLE = 'x0';
+
+export function referenceSample(rendered: Rendered): { text: string; note: string } {
+  if (!rendered.usesVariables) return { text: rendered.preview, note: '' };
+  const variables = new Map<string, string>();
+  for (const p of rendered.pieces) if ('expr' in p && p.runtime) variables.set(p.runtime.env, p.runtime.default);
+  const sample = Object.fromEntries([...variables].map(([env, value]) => [env, value === '' ? EMPTY_SAMPLE : value]));
+  let text: string;
+  try {
+    text = evaluatePieces(rendered.pieces, sample);
+  } catch {
+    text = rendered.preview;
+  }
+  const read = [...variables].map(([env, value]) => (value === '' ? `${env} read as "${EMPTY_SAMPLE}" (its default is empty)` : `${env} at its default "${value}"`));
+  return { text, note: read.length ? ` (read with ${read.join(', ')})` : '' };
+}
