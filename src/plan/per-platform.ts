@@ -26,6 +26,7 @@ import type { PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { originKey, targetList } from '../check-dockerfiles/target-list.ts';
 import { sortKeys } from './shapes.ts';
+import { dict, plain } from '../dict.ts';
 
 export interface PerPlatform {
   /** Target -> platform -> its per-platform target. */
@@ -50,8 +51,8 @@ export function planPerPlatform(m: Matrix, plan: Plan): Result<Plan> {
 class PerPlatformPlanner {
   private readonly problems: Problem[] = [];
   private readonly names = new Map<string, string>();
-  private readonly added: Record<string, BakeTarget> = {};
-  private readonly addedGroups: Record<string, { targets: string[] }> = {};
+  private readonly added: Record<string, BakeTarget> = dict();
+  private readonly addedGroups: Record<string, { targets: string[] }> = dict();
   private readonly result: PerPlatform;
   private readonly templates: TemplateProblems;
   /** Per-platform target -> the cache-from entries of its own refs. */
@@ -147,9 +148,9 @@ class PerPlatformPlanner {
     const t = this.plan.bake.target[name];
     if (!t) return undefined;
     if (key === 'contexts') {
-      const merged: Record<string, string> = {};
+      const merged = dict<string>();
       for (const parent of t.inherits ?? []) Object.assign(merged, this.resolved(parent, 'contexts') ?? {});
-      return { ...merged, ...(t.contexts ?? {}) } as BakeTarget[K];
+      return Object.assign(merged, t.contexts) as BakeTarget[K];
     }
     if (t[key] !== undefined) return t[key];
     for (const parent of [...(t.inherits ?? [])].reverse()) {
@@ -161,7 +162,7 @@ class PerPlatformPlanner {
 
   private target(info: TargetInfo, platform: string, name: string): BakeTarget | undefined {
     const target: BakeTarget = { inherits: [info.name], platforms: [platform] };
-    const contexts: Record<string, string> = {};
+    const contexts = dict<string>();
     for (const [key, value] of Object.entries(this.resolved(info.name, 'contexts') ?? {})) {
       if (!value.startsWith('target:')) continue;
       const linked = value.slice('target:'.length);
@@ -172,7 +173,7 @@ class PerPlatformPlanner {
       }
       contexts[key] = `target:${same}`;
     }
-    if (Object.keys(contexts).length) target.contexts = contexts;
+    if (Object.keys(contexts).length) target.contexts = plain(contexts);
     const cache = this.cache(info, name);
     this.ownCacheFrom.set(name, cache?.from ?? []);
     // The build of a target needs the cache of what it links too (each is a build of its own,

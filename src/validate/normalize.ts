@@ -9,6 +9,7 @@ import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Temp
 import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
 import { resolveStages } from './resolve-stages.ts';
 import { describeCombination } from '../template/combination.ts';
+import { dict } from '../dict.ts';
 
 /** Run-time values every matrix has; `variables` may redefine them. */
 export const BUILT_IN_VARIABLES: Record<string, { env: string; default: string; description: string }> = {
@@ -55,9 +56,9 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
     name: DEFAULTS.name,
     platforms: [...DEFAULTS.platforms],
     platformsOrigin: BUILT_IN,
-    args: {},
+    args: dict(),
     argsUnread: [],
-    labels: {},
+    labels: dict(),
     secrets: [],
     variables: [],
     axes: [],
@@ -197,7 +198,7 @@ function tableOf(name: string, table: W.Table, at: At, problems: Problem[]): Tab
     const here = at(...path, ...keys);
     if (depth === table.by.length) {
       const cell = leaf(node, here, keys, at, path);
-      if (cell) entries.set(keys.join('\0'), { values: Object.fromEntries(table.by.map((a, i) => [a, keys[i]!])), cell, origin: here });
+      if (cell) entries.set(keys.join('\0'), { values: dict(table.by.map((a, i) => [a, keys[i]!])), cell, origin: here });
       else problems.push(error('bad-table-entry', `The entry ${describeCombination(table.by, keys)} of table "${name}" must be a text, or a mapping of column names to texts.`, { ...here, hint: `The table is indexed by ${table.by.join(', ')}: nest one mapping level per axis, then the value.` }));
       return;
     }
@@ -214,7 +215,7 @@ function tableOf(name: string, table: W.Table, at: At, problems: Problem[]): Tab
 function leaf(node: unknown, origin: Origin, keys: string[], at: At, path: (string | number)[]): TableEntry['cell'] | undefined {
   if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') return { text: String(node), origin };
   if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const columns: Record<string, Template> = {};
+  const columns = dict<Template>();
   for (const [column, value] of Object.entries(node)) {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
     columns[column] = { text: String(value), origin: at(...path, ...keys, column) };
