@@ -1,12 +1,12 @@
 // The one normaliser: matrix files as written -> one resolved Matrix.
 // Merges the files, expands shorthands and fills every default; reports keys
 // that two files both define. Reference checks are in rules.ts.
-import { dirname, resolve } from 'node:path';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Template, Variable } from '../types/matrix.ts';
 import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
+import { projectRoot } from './project-root.ts';
 import { resolveStages } from './resolve-stages.ts';
 import { describeCombination } from '../template/combination.ts';
 import { dict } from '../dict.ts';
@@ -81,8 +81,12 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
     const at: At = (...path) => ({ file: file.path, pointer: pointerOf(path) });
     if (doc.name !== undefined && claim('name', at('name'))) matrix.name = doc.name;
     if (doc.root !== undefined && claim('root', at('root'))) {
-      matrix.root = resolve(dirname(file.absolutePath ?? file.path), doc.root);
-      matrix.rootOrigin = at('root');
+      const found = projectRoot(doc.root, file.absolutePath ?? file.path, at('root'));
+      if ('problem' in found) problems.push(found.problem);
+      else {
+        matrix.root = found.root;
+        matrix.rootOrigin = at('root');
+      }
     }
     if (doc.dockerfile !== undefined && claim('dockerfile', at('dockerfile'))) dockerfile = { text: doc.dockerfile, origin: at('dockerfile') };
     if (doc.context !== undefined && claim('context', at('context'))) context = { text: doc.context, origin: at('context') };
