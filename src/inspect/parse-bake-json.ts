@@ -1,4 +1,5 @@
 // A docker-bake.json text -> the Bake model, or a UserError saying which file is not one.
+import { dict } from '../dict.ts';
 import { error, UserError } from '../problems/problem.ts';
 import type { BakeFile } from '../types/bake.ts';
 
@@ -16,5 +17,7 @@ export function parseBakeJson(text: string, what: string): BakeFile {
     throw new UserError([error('bad-bake-file', `${what} is not a bake file: ${reason}.`, { hint: 'A docker-bake.json holds "target", "group" and "variable" objects.' })]);
   }
   const file = data as Record<string, unknown>;
-  return { ...(file.variable ? { variable: file.variable } : {}), group: (file.group ?? {}) as BakeFile['group'], target: (file.target ?? {}) as BakeFile['target'] } as BakeFile;
+  // Names are looked up as given on the command line: dicts, so `constructor` is no name of Object's (src/dict.ts).
+  const names = (v: unknown) => dict(Object.entries((v ?? {}) as Record<string, unknown>));
+  return { ...(file.variable ? { variable: names(file.variable) } : {}), group: names(file.group), target: names(file.target) } as BakeFile;
 }

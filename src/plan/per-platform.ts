@@ -98,8 +98,8 @@ class PerPlatformPlanner {
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: this.problems };
     const bake: BakeFile = {
       ...this.plan.bake,
-      group: { ...this.plan.bake.group, ...this.addedGroups },
-      target: { ...this.plan.bake.target, ...this.added },
+      group: Object.assign(dict<BakeFile['group'][string]>(), this.plan.bake.group, this.addedGroups),
+      target: Object.assign(dict<BakeTarget>(), this.plan.bake.target, this.added),
     };
     return { ok: true, value: { ...this.plan, bake, perPlatform: this.result }, warnings: this.problems };
   }
@@ -263,7 +263,7 @@ class PerPlatformPlanner {
   /** One cache ref per target and platform: a template without {target} would give every platform one ref (a single-platform target and its own per-platform copy are one build and may share it). */
   private checkCacheRefs(): void {
     const writers = new Map<string, string>();
-    const all = { ...this.plan.bake.target, ...this.added };
+    const all = Object.assign(dict<BakeTarget>(), this.plan.bake.target, this.added);
     for (const [name, t] of Object.entries(all)) {
       for (const entry of t['cache-to'] ?? []) {
         const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;

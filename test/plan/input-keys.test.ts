@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { generate } from '../../src/generate.ts';
 import { parseBakeHcl } from '../helpers/bake-hcl.ts';
-import { generateProblems, matrixYaml } from '../helpers/matrix.ts';
+import { parseBakeJson } from '../../src/inspect/parse-bake-json.ts';
+import { selectTargets } from '../../src/run/select-targets.ts';
+import { generateOk, generateProblems, matrixYaml } from '../helpers/matrix.ts';
 import { testdir } from '../helpers/testdir.ts';
 
 const DOCKERFILE = 'ARG __proto__\nARG constructor\nARG toString\nFROM scratch AS app\n';
@@ -85,6 +87,17 @@ describe('placeholder names are looked up among the matrix keys only', () => {
     test(c.name, () => {
       const problems = generateProblems({ 'm.yaml': matrixYaml({ labels: { x: c.template } }) });
       assert.deepEqual(problems.map((p) => p.code), [c.code]);
+    });
+  }
+});
+
+describe('names from the command line are looked up among the bake file names only', () => {
+  const bake = parseBakeJson(JSON.stringify({ group: { default: { targets: ['app'] } }, target: { app: { platforms: ['linux/amd64'] } } }), 'docker-bake.json');
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    test(`"${name}" is an unknown name, in a bake file read back and in a generated one`, () => {
+      assert.deepEqual(selectTargets(bake, [name]).unknown, [name]);
+      const generated = generateOk({ 'm.yaml': matrixYaml() });
+      assert.deepEqual(selectTargets(generated.plan.bake, [name]).unknown, [name]);
     });
   }
 });
