@@ -57,7 +57,7 @@ describe('keys named like Object members reach the bake files', () => {
   for (const [file, text] of Object.entries(MATRICES)) {
     test(file, async () => {
       const root = testdir({ Dockerfile: DOCKERFILE, [`matrix/${file}`]: text });
-      const result = generate('matrix', root);
+      const result = generate('matrix', root, { format: 'both' });
       assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
       const { outputs } = result.value;
       const json = JSON.parse(outputs['docker-bake.json']!);
