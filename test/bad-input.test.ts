@@ -93,8 +93,8 @@ async function assertJsonProblems(golden: Golden, root: string): Promise<void> {
     const what = `${p.code}: ${p.message}`;
     assert.ok(p.file, `${what}: names no file`);
     assert.ok(Number.isInteger(p.line) && Number.isInteger(p.column), `${what}: has no line and column`);
-    // Problems about the file as a whole (syntax, encoding, size, a second document) have a position only.
-    assert.ok(p.pointer !== undefined || /syntax|duplicate-key|file-encoding|second-document|limit-exceeded/.test(p.code), `${what}: names no key path`);
+    // Problems about the file as a whole (syntax, encoding, line endings, size, a second document) have a position only.
+    assert.ok(p.pointer !== undefined || /syntax|duplicate-key|file-encoding|line-ending|second-document|limit-exceeded/.test(p.code), `${what}: names no key path`);
     // TypeScript also ends a line at a lone CR, U+2028 and U+2029, and positions in a .ts file count them so.
     const lines = readFileSync(join(root, p.file!), 'utf8').split(p.file!.endsWith('.ts') ? /\r\n?|[\n\u2028\u2029]/ : '\n').length;
     assert.ok(p.line! >= 1 && p.line! <= lines, `${what}: line ${p.line} is outside ${p.file}`);

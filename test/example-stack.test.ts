@@ -54,7 +54,7 @@ describe('the example stack', () => {
 
   test('the CPU image has no CUDA: no CUDA args, no CUDA part in its names and tags', () => {
     const cpu = plan.targets.get('vllm-cpu-runtime')!;
-    assert.deepEqual(cpu.values, { framework: 'vllm', device: 'cpu' });
+    assert.deepEqual({ ...cpu.values }, { framework: 'vllm', device: 'cpu' }); // values: a dict (no prototype)
     assert.ok(!Object.keys(cpu.args).some((a) => a.startsWith('CUDA')), Object.keys(cpu.args).join());
     assert.deepEqual(bake.target['vllm-cpu-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cpu', '${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cpu"}']);
     assert.deepEqual(bake.group['vllm-cpu'], { targets: ['vllm-cpu-runtime', 'vllm-cpu-dev'] });

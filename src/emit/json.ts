@@ -1,11 +1,12 @@
 // emit: Bake model -> docker-bake.json text. Same model, same bytes: every
 // object's keys are sorted; arrays keep their (meaningful) order.
 import type { BakeFile } from '../types/bake.ts';
+import { dict } from '../dict.ts';
 
 export function emitJson(bake: BakeFile): string {
   // An empty "group" (or "target", "variable") object is an error for bake's HCL-JSON
   // reader ("Missing block label"): leave it out, as the HCL form has no block then.
-  const blocks = Object.fromEntries(Object.entries(bake).filter(([, v]) => v && Object.keys(v).length > 0));
+  const blocks = dict(Object.entries(bake).filter(([, v]) => v && Object.keys(v).length > 0));
   return JSON.stringify(sortDeep(blocks), null, 2) + '\n';
 }
 
@@ -25,7 +26,7 @@ function sortDeep(value: unknown): unknown {
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
   if (!inOrder(keys)) {
-    const out: Record<string, unknown> = {};
+    const out = dict<unknown>();
     for (const key of keys.sort()) out[key] = sortDeep(object[key]);
     return out;
   }
@@ -34,7 +35,7 @@ function sortDeep(value: unknown): unknown {
     const child = object[keys[i]!];
     const sorted = sortDeep(child);
     if (sorted !== child && !out) {
-      out = {};
+      out = dict();
       for (let j = 0; j < i; j++) out[keys[j]!] = object[keys[j]!];
     }
     if (out) out[keys[i]!] = sorted;

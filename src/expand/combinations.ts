@@ -3,6 +3,7 @@
 // plus includes, in axis-value order. Each removal keeps the rule behind it.
 import type { Matrix, Origin, Stage } from '../types/matrix.ts';
 import { keyOf, matches, selects, type ValueIndex, type Values } from './values.ts';
+import { dict } from '../dict.ts';
 
 export interface Removal {
   values: Values;
@@ -12,10 +13,16 @@ export interface Removal {
 
 export function combinationsOf(m: Matrix, stage: Stage, index: ValueIndex): { kept: Values[]; removed: Removal[] } {
   const axes = stage.axes.map((name) => m.axes.find((a) => a.name === name)!);
-  let product: Values[] = [{}];
+  let product: Values[] = [dict()];
   for (const axis of axes) {
     const next: Values[] = [];
-    for (const partial of product) for (const v of axis.values) next.push({ ...partial, [axis.name]: v.name });
+    for (const partial of product) {
+      for (const v of axis.values) {
+        const values = Object.assign(dict<string>(), partial);
+        values[axis.name] = v.name;
+        next.push(values);
+      }
+    }
     product = next;
   }
   const unique = new Map<string, Values>();
@@ -55,7 +62,7 @@ export function withoutRemoved(values: Values, axes: readonly string[], index: V
     for (const other of index.get(axis)?.get(values[axis]!)?.without ?? []) (gone ??= new Set()).add(other);
   }
   if (!gone) return values;
-  const out: Values = {};
+  const out: Values = dict();
   for (const axis of axes) if (!gone.has(axis) && values[axis] !== undefined) out[axis] = values[axis]!;
   return out;
 }
@@ -90,7 +97,7 @@ function stageSelects(stage: Stage, values: Values): boolean {
 /** An include's combination on the stage's axes, when it names every axis that applies there. */
 export function includedValues(combination: Readonly<Record<string, string>>, axes: readonly string[], index: ValueIndex): Values | undefined {
   if (axes.length === 0) return undefined;
-  const projected: Values = {};
+  const projected: Values = dict();
   for (const a of axes) if (combination[a] !== undefined) projected[a] = combination[a]!;
   const applying = withoutRemoved(projected, axes, index);
   const gone = new Set<string>();

@@ -3,11 +3,13 @@
 // Checked on the expansion of a valid matrix, before planning.
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix } from '../types/matrix.ts';
-import { describeValues, NO_PLATFORM_LEFT, type Expansion } from './index.ts';
+import { own } from '../dict.ts';
+import { ABSENT_KEY, describeCombination } from '../template/index.ts';
+import { describeValues, NO_PLATFORM_LEFT, type Expansion, type Values } from './index.ts';
 
 export function emptySelections(m: Matrix, expansion: Expansion): Problem[] {
   const built = new Set(expansion.cells.map((c) => c.stage.key));
-  return [...emptyStages(m, expansion, built), ...emptyGroups(m, built), ...unusedValues(m, expansion)];
+  return [...emptyStages(m, expansion, built), ...emptyGroups(m, built), ...unusedValues(m, expansion), ...unusedTableEntries(m, expansion)];
 }
 
 function emptyStages(m: Matrix, expansion: Expansion, built: ReadonlySet<string>): Problem[] {
@@ -87,4 +89,43 @@ function assumedPlatforms(m: Matrix, expansion: Expansion, axis: string, value: 
     message: `No top-level \`platforms:\` is set, so stage "${dropped.stage}" builds only for the default platform${m.platforms.length > 1 ? 's' : ''}, ${m.platforms.join(', ')}${wanted ? `, and none of the value's own platforms (${wanted.join(', ')}) is among them` : ''}.`,
     hint: `Set the platforms at the top level of a matrix file (e.g. \`platforms: [${example.join(', ')}]\` in ${m.sources[0] ?? 'the matrix'}), or on the stage (\`stages.${dropped.stage}.platforms\`); or remove the value.`,
   };
+}
+
+/**
+ * Table entries for a combination no target is built with (an exclude rule, an
+ * `only` list or a platform restriction drops it): a warning, like a value
+ * switched off. Only tables some stage or layer can read (it varies over every
+ * axis the table is indexed by); entries that can never be read whatever the
+ * rules (a value with an axis it takes away) are errors found when validating.
+ */
+function unusedTableEntries(m: Matrix, expansion: Expansion): Problem[] {
+  const problems: Problem[] = [];
+  for (const table of m.tables) {
+    const used = new Set<string>();
+    let read = false;
+    const visit = (axes: readonly string[], values: Values) => {
+      if (!table.by.every((a) => axes.includes(a))) return;
+      read = true;
+      used.add(table.by.map((a) => own(values, a) ?? ABSENT_KEY).join('\0'));
+    };
+    for (const cell of expansion.cells) {
+      visit(cell.stage.axes, cell.values);
+      for (const layer of cell.layers) visit(layer.layer.axes, layer.values);
+    }
+    if (!read) continue;
+    for (const [key, entry] of table.entries) {
+      if (used.has(key)) continue;
+      const keys = table.by.map((a) => entry.values[a]!);
+      problems.push({
+        ...error('unused-table-entry', `The entry ${describeCombination(table.by, keys)} of table "${table.name}" is read by no target: no stage builds that combination (exclude rules, \`only\` lists or platform restrictions drop it).`, {
+          file: entry.origin.file,
+          pointer: entry.origin.pointer,
+          atKey: true,
+          hint: 'Remove the entry, or keep it on purpose while the combination is switched off.',
+        }),
+        severity: 'warning',
+      });
+    }
+  }
+  return problems;
 }

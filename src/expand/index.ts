@@ -2,6 +2,7 @@
 import type { ImageBase, Layer, Matrix, Origin, Stage } from '../types/matrix.ts';
 import { combinationsOf, type Removal } from './combinations.ts';
 import { describeValues, keyOf, matches, project, valueIndex, type ValueIndex, type Values } from './values.ts';
+import { dict } from '../dict.ts';
 
 export { describeValues, keyOf, matches, project, selects, valueIndex, type ValueIndex, type Values } from './values.ts';
 
@@ -55,7 +56,7 @@ export function expandMatrix(m: Matrix): Expansion {
     for (const r of removed) dropped.push(droppedOf(stage, r));
     for (const combination of kept) {
       const image = imageOf(m, stage, combination);
-      const parentValues = parentStage && !image ? project(combination, parentStage.axes) : {};
+      const parentValues = parentStage && !image ? project(combination, parentStage.axes) : dict<string>();
       const parent = parentCells && !image ? parentCells.get(keyOf(parentValues)) : undefined;
       if (parentCells && !image && !parent) {
         dropped.push({ stage: stage.key, values: combination, reason: `its ${stage.from} cell (${describeValues(parentValues)}) is not built` });

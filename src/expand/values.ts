@@ -1,5 +1,6 @@
 // Combinations of axis values: keys, projections and selector matching.
 import type { AxisValue, Matrix, Selector } from '../types/matrix.ts';
+import { dict } from '../dict.ts';
 
 /** Axis name -> value, in the order of the stage's axes; an axis that does not apply is missing. */
 export type Values = Record<string, string>;
@@ -29,7 +30,7 @@ export function selects(selector: Selector, values: Values): boolean {
 }
 
 export function project(values: Values, axes: readonly string[]): Values {
-  const out: Values = {};
+  const out: Values = dict();
   for (const a of axes) if (values[a] !== undefined) out[a] = values[a]!;
   return out;
 }

@@ -4,6 +4,7 @@
 // JSON.parse (which does not recurse), before anything that recurses sees them,
 // so no file can make `diff` overflow the stack or run for minutes.
 import { DEFAULT_LIMITS, formatAmount, limitExceeded, type Limits } from '../load/limits.ts';
+import { dict } from '../dict.ts';
 import { error, UserError } from '../problems/problem.ts';
 import type { BakeFile } from '../types/bake.ts';
 
@@ -29,7 +30,9 @@ export function parseBakeJson(text: string, what: string, limits: BakeFileLimits
     throw new UserError([error('bad-bake-file', `${what} is not a bake file: ${reason}.`, { hint: 'A docker-bake.json holds "target", "group" and "variable" objects.' })]);
   }
   const file = data as Record<string, unknown>;
-  return { ...(file.variable ? { variable: file.variable } : {}), group: (file.group ?? {}) as BakeFile['group'], target: (file.target ?? {}) as BakeFile['target'] } as BakeFile;
+  // Names are looked up as given on the command line: dicts, so `constructor` is no name of Object's (src/dict.ts).
+  const names = (v: unknown) => dict(Object.entries((v ?? {}) as Record<string, unknown>));
+  return { ...(file.variable ? { variable: names(file.variable) } : {}), group: names(file.group), target: names(file.target) } as BakeFile;
 }
 
 /** The problem for a bake file over the size limit (`size` bytes), checked before it is read where the size is known first. */

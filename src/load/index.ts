@@ -9,7 +9,7 @@ import { defaultMatrix, findMatrixFiles } from './find-matrix-files.ts';
 import { DEFAULT_LIMITS, formatAmount, limitExceeded, type Limits } from './limits.ts';
 import { parseToml } from './parse-toml.ts';
 import { parseTypeScript } from './parse-typescript.ts';
-import { parseYaml, type Parsed } from './parse-yaml.ts';
+import { parseYaml, positionsOf, type Parsed } from './parse-yaml.ts';
 import { SourceFile } from './source-file.ts';
 
 export { SourceFile } from './source-file.ts';
@@ -77,6 +77,10 @@ export function matrixPaths(given: string | undefined, cwd = process.cwd()): str
 }
 
 function parse(text: string, file: string, ext: string, limits: Limits): Parsed {
+  if (ext !== '.ts') {
+    const lone = /\r(?!\n)/.exec(text);
+    if (lone) return { data: undefined, spans: new Map(), problems: [loneCarriageReturn(file, positionsOf(text)(lone.index), ext)] };
+  }
   try {
     return (PARSERS[ext] ?? parseYaml)(text, file, limits);
   } catch (e) {
@@ -87,6 +91,18 @@ function parse(text: string, file: string, ext: string, limits: Limits): Parsed 
 }
 
 const isEmpty = (data: unknown) => data === null || data === undefined || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0);
+
+/**
+ * YAML and TOML break lines at LF and CRLF only: with CR-only (classic Mac) line
+ * endings the file reads as one long line, or as text with a carriage return in it.
+ */
+function loneCarriageReturn(file: string, position: { line: number; col: number }, ext: string): Problem {
+  return error('line-ending', `A carriage return (CR) without a line feed: ${ext === '.toml' ? 'TOML' : 'YAML'} does not read it as a line break, so the lines around it would not read as written.`, {
+    file,
+    position,
+    hint: 'Save the file with LF (or CRLF) line endings, e.g. `sed -i "s/\\r$//; s/\\r/\\n/g" FILE` or your editor\'s line-ending setting.',
+  });
+}
 
 function emptyFile(file: string, ext: string): Problem {
   return error('empty-file', `${file} defines nothing: it is empty${ext === '.yaml' || ext === '.yml' ? ', comments only or null' : ''}, so it would silently take no part in the matrix.`, {

@@ -3,6 +3,7 @@
 // and nesting past the limit, which is measured on the text before the parser
 // (recursive) ever sees it. The walk uses an explicit stack.
 import type { AST } from 'toml-eslint-parser';
+import { define, own } from '../dict.ts';
 import { lazy } from '../lazy.ts';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import { DEFAULT_LIMITS, limitExceeded, type Limits } from './limits.ts';
@@ -28,7 +29,61 @@ export function parseToml(text: string, file: string, limits: Limits = DEFAULT_L
   spans.set('', { value: { line: 1, col: 1 } });
   walk(ast, text, file, limits, spans, (p) => problems.length < MAX_PROBLEMS_PER_FILE && problems.push(p));
   if (problems.length) return { data: undefined, spans, problems };
-  return { data: toml().getStaticTOMLValue(ast), spans, problems };
+  return { data: staticValue(ast), spans, problems };
+}
+
+type Table = Record<string, unknown>;
+
+/**
+ * The document as data. The parser's own getStaticTOMLValue assigns keys, so a
+ * key `__proto__` set the object's prototype instead: here every key is an own
+ * property, read back only as one (src/dict.ts). The parser has refused
+ * redefinitions already; nesting is bounded by tooDeep.
+ */
+function staticValue(ast: AST.TOMLProgram): Table {
+  const root: Table = {};
+  const names = (key: AST.TOMLKey) => key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+  /** The table `key` names under `table`; through an array of tables, its last table. */
+  const descend = (table: Table, key: string): Table => {
+    let next = own(table, key);
+    while (Array.isArray(next)) next = next[next.length - 1];
+    if (next === null || typeof next !== 'object' || next instanceof Date) define(table, key, (next = {}));
+    return next as Table;
+  };
+  const value = (node: AST.TOMLContentNode): unknown => {
+    if (node.type === 'TOMLArray') return node.elements.map(value);
+    if (node.type === 'TOMLInlineTable') {
+      const table: Table = {};
+      for (const kv of node.body) set(table, kv);
+      return table;
+    }
+    return node.value;
+  };
+  const set = (table: Table, kv: AST.TOMLKeyValue) => {
+    const keys = names(kv.key);
+    let target = table;
+    for (const key of keys.slice(0, -1)) target = descend(target, key);
+    define(target, keys[keys.length - 1]!, value(kv.value));
+  };
+  for (const item of ast.body[0].body) {
+    if (item.type === 'TOMLKeyValue') {
+      set(root, item);
+      continue;
+    }
+    const keys = names(item.key);
+    let parent = root;
+    for (const key of keys.slice(0, -1)) parent = descend(parent, key);
+    const last = keys[keys.length - 1]!;
+    let table: Table;
+    if (item.kind === 'array') {
+      table = {};
+      const list = own(parent, last);
+      if (Array.isArray(list)) list.push(table);
+      else define(parent, last, [table]);
+    } else table = descend(parent, last);
+    for (const kv of item.body) set(table, kv);
+  }
+  return root;
 }
 
 function failed(problems: Problem[]): Parsed {

@@ -23,6 +23,7 @@ import { parseDockerReference } from '../reference/parse-reference.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { PerPlatform } from './per-platform.ts';
 import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
+import { dict, plain } from '../dict.ts';
 
 export const COMMON_TARGET = '_common';
 
@@ -69,7 +70,7 @@ class Planner {
   private readonly names: MatrixNames;
   private readonly templates: TemplateProblems;
   private readonly targets = new Map<string, TargetInfo>();
-  private readonly bakeTargets: Record<string, BakeTarget> = {};
+  private readonly bakeTargets: Record<string, BakeTarget> = dict();
   private readonly cellNames = new Map<Cell, string>();
   private readonly layerNames = new Map<LayerCell, string>();
   /** Each target name's owner; `what` describes it, made only for a message. */
@@ -105,10 +106,10 @@ class Planner {
     if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
     const used = usedVariables(this.bakeTargets, new Set(this.m.variables.map((v) => v.env)));
-    const variable = Object.fromEntries(this.m.variables.filter((v) => used.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]));
+    const variable = dict(this.m.variables.filter((v) => used.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]));
     const bake: BakeFile = {
       ...(Object.keys(variable).length ? { variable } : {}),
-      group: Object.fromEntries([...groups.values()].map((g) => [g.name, { targets: g.targets }])),
+      group: dict([...groups.values()].map((g) => [g.name, { targets: g.targets }])),
       target: this.bakeTargets,
     };
     return { ok: true, value: { bake, targets: this.targets, groups, expansion: this.expansion }, warnings: this.problems };
@@ -150,10 +151,10 @@ class Planner {
   /** Matrix-wide args and labels that read the same in every target live in one hidden target. */
   private planCommon() {
     const quiet = () => {};
-    const scope = this.scope(undefined, {}, {});
+    const scope = this.scope(undefined, dict(), {});
     const args = renderSettings(winners(new Map(), entriesOf(this.m.args)), scope, quiet);
     const labels = renderSettings(winners(new Map(), entriesOf(this.m.labels)), scope, quiet);
-    this.targets.set(COMMON_TARGET, { name: COMMON_TARGET, kind: 'common', values: {}, platforms: [], ancestors: [], args, labels, tags: [], usedBy: [] });
+    this.targets.set(COMMON_TARGET, { name: COMMON_TARGET, kind: 'common', values: dict(), platforms: [], ancestors: [], args, labels, tags: [], usedBy: [] });
     const target: BakeTarget = {};
     const ownArgs = ownSettings(args, undefined);
     const ownLabels = ownSettings(labels, undefined);
@@ -239,8 +240,8 @@ class Planner {
   }
 
   /** `target:` contexts for every stage bound above (and their layers), `docker-image://` for image bases, then `extra`. */
-  private contextsOf(ancestors: Cell[], extra: Record<string, string> = {}): Record<string, string> {
-    const contexts: Record<string, string> = {};
+  private contextsOf(ancestors: Cell[], extra: Record<string, string> = dict()): Record<string, string> {
+    const contexts = dict<string>();
     for (const a of this.bound(ancestors)) {
       const image = this.targets.get(this.cellNames.get(a)!)?.image;
       if (image) contexts[image.as] = `docker-image://${image.bake}`;
@@ -273,7 +274,7 @@ class Planner {
     const image = cell.image ? this.imageOf(cell, scope) : undefined;
     this.cellNames.set(cell, name);
     /** Contexts of its own: its layers, then its named contexts, its image base or its parent's tag. */
-    const own: Record<string, string> = {};
+    const own = dict<string>();
     for (const layerCell of cell.layers) {
       const layerName = this.planLayer(layerCell, ancestors, name, cell, image);
       if (layerName) own[layerCell.layer.target] = `target:${layerName}`;
@@ -305,7 +306,7 @@ class Planner {
     if (image) own[image.as] = `docker-image://${image.bake}`;
     if (fromTag) own[fromTag.key] = `target:${parentName}`;
     const contexts = fromTag ? own : this.contextsOf(ancestors, own);
-    if (Object.keys(contexts).length) target.contexts = contexts;
+    if (Object.keys(contexts).length) target.contexts = plain(contexts);
     const ownArgs = ownSettings(args, parentInfo.args);
     const ownLabels = ownSettings(labels, parentInfo.labels);
     if (ownArgs) target.args = ownArgs;
@@ -402,7 +403,7 @@ class Planner {
     const parentInfo = this.targets.get(parentName)!;
     const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, location, stage.cache, name);
     const contexts = this.contextsOf(ancestors, imageInfo ? { [imageInfo.as]: `docker-image://${imageInfo.bake}` } : {});
-    if (Object.keys(contexts).length) target.contexts = contexts;
+    if (Object.keys(contexts).length) target.contexts = plain(contexts);
     const ownArgs = ownSettings(args, parentInfo.args);
     const ownLabels = ownSettings(labels, parentInfo.labels);
     if (ownArgs) target.args = ownArgs;

@@ -7,6 +7,7 @@ import type { Settings, Template } from '../types/matrix.ts';
 import { classifyContext } from '../reference/named-context.ts';
 import { render, type RenderProblem, type Scope } from '../template/index.ts';
 import { referenceSample } from './reference-sample.ts';
+import { dict } from '../dict.ts';
 
 export interface Location {
   /** As emitted: the context, and the Dockerfile relative to it. */
@@ -85,7 +86,7 @@ export interface NamedContext {
 }
 
 export function namedContexts(contexts: Settings, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, problems: Problem[]): Record<string, NamedContext> {
-  const out: Record<string, NamedContext> = {};
+  const out = dict<NamedContext>();
   for (const [name, t] of Object.entries(contexts)) {
     const result = render(t, scope);
     if (!result.ok) {

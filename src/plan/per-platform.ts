@@ -27,6 +27,7 @@ import type { PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { originKey, targetList } from '../check-dockerfiles/target-list.ts';
 import { sortKeys } from './shapes.ts';
+import { dict, plain } from '../dict.ts';
 
 export interface PerPlatform {
   /** Target -> platform -> its per-platform target. */
@@ -51,8 +52,8 @@ export function planPerPlatform(m: Matrix, plan: Plan, limits: Pick<Limits, 'val
 class PerPlatformPlanner {
   private readonly problems: Problem[] = [];
   private readonly names = new Map<string, string>();
-  private readonly added: Record<string, BakeTarget> = {};
-  private readonly addedGroups: Record<string, { targets: string[] }> = {};
+  private readonly added: Record<string, BakeTarget> = dict();
+  private readonly addedGroups: Record<string, { targets: string[] }> = dict();
   private readonly result: PerPlatform;
   private readonly templates: TemplateProblems;
   /** Per-platform target -> the cache-from entries of its own refs. */
@@ -99,8 +100,8 @@ class PerPlatformPlanner {
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: this.problems };
     const bake: BakeFile = {
       ...this.plan.bake,
-      group: { ...this.plan.bake.group, ...this.addedGroups },
-      target: { ...this.plan.bake.target, ...this.added },
+      group: Object.assign(dict<BakeFile['group'][string]>(), this.plan.bake.group, this.addedGroups),
+      target: Object.assign(dict<BakeTarget>(), this.plan.bake.target, this.added),
     };
     return { ok: true, value: { ...this.plan, bake, perPlatform: this.result }, warnings: this.problems };
   }
@@ -149,9 +150,9 @@ class PerPlatformPlanner {
     const t = this.plan.bake.target[name];
     if (!t) return undefined;
     if (key === 'contexts') {
-      const merged: Record<string, string> = {};
+      const merged = dict<string>();
       for (const parent of t.inherits ?? []) Object.assign(merged, this.resolved(parent, 'contexts') ?? {});
-      return { ...merged, ...(t.contexts ?? {}) } as BakeTarget[K];
+      return Object.assign(merged, t.contexts) as BakeTarget[K];
     }
     if (t[key] !== undefined) return t[key];
     for (const parent of [...(t.inherits ?? [])].reverse()) {
@@ -163,7 +164,7 @@ class PerPlatformPlanner {
 
   private target(info: TargetInfo, platform: string, name: string): BakeTarget | undefined {
     const target: BakeTarget = { inherits: [info.name], platforms: [platform] };
-    const contexts: Record<string, string> = {};
+    const contexts = dict<string>();
     for (const [key, value] of Object.entries(this.resolved(info.name, 'contexts') ?? {})) {
       if (!value.startsWith('target:')) continue;
       const linked = value.slice('target:'.length);
@@ -174,7 +175,7 @@ class PerPlatformPlanner {
       }
       contexts[key] = `target:${same}`;
     }
-    if (Object.keys(contexts).length) target.contexts = contexts;
+    if (Object.keys(contexts).length) target.contexts = plain(contexts);
     const cache = this.cache(info, name);
     this.ownCacheFrom.set(name, cache?.from ?? []);
     // The build of a target needs the cache of what it links too (each is a build of its own,
@@ -272,7 +273,7 @@ class PerPlatformPlanner {
   /** One cache ref per target and platform: a template without {target} would give every platform one ref (a single-platform target and its own per-platform copy are one build and may share it). */
   private checkCacheRefs(): void {
     const writers = new Map<string, { target: string; origin: Origin }>();
-    const all = { ...this.plan.bake.target, ...this.added };
+    const all = Object.assign(dict<BakeTarget>(), this.plan.bake.target, this.added);
     for (const [name, t] of Object.entries(all)) {
       for (const [index, entry] of (t['cache-to'] ?? []).entries()) {
         const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;

@@ -4,6 +4,7 @@ import { matches, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import { escapeBake, piecesToBake, piecesToPreview, render, REPORTED, type Lookup, type Piece, type Rendered, type RenderProblem, type Scope, type Source } from '../template/index.ts';
+import { dict, plain } from '../dict.ts';
 
 /** One resolved value: as emitted, with defaults filled in, and its source. */
 export interface Resolved {
@@ -126,7 +127,7 @@ export class ArgResolver {
 
   /** Every arg rendered, in the order the keys first appear; the ones that failed are left out. */
   renderAll(): ResolvedSettings {
-    const out: ResolvedSettings = {};
+    const out: ResolvedSettings = dict();
     for (const t of this.args.values()) this.resolve(out, t.key, this.fixed.get(t.key)?.origin ?? t.origin);
     for (const [key, { origin }] of this.fixed) if (!this.args.has(key)) this.resolve(out, key, origin);
     return out;
@@ -145,7 +146,7 @@ export class ArgResolver {
 
 /** Renders settings in a target's scope; problems go to `report`, the rest into a record. */
 export function renderSettings(list: ReadonlyMap<string, Keyed>, scope: Scope, report: TemplateProblemSink): ResolvedSettings {
-  const out: ResolvedSettings = {};
+  const out: ResolvedSettings = dict();
   for (const t of list.values()) {
     const result = render(t, scope);
     if (!result.ok) {
@@ -170,11 +171,11 @@ function resolvedOf(rendered: Rendered, origin: Origin): Resolved {
 
 /** What a target must set itself: the keys whose value differs from what it inherits. */
 export function ownSettings(intended: ResolvedSettings, inherited: ResolvedSettings | undefined): Record<string, string> | undefined {
-  const own: Record<string, string> = {};
+  const own = dict<string>();
   for (const key in intended) {
     const { bake } = intended[key]!;
     // Keys of map attributes are templates too (DESIGN.md, "Bake facts").
     if (inherited?.[key]?.bake !== bake) own[escapeBake(key)] = bake;
   }
-  return Object.keys(own).length ? own : undefined;
+  return Object.keys(own).length ? plain(own) : undefined;
 }

@@ -2,6 +2,7 @@
 import type { Problem } from '../problems/problem.ts';
 import type { Secret, Template } from '../types/matrix.ts';
 import { escapeBake } from '../template/index.ts';
+import { define } from '../dict.ts';
 
 /** A template used by many cells fails for each: report it once, at its place. */
 export function firstPerPlace(problems: Problem[]): Problem[] {
@@ -27,6 +28,6 @@ export function entriesOf(settings: Record<string, Template>) {
 /** Fixed key order inside a target keeps the output deterministic and diffable. */
 export function sortKeys<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(o).sort()) out[key] = (o as Record<string, unknown>)[key]; // sort(): UTF-16 code-unit order
+  for (const key of Object.keys(o).sort()) define(out, key, (o as Record<string, unknown>)[key]); // sort(): UTF-16 code-unit order
   return out as T;
 }

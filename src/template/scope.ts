@@ -1,5 +1,6 @@
 // What placeholders stand for in one target: its axis values and their
 // attributes, the built-ins, the tables, the run-time variables and its args.
+import { own } from '../dict.ts';
 import { ABSENT_KEY, describeCombination } from './combination.ts';
 import type { Axis, AxisValue, Matrix, Table, Variable } from '../types/matrix.ts';
 import type { PlaceholderPart } from './parse-template.ts';
@@ -83,7 +84,7 @@ class CellScope implements Scope {
       if (!this.input.arg) return { kind: 'error', code: 'unknown-placeholder', reason: `args are not available in ${this.input.usedIn ?? 'this template'}` };
       return this.input.arg(p.name);
     }
-    const builtin = this.input.builtins[p.name];
+    const builtin = own(this.input.builtins, p.name);
     if (builtin !== undefined) {
       if (p.attr) return { kind: 'error', code: 'no-attributes', reason: `{${p.name}} has no attributes` };
       return { kind: 'text', text: builtin, source: builtinSource(p) };
@@ -110,7 +111,7 @@ class CellScope implements Scope {
     if (!this.input.varies.includes(p.name)) {
       return { kind: 'error', code: NOT_VARIED, reason: `this target does not vary over the axis "${p.name}"`, hint: `Only the axes of the stage (${this.input.varies.join(', ') || 'none'}) can be used here.` };
     }
-    const valueName = this.input.values[p.name];
+    const valueName = own(this.input.values, p.name);
     if (valueName === undefined) return { kind: 'absent', reason: `the axis "${p.name}" does not apply to ${this.absentBecause(p.name)}` };
     const value = this.names.values.get(p.name)!.get(valueName)!;
     let byValue = axisLookups.get(p);
@@ -123,7 +124,7 @@ class CellScope implements Scope {
   private axisValue(p: PlaceholderPart, value: AxisValue): Lookup {
     const valueName = value.name;
     if (!p.attr) return { kind: 'text', text: valueName, isDefault: value.isDefault, source: { placeholder: p.raw, what: `${p.name} "${valueName}"`, origin: value.origin } };
-    const attr = value.vars[p.attr];
+    const attr = own(value.vars, p.attr);
     if (!attr) {
       const has = Object.keys(value.vars);
       const others = [...this.names.values.get(p.name)!.values()].filter((v) => v.vars[p.attr!]).map((v) => `"${v.name}"`);
@@ -154,7 +155,7 @@ class CellScope implements Scope {
       if (!this.input.varies.includes(axis)) {
         return { kind: 'error', code: 'unknown-placeholder', reason: `the table "${table.name}" is indexed by ${table.by.join(', ')}, and this target does not vary over ${axis}`, hint: `Use {${table.name}} only in stages that vary over ${table.by.join(', ')} (this one varies over ${this.input.varies.join(', ') || 'no axis'}), or add ${axis} to its axes.` };
       }
-      keys.push(this.input.values[axis] ?? ABSENT_KEY);
+      keys.push(own(this.input.values, axis) ?? ABSENT_KEY);
     }
     const entry = table.entries.get(keys.join('\0'));
     const combination = describeCombination(table.by, keys);
@@ -164,7 +165,7 @@ class CellScope implements Scope {
     const columns = 'text' in entry.cell ? undefined : entry.cell;
     let template;
     if (p.attr) {
-      template = columns?.[p.attr];
+      template = own(columns, p.attr);
       if (!template) return { kind: 'error', code: 'table-column', reason: `the entry for ${combination} of table "${table.name}" has no column "${p.attr}"`, hint: columns ? `Its columns: ${Object.keys(columns).join(', ')}.` : `It is a single value: write {${table.name}}.` };
     } else {
       if (columns) return { kind: 'error', code: 'table-column', reason: `the entry for ${combination} of table "${table.name}" has columns`, hint: `Name one: ${Object.keys(columns).map((c) => `{${table.name}.${c}}`).join(', ')}.` };

@@ -2,6 +2,7 @@
 import { pointerOf } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { CacheSpec, CiSpec, ImageBase, Origin, Secret, Selector, Settings, TagSpec, UnreadArg } from '../types/matrix.ts';
+import { dict } from '../dict.ts';
 
 export const DEFAULTS = {
   name: 'stack',
@@ -21,7 +22,7 @@ export function atIn(file: string, base = ''): At {
 }
 
 export function settings(input: Record<string, string | number | boolean> | undefined, at: At, path: (string | number)[]): Settings {
-  const out: Settings = {};
+  const out: Settings = dict();
   for (const [key, value] of Object.entries(input ?? {})) out[key] = { text: String(value), origin: at(...path, key) };
   return out;
 }
@@ -35,7 +36,7 @@ export function secrets(input: W.MatrixFile['secrets'], at: At, path: (string | 
 }
 
 export function selector(input: Record<string, string | string[]>): Selector {
-  return Object.fromEntries(Object.entries(input).map(([axis, v]) => [axis, Array.isArray(v) ? [...v] : [v]]));
+  return dict(Object.entries(input).map(([axis, v]) => [axis, Array.isArray(v) ? [...v] : [v]]));
 }
 
 export function tagSpecs(input: W.Tags | undefined, at: At, path: (string | number)[]): TagSpec[] {
@@ -78,5 +79,5 @@ export function cacheSpec(c: W.Cache | W.StageCache, base: CacheSpec | null | un
 
 /** `ci:` with its defaults (GitHub's 256 jobs per matrix). */
 export function ciSpec(c: NonNullable<W.MatrixFile['ci']>, at: At): CiSpec {
-  return { runners: Object.fromEntries(Object.entries(c.runners).map(([p, r]) => [p, Array.isArray(r) ? [...r] : r])), maxJobs: c['max-jobs'] ?? 256, origin: at('ci') };
+  return { runners: dict(Object.entries(c.runners).map(([p, r]) => [p, Array.isArray(r) ? [...r] : r])), maxJobs: c['max-jobs'] ?? 256, origin: at('ci') };
 }

@@ -1,14 +1,15 @@
 // The one normaliser: matrix files as written -> one resolved Matrix.
 // Merges the files, expands shorthands and fills every default; reports keys
 // that two files both define. Reference checks are in rules.ts.
-import { dirname, resolve } from 'node:path';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Template, Variable } from '../types/matrix.ts';
 import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
+import { projectRoot } from './project-root.ts';
 import { resolveStages } from './resolve-stages.ts';
 import { describeCombination } from '../template/combination.ts';
+import { dict } from '../dict.ts';
 
 /** Run-time values every matrix has; `variables` may redefine them. */
 export const BUILT_IN_VARIABLES: Record<string, { env: string; default: string; description: string }> = {
@@ -55,9 +56,9 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
     name: DEFAULTS.name,
     platforms: [...DEFAULTS.platforms],
     platformsOrigin: BUILT_IN,
-    args: {},
+    args: dict(),
     argsUnread: [],
-    labels: {},
+    labels: dict(),
     secrets: [],
     variables: [],
     axes: [],
@@ -80,8 +81,12 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
     const at: At = (...path) => ({ file: file.path, pointer: pointerOf(path) });
     if (doc.name !== undefined && claim('name', at('name'))) matrix.name = doc.name;
     if (doc.root !== undefined && claim('root', at('root'))) {
-      matrix.root = resolve(dirname(file.absolutePath ?? file.path), doc.root);
-      matrix.rootOrigin = at('root');
+      const found = projectRoot(doc.root, file.absolutePath ?? file.path, at('root'));
+      if ('problem' in found) problems.push(found.problem);
+      else {
+        matrix.root = found.root;
+        matrix.rootOrigin = at('root');
+      }
     }
     if (doc.dockerfile !== undefined && claim('dockerfile', at('dockerfile'))) dockerfile = { text: doc.dockerfile, origin: at('dockerfile') };
     if (doc.context !== undefined && claim('context', at('context'))) context = { text: doc.context, origin: at('context') };
@@ -197,7 +202,7 @@ function tableOf(name: string, table: W.Table, at: At, problems: Problem[]): Tab
     const here = at(...path, ...keys);
     if (depth === table.by.length) {
       const cell = leaf(node, here, keys, at, path);
-      if (cell) entries.set(keys.join('\0'), { values: Object.fromEntries(table.by.map((a, i) => [a, keys[i]!])), cell, origin: here });
+      if (cell) entries.set(keys.join('\0'), { values: dict(table.by.map((a, i) => [a, keys[i]!])), cell, origin: here });
       else problems.push(error('bad-table-entry', `The entry ${describeCombination(table.by, keys)} of table "${name}" must be a text, or a mapping of column names to texts.`, { ...here, hint: `The table is indexed by ${table.by.join(', ')}: nest one mapping level per axis, then the value.` }));
       return;
     }
@@ -214,7 +219,7 @@ function tableOf(name: string, table: W.Table, at: At, problems: Problem[]): Tab
 function leaf(node: unknown, origin: Origin, keys: string[], at: At, path: (string | number)[]): TableEntry['cell'] | undefined {
   if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') return { text: String(node), origin };
   if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const columns: Record<string, Template> = {};
+  const columns = dict<Template>();
   for (const [column, value] of Object.entries(node)) {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
     columns[column] = { text: String(value), origin: at(...path, ...keys, column) };

@@ -48,3 +48,31 @@ test('an include of a combination that is built anyway is a warning (it may be k
   assert.match(run.stderr, /This include adds nothing: framework=vllm is built anyway/);
   assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(dir, 'bake/docker-bake.json'), 'utf8')).target), ['_common', 'vllm-base']);
 });
+
+test('a table entry for a combination no stage builds is a warning naming it, and the bake file is written', async () => {
+  const dir = testdir({
+    Dockerfile: 'FROM alpine AS base\nARG BASE\nRUN echo "$BASE"\n',
+    'matrix/stack.yaml': [
+      'axes:',
+      '  framework: { vllm: {}, trtllm: {} }',
+      '  cuda: { cu129: {}, cu130: {} }',
+      'exclude:',
+      '  - { framework: trtllm, cuda: cu129 }',
+      'tables:',
+      '  base:',
+      '    by: [framework, cuda]',
+      '    entries:',
+      '      vllm: { cu129: "a:1", cu130: "a:2" }',
+      '      trtllm: { cu129: "b:1", cu130: "b:2" }',
+      'stages:',
+      '  base: { target: base, axes: [framework, cuda], args: { BASE: "{base}" } }',
+      '',
+    ].join('\n'),
+  });
+  const run = await runCli(['generate'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /matrix\/stack\.yaml:11:17: warning unused-table-entry {2}\(tables\.base\.entries\.trtllm\.cu129\)/);
+  assert.match(run.stderr, /The entry framework=trtllm, cuda=cu129 of table "base" is read by no target/);
+  assert.equal(run.stderr.match(/: warning /g)?.length, 1, 'the other entries are read');
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(dir, 'bake/docker-bake.json'), 'utf8')).target).sort(), ['_common', 'trtllm-cu130-base', 'vllm-cu129-base', 'vllm-cu130-base']);
+});

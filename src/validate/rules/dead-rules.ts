@@ -7,7 +7,8 @@
 import { includedValues, removalOf } from '../../expand/combinations.ts';
 import { valueIndex } from '../../expand/values.ts';
 import { error, type Problem } from '../../problems/problem.ts';
-import type { Matrix, Selector, Stage } from '../../types/matrix.ts';
+import { ABSENT_KEY, describeCombination } from '../../template/index.ts';
+import type { AxisValue, Matrix, Selector, Stage } from '../../types/matrix.ts';
 import type { Rule } from '../rules.ts';
 import { at } from './check-selector.ts';
 
@@ -30,12 +31,96 @@ const stageList = (m: Matrix) => m.stages.map((s) => `${s.key} (${s.axes.join(',
  */
 function contradiction(m: Matrix, sel: Selector): string | undefined {
   for (const [axis, names] of Object.entries(sel)) {
-    const values = names.map((n) => m.axes.find((a) => a.name === axis)?.values.find((v) => v.name === n));
+    const values = names.map((n) => valueOf(m, axis, n));
     if (values.length === 0 || values.some((v) => !v)) continue;
     const gone = Object.keys(sel).find((other) => other !== axis && values.every((v) => v!.without.includes(other)));
-    if (gone) return `${axis} ${names.map((n) => `"${n}"`).join(' or ')} ${names.length > 1 ? 'have' : 'has'} no "${gone}" axis (\`without: [${gone}]\`), so no combination has both`;
+    if (gone) return `${axis} ${names.map((n) => `"${n}"`).join(' or ')} ${names.length > 1 ? 'have' : 'has'} no "${gone}" axis (${withoutAt(values[0]!, gone)}), so no combination has both`;
   }
   return undefined;
+}
+
+const valueOf = (m: Matrix, axis: string, name: string): AxisValue | undefined => m.axes.find((a) => a.name === axis)?.values.find((v) => v.name === name);
+
+/** Where a value's `without` names `axis`: `without: [cuda]` at axes.device.cpu.without in matrix/stack.yaml. */
+function withoutAt(v: AxisValue, axis: string): string {
+  return `\`without: [${v.without.includes(axis) ? v.without.join(', ') : axis}]\` at axes.${v.axis}.${v.name}.without in ${v.origin.file}`;
+}
+
+/**
+ * A stage's `only` and a tag's `when` that name a value together with an axis
+ * it takes away: they select nothing (`only`) or never apply (`when`).
+ */
+const selectorContradictions = (m: Matrix): Problem[] => [
+  ...m.stages.flatMap((s) => {
+    const why = s.only && known(m, s.only) ? contradiction(m, s.only) : undefined;
+    return why ? [error('rule-applies-nowhere', `The \`only\` of stage "${s.key}" can never match: ${why}.`, { ...at(s.origin, '/only'), hint: 'Remove the axis that does not apply from `only`.' })] : [];
+  }),
+  ...[...m.stages.flatMap((s) => s.tags), ...m.overrides.flatMap((o) => o.tags)].flatMap((t) => {
+    const why = t.when && known(m, t.when) ? contradiction(m, t.when) : undefined;
+    return why ? [error('rule-applies-nowhere', `The \`when\` of the tag "${t.template.text}" can never match: ${why}.`, { ...at(t.origin, '/when'), hint: 'Remove the axis that does not apply from `when`, or the tag.' })] : [];
+  }),
+];
+
+/**
+ * A value's `only` on an axis it takes away (cpu: `without: [cuda]`, `only: { cuda: [...] }`),
+ * or listing values that take away the value's own axis (cu129: `only: { device: [cpu] }`):
+ * no combination has both, so that part of the allow-list never applies.
+ */
+const onlyContradictions = (m: Matrix): Problem[] =>
+  m.axes.flatMap((axis) =>
+    axis.values.flatMap((v) =>
+      Object.entries(v.only).flatMap(([other, names]): Problem[] => {
+        if (!m.axes.some((a) => a.name === other)) return []; // an unknown axis is reported by the selector rule
+        const where = at(v.origin, `/only/${other}`);
+        if (v.without.includes(other)) {
+          return [error('rule-applies-nowhere', `The \`only\` of ${axis.name} "${v.name}" lists ${other} values, but "${v.name}" has no "${other}" axis (${withoutAt(v, other)}), so the list never applies.`, { ...where, atKey: true, hint: `Remove \`${other}\` from the \`only\` of "${v.name}".` })];
+        }
+        const dead = names.map((n) => valueOf(m, other, n)).filter((o): o is AxisValue => o !== undefined && o.without.includes(axis.name));
+        return dead.map((o) =>
+          error('rule-applies-nowhere', `The \`only\` of ${axis.name} "${v.name}" lists ${other} "${o.name}", which has no "${axis.name}" axis (${withoutAt(o, axis.name)}), so no combination has both.`, {
+            ...at(v.origin, `/only/${other}${names.length > 1 ? `/${names.indexOf(o.name)}` : ''}`),
+            hint: `Remove "${o.name}" from the list.`,
+          }),
+        );
+      }),
+    ),
+  );
+
+/**
+ * A table entry for a value together with an axis that value takes away
+ * (device=cpu, cuda=cu129 where cpu is \`without: [cuda]\`): no target looks it
+ * up, because the lookup for cpu uses "-" for cuda.
+ */
+const tableContradictions = (m: Matrix): Problem[] =>
+  m.tables.flatMap((table) => {
+    if (!table.by.every((a) => m.axes.some((x) => x.name === a))) return []; // reported by the table rule
+    const problems: Problem[] = [];
+    for (const entry of table.entries.values()) {
+      const conflict = withoutConflict(m, table.by, entry.values);
+      if (!conflict) continue;
+      const path = table.by.slice(0, table.by.indexOf(conflict.gone) + 1).map((a) => entry.values[a]!);
+      problems.push(error('rule-applies-nowhere', `The entry ${describeCombination(table.by, table.by.map((a) => entry.values[a]!))} of table "${table.name}" is never used: ${conflict.value.axis} "${conflict.value.name}" has no "${conflict.gone}" axis (${withoutAt(conflict.value, conflict.gone)}).`, {
+        file: entry.origin.file,
+        pointer: `${table.origin.pointer}/entries/${path.map(escapePointer).join('/')}`,
+        atKey: true,
+        hint: `Write "${ABSENT_KEY}" for ${conflict.gone} under ${conflict.value.axis} "${conflict.value.name}".`,
+      }));
+    }
+    return problems;
+  });
+
+/** A value among `values` that takes away another axis of `axes` that has a value there. */
+export function withoutConflict(m: Matrix, axes: readonly string[], values: Readonly<Record<string, string>>): { value: AxisValue; gone: string } | undefined {
+  for (const axis of axes) {
+    const v = values[axis] === undefined || values[axis] === ABSENT_KEY ? undefined : valueOf(m, axis, values[axis]!);
+    const gone = v?.without.find((other) => axes.includes(other) && values[other] !== undefined && values[other] !== ABSENT_KEY);
+    if (v && gone) return { value: v, gone };
+  }
+  return undefined;
+}
+
+function escapePointer(part: string): string {
+  return part.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 const contradictions = (m: Matrix): Problem[] => [
@@ -104,4 +189,6 @@ const redundantIncludes = (m: Matrix): Problem[] => {
   });
 };
 
-export const deadRules: Rule = (m) => [...deadExcludes(m), ...deadOverrides(m), ...contradictions(m), ...redundantIncludes(m)];
+export const deadRules: Rule = (m) => [
+  ...deadExcludes(m), ...deadOverrides(m), ...contradictions(m), ...selectorContradictions(m), ...onlyContradictions(m), ...tableContradictions(m), ...redundantIncludes(m),
+];

@@ -101,14 +101,14 @@ function diagnose(bad: MalformedPlaceholder, known: Names): { reason: string; me
       const meant = parts.map((p) => `{${pick(p, known.names)}}`).join('-');
       return { reason: 'a name has no "-": write one placeholder per name', meant };
     }
-    if (name !== loose.name) reasons.push(name ? `names are case-sensitive` : `"${loose.name}" is no axis, variable, table or built-in`);
+    if (name !== loose.name) reasons.push(misnamed(loose.name, name, 'no axis, variable, table or built-in'));
     fixed.name = name ?? loose.name.toLowerCase();
     if (loose.attributes.length > 1) reasons.push('a placeholder has at most one attribute (one ".")');
     const attribute = loose.attributes[0];
     if (attribute === '') reasons.push('the attribute after "." is missing');
     else if (attribute !== undefined) {
       const fixedAttribute = pick(attribute, known.attributes.get(fixed.name) ?? []);
-      if (fixedAttribute !== attribute && !reasons.includes('names are case-sensitive')) reasons.push(fixedAttribute ? 'names are case-sensitive' : `"${attribute}" is not an attribute of {${fixed.name}}`);
+      if (fixedAttribute !== attribute) reasons.push(misnamed(attribute, fixedAttribute, `not an attribute of {${fixed.name}}`));
       fixed.attributes = [fixedAttribute ?? attribute.toLowerCase()];
     }
     if (fixed.attributes[0] === '') fixed.attributes = [];
@@ -119,7 +119,7 @@ function diagnose(bad: MalformedPlaceholder, known: Names): { reason: string; me
       continue;
     }
     const name = pick(filter, FILTERS.keys());
-    if (name !== filter) reasons.push(name ? `filter names are lower case ("${name}")` : `"${filter}" is not a filter (filters: ${[...FILTERS.keys()].join(', ')})`);
+    if (name !== filter) reasons.push(misnamed(filter, name, `not a filter (filters: ${[...FILTERS.keys()].join(', ')})`));
     fixed.filters.push(name ?? filter.toLowerCase());
   }
   if (!reasons.length) reasons.push('it does not follow the placeholder grammar');
@@ -130,6 +130,11 @@ function diagnose(bad: MalformedPlaceholder, known: Names): { reason: string; me
   const parsed = parseTemplate(placeholder);
   const ok = parsed.length === 1 && parsed[0]!.kind === 'placeholder' && placeholder !== bad.raw;
   return { reason: [...new Set(reasons)].join('; '), ...(ok ? { meant: placeholder + trailing } : {}) };
+}
+
+/** Why `word` is not the name `known` (undefined: none close): a matter of case, or another name. */
+function misnamed(word: string, known: string | undefined, otherwise: string): string {
+  return known !== undefined && known.toLowerCase() === word.toLowerCase() ? 'names are case-sensitive' : `"${word}" is ${otherwise}`;
 }
 
 /** The known name `word` stands for: itself, the one equal but for case, or the nearest by spelling; undefined when none is close. */

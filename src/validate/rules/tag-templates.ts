@@ -2,6 +2,7 @@
 // (the planner checks each rendered tag): first with neutral placeholder
 // values, to blame the template's own text, then value by value.
 import { imageReferenceProblem } from '../../plan/names.ts';
+import { own } from '../../dict.ts';
 import { error, type Problem } from '../../problems/problem.ts';
 import { placeholdersOf, render, type Lookup, type PlaceholderPart, type Scope } from '../../template/index.ts';
 import type { AxisValue, Matrix, Stage, TagSpec } from '../../types/matrix.ts';
@@ -27,9 +28,10 @@ function neutralScope(m: Matrix, stage: Stage, chosen: Record<string, AxisValue>
   return {
     lookup(p: PlaceholderPart): Lookup {
       if (p.arg || m.tables.some((t) => t.name === p.name)) return text(NEUTRAL);
-      if (builtins[p.name] !== undefined) return text(builtins[p.name]!);
+      const builtin = own(builtins, p.name);
+      if (builtin !== undefined) return text(builtin);
       if (stage.axes.includes(p.name)) {
-        const value = chosen[p.name];
+        const value = own(chosen, p.name);
         return text(value ? (p.attr ? (value.vars[p.attr]?.text ?? NEUTRAL) : value.name) : NEUTRAL);
       }
       const variable = m.variables.find((v) => v.key === p.name);
