@@ -1,5 +1,5 @@
-// A JSON file another CI job wrote (a buildx --metadata-file), read as
-// untrusted input: a regular file only (a named pipe would block forever, a
+// A JSON file another CI job wrote (a buildx --metadata-file), or a log
+// (readRegularFile), read as untrusted input: a regular file only (a named pipe would block forever, a
 // device never end), at most MAX_JSON_FILE_SIZE bytes, nested at most
 // MAX_JSON_DEPTH levels. Symlinks to regular files are followed; a loop is
 // said to be one.
@@ -29,7 +29,10 @@ export function openFailure(e: unknown): { reason: string; missing: boolean } {
   return { reason: `cannot be read (${code ?? String(e)})`, missing: false };
 }
 
-export function readJsonFile(path: string, limits: { size: number; depth: number } = { size: MAX_JSON_FILE_SIZE, depth: MAX_JSON_DEPTH }): JsonRead {
+export type TextRead = { ok: true; text: string } | { ok: false; reason: string; missing?: boolean };
+
+/** A regular file's text, at most `maxSize` bytes (`what` names the kind of file in the reason); never blocks on a FIFO or a device. */
+export function readRegularFile(path: string, maxSize: number, what: string): TextRead {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
@@ -37,21 +40,26 @@ export function readJsonFile(path: string, limits: { size: number; depth: number
   } catch (e) {
     return { ok: false, ...openFailure(e) };
   }
-  let text: string;
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { ok: false, reason: `is ${kindOf(stats)}, not a regular file` };
-    if (stats.size > limits.size) return { ok: false, reason: `is ${stats.size} bytes, more than the ${limits.size} a metadata file may have` };
-    const buffer = Buffer.alloc(Math.min(stats.size, limits.size) + 1);
+    if (stats.size > maxSize) return { ok: false, reason: `is ${stats.size} bytes, more than the ${maxSize} ${what} may have` };
+    const buffer = Buffer.alloc(Math.min(stats.size, maxSize) + 1);
     let length = 0;
     for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
-    if (length > limits.size) return { ok: false, reason: `is more than the ${limits.size} bytes a metadata file may have` };
-    text = buffer.subarray(0, length).toString('utf8');
+    if (length > maxSize) return { ok: false, reason: `is more than the ${maxSize} bytes ${what} may have` };
+    return { ok: true, text: buffer.subarray(0, length).toString('utf8') };
   } catch (e) {
     return { ok: false, ...openFailure(e) };
   } finally {
     closeSync(fd);
   }
+}
+
+export function readJsonFile(path: string, limits: { size: number; depth: number } = { size: MAX_JSON_FILE_SIZE, depth: MAX_JSON_DEPTH }): JsonRead {
+  const read = readRegularFile(path, limits.size, 'a metadata file');
+  if (!read.ok) return read;
+  const text = read.text;
   const depth = jsonDepth(text);
   if (depth > limits.depth) return { ok: false, reason: `nests more than ${limits.depth} levels deep` };
   try {

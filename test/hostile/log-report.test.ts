@@ -1,6 +1,7 @@
 // `report --log` reads another CI job's --progress=plain output: whatever it holds, the
 // report is exit 0 with only bake target names in its Markdown, or exit 2 saying why.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
@@ -67,4 +68,23 @@ describe('report --log of a hostile log', () => {
       assert.deepEqual(treeChanges(before, snapshotTree(root)), []);
     });
   }
+});
+
+describe('report --log of a file that is not a regular file', () => {
+  it('a named pipe is refused at once (reading it would wait for a writer forever)', async () => {
+    const root = testdir({ 'project/.keep': '' });
+    execFileSync('mkfifo', [join(root, 'project/bake.log')]);
+    const before = snapshotTree(root);
+    const run = await runCli(['report', '--log', 'bake.log'], join(root, 'project'));
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /error bad-log\n  Cannot read the log bake\.log: it is a named pipe \(FIFO\), not a regular file/);
+    assert.deepEqual(treeChanges(before, snapshotTree(root)), []);
+  });
+
+  it('a folder is refused, naming it', async () => {
+    const root = testdir({ 'project/bake.log/x': '' });
+    const run = await runCli(['report', '--log', 'bake.log'], join(root, 'project'));
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /it is a folder, not a regular file/);
+  });
 });

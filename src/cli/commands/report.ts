@@ -1,10 +1,13 @@
 // `bake-matrix report --log bake.log [--metadata-file m.json]`: per target,
 // build time and cache hits of a bake run, from its --progress=plain log (and
 // digests from its metadata file). Markdown for $GITHUB_STEP_SUMMARY.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { error } from '../../problems/problem.ts';
 import { readMetadata } from '../../run/metadata.ts';
+import { readRegularFile } from '../../run/read-json-file.ts';
+
+/** A plain log of 100 000 targets is well under 100 MB. */
+const MAX_LOG_SIZE = 512 * 1024 * 1024;
 import { progressReport, reportMarkdown, reportText } from '../../run/progress-report.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { EXIT, type Command } from '../io.ts';
@@ -32,12 +35,10 @@ export const reportCommand: Command = {
     if (values.help) return help(this, io);
     if (!values.log) throw reportProblems([error('usage', 'Name the log of the bake run: --log FILE (its --progress=plain output).', { hint: `Usage: ${this.usage}` })], [], io, false);
     parseChoice('format', values.format, ['markdown', 'text', 'json'], this.usage, 'a report format');
-    let log: string;
-    try {
-      log = readFileSync(resolve(io.cwd, values.log), 'utf8');
-    } catch (e) {
-      throw reportProblems([error('log-not-found', `Cannot read the log ${values.log}: ${(e as Error).message}.`)], [], io, false);
-    }
+    // The log comes from another CI job: a regular file only (a FIFO would block), size-bounded.
+    const read = readRegularFile(resolve(io.cwd, values.log), MAX_LOG_SIZE, 'a log');
+    if (!read.ok) throw reportProblems([error(read.missing ? 'log-not-found' : 'bad-log', `Cannot read the log ${values.log}: it ${read.reason}.`)], [], io, false);
+    const log = read.text;
     const metadata = values['metadata-file'] ? readMetadata(resolve(io.cwd, values['metadata-file'])) : undefined;
     const report = progressReport(log, metadata);
     if (values.format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
