@@ -155,12 +155,20 @@ start() {
   echo $! >"$ENGINE_RUN/$name.pid"
 }
 
+# The process start() recorded is alive. (Not engine_pid: until setsid has exec'd the service, the
+# pid's executable is still the shell's.)
+started_alive() {
+  local pid
+  pid=$(head -c 32 "$ENGINE_RUN/$1.pid" | tr -dc 0-9)
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null
+}
+
 # Waits up to $2 seconds for the command after it to succeed while the service stays alive.
 wait_for() {
   local name=$1 seconds=$2; shift 2
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    engine_pid "$name" >/dev/null || { tail -n 30 "$ENGINE_LOGS/$name.log" >&2; engine_die "$name exited while starting; its log is $ENGINE_LOGS/$name.log"; }
+    started_alive "$name" || { tail -n 30 "$ENGINE_LOGS/$name.log" >&2; engine_die "$name exited while starting; its log is $ENGINE_LOGS/$name.log"; }
     ((SECONDS < deadline)) || { tail -n 30 "$ENGINE_LOGS/$name.log" >&2; engine_die "$name did not answer within ${seconds}s; its log is $ENGINE_LOGS/$name.log"; }
     sleep 0.2
   done
