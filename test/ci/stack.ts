@@ -43,3 +43,21 @@ FROM base AS runtime
 ARG ENGINE
 RUN echo $ENGINE > /engine
 `;
+
+/** One image per platform behind one shared tag: flavor x86 is amd64 only, arm is arm64 only (list, manifest). */
+export const SHARED_TAG_STACK = `registry: localhost:5000/sh
+platforms: [linux/amd64, linux/arm64]
+args: { CUDA_VERSION: "12.9.1" }
+axes:
+  flavor:
+    x86: { platforms: [linux/amd64], args: { ENGINE: a } }
+    arm: { platforms: [linux/arm64], args: { ENGINE: b } }
+stages:
+  base: { target: base, name: base }
+  runtime:
+    target: runtime
+    from: base
+    axes: [flavor]
+    tags: ["{registry}/app:{version}-{flavor}", { tag: "{registry}/app:{version}", shared: true }]
+ci: { runners: { linux/amd64: a, linux/arm64: b } }
+`;

@@ -6,6 +6,7 @@ import type { Listing } from '../../src/inspect/list.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fixtureProject } from './fixture.ts';
 import { testdir } from '../helpers/testdir.ts';
+import { SHARED_TAG_STACK } from '../ci/stack.ts';
 
 const root = fixtureProject();
 const listJson = async (...where: string[]): Promise<Listing> => {
@@ -135,21 +136,8 @@ describe('list with ci: (per-platform targets)', () => {
 
 describe('list marks shared tags', () => {
   // x86 is amd64 only, arm arm64 only: one shared tag stands for both images.
-  const SHARED = `registry: localhost:5000/sh
-platforms: [linux/amd64, linux/arm64]
-args: { CUDA_VERSION: "12.9.1" }
-axes:
-  flavor:
-    x86: { platforms: [linux/amd64], args: { ENGINE: a } }
-    arm: { platforms: [linux/arm64], args: { ENGINE: b } }
-stages:
-  base: { target: base, name: base }
-  runtime:
-    target: runtime
-    from: base
-    axes: [flavor]
-    tags: ["{registry}/app:{version}-{flavor}", { tag: "{registry}/app:{version}", shared: true }]
-`;
+  // ci: adds per-platform targets; the shared-tag marks are the same.
+  const SHARED = SHARED_TAG_STACK;
   const dir = testdir({ 'matrix/stack.yaml': SHARED, Dockerfile: 'FROM busybox AS base\nARG CUDA_VERSION\nFROM base AS runtime\nARG ENGINE\n' });
 
   test('--json says which tags are shared', async () => {

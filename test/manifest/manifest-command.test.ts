@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { testdir } from '../helpers/testdir.ts';
 import { fakeDocker } from '../run/fake-docker.ts';
-import { CI_DOCKERFILE, CI_STACK } from '../ci/stack.ts';
+import { CI_DOCKERFILE, CI_STACK, SHARED_TAG_STACK } from '../ci/stack.ts';
 
 const digestOf = (target: string) => 'sha256:' + createHash('sha256').update(target).digest('hex');
 
@@ -154,22 +154,7 @@ describe('bake-matrix manifest', () => {
 
 describe('bake-matrix manifest: shared tags', () => {
   // One image per platform behind one tag: flavor x86 is amd64 only, arm is arm64 only.
-  const SHARED = `registry: localhost:5000/sh
-platforms: [linux/amd64, linux/arm64]
-args: { CUDA_VERSION: "12.9.1" }
-axes:
-  flavor:
-    x86: { platforms: [linux/amd64], args: { ENGINE: a } }
-    arm: { platforms: [linux/arm64], args: { ENGINE: b } }
-stages:
-  base: { target: base, name: base }
-  runtime:
-    target: runtime
-    from: base
-    axes: [flavor]
-    tags: ["{registry}/app:{version}-{flavor}", { tag: "{registry}/app:{version}", shared: true }]
-ci: { runners: { linux/amd64: a, linux/arm64: b } }
-`;
+  const SHARED = SHARED_TAG_STACK;
   const root = testdir({ 'matrix/stack.yaml': SHARED, Dockerfile: CI_DOCKERFILE });
   writeMetadata(join(root, 'metadata'), 'x86.json', { 'x86-runtime-amd64': 'localhost:5000/sh/app' });
   writeMetadata(join(root, 'metadata'), 'arm.json', { 'arm-runtime-arm64': 'localhost:5000/sh/app' });
@@ -308,22 +293,7 @@ describe('bake-matrix manifest --scope: what one problem keeps from being made',
 
 describe('bake-matrix manifest: problems in text name file:line:col', () => {
   test('a shared tag left incomplete points at its tag entry with a code frame', async () => {
-    const SHARED = `registry: localhost:5000/sh
-platforms: [linux/amd64, linux/arm64]
-args: { CUDA_VERSION: "12.9.1" }
-axes:
-  flavor:
-    x86: { platforms: [linux/amd64], args: { ENGINE: a } }
-    arm: { platforms: [linux/arm64], args: { ENGINE: b } }
-stages:
-  base: { target: base, name: base }
-  runtime:
-    target: runtime
-    from: base
-    axes: [flavor]
-    tags: ["{registry}/app:{version}-{flavor}", { tag: "{registry}/app:{version}", shared: true }]
-ci: { runners: { linux/amd64: a, linux/arm64: b } }
-`;
+    const SHARED = SHARED_TAG_STACK;
     const root = testdir({ 'matrix/stack.yaml': SHARED, Dockerfile: CI_DOCKERFILE });
     writeMetadata(join(root, 'metadata'), 'x86.json', { 'x86-runtime-amd64': 'localhost:5000/sh/app' });
     const run = await runCli(['manifest', 'x86-runtime', '--metadata', 'metadata', '--dry-run'], root);
