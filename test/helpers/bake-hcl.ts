@@ -1,10 +1,11 @@
 // Reads a docker-bake.hcl back into the shape of docker-bake.json, with a real
-// HCL parser: @cdktf/hcl2json is HashiCorp's HCL library (hclsyntax) compiled
-// to wasm, so it runs offline. It returns template strings in HCL's JSON form
+// HCL parser: @cdktn/hcl2json is HashiCorp's HCL library (hclsyntax) compiled
+// to wasm, so it runs offline (the maintained fork of @cdktf/hcl2json, which
+// went unmaintained with CDKTF; same output, byte for byte, on our files). It returns template strings in HCL's JSON form
 // (`$${` for a literal `${`, interpolations kept as `${...}`), i.e. exactly the
 // strings a docker-bake.json holds; blocks come as arrays of bodies
 // (`{"target": {"x": [{...}]}}`), which are unwrapped here.
-import { parse } from '@cdktf/hcl2json';
+import { parse } from '@cdktn/hcl2json';
 
 export async function parseBakeHcl(text: string, filename = 'docker-bake.hcl'): Promise<Record<string, Record<string, unknown>>> {
   const parsed: Record<string, Record<string, unknown[]>> = await parse(filename, text);

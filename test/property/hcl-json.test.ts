@@ -1,6 +1,6 @@
 // Property: docker-bake.hcl and docker-bake.json say the same thing. For any
 // valid generated matrix, the HCL file is parsed with HashiCorp's own HCL
-// parser (@cdktf/hcl2json, via test/helpers/bake-hcl.ts), which hands back
+// parser (@cdktn/hcl2json, via test/helpers/bake-hcl.ts), which hands back
 // strings in HCL's JSON form, and compared with the JSON file after the NFC
 // normalisation bake applies to both.
 //
