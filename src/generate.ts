@@ -63,7 +63,7 @@ export function generateFrom(files: SourceFile[], options: GenerateOptions = {})
   const planned = planBake(matrix, expansion, limits);
   if (!planned.ok) return { ok: false, problems: planned.problems, files };
   const root = { absolute: matrix.root, shown: matrix.root };
-  const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(matrix, planned.value, root) : [];
+  const dockerfileProblems = options.root !== undefined && options.dockerfiles !== false ? checkDockerfiles(matrix, planned.value, root, limits) : [];
   if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
   const perPlatform = planPerPlatform(matrix, planned.value, limits);
   if (!perPlatform.ok) return { ok: false, problems: perPlatform.problems, files };

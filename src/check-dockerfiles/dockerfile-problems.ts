@@ -57,9 +57,9 @@ function missingDockerfiles(targets: readonly TargetDockerfile[], root: ProjectR
       file: origin.file,
       pointer: origin.pointer,
       atKey: !written,
-      hint: loaded.nearby.length
+      hint: loaded.hint ?? (loaded.nearby.length
         ? `Dockerfiles there: ${loaded.nearby.join(', ')}. Set \`dockerfile\` to the path of the stage's Dockerfile, relative to the project root.`
-        : 'Set `dockerfile` (at the top level or on the stage) to the path of the Dockerfile, relative to the project root, or create it.',
+        : 'Set `dockerfile` (at the top level or on the stage) to the path of the Dockerfile, relative to the project root, or create it.'),
     }),
   );
 }

@@ -2,6 +2,7 @@
 // from stays inside the project root, and each Dockerfile exists, defines the
 // stages the matrix builds, declares the args it passes, and gets a value for
 // every ARG it needs. Reads each Dockerfile once, then is pure.
+import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
 import type { Plan } from '../plan/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix } from '../types/matrix.ts';
@@ -15,7 +16,7 @@ export { loadDockerfiles } from './load-dockerfiles.ts';
 export { parseDockerfile } from './parse-dockerfile.ts';
 export type { ProjectRoot } from './paths-inside-root.ts';
 
-export function checkDockerfiles(matrix: Matrix, plan: Plan, root: ProjectRoot): Problem[] {
+export function checkDockerfiles(matrix: Matrix, plan: Plan, root: ProjectRoot, limits: Pick<Limits, 'dockerfileSize'> = DEFAULT_LIMITS): Problem[] {
   if (!isFolder(root.absolute)) {
     return [error('root-not-found', `The project root ${root.shown} is not a folder: every dockerfile, context and secret path is relative to it.`, {
       file: matrix.rootOrigin.file === '(built-in)' ? matrix.sources[0] : matrix.rootOrigin.file,
@@ -32,6 +33,6 @@ export function checkDockerfiles(matrix: Matrix, plan: Plan, root: ProjectRoot):
   if (missing.length) return missing;
   const paths = new Set<string>();
   for (const t of plan.targets.values()) if (t.location) paths.add(t.location.dockerfilePath);
-  return dockerfileProblems(matrix, plan, loadDockerfiles(paths, root.absolute), root);
+  return dockerfileProblems(matrix, plan, loadDockerfiles(paths, root.absolute, limits), root);
 }
 

@@ -1,34 +1,31 @@
 // The edge of the Dockerfile checks: reads each Dockerfile once. Everything
 // after this is pure (see dockerfile-problems.ts).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, posix, resolve } from 'node:path';
+import { DEFAULT_LIMITS, limitReason, raiseHint, type Limits } from '../load/limits.ts';
+import { readRegularFile } from '../run/read-json-file.ts';
 import { parseDockerfile, type DockerfileModel } from './parse-dockerfile.ts';
 
 export type LoadedDockerfile =
   | { ok: true; model: DockerfileModel }
-  /** `nearby`: Dockerfiles in the same folder, for "did you mean". */
-  | { ok: false; reason: string; nearby: string[] };
+  /** `nearby`: Dockerfiles in the same folder, for "did you mean"; `hint` replaces the usual one. */
+  | { ok: false; reason: string; nearby: string[]; hint?: string };
 
 /** Path relative to `root` (as the matrix writes it) -> the parsed Dockerfile, or why there is none. */
-export function loadDockerfiles(paths: Iterable<string>, root: string): Map<string, LoadedDockerfile> {
+export function loadDockerfiles(paths: Iterable<string>, root: string, limits: Pick<Limits, 'dockerfileSize'> = DEFAULT_LIMITS): Map<string, LoadedDockerfile> {
   const loaded = new Map<string, LoadedDockerfile>();
   for (const path of paths) {
     if (loaded.has(path)) continue;
-    const absolute = resolve(root, path);
-    let text: string;
-    try {
-      if (statSync(absolute).isDirectory()) {
-        loaded.set(path, { ok: false, reason: 'is a folder, not a file', nearby: nearby(path, root) });
-        continue;
-      }
-      text = readFileSync(absolute, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const missing = code === 'ENOENT' || code === 'ENOTDIR';
-      loaded.set(path, { ok: false, reason: missing ? 'does not exist' : `cannot be read (${code ?? String(e)})`, nearby: missing ? nearby(path, root) : [] });
-      continue;
+    // A regular file only (a FIFO named Dockerfile would block forever), size-bounded.
+    const read = readRegularFile(resolve(root, path), limits.dockerfileSize, 'a Dockerfile');
+    if (read.ok) loaded.set(path, { ok: true, model: parseDockerfile(read.text, path) });
+    else if (read.tooLarge) {
+      const all = { ...DEFAULT_LIMITS, ...limits };
+      loaded.set(path, { ok: false, reason: `is too large: ${limitReason('dockerfileSize', all, 'it is more')}`, nearby: [], hint: raiseHint('dockerfileSize', all) });
+    } else {
+      const folder = read.reason === 'is a folder, not a regular file';
+      loaded.set(path, { ok: false, reason: folder ? 'is a folder, not a file' : read.reason, nearby: read.missing || folder ? nearby(path, root) : [] });
     }
-    loaded.set(path, { ok: true, model: parseDockerfile(text, path) });
   }
   return loaded;
 }

@@ -32,6 +32,8 @@ export interface Limits {
   templateChain: number;
   /** Bytes of a bake file a command reads (`diff`). */
   bakeFileSize: number;
+  /** Bytes of one Dockerfile the checks read. */
+  dockerfileSize: number;
 }
 
 interface LimitSpec {
@@ -60,7 +62,8 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'stages', env: 'BAKE_MATRIX_MAX_STAGES', what: 'number of stages', unit: 'count', counts: 'stages', default: 1_000 },
   { key: 'chain', env: 'BAKE_MATRIX_MAX_CHAIN', what: 'length of a `from` chain of stages', unit: 'count', counts: 'stages', default: 64 },
   { key: 'renderWork', env: 'BAKE_MATRIX_MAX_RENDER_WORK', what: 'text rendered from templates (args, labels, tags, names and cache refs of every target)', unit: 'count', counts: 'characters', default: RENDER_WORK },
-  { key: 'bakeFileSize', env: 'BAKE_MATRIX_MAX_BAKE_FILE_SIZE', what: 'size of a bake file read by a command (diff)', unit: 'bytes', default: 256 * MiB },
+  { key: 'bakeFileSize', env: 'BAKE_MATRIX_MAX_BAKE_FILE_SIZE', what: 'size of a bake file read by a command (diff, check)', unit: 'bytes', default: 256 * MiB },
+  { key: 'dockerfileSize', env: 'BAKE_MATRIX_MAX_DOCKERFILE_SIZE', what: 'size of one Dockerfile', unit: 'bytes', default: 4 * MiB },
   { key: 'templateChain', env: 'BAKE_MATRIX_MAX_TEMPLATE_CHAIN', what: 'length of a chain of templates that read each other ({arg:NAME}, table entries)', unit: 'count', counts: 'templates', default: 256 },
 ];
 

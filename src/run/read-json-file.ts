@@ -29,7 +29,7 @@ export function openFailure(e: unknown): { reason: string; missing: boolean } {
   return { reason: `cannot be read (${code ?? String(e)})`, missing: false };
 }
 
-export type TextRead = { ok: true; text: string } | { ok: false; reason: string; missing?: boolean };
+export type TextRead = { ok: true; text: string } | { ok: false; reason: string; missing?: boolean; tooLarge?: boolean };
 
 /** A regular file's text, at most `maxSize` bytes (`what` names the kind of file in the reason); never blocks on a FIFO or a device. */
 export function readRegularFile(path: string, maxSize: number, what: string): TextRead {
@@ -43,11 +43,11 @@ export function readRegularFile(path: string, maxSize: number, what: string): Te
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { ok: false, reason: `is ${kindOf(stats)}, not a regular file` };
-    if (stats.size > maxSize) return { ok: false, reason: `is ${stats.size} bytes, more than the ${maxSize} ${what} may have` };
+    if (stats.size > maxSize) return { ok: false, reason: `is ${stats.size} bytes, more than the ${maxSize} ${what} may have`, tooLarge: true };
     const buffer = Buffer.alloc(Math.min(stats.size, maxSize) + 1);
     let length = 0;
     for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
-    if (length > maxSize) return { ok: false, reason: `is more than the ${maxSize} bytes ${what} may have` };
+    if (length > maxSize) return { ok: false, reason: `is more than the ${maxSize} bytes ${what} may have`, tooLarge: true };
     return { ok: true, text: buffer.subarray(0, length).toString('utf8') };
   } catch (e) {
     return { ok: false, ...openFailure(e) };

@@ -16,8 +16,11 @@ interface Shape {
   /** A named pipe to create (reading it would block forever). */
   fifo?: string;
   argv?: string[];
+  env?: NodeJS.ProcessEnv;
   message: RegExp;
 }
+
+const ONE_STAGE = 'stages:\n  app: {}\n';
 
 const SHAPES: Shape[] = [
   { name: 'an empty YAML file', files: { 'matrix/m.yaml': '' }, message: /matrix\/m\.yaml:1:1: error empty-file[\s\S]*matrix\/m\.yaml defines nothing/ },
@@ -42,6 +45,13 @@ const SHAPES: Shape[] = [
   { name: 'a named pipe named like a matrix file', files: { 'matrix/m.yaml': 'name: x\n' }, fifo: 'matrix/pipe.yaml', message: /matrix\/pipe\.yaml: error matrix-file-unreadable[\s\S]*a named pipe/ },
   { name: '--matrix naming a named pipe', files: {}, fifo: 'matrix.yaml', argv: ['generate', '--matrix', 'matrix.yaml'], message: /matrix\.yaml: error matrix-file-unreadable[\s\S]*a named pipe/ },
   { name: 'a UTF-16 file', files: { 'matrix/m.yaml': Buffer.from('\ufeffname: x\n', 'utf16le') }, message: /matrix\/m\.yaml:1:1: error file-encoding[\s\S]*encoded as UTF-16 \(little-endian\)/ },
+  { name: 'a named pipe as the Dockerfile', files: { 'matrix/m.yaml': ONE_STAGE }, fifo: 'Dockerfile', message: /matrix\/m\.yaml:\d+:\d+: error dockerfile-not-found[\s\S]*The Dockerfile "Dockerfile" \(the default\) of stage "app" is a named pipe \(FIFO\), not a regular file/ },
+  {
+    name: 'a Dockerfile larger than its limit',
+    files: { 'matrix/m.yaml': ONE_STAGE, Dockerfile: `FROM scratch\n${'# padding\n'.repeat(200)}` },
+    env: { BAKE_MATRIX_MAX_DOCKERFILE_SIZE: '1K' },
+    message: /error dockerfile-not-found[\s\S]*"Dockerfile" \(the default\) of stage "app" is too large: the size of one Dockerfile is limited to 1 KiB[\s\S]*hint: If this is intended, raise the limit: BAKE_MATRIX_MAX_DOCKERFILE_SIZE=4K/,
+  },
 ];
 
 describe('unexpected input shapes', () => {
@@ -50,7 +60,7 @@ describe('unexpected input shapes', () => {
       const dir = testdir(shape.files);
       for (const [path, target] of Object.entries(shape.links ?? {})) symlinkSync(target, join(dir, path));
       if (shape.fifo) execFileSync('mkfifo', [join(dir, shape.fifo)]);
-      const run = await runCli(shape.argv ?? ['generate'], dir);
+      const run = await runCli(shape.argv ?? ['generate'], dir, shape.env);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, shape.message);
       assert.doesNotMatch(run.stderr, /internal error|\n\s+at /, 'no stack trace');

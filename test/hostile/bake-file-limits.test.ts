@@ -2,7 +2,9 @@
 // come from pull requests: their size and nesting are bounded before they are parsed,
 // with the error naming the file, the limit and the variable that raises it.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { testdir } from '../helpers/testdir.ts';
@@ -17,6 +19,8 @@ interface Case {
   files: Record<string, string>;
   argv: string[];
   env?: Record<string, string>;
+  /** A named pipe to create in the project (reading it would block forever). */
+  fifo?: string;
   code: number;
   /** The whole stderr, or what it must match. */
   stderr: string | RegExp;
@@ -58,7 +62,7 @@ const cases: Case[] = [
     argv: ['diff', 'old.json', 'new.json'],
     env: { BAKE_MATRIX_MAX_BAKE_FILE_SIZE: '4K' },
     code: 2,
-    stderr: /^old\.json: error limit-exceeded\n {2}The size of a bake file read by a command \(diff\) is limited to 4 KiB; old\.json is \d+\.\d+ KiB \([\d,]+ bytes\)\.\n {2}hint: If this is intended, raise the limit: BAKE_MATRIX_MAX_BAKE_FILE_SIZE=16K bake-matrix/,
+    stderr: /^old\.json: error limit-exceeded\n {2}The size of a bake file read by a command \(diff, check\) is limited to 4 KiB; old\.json is \d+\.\d+ KiB \([\d,]+ bytes\)\.\n {2}hint: If this is intended, raise the limit: BAKE_MATRIX_MAX_BAKE_FILE_SIZE=16K bake-matrix/,
   },
   {
     name: 'a group member or variable default that is an object whose toString is no function (found by the fuzzer: exit 70) is shown as JSON',
@@ -78,12 +82,32 @@ const cases: Case[] = [
     code: 2,
     stderr: /BAKE_MATRIX_MAX_BAKE_FILE_SIZE="lots" is not a positive whole number of bytes/,
   },
+  {
+    name: 'a named pipe given to diff: exit 2 at once, not a hang',
+    files: { 'new.json': bake({}) },
+    fifo: 'old.json',
+    argv: ['diff', 'old.json', 'new.json'],
+    code: 2,
+    stderr: /^old\.json: error file-not-found\n {2}Cannot read old\.json: it is a named pipe \(FIFO\), not a regular file\./,
+  },
+  {
+    name: 'a committed bake file that is a named pipe: check says stale and why, at once',
+    files: { 'bake-matrix.yaml': 'stages:\n  app: {}\n', Dockerfile: 'FROM scratch\n' },
+    fifo: 'bake/docker-bake.json',
+    argv: ['check'],
+    code: 1,
+    stderr: /^bake\/docker-bake\.json is a named pipe \(FIFO\), not a regular file\.\nbake\/docker-bake\.json is stale/,
+  },
 ];
 
 describe('bake files read by commands are bounded', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const root = testdir(Object.fromEntries(Object.entries(c.files).map(([path, text]) => [join('project', path), text])));
+      if (c.fifo) {
+        mkdirSync(dirname(join(root, 'project', c.fifo)), { recursive: true });
+        execFileSync('mkfifo', [join(root, 'project', c.fifo)]);
+      }
       const before = snapshotTree(root);
       const run = await runCli(c.argv, join(root, 'project'), c.env);
       if (typeof c.stderr === 'string') assert.equal(run.stderr, c.stderr);

@@ -171,7 +171,7 @@ variables (defaults)
 
   const invalid = [
     { name: 'a file that is not JSON', args: ['old.json', 'bad.json'], message: /bad\.json is not valid JSON/ },
-    { name: 'a missing file', args: ['old.json', 'missing.json'], message: /Cannot read missing\.json: no such file/ },
+    { name: 'a missing file', args: ['old.json', 'missing.json'], message: /Cannot read missing\.json: it does not exist\./ },
     { name: 'three files', args: ['old.json', 'new.json', 'same.json'], message: /diff compares two bake files, not 3/ },
     { name: '--base with files', args: ['old.json', '--base', 'HEAD'], message: /--base compares a git revision with the matrix/ },
   ];

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { diffBake, rebuildsOf, type Rebuilds } from '../../inspect/diff.ts';
 import { parseBakeJson } from '../../inspect/parse-bake-json.ts';
 import { join, resolve } from 'node:path';
 import { generateOrThrow, leftoverBakeFiles, leftoverNote, outDir, pendingWrite, withWarnings } from '../pipeline.ts';
 import { JOURNAL_FILE } from '../../emit/output-journal.ts';
+import { DEFAULT_LIMITS, limitsFrom } from '../../load/limits.ts';
+import { readRegularFile } from '../../run/read-json-file.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, FORMAT_OPTION, parseFormat, parseOptions } from '../options.ts';
 import { help } from '../help.ts';
@@ -26,10 +27,13 @@ check only reads: a write a killed generate left unfinished is reported (stale),
     const pending = pendingWrite(out, io);
     const stale: string[] = [];
     const reasons: string[] = [];
+    const maxSize = limitsFrom(io.env).limits.bakeFileSize;
     for (const [name, text] of Object.entries(generated.outputs)) {
       const path = join(out, name);
-      const current = existsSync(resolve(io.cwd, path)) ? readFileSync(resolve(io.cwd, path), 'utf8') : undefined;
-      if (current !== text || pending?.some((e) => e.file === name)) stale.push(path);
+      // A committed file is untrusted: a regular file only (a FIFO would block), size-bounded.
+      const read = readRegularFile(resolve(io.cwd, path), maxSize, 'a bake file');
+      if (!read.ok && !read.missing) reasons.push(`${path} ${read.reason}.`);
+      if (!read.ok || read.text !== text || pending?.some((e) => e.file === name)) stale.push(path);
     }
     if (stale.length) reasons.push(`${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} stale: the matrix generates something else.`);
     const left = leftoverBakeFiles(resolve(io.cwd, out), names);
@@ -51,11 +55,11 @@ check only reads: a write a killed generate left unfinished is reported (stale),
 
 /** What the committed docker-bake.json -> the generated one rebuilds (undefined without a JSON file on either side). */
 function rebuilds(out: string, outputs: Record<string, string>, cwd: string): Rebuilds | undefined {
-  const path = resolve(cwd, out, 'docker-bake.json');
   const now = outputs['docker-bake.json'];
-  if (now === undefined || !existsSync(path)) return undefined;
+  const read = readRegularFile(resolve(cwd, out, 'docker-bake.json'), DEFAULT_LIMITS.bakeFileSize, 'a bake file');
+  if (now === undefined || !read.ok) return undefined;
   try {
-    const before = parseBakeJson(readFileSync(path, 'utf8'), join(out, 'docker-bake.json'));
+    const before = parseBakeJson(read.text, join(out, 'docker-bake.json'));
     const after = parseBakeJson(now, 'generated');
     return rebuildsOf(after, diffBake(before, after));
   } catch {

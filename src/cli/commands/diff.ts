@@ -1,10 +1,11 @@
 import { defaultMatrix } from '../../load/find-matrix-files.ts';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diffBake, isEmpty, rebuildsOf } from '../../inspect/diff.ts';
 import { renderDiff } from '../../inspect/diff-text.ts';
 import { bakeFileTooLarge, parseBakeJson, type BakeFileLimits } from '../../inspect/parse-bake-json.ts';
 import { limitsFrom } from '../../load/limits.ts';
+import { readRegularFile } from '../../run/read-json-file.ts';
 import { readAtRevision } from '../../inspect/read-at-revision.ts';
 import { error, UserError } from '../../problems/problem.ts';
 import type { BakeFile } from '../../types/bake.ts';
@@ -49,16 +50,11 @@ export const diffCommand: Command = {
 };
 
 function fromFile(path: string, io: Io, limits: BakeFileLimits): { label: string; bake: BakeFile; root?: string } {
-  let text: string;
-  try {
-    const { size } = statSync(resolve(io.cwd, path));
-    if (size > limits.bakeFileSize) throw new UserError([bakeFileTooLarge(size, path, limits)]);
-    text = readFileSync(resolve(io.cwd, path), 'utf8');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError([error('file-not-found', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`)]);
-  }
-  return { label: path, bake: parseBakeJson(text, path, limits) };
+  // A regular file only (a FIFO would block forever), size-bounded before it is read.
+  const read = readRegularFile(resolve(io.cwd, path), limits.bakeFileSize, 'a bake file');
+  if (read.ok) return { label: path, bake: parseBakeJson(read.text, path, limits) };
+  if (read.tooLarge) throw new UserError([bakeFileTooLarge(statSync(resolve(io.cwd, path)).size, path, limits)]);
+  throw new UserError([error('file-not-found', `Cannot read ${path}: it ${read.reason}.`, { file: path })]);
 }
 
 async function fromRevision(rev: string, path: string, io: Io, limits: BakeFileLimits) {
