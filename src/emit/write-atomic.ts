@@ -16,7 +16,7 @@
 // link rather than write through it, and a journal is replayed only when it
 // names the folder's own files.
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { error, UserError } from '../problems/problem.ts';
 import { noStep, type Step } from './kill-point.ts';
 import { applyJournal, JOURNAL_FILE, kindOf, lstatOf, needsRecovery, recoverFolder, sha256, tempName, writeDurably, writeJournal, type JournalEntry, type OwnNames } from './output-journal.ts';
@@ -128,14 +128,15 @@ export function repairOutputFolder(dir: string, shown: string, owns: OwnNames, o
  * symbolic link (whose files would land wherever it points) nor anything else.
  */
 export function ensureFolder(dir: string, shown: string): void {
-  const stats = lstatOf(dir);
-  if (stats?.isSymbolicLink()) {
+  const link = linkOnTheWay(dir, shown);
+  if (link !== undefined) {
     throw new UserError([
-      error('output-folder-link', `${shown} is a symbolic link: bake-matrix writes, renames and removes files only in a real folder, never through a link (its files would land wherever it points).`, {
-        hint: `Replace the link ${shown} with a folder, or write somewhere else with --out DIR.`,
+      error('output-folder-link', `${link} is a symbolic link: bake-matrix writes, renames and removes files only in a real folder, never through a link (its files would land wherever it points).`, {
+        hint: `Replace the link ${link} with a folder, or write somewhere else with --out DIR.`,
       }),
     ]);
   }
+  const stats = lstatOf(dir);
   if (stats) {
     if (!stats.isDirectory()) throw new UserError([writeProblem(Object.assign(new Error(`${kindOf(stats)} is in the way`), { code: 'EEXIST' }), shown, true)]);
     return;
@@ -145,6 +146,23 @@ export function ensureFolder(dir: string, shown: string): void {
   } catch (e) {
     throw new UserError([writeProblem(e, shown, true)]);
   }
+}
+
+/**
+ * The first folder on the way to `dir` that is a symbolic link, as shown: every
+ * component of a relative `shown` (those are in the project, where a pull
+ * request can plant a link), the last one of an absolute path (above the
+ * project, links such as /tmp -> /private/tmp are the machine's).
+ */
+function linkOnTheWay(dir: string, shown: string): string | undefined {
+  const parts = isAbsolute(shown) ? [] : shown.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+  const tail = parts.length ? join(...parts) : '';
+  const base = dir.slice(0, dir.length - tail.length);
+  if (parts.includes('..') || !dir.endsWith(tail) || !/[\\/]$/.test(base)) return lstatOf(dir)?.isSymbolicLink() ? shown : undefined;
+  for (let i = 1; i < parts.length; i++) {
+    if (lstatOf(join(base, ...parts.slice(0, i)))?.isSymbolicLink()) return join(...parts.slice(0, i));
+  }
+  return lstatOf(dir)?.isSymbolicLink() ? shown : undefined;
 }
 
 /** Runs `action` holding the folder's lock; file system errors of the lock and the clean-up become UserErrors. */

@@ -115,6 +115,14 @@ const CASES: OutputCase[] = [
     readOnly: true,
   },
   {
+    name: '--out whose parent folder is a symbolic link to a folder outside: refused at the link',
+    links: { 'project/build': '../outside' },
+    command: ['generate', '--out', 'build/bake'],
+    exit: 2,
+    message: [/error output-folder-link/, 'build is a symbolic link: bake-matrix writes, renames and removes files only in a real folder', 'hint: Replace the link build with a folder'],
+    readOnly: true,
+  },
+  {
     name: 'bake/.bake-matrix a symbolic link to a folder outside: run NAME --print writes, prunes and creates nothing there',
     links: { 'project/bake/.bake-matrix': '../../outside' },
     files: { 'outside/run-0123456789abcdef.json': '{}\n' },
