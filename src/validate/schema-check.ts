@@ -56,7 +56,10 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
   );
   const deeper = (e: ErrorObject) =>
     real.some((o) => o !== e && o.instancePath.startsWith(e.instancePath + '/') && o.keyword !== 'type' && o.keyword !== 'const');
-  const kept = real.filter((e) => !(isBranchMiss(e) && deeper(e)));
+  // A value of a branch's type that fails that branch's own rule (a pattern) is explained by that rule:
+  // "must be a mapping" from the other branches would only mislead.
+  const ownRule = (e: ErrorObject) => real.some((o) => o !== e && o.instancePath === e.instancePath && !isBranchMiss(o) && o.keyword !== 'oneOf' && o.keyword !== 'anyOf' && o.keyword !== 'required' && o.keyword !== 'additionalProperties');
+  const kept = real.filter((e) => !(isBranchMiss(e) && (deeper(e) || ownRule(e))));
   // Merge "must be X" alternatives at one path into one problem.
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of kept) {
@@ -66,7 +69,7 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
   return [...byPath.values()].map((group) => {
     if (group.length === 1) return group[0]!;
     if (group[0]!.keyword === 'required') return { ...group[0]!, params: { missingProperty: group.map((e) => (e.params as { missingProperty: string }).missingProperty).join('" or "') } };
-    return { ...group[0]!, keyword: 'type', params: { type: group.map(expected).join(' or ') } };
+    return { ...group[0]!, keyword: 'type', params: { type: [...new Set(group.map(expected))].join(' or ') } };
   });
 }
 
@@ -108,10 +111,13 @@ function toProblem(e: ErrorObject, file: SourceFile): Problem {
       const what = (e.parentSchema as { description?: string }).description;
       const inKey = e.propertyName !== undefined;
       const shown = inKey ? e.propertyName : value;
+      // `from: ubuntu:24.04`: a parent written as a stage name that is an image reference.
+      const image = !inKey && /\/from$/.test(e.instancePath) && typeof value === 'string' && /[:/@]/.test(value);
       return error('bad-format', `${inKey ? 'Key' : 'Value'} ${JSON.stringify(shown)} in ${key} has the wrong form${what ? ` (${what.replace(/\.$/, '')})` : ''}: it must match ${String(params.pattern)}.`, {
         ...where,
         pointer: inKey ? `${e.instancePath}/${escapePointer(String(e.propertyName))}` : e.instancePath,
         atKey: inKey,
+        ...(image ? { hint: `A string \`from\` names a stage of the matrix. An upstream image is written \`from: { image: ${JSON.stringify(value)} }\`.` } : {}),
       });
     }
     case 'minItems':
