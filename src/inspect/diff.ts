@@ -41,7 +41,9 @@ export function diffBake(before: BakeFile, after: BakeFile): BakeDiff {
       added: groups.added.map((name) => ({ name, targets: members(after.group[name]) })),
       removed: groups.removed.map((name) => ({ name, targets: members(before.group[name]) })),
       changed: groups.common.flatMap((name) => {
-        const change = diffList(members(before.group[name]), members(after.group[name]));
+        const [old, now] = [before.group[name], after.group[name]];
+        if (old === now || sameItems(rawMembers(old), rawMembers(now))) return []; // the usual case, without copying the lists
+        const change = diffList(members(old), members(now));
         return change ? [{ name, ...change }] : [];
       }),
     },
@@ -63,13 +65,21 @@ export function isEmpty(d: BakeDiff): boolean {
 /** Keys only before, only after, and in both; in file order (after's order for common ones). */
 function split(before: object, after: object) {
   const [b, a] = [Object.keys(before), Object.keys(after)];
-  const [inB, inA] = [new Set(b), new Set(a)];
-  return { added: a.filter((k) => !inB.has(k)), removed: b.filter((k) => !inA.has(k)), common: a.filter((k) => inB.has(k)) };
+  if (sameItems(b, a)) return { added: [], removed: [], common: a }; // the usual case
+  const [inB, inA] = [(k: string) => Object.hasOwn(before, k), (k: string) => Object.hasOwn(after, k)]; // the objects are the sets
+  return { added: a.filter((k) => !inB(k)), removed: b.filter((k) => !inA(k)), common: a.filter(inB) };
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Attribute by attribute, in the order of their names. */
 function diffObject(before: Record<string, unknown>, after: Record<string, unknown>): AttributeChange[] {
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const [b, a] = [Object.keys(before), Object.keys(after)];
+  const names = (sameItems(b, a) ? a : [...new Set([...b, ...a])]).sort();
   const changes: AttributeChange[] = [];
   for (const attribute of names) {
     const [old, now] = [before[attribute], after[attribute]];
@@ -94,20 +104,23 @@ function diffObject(before: Record<string, unknown>, after: Record<string, unkno
 }
 
 function diffMap(old: Record<string, string>, now: Record<string, string>) {
-  const keys = split(old, now);
-  const changed = Object.fromEntries(keys.common.filter((k) => old[k] !== now[k]).sort().map((k) => [k, { old: old[k]!, new: now[k]! }]));
+  const [o, n] = [Object.keys(old), Object.keys(now)];
+  const keys = sameItems(o, n) ? { added: [], removed: [], common: n } : split(old, now);
+  const changedKeys = keys.common.filter((k) => old[k] !== now[k]);
+  if (keys.added.length === 0 && keys.removed.length === 0 && changedKeys.length === 0) return undefined;
   const pick = (o: Record<string, string>, ks: string[]) => Object.fromEntries(ks.sort().map((k) => [k, o[k]!]));
-  const change = { added: pick(now, keys.added), removed: pick(old, keys.removed), changed };
-  return Object.values(change).some((m) => Object.keys(m).length) ? change : undefined;
+  return { added: pick(now, keys.added), removed: pick(old, keys.removed), changed: Object.fromEntries(changedKeys.sort().map((k) => [k, { old: old[k]!, new: now[k]! }])) };
 }
 
 function diffList(old: readonly string[], now: readonly string[]) {
+  if (sameItems(old, now)) return undefined;
   const [inOld, inNow] = [new Set(old), new Set(now)];
   const added = now.filter((x) => !inOld.has(x));
   const removed = old.filter((x) => !inNow.has(x));
-  const keptOld = old.filter((x) => inNow.has(x));
-  const keptNew = now.filter((x) => inOld.has(x));
-  const reordered = keptOld.join('\n') !== keptNew.join('\n');
+  const reordered = !sameItems(
+    old.filter((x) => inNow.has(x)),
+    now.filter((x) => inOld.has(x)),
+  );
   return added.length || removed.length || reordered ? { added, removed, reordered } : undefined;
 }
 
@@ -121,15 +134,25 @@ function sameText(a: unknown, b: unknown): boolean {
 }
 
 /** Hand-edited files may hold anything: what is not of the expected shape counts as empty. */
-const members = (group: unknown): string[] => {
+const members = (group: unknown): string[] => rawMembers(group).map(textOf);
+const NO_MEMBERS: readonly unknown[] = [];
+const rawMembers = (group: unknown): readonly unknown[] => {
   const targets = asObject(group).targets;
-  return Array.isArray(targets) ? targets.map(textOf) : [];
+  return Array.isArray(targets) ? targets : NO_MEMBERS;
 };
 /** A value of a hand-edited file as text: a string as it is, anything else as JSON (String() throws on an object whose `toString` is no function). */
 const textOf = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 const asObject = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const isStringMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
-const isStringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+function isStringMap(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const key in v) if (typeof (v as Record<string, unknown>)[key] !== 'string') return false;
+  return true;
+}
+function isStringList(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x !== 'string') return false;
+  return true;
+}
 
 /** Attributes that change what is published or where the cache goes, not what is built. */
 const NOT_BUILT = new Set(['tags', 'cache-to', 'cache-from', 'output', 'description', 'annotations']);
@@ -144,35 +167,37 @@ export interface Rebuilds {
   images: string[];
 }
 
-/** What a change rebuilds: the closure of the changed targets over `inherits` and `target:` links in `after`. */
+/** What a change rebuilds: the closure of the changed targets over `inherits` and `target:` links in `after`.
+ * Linear in the size of `after`: one reverse-link index, walked once from the changed targets (a long
+ * `inherits` chain in any order costs one step per link, not one pass over every target per link). */
 export function rebuildsOf(after: BakeFile, d: BakeDiff): Rebuilds {
   const targets = after.target ?? {};
   const names = Object.keys(targets);
   const rebuilt = new Set<string>(d.targets.added);
   for (const t of d.targets.changed) if (t.changes.some((c) => !NOT_BUILT.has(c.attribute))) rebuilt.add(t.name);
-  // A variable's new default changes every target whose attributes use it.
-  for (const v of [...d.variables.changed, ...d.variables.added, ...d.variables.removed]) {
-    const used = new RegExp(`\\$\\{[^}]*\\b${v.name.replace(/[^A-Za-z0-9_]/g, '')}\\b`);
+  // A variable's new default changes every target whose attributes (other than where it publishes) use it.
+  const variables = new Set([...d.variables.changed, ...d.variables.added, ...d.variables.removed].map((v) => v.name.replace(/[^A-Za-z0-9_]/g, '')));
+  if (variables.size > 0) {
+    for (const name of names) if (!rebuilt.has(name) && usesVariable(targets[name], variables)) rebuilt.add(name);
+  }
+  // Who is built on whom, backwards: parent -> the targets that inherit or link it.
+  const builtOn = new Map<unknown, string[]>();
+  if (rebuilt.size > 0 && rebuilt.size < names.length) {
     for (const name of names) {
-      const { tags: _tags, 'cache-to': _to, 'cache-from': _from, output: _output, ...built } = asObject(targets[name]);
-      if (used.test(JSON.stringify(built))) rebuilt.add(name);
+      const t = asObject(targets[name]);
+      const link = (parent: unknown) => {
+        const children = builtOn.get(parent);
+        if (children) children.push(name);
+        else builtOn.set(parent, [name]);
+      };
+      if (Array.isArray(t.inherits)) for (const parent of t.inherits) link(parent);
+      if (isStringMap(t.contexts ?? {})) for (const c of Object.values((t.contexts ?? {}) as Record<string, string>)) if (c.startsWith('target:')) link(c.slice('target:'.length));
     }
   }
-  const parents = (name: string): string[] => {
-    const t = asObject(targets[name]);
-    const inherits = Array.isArray(t.inherits) ? (t.inherits as string[]) : [];
-    const links = Object.values(isStringMap(t.contexts ?? {}) ? ((t.contexts ?? {}) as Record<string, string>) : {})
-      .filter((c) => c.startsWith('target:'))
-      .map((c) => c.slice('target:'.length));
-    return [...inherits, ...links];
-  };
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const name of names) {
-      if (!rebuilt.has(name) && parents(name).some((p) => rebuilt.has(p))) {
-        rebuilt.add(name);
-        grew = true;
-      }
+  const queue = [...rebuilt];
+  for (let i = 0; i < queue.length; i++) {
+    for (const child of builtOn.get(queue[i]) ?? []) {
+      if (!rebuilt.has(child)) rebuilt.add(child), queue.push(child);
     }
   }
   const ordered = names.filter((n) => rebuilt.has(n));
@@ -180,4 +205,32 @@ export function rebuildsOf(after: BakeFile, d: BakeDiff): Rebuilds {
   const perPlatform = new Set(ordered.filter((n) => inherits(n).some((p) => n.startsWith(`${p}-`) && targets[p] !== undefined)));
   const main = ordered.filter((n) => !perPlatform.has(n));
   return { targets: main, perPlatform: [...perPlatform], images: main.filter((n) => (asObject(targets[n]).tags as unknown[] | undefined)?.length) };
+}
+
+/** Attributes that say where a target publishes or caches, which a variable's default does not make it build again. */
+const NOT_INPUTS = new Set(['tags', 'cache-to', 'cache-from', 'output']);
+
+/** Whether a target uses one of `variables` (names of word characters) in a `${...}` of a key or string value
+ * outside NOT_INPUTS. Walks the target once without copying it (the depth is bounded: parse-bake-json.ts). */
+function usesVariable(target: unknown, variables: ReadonlySet<string>): boolean {
+  const t = asObject(target);
+  const pending: unknown[] = [];
+  for (const key in t) if (!NOT_INPUTS.has(key)) pending.push(key, t[key]);
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (typeof v === 'string') {
+      if (v.includes('${') && mentions(v, variables)) return true;
+    } else if (Array.isArray(v)) for (const item of v) pending.push(item);
+    else if (typeof v === 'object' && v !== null) for (const key in v) pending.push(key, (v as Record<string, unknown>)[key]);
+  }
+  return false;
+}
+
+/** Whether a `${` of `text` is followed, before the next `}`, by one of `variables` as a whole word (the
+ * empty name, of a variable named with no word character, by any word). */
+function mentions(text: string, variables: ReadonlySet<string>): boolean {
+  for (const [, inside] of text.matchAll(/\$\{([^}]*)/g)) {
+    for (const [word] of inside!.matchAll(/\w+/g)) if (variables.has(word) || variables.has('')) return true;
+  }
+  return false;
 }
