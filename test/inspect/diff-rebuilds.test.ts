@@ -43,6 +43,32 @@ describe('rebuildsOf', () => {
   }
 });
 
+describe('rebuildsOf on shapes a hand-edited file may have', () => {
+  test('a variable used only where a target publishes or caches: nothing is built again', () => {
+    const file = (v: string) => ({ variable: { REG: { default: v } }, group: {}, target: { app: { target: 'app', tags: ['${REG}/app:1'], 'cache-to': ['type=registry,ref=${REG}/cache'] } } }) as unknown as BakeFile;
+    const after = file('r2');
+    assert.deepEqual(rebuildsOf(after, diffBake(file('r1'), after)), { targets: [], perPlatform: [], images: [] });
+  });
+  test('a variable inside a ${...} of an arg among other words: rebuilt; one that only contains its name: not', () => {
+    const file = (v: string) => ({ variable: { TORCH: { default: v } }, group: {}, target: { a: { args: { X: '${format("%s", TORCH)}' } }, b: { args: { X: '${TORCH_VERSION}' } } } }) as unknown as BakeFile;
+    const after = file('2.10');
+    assert.deepEqual(rebuildsOf(after, diffBake(file('2.9'), after)).targets, ['a']);
+  });
+  test('a long inherits chain listed child first: every link rebuilt, in file order', () => {
+    const chain = (arg: string) => {
+      const target: Record<string, object> = {};
+      for (let i = 2000; i > 0; i--) target[`t${i}`] = { inherits: [`t${i - 1}`] };
+      target.t0 = { args: { A: arg } };
+      return { group: {}, target } as unknown as BakeFile;
+    };
+    const after = chain('2');
+    const { targets } = rebuildsOf(after, diffBake(chain('1'), after));
+    assert.equal(targets.length, 2001);
+    assert.deepEqual(targets.slice(0, 2), ['t2000', 't1999']);
+    assert.equal(targets.at(-1), 't0');
+  });
+});
+
 describe('a CUDA bump on the example stack', () => {
   const copy = () => {
     const dir = testdir({});
