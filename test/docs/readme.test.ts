@@ -96,7 +96,8 @@ export function matches(expected: readonly string[], actual: readonly string[]):
 
 function project(): string {
   const root = testdir({});
-  for (const dir of ['matrix', 'bake', 'schema']) cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
+  // docs/examples: the inputs the docs' examples read (real metadata files for `manifest`).
+  for (const dir of ['matrix', 'bake', 'schema', 'docs/examples']) cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=Docs', '-c', 'user.email=docs@example.com', '-c', 'commit.gpgsign=false', ...args], {
       cwd: root,
