@@ -126,7 +126,7 @@ describe('bake-matrix ci', () => {
     { name: 'more stages than the workflow has', args: ['ci', '--max-stages', '3'], message: /needs 6 stages of CI jobs .* but the workflow runs 3/ },
     { name: 'a per-platform name', args: ['ci', 'vllm-cu129-arm64'], message: /"vllm-cu129-arm64" is a per-platform name/ },
     { name: 'an unknown name', args: ['ci', 'vllm-cu128'], message: /"vllm-cu128" is no target or group of the matrix. Did you mean "vllm-cu129"/ },
-    { name: 'an unknown format', args: ['ci', '--format', 'gitlab'], message: /"gitlab" is not a CI format; use one of json, github/ },
+    { name: 'an unknown format', args: ['ci', '--format', 'circleci'], message: /"circleci" is not a CI format; use one of json, github, gitlab, buildkite/ },
   ];
   for (const e of errors) {
     test(`exit 2: ${e.name}`, async () => {

@@ -1,8 +1,8 @@
-// `bake-matrix ci <group> [--format json|github]`: the CI jobs that build the
+// `bake-matrix ci <group> [--format json|github|gitlab|buildkite]`: the CI jobs that build the
 // group natively per platform, as JSON on stdout (see src/ci/).
 import { buildGraph, graphMermaid } from '../../inspect/graph.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
-import { ciGithub, ciJson, ciText, CI_FORMATS, type CiFormat } from '../../ci/ci-format.ts';
+import { ciBuildkite, ciGithub, ciGitlab, ciJson, ciText, CI_FORMATS, type CiFormat } from '../../ci/ci-format.ts';
 import { planCiJobs } from '../../ci/ci-jobs.ts';
 import { error } from '../../problems/problem.ts';
 import { EXIT, type Command } from '../io.ts';
@@ -20,6 +20,11 @@ The JSON: {"jobs": [{id, name, level, stage, platform, runner, targets, images, 
 bake}], "levels", "stages", ...}; with --format github {"count", "stages": [{"include":
 [...]}, ...]}, where each stages[i] is a strategy.matrix of at most ci.max-jobs (default
 256, GitHub's limit) jobs: a level with more jobs is split into stages run one after another.
+With --format gitlab, a child pipeline: a stage per level, a job per CI job extending the
+hidden job .bake-matrix-job (yours to define: templates/gitlab/), tags from ci.runners;
+with --format buildkite, {"steps": [...]} for \`buildkite-agent pipeline upload\`: a group
+per level, a step per job running .buildkite/bake-job.sh (templates/buildkite/) on the
+agents of its runner. Both set BAKE_MATRIX_JOB (the job's id) and BAKE (its arguments).
 
 Each job runs \`npm run bake -- <bake>\` (its targets, and \`--set <target>.cache-to=\` for the
 targets it reuses) with --push; then \`bake-matrix manifest <group>\` merges the platforms.
@@ -32,13 +37,13 @@ const CI_OPTIONS = { matrix: COMMON_OPTIONS.matrix, help: COMMON_OPTIONS.help, f
 export const ciCommand: Command = {
   name: 'ci',
   summary: 'Print the CI jobs that build a group natively per platform, in dependency levels (JSON for a workflow matrix)',
-  usage: 'bake-matrix ci [<group|target>...] [--format json|github] [--max-stages N] [--matrix PATH]',
+  usage: 'bake-matrix ci [<group|target>...] [--format json|github|gitlab|buildkite] [--max-stages N] [--matrix PATH]',
   options: CI_OPTIONS,
   optionHelp: {
-    format: { arg: 'json|github', text: 'json (default): every job, for GitLab, Buildkite, scripts; github: a strategy.matrix per stage' },
+    format: { arg: 'json|github|gitlab|buildkite', text: 'json (default): every job, for scripts; github: a strategy.matrix per stage; gitlab: a child pipeline; buildkite: steps to upload' },
     'max-stages': { arg: 'N', text: 'fail (exit 2) when more than N stages of jobs are needed: the stage jobs the workflow has' },
   },
-  examples: ['bake-matrix ci default', 'bake-matrix ci vllm --format github --max-stages 2'],
+  examples: ['bake-matrix ci default', 'bake-matrix ci vllm --format github --max-stages 2', 'bake-matrix ci default --format buildkite | buildkite-agent pipeline upload'],
   details: HELP,
   async run(args, io) {
     const { values, positionals } = parseOptions(args, CI_OPTIONS, this.usage, true);
@@ -54,11 +59,15 @@ export const ciCommand: Command = {
     if (maxStages !== undefined && plan.stages > maxStages) {
       throw reportProblems([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], [], io, false);
     }
+    const buildkite = format === 'buildkite' ? ciBuildkite(plan) : undefined;
+    if (buildkite && !buildkite.ok) throw reportProblems(buildkite.problems, [], io, false);
     io.stderr(ciText(plan));
     // GitHub draws the Mermaid graph in the run's summary: what the jobs build, level by level.
     const graph = buildGraph(generated.plan, positionals);
     if (graph.ok) appendStepSummary(io, `### The build of ${positionals.join(' ') || 'default'}\n\n\`\`\`mermaid\n${graphMermaid(graph.value)}\`\`\`\n\n`);
-    io.stdout(JSON.stringify(format === 'github' ? ciGithub(plan) : ciJson(plan)) + '\n');
+    const output = format === 'github' ? ciGithub(plan) : format === 'gitlab' ? ciGitlab(plan) : buildkite?.ok ? buildkite.value : ciJson(plan);
+    // GitHub's goes into $GITHUB_OUTPUT on one line; a child pipeline or upload is a file people read.
+    io.stdout((format === 'gitlab' || format === 'buildkite' ? JSON.stringify(output, null, 2) : JSON.stringify(output)) + '\n');
     return EXIT.ok;
   },
 };
