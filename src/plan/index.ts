@@ -16,6 +16,7 @@ import { ArgResolver, levelSettings, ownSettings, renderSettings, winners, type 
 import { sameJson } from './same-json.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
+import { planOutputs } from './outputs.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { usedVariables } from './used-variables.ts';
 import { referenceSample } from './reference-sample.ts';
@@ -77,6 +78,8 @@ class Planner {
   private readonly nameOwners = new Map<string, { what: () => string; origin: Origin }>();
   private readonly tagOwners: TagOwners;
   private readonly cacheWriters = new CacheWriters();
+  /** Targets with an `output` of their own or inherited: the targets built on them reset it. */
+  private readonly withOutput = new Set<string>();
   private readonly stages: Map<string, Stage>;
   private readonly matrixArgs: Keyed[];
   private readonly matrixLabels: Keyed[];
@@ -314,6 +317,10 @@ class Planner {
     const pushed = tags.filter((t) => !t.shared);
     if (pushed.length || parentInfo.tags.some((t) => !t.shared)) target.tags = pushed.map((t) => t.bake);
     if (stage.secrets.length) target.secret = stage.secrets.map(secretSpec);
+    const outputs = planOutputs(this.m, stage, cell.values, scope, this.report(scope), this.problems);
+    if (outputs.output?.length) this.withOutput.add(name);
+    if (outputs.output?.length || this.withOutput.has(parentName)) target.output = outputs.output ?? [];
+    if (outputs.annotations.length) target.annotations = outputs.annotations;
     this.bakeTargets[name] = sortKeys(target);
   }
 
@@ -409,6 +416,7 @@ class Planner {
     if (ownArgs) target.args = ownArgs;
     if (ownLabels) target.labels = ownLabels;
     if (parentInfo.tags.some((t) => !t.shared)) target.tags = [];
+    if (this.withOutput.has(parentName)) target.output = [];
     const sorted = sortKeys(target);
     // Cells that need a layer target of one name share it when its content is the same (key order aside: both files sort keys).
     if (this.targets.get(name)?.kind === 'layer') {

@@ -1,5 +1,6 @@
 // The Bake model: exactly what is emitted, with Docker's own key spellings.
-// See docs/bake-reference.md in docker/buildx; only attributes buildx v0.10 knows.
+// See docs/bake-reference.md in docker/buildx; only attributes buildx v0.10 knows,
+// except `annotations` (v0.12), written only when the matrix sets them.
 
 export interface BakeTarget {
   description?: string;
@@ -18,6 +19,8 @@ export interface BakeTarget {
   'cache-to'?: string[];
   /** `type=image,name=REPO,push-by-digest=true,...` or `type=cacheonly` (per-platform targets). */
   output?: string[];
+  /** `[type[platform]:]key=value` (buildx >= 0.12); bake appends inherited ones. */
+  annotations?: string[];
 }
 
 export interface BakeGroup {

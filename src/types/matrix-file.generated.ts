@@ -131,6 +131,61 @@ export type Template = string;
  */
 export type Tags = Tag[];
 /**
+ * Replaces the `output` of the `stages` named (required with output) for the matching combinations.
+ *
+ * @minItems 1
+ */
+export type Output = [
+  {
+    /**
+     * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
+     */
+    type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
+    /**
+     * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+     */
+    name?: string;
+    push?: boolean;
+    /**
+     * Push without a tag (the name's repository only); the digest goes into --metadata-file.
+     */
+    'push-by-digest'?: boolean;
+    'name-canonical'?: boolean;
+    /**
+     * oci, tar, local, docker: a path relative to the project root, inside it.
+     */
+    dest?: string;
+    compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
+    'compression-level'?: number;
+    'force-compression'?: boolean;
+    'oci-mediatypes'?: boolean;
+  },
+  ...{
+    /**
+     * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
+     */
+    type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
+    /**
+     * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+     */
+    name?: string;
+    push?: boolean;
+    /**
+     * Push without a tag (the name's repository only); the digest goes into --metadata-file.
+     */
+    'push-by-digest'?: boolean;
+    'name-canonical'?: boolean;
+    /**
+     * oci, tar, local, docker: a path relative to the project root, inside it.
+     */
+    dest?: string;
+    compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
+    'compression-level'?: number;
+    'force-compression'?: boolean;
+    'oci-mediatypes'?: boolean;
+  }[]
+];
+/**
  * Restrict this stage to these platforms.
  *
  * @minItems 1
@@ -172,6 +227,61 @@ export type Secrets1 = ((
  * Image tags: templates ({registry}/{framework}:{version}{-cuda}), or {tag, when, shared}.
  */
 export type Tags1 = Tag[];
+/**
+ * Bake `output`: where the target's image goes, replacing buildx's default (written as buildx's CSV form, `type=image,name=...,push-by-digest=true`). Each entry is `type` plus that exporter's options, in buildx's spelling. Stages built on this one do not inherit it.
+ *
+ * @minItems 1
+ */
+export type Output1 = [
+  {
+    /**
+     * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
+     */
+    type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
+    /**
+     * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+     */
+    name?: string;
+    push?: boolean;
+    /**
+     * Push without a tag (the name's repository only); the digest goes into --metadata-file.
+     */
+    'push-by-digest'?: boolean;
+    'name-canonical'?: boolean;
+    /**
+     * oci, tar, local, docker: a path relative to the project root, inside it.
+     */
+    dest?: string;
+    compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
+    'compression-level'?: number;
+    'force-compression'?: boolean;
+    'oci-mediatypes'?: boolean;
+  },
+  ...{
+    /**
+     * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
+     */
+    type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
+    /**
+     * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+     */
+    name?: string;
+    push?: boolean;
+    /**
+     * Push without a tag (the name's repository only); the digest goes into --metadata-file.
+     */
+    'push-by-digest'?: boolean;
+    'name-canonical'?: boolean;
+    /**
+     * oci, tar, local, docker: a path relative to the project root, inside it.
+     */
+    dest?: string;
+    compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
+    'compression-level'?: number;
+    'force-compression'?: boolean;
+    'oci-mediatypes'?: boolean;
+  }[]
+];
 export type Group =
   | [ValueName, ...ValueName[]]
   | {
@@ -357,6 +467,8 @@ export interface Override {
    * With `tags`: replace the stage's tags instead of adding to them.
    */
   replace_tags?: boolean;
+  output?: Output;
+  annotations?: Annotations;
   from?: FromImage;
 }
 /**
@@ -370,6 +482,12 @@ export interface Selector {
  */
 export interface Selector1 {
   [k: string]: ValueName | ValueList;
+}
+/**
+ * Annotations for the `stages` named (required with annotations), over the stage's own.
+ */
+export interface Annotations {
+  [k: string]: string | number | boolean;
 }
 /**
  * For the matching combinations, the parent of the `stages` named is this upstream image (a `docker-image://` context) instead of a built stage.
@@ -428,6 +546,8 @@ export interface Stage {
   labels?: Labels1;
   secrets?: Secrets1;
   tags?: Tags1;
+  output?: Output1;
+  annotations?: Annotations1;
   only?: Selector2;
   /**
    * Part of the default group and the per-value groups. Default: true for stages with tags (only requested targets are pushed); when no stage has tags, for stages no other stage derives from.
@@ -459,6 +579,12 @@ export interface FromImage1 {
    * The Dockerfile stage (FROM <as>) the image stands in for. Default: the parent stage's target (in an override).
    */
   as?: string;
+}
+/**
+ * Bake `annotations` (buildx >= 0.12): OCI annotations of the image output, name -> template. A name may start with where it goes: `index:`, `manifest:`, `index-descriptor:`, `manifest-descriptor:` (and a platform: `manifest[linux/amd64]:`). Like labels, they flow down to the stages built on this one.
+ */
+export interface Annotations1 {
+  [k: string]: string | number | boolean;
 }
 /**
  * Axis name to one value or a list of values; matches combinations having all of them.

@@ -109,6 +109,18 @@ export interface Override {
   replaceTags: boolean;
   /** The parent of the named stages is this upstream image for the matching combinations. */
   from?: ImageBase;
+  /** Replaces the named stages' `output`. */
+  output?: OutputSpec[];
+  /** Over the named stages' own annotations. */
+  annotations: Settings;
+  origin: Origin;
+}
+
+/** One bake `output` entry: an exporter and its options (buildx's spelling), written as CSV. */
+export interface OutputSpec {
+  type: string;
+  /** Options in the order written; a template for `name` and `dest`. */
+  options: { key: string; value: string | number | boolean | Template }[];
   origin: Origin;
 }
 
@@ -165,6 +177,10 @@ export interface Stage {
   labels: Settings;
   secrets: Secret[];
   tags: TagSpec[];
+  /** Where its images go (bake `output`); undefined: buildx's default. */
+  output?: OutputSpec[];
+  /** OCI annotations (bake `annotations`): name -> template. */
+  annotations: Settings;
   /** The stage's cache: the matrix's with the stage's keys; null: none. */
   cache: CacheSpec | null;
   only?: Selector;

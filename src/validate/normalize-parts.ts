@@ -1,7 +1,7 @@
 // Small shape helpers of the normaliser: one written form -> its resolved form.
 import { pointerOf } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
-import type { CacheSpec, CiSpec, ImageBase, Origin, Secret, Selector, Settings, TagSpec, UnreadArg } from '../types/matrix.ts';
+import type { CacheSpec, CiSpec, ImageBase, Origin, OutputSpec, Secret, Selector, Settings, TagSpec, UnreadArg } from '../types/matrix.ts';
 import { dict } from '../dict.ts';
 
 export const DEFAULTS = {
@@ -45,6 +45,18 @@ export function tagSpecs(input: W.Tags | undefined, at: At, path: (string | numb
     if (typeof t === 'string') return { template: { text: t, origin }, shared: false, origin };
     const conditions = t.if === undefined ? undefined : typeof t.if === 'string' ? [t.if] : [...t.if];
     return { template: { text: t.tag, origin: at(...path, i, 'tag') }, ...(t.when ? { when: selector(t.when) } : {}), shared: t.shared ?? false, ...(conditions ? { if: conditions } : {}), origin };
+  });
+}
+
+export function outputSpecs(input: W.Output | W.Output1 | undefined, at: At, path: (string | number)[]): OutputSpec[] | undefined {
+  if (!input) return undefined;
+  return input.map((entry, i) => {
+    const { type, ...options } = entry;
+    return {
+      type,
+      options: Object.entries(options).map(([key, value]) => ({ key, value: typeof value === 'string' ? { text: value, origin: at(...path, i, key) } : value! })),
+      origin: at(...path, i),
+    };
   });
 }
 

@@ -5,7 +5,7 @@ import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Template, Variable } from '../types/matrix.ts';
-import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
+import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, outputSpecs, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
 import { projectRoot } from './project-root.ts';
 import { resolveStages } from './resolve-stages.ts';
 import { describeCombination } from '../template/combination.ts';
@@ -134,6 +134,8 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
         tags: tagSpecs(o.tags, at, ['overrides', i, 'tags']),
         replaceTags: o.replace_tags ?? false,
         ...(o.from ? { from: imageBase(o.from, at, ['overrides', i, 'from']) } : {}),
+        ...(o.output ? { output: outputSpecs(o.output, at, ['overrides', i, 'output']) } : {}),
+        annotations: settings(o.annotations, at, ['overrides', i, 'annotations']),
         origin: at('overrides', i),
       }),
     );

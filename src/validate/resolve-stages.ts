@@ -3,7 +3,7 @@
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { CacheSpec, Layer, Origin, Stage, Template } from '../types/matrix.ts';
-import { cacheSpec, imageBase, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
+import { cacheSpec, imageBase, outputSpecs, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
 
 export interface WrittenStage {
   key: string;
@@ -83,6 +83,8 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
       labels: settings(stage.labels, at, ['labels']),
       secrets: secrets(stage.secrets, at, ['secrets']),
       tags: tagSpecs(stage.tags, at, ['tags']),
+      ...(stage.output ? { output: outputSpecs(stage.output, at, ['output']) } : {}),
+      annotations: settings(stage.annotations, at, ['annotations']),
       cache,
       only: stage.only ? selector(stage.only) : undefined,
       isDefault: stage.default ?? (anyTags ? hasTags(w) : !parents.has(key)),

@@ -1,10 +1,11 @@
 // Every template a resolved matrix holds, with where it was written.
-import type { CacheSpec, Matrix, Settings, Template } from '../types/matrix.ts';
+import type { CacheSpec, Matrix, OutputSpec, Settings, Template } from '../types/matrix.ts';
 
 export function templatesOf(m: Matrix): Template[] {
   const out: Template[] = [];
   const settings = (s: Settings) => out.push(...Object.values(s));
   const cache = (c: CacheSpec | null) => c && out.push(c.ref, ...c.fallback, ...c.to);
+  const output = (o: OutputSpec[] | undefined) => o?.forEach((e) => e.options.forEach(({ value }) => typeof value === 'object' && out.push(value)));
   settings(m.args);
   settings(m.labels);
   for (const axis of m.axes) for (const v of axis.values) (settings(v.args), settings(v.labels));
@@ -14,6 +15,8 @@ export function templatesOf(m: Matrix): Template[] {
     settings(o.labels);
     out.push(...o.tags.map((t) => t.template));
     if (o.from) out.push(o.from.image);
+    settings(o.annotations);
+    output(o.output);
   }
   for (const s of m.stages) {
     settings(s.args);
@@ -21,6 +24,8 @@ export function templatesOf(m: Matrix): Template[] {
     settings(s.contexts);
     out.push(s.name, s.dockerfile, s.context, ...s.tags.map((t) => t.template));
     if (s.fromImage) out.push(s.fromImage.image);
+    settings(s.annotations);
+    output(s.output);
     for (const l of s.layers) (out.push(l.name), settings(l.args));
     cache(s.cache);
   }

@@ -2,8 +2,8 @@
 // independently of src/ (a test oracle; src/inspect/resolve-target.ts is the
 // tool's own): groups expanded recursively, each target merged with what it
 // inherits as buildx's Target.Merge does (parents in order, then the target;
-// args, labels and contexts merge key by key, cache-from is appended, every
-// other attribute is replaced), every string evaluated with the variables
+// args, labels and contexts merge key by key, cache-from and annotations are
+// appended, every other attribute is replaced), every string evaluated with the variables
 // (their defaults, overridden by `env` as the environment does), and buildx's
 // defaults filled in (context ".", dockerfile "Dockerfile").
 import type { BakeFile, BakeTarget } from '../../src/types/bake.ts';
@@ -21,6 +21,9 @@ export interface PrintedTarget {
   tags: string[];
   'cache-from': string[];
   'cache-to': string[];
+  /** Absent when no target in the chain sets it (buildx's default output). */
+  output?: string[];
+  annotations: string[];
 }
 
 /** The bake variables: their defaults, then the values `env` gives. */
@@ -64,7 +67,7 @@ function merged(bake: BakeFile, name: string, chain: string[]): BakeTarget {
         const map = { ...((out[key] as Record<string, string> | undefined) ?? {}) };
         for (const [k, v] of Object.entries(value as Record<string, string | null>)) if (v !== null) map[k] = v;
         out[key] = map;
-      } else if (key === 'cache-from') out[key] = [...(out[key] ?? []), ...(value as string[])];
+      } else if (key === 'cache-from' || key === 'annotations') out[key] = [...(out[key] ?? []), ...(value as string[])];
       else (out as Record<string, unknown>)[key] = value;
     }
   }
@@ -86,5 +89,7 @@ function evaluate(t: BakeTarget, vars: Variables): PrintedTarget {
     tags: list(t.tags),
     'cache-from': [...new Set(list(t['cache-from']))],
     'cache-to': list(t['cache-to']),
+    ...(t.output ? { output: list(t.output) } : {}),
+    annotations: [...new Set(list(t.annotations))],
   };
 }

@@ -32,7 +32,16 @@ function fromBuildx(t: Record<string, unknown>): PrintedTarget {
     tags: list(t.tags),
     'cache-from': list(t['cache-from']),
     'cache-to': list(t['cache-to']),
+    ...(t.output !== undefined ? { output: (t.output as unknown[]).map(csv) } : {}),
+    annotations: list(t.annotations),
   };
+}
+
+/** An output as buildx before v0.20 prints it (a CSV string), or the object later ones print, as CSV. */
+function csv(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  const { type, ...options } = entry as Record<string, unknown>;
+  return [`type=${String(type)}`, ...Object.entries(options).map(([k, v]) => `${k}=${String(v)}`)].join(',');
 }
 
 test('buildx bake --print resolves every golden case as the test oracle does', { concurrency: true }, async (t) => {

@@ -44,7 +44,6 @@ export const CASES: RealMatrixCase[] = [
     name: 'sglang',
     values: { VERSION: '0.5.6', BUILD_COMMIT: '13c98eb9850721b64ef355bb67e0b667958635ca', GITHUB_RUN_ID: '20087654321' },
     notCompared: {
-      output: 'push-by-digest image output: the matrix has no key for outputs (a gap, see notes.md); the tags go on the manifest lists (`shared`)',
       noCache: 'a run-time flag: `bake-matrix run default --no-cache`',
     },
   },

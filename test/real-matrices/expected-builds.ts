@@ -17,6 +17,7 @@
 //   sharedTags                    tags pointing at several images (one manifest list): `shared: true`
 //   parentImage / dependsOn       the parent build is linked (a `target:` context); checked apart
 //   runtimeTags                   not known before the build: left out, listed by the test
+//   output                        the build's output (buildx's CSV form), as it is; none: []
 //
 // Every other field must be listed by the case as not asserted, with the reason.
 import { posix } from 'node:path';
@@ -57,10 +58,12 @@ export interface Build {
   tags: string[];
   /** On several builds on purpose: one manifest list made after the builds. */
   shared: string[];
+  /** bake `output` entries; []: buildx's default. */
+  output: string[];
 }
 
 /** The fields of an original image this mapping reads. */
-export const MAPPED_FIELDS = ['id', 'dockerfile', 'target', 'context', 'platforms', 'args', 'tags', 'platformArgs', 'platformTags', 'sharedTags', 'staging', 'runtimeTags', 'parentImage', 'dependsOn', 'parentVariant', 'perPlatformBuild'];
+export const MAPPED_FIELDS = ['id', 'dockerfile', 'target', 'context', 'platforms', 'args', 'tags', 'platformArgs', 'platformTags', 'sharedTags', 'staging', 'runtimeTags', 'parentImage', 'dependsOn', 'parentVariant', 'perPlatformBuild', 'output'];
 
 export interface ExpectedBuild extends Build {
   /** The original image it comes from. */
@@ -81,7 +84,7 @@ export function expectedBuilds(original: Original, values: Readonly<Record<strin
   const subArgs = (args: Record<string, string> | undefined) => Object.fromEntries(Object.entries(args ?? {}).map(([k, v]) => [k, substitute(v, values)]));
   const builds: ExpectedBuild[] = [];
   for (const image of original.images) {
-    const where = { image: image.id, context: posix.normalize(image.context), dockerfile: posix.normalize(image.dockerfile), target: image.target };
+    const where = { image: image.id, context: posix.normalize(image.context), dockerfile: posix.normalize(image.dockerfile), target: image.target, output: typeof image.output === 'string' ? sub([image.output]) : [] };
     if (image.platformArgs || image.platformTags) {
       for (const platform of image.platforms) {
         builds.push(normalized({
@@ -118,6 +121,6 @@ export function normalized<B extends Build>(b: B): B {
 
 /** A build without where it comes from: equal keys, equal builds. */
 export function buildKey(b: Build): string {
-  const { context, dockerfile, target, platforms, args, tags, shared } = normalized(b);
-  return JSON.stringify({ context, dockerfile, target, platforms, args, tags, shared });
+  const { context, dockerfile, target, platforms, args, tags, shared, output } = normalized(b);
+  return JSON.stringify({ context, dockerfile, target, platforms, args, tags, shared, output });
 }

@@ -30,6 +30,7 @@ export function generatedBuilds(generated: Generated, group: string, env: Readon
       args: printed.args,
       tags: printed.tags,
       shared: info.tags.filter((t) => t.shared).map((t) => evaluateTemplate(t.bake, vars)),
+      output: printed.output ?? [],
     });
   });
 }

@@ -8,9 +8,9 @@ import { at } from './check-selector.ts';
 export const overrideSettings: Rule = (m) =>
   m.overrides.flatMap((o) => {
     const problems: Problem[] = [];
-    const needsStages = [o.tags.length ? '`tags`' : '', o.from ? '`from`' : ''].filter(Boolean);
+    const needsStages = [o.tags.length ? '`tags`' : '', o.from ? '`from`' : '', o.output ? '`output`' : '', Object.keys(o.annotations).length ? '`annotations`' : ''].filter(Boolean);
     if (needsStages.length && !o.stages) {
-      problems.push(error('override-without-stages', `This override sets ${needsStages.join(' and ')} but names no \`stages\`.`, {
+      problems.push(error('override-without-stages', `This override sets ${needsStages.join(', ').replace(/, ([^,]*)$/, ' and $1')} but names no \`stages\`.`, {
         ...at(o.origin, '', true),
         hint: `Add \`stages: [...]\`: the stages whose targets get ${needsStages.length > 1 ? 'them' : 'it'} (${m.stages.map((s) => s.key).join(', ')}).`,
       }));
