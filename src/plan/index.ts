@@ -293,7 +293,7 @@ class Planner {
       kind: 'stage',
       stage: stage.key,
       values: cell.values,
-      platforms: cell.platforms,
+      platforms: this.m.platformsDeclared ? cell.platforms : [],
       parent: parentName,
       ancestors: ancestors.map((a) => this.cellNames.get(a)!),
       args,
@@ -374,7 +374,8 @@ class Planner {
 
   /** Attributes every built target sets itself, since bake replaces rather than merges them. */
   private baseTarget(parent: string, dockerfileTarget: string | undefined, platforms: string[], scope: Scope, location: Location | undefined, cache: CacheSpec | null, name: string): BakeTarget {
-    const target: BakeTarget = { inherits: [parent], ...(dockerfileTarget !== undefined ? { target: dockerfileTarget } : {}), platforms };
+    // Platforms nothing declares are left to the builder (its own platform), as `docker buildx build` does.
+    const target: BakeTarget = { inherits: [parent], ...(dockerfileTarget !== undefined ? { target: dockerfileTarget } : {}), ...(this.m.platformsDeclared ? { platforms } : {}) };
     const above = this.targets.get(parent)?.location;
     if (location) {
       if (location.context !== above?.context) target.context = location.context;
@@ -441,7 +442,7 @@ class Planner {
       stage: stage.key,
       layer: layer.key,
       values: layerCell.values,
-      platforms: layerCell.platforms,
+      platforms: this.m.platformsDeclared ? layerCell.platforms : [],
       parent: parentName,
       ancestors: ancestors.map((a) => this.cellNames.get(a)!),
       args,

@@ -237,6 +237,8 @@ export interface Matrix {
   name: string;
   platforms: string[];
   platformsOrigin: Origin;
+  /** Some key names platforms (the matrix, a stage, a value, an exclude, `ci:`); false: bake files leave `platforms` out (the builder's own). */
+  platformsDeclared: boolean;
   args: Settings;
   /** Args any target may be passed without reading them. */
   argsUnread: UnreadArg[];

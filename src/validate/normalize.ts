@@ -56,6 +56,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
     name: DEFAULTS.name,
     platforms: [...DEFAULTS.platforms],
     platformsOrigin: BUILT_IN,
+    platformsDeclared: false,
     args: dict(),
     argsUnread: [],
     labels: dict(),
@@ -170,6 +171,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
   const tagged = new Set(matrix.overrides.flatMap((o) => (o.tags.length ? (o.stages ?? []) : [])));
   const optionalAxes = new Set(matrix.axes.flatMap((a) => a.values.flatMap((v) => v.without)));
   matrix.stages = resolveStages(written, { dockerfile, context, cache, tagged, optionalAxes, problems });
+  matrix.platformsDeclared = matrix.platformsOrigin !== BUILT_IN || matrix.ci !== null || matrix.stages.some((s) => s.platforms) || matrix.axes.some((a) => a.values.some((v) => v.platforms)) || matrix.exclude.some((e) => e.platforms);
   return { matrix, problems };
 }
 

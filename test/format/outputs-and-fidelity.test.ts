@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MatrixFile } from '../../src/types/matrix-file.generated.ts';
-import { BASE_MATRIX, bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
+import { stringify } from 'yaml';
+import { BASE_MATRIX, bakeOf, generateOk, generateProblems, matrixYaml } from '../helpers/matrix.ts';
 import { bakePrint } from '../helpers/bake-print.ts';
 
 const yaml = (m: Partial<MatrixFile>) => ({ 'stack.yaml': matrixYaml(m) });
@@ -102,6 +103,28 @@ describe('output and annotations', () => {
       assert.equal(p!.code, c.code, p!.message);
       assert.equal(p!.pointer, c.pointer);
       assert.match(p!.message, c.message);
+    });
+  }
+});
+
+describe('platforms left to the builder when nothing declares them', () => {
+  const { platforms: _platforms, ...undeclared } = BASE_MATRIX;
+  const files = (m: Partial<MatrixFile>) => ({ 'stack.yaml': stringify({ ...undeclared, ...m }) });
+  test('no `platforms` anywhere: no target writes it (bake builds for the builder\'s platform)', () => {
+    const generated = generateOk(files({}));
+    for (const [name, target] of Object.entries(generated.plan.bake.target)) assert.ok(!('platforms' in target), `${name} writes no platforms`);
+    assert.deepEqual(generated.plan.targets.get('vllm-cu129-runtime')!.platforms, []);
+    assert.deepEqual(bakePrint(generated.plan.bake, ['vllm-cu129-runtime']).get('vllm-cu129-runtime')!.platforms, []);
+  });
+  const declared: { name: string; matrix: Partial<MatrixFile>; target: string; platforms: string[] }[] = [
+    { name: 'on the matrix', matrix: { platforms: ['linux/arm64'] }, target: 'base-cu129', platforms: ['linux/arm64'] },
+    { name: 'on a stage: every target writes them (the default for the others)', matrix: { stages: { ...stages, runtime: { ...stages.runtime!, platforms: ['linux/amd64'] } } }, target: 'base-cu129', platforms: ['linux/amd64'] },
+    { name: 'on a value', matrix: { axes: { ...BASE_MATRIX.axes, framework: { vllm: { platforms: ['linux/amd64'] }, sglang: {} } } }, target: 'vllm-cu129-runtime', platforms: ['linux/amd64'] },
+    { name: 'by an exclude', matrix: { exclude: [{ framework: 'sglang', platforms: ['linux/arm64'] }] }, target: 'vllm-cu129-runtime', platforms: ['linux/amd64'] },
+  ];
+  for (const c of declared) {
+    test(`declared ${c.name}: written as before`, () => {
+      assert.deepEqual(bakeOf(files(c.matrix)).target[c.target]!.platforms, c.platforms);
     });
   }
 });
