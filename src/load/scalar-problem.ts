@@ -9,7 +9,7 @@ import { describeChar, firstHidden } from '../problems/printable.ts';
 import { limitExceeded, type Limits } from './limits.ts';
 
 /** The keys whose value the schema types as a number only (test/load/number-keys.test.ts keeps this in step with schema/matrix.schema.json). */
-export const NUMBER_KEYS: ReadonlySet<string> = new Set(['max-jobs']);
+export const NUMBER_KEYS: ReadonlySet<string> = new Set(['max-jobs', 'compression-level']);
 
 const lastKey = (pointer: string | undefined) => (pointer ?? '').slice((pointer ?? '').lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
 
