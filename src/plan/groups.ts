@@ -3,7 +3,7 @@
 import type { Cell, Expansion } from '../expand/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
-import type { Matrix, Origin } from '../types/matrix.ts';
+import type { Matrix, Origin, Stage } from '../types/matrix.ts';
 import type { TargetInfo } from './index.ts';
 import { NAME, sanitizeName } from './names.ts';
 import { render, type Scope } from '../template/index.ts';
@@ -17,6 +17,16 @@ export interface GroupInfo {
 }
 
 const SMALL_GROUP = 8;
+
+/**
+ * Whether a stage cell's target belongs in `default` and the per-value groups:
+ * a cell of a stage that is default for its tags only when it gets a tag there
+ * (a tag `when` may leave some out, and buildx refuses to push a target without
+ * tags: "tag is needed when pushing").
+ */
+export function isDefaultTarget(stage: Stage, info: TargetInfo | undefined): boolean {
+  return stage.isDefault && (!stage.defaultIfTagged || (info?.tags.length ?? 0) > 0);
+}
 
 export function planGroups(
   m: Matrix,
@@ -66,7 +76,7 @@ export function planGroups(
     }
   }
 
-  const defaults = built.filter((c) => c.stage.isDefault);
+  const defaults = built.filter((c) => isDefaultTarget(c.stage, targets.get(named(c))));
   // Cells bucketed by axis value (and by stage) once, in cell order: linear in the cells.
   const byValue = new Map<string, Cell[]>();
   for (const cell of defaults) {

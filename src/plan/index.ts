@@ -8,7 +8,7 @@ import { cellScope, escapeBake, matrixNames, render, RenderBudget, type Lookup, 
 import { CacheWriters, cacheToOrigin, planCache } from './cache.ts';
 import { applyCacheLayout } from './cache-layout.ts';
 import { baseImageKey } from './image-key.ts';
-import { planGroups, type GroupInfo } from './groups.ts';
+import { isDefaultTarget, planGroups, type GroupInfo } from './groups.ts';
 import { NAME, sanitizeName } from './names.ts';
 import { locationOf, namedContexts, type Location, type NamedContext } from './paths.ts';
 import { platformLinkProblems } from './platform-links.ts';
@@ -135,7 +135,8 @@ class Planner {
   /** A target of a default stage: an image users build (and the cache layout exports). */
   private isImage(name: string): boolean {
     const info = this.targets.get(name);
-    return info?.kind === 'stage' && this.stages.get(info.stage ?? '')?.isDefault === true;
+    const stage = info?.kind === 'stage' ? this.stages.get(info.stage ?? '') : undefined;
+    return stage !== undefined && isDefaultTarget(stage, info);
   }
 
   /** The scope of templates on one target: its values, the built-ins known there, and (for settings) its args. */

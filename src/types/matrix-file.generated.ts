@@ -550,7 +550,7 @@ export interface Stage {
   annotations?: Annotations1;
   only?: Selector2;
   /**
-   * Part of the default group and the per-value groups. Default: true for stages with tags (only requested targets are pushed); when no stage has tags, for stages no other stage derives from.
+   * Part of the default group and the per-value groups. Default: true for stages with tags, with only the cells that get a tag (only requested targets are pushed, and buildx pushes no target without tags); when no stage has tags, for stages no other stage derives from. true: every cell.
    */
   default?: boolean;
   /**

@@ -185,6 +185,8 @@ export interface Stage {
   cache: CacheSpec | null;
   only?: Selector;
   isDefault: boolean;
+  /** Default because it has tags (no `default:` written): only its cells that get a tag are default. */
+  defaultIfTagged: boolean;
   layers: Layer[];
   description?: string;
   origin: Origin;

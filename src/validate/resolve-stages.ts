@@ -88,6 +88,7 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
       cache,
       only: stage.only ? selector(stage.only) : undefined,
       isDefault: stage.default ?? (anyTags ? hasTags(w) : !parents.has(key)),
+      defaultIfTagged: stage.default === undefined && anyTags,
       layers: layersOf(stage, axes, at, base.optionalAxes),
       description: stage.description,
       origin,

@@ -105,6 +105,23 @@ describe('groups under control', () => {
     assert.deepEqual(bakeOf(yaml(m)).group.vllm!.targets, ['vllm-cu129-vllm-runtime', 'vllm-cu130-vllm-runtime']);
     assert.equal(generateProblems(yaml({ ...m, auto_groups: {} }))[0]!.code, 'group-collision');
   });
+  test('a stage tagged only in some cells puts only those into `default` and the value groups (buildx: "tag is needed when pushing")', () => {
+    const runtime = { ...BASE_MATRIX.stages!.runtime!, tags: [{ tag: '{registry}/{framework}:{version}', when: { cuda: 'cu130' } }] };
+    const bake = bakeOf(yaml({ stages: { ...BASE_MATRIX.stages, runtime } }));
+    assert.deepEqual(bake.group.default!.targets, ['vllm-cu130-runtime', 'sglang-cu130-runtime']);
+    assert.deepEqual(bake.group.vllm!.targets, ['vllm-cu130-runtime']);
+    assert.deepEqual(bake.group.cu130!.targets, ['vllm-cu130-runtime', 'sglang-cu130-runtime']);
+    assert.equal(bake.group.cu129, undefined);
+    assert.deepEqual(bake.group.runtime!.targets, ['vllm-cu129-runtime', 'vllm-cu130-runtime', 'sglang-cu129-runtime', 'sglang-cu130-runtime']);
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, undefined);
+  });
+  test('an override that tags some cells of an untagged stage makes those cells default; `default: true` keeps every cell', () => {
+    const stages = { ...BASE_MATRIX.stages, runtime: { ...BASE_MATRIX.stages!.runtime!, tags: [] } };
+    const overrides: MatrixFile['overrides'] = [{ when: { framework: 'sglang' }, stages: ['runtime'], tags: ['{registry}/sglang:{cuda}'] }];
+    assert.deepEqual(bakeOf(yaml({ stages, overrides })).group.default!.targets, ['sglang-cu129-runtime', 'sglang-cu130-runtime']);
+    const declared = bakeOf(yaml({ stages: { ...stages, runtime: { ...stages.runtime, default: true } }, overrides }));
+    assert.deepEqual(declared.group.default!.targets, ['vllm-cu129-runtime', 'vllm-cu130-runtime', 'sglang-cu129-runtime', 'sglang-cu130-runtime']);
+  });
   test('a `default` the matrix declares replaces the generated one', () => {
     const bake = bakeOf(yaml({ groups: { default: { targets: ['vllm-cu129-runtime'] } } }));
     assert.deepEqual(bake.group.default!.targets, ['vllm-cu129-runtime']);
