@@ -56,9 +56,23 @@ export function renderTags(specs: readonly TagSpec[], scope: Scope, report: (t: 
 
 const GRAMMAR_HINT = 'Tags are [registry/]name[:tag]; names are lower-case.';
 
-/** Who pushes which tag: two targets pushing one tag is an error unless both declare it shared. */
+interface TagOwner {
+  target: string;
+  shared: boolean;
+  origin: Origin;
+  /** The tag as written into the bake file (variables as `${NAME}`). */
+  bake: string;
+  template: string;
+}
+
+/**
+ * Who pushes which tag: two targets pushing one tag is an error unless both declare it shared.
+ * Tags are compared as written into the bake file and at their resolved values (every
+ * variable at its default): `{registry}/x:1` and the registry written out are one tag.
+ */
 export class TagOwners {
-  private readonly owners = new Map<string, { target: string; shared: boolean; origin: Origin }>();
+  private readonly owners = new Map<string, TagOwner>();
+  private readonly resolved = new Map<string, TagOwner>();
 
   constructor(private readonly variables: readonly Variable[]) {}
 
@@ -66,12 +80,23 @@ export class TagOwners {
     const invalid = imageReferenceProblem(checkedText(tag));
     if (invalid) return this.invalid(tag, target, invalid);
     const key = piecesToBake(tag.pieces);
-    const owner = this.owners.get(key);
+    // A conditional tag whose condition is empty by default exists only at run time: compared as written only.
+    const value = tag.preview || undefined;
+    const owner = this.owners.get(key) ?? (value !== undefined ? this.resolved.get(value) : undefined);
     if (!owner) {
-      this.owners.set(key, { target, shared: tag.shared, origin: tag.origin });
+      const entry = { target, shared: tag.shared, origin: tag.origin, bake: key, template: tag.template };
+      this.owners.set(key, entry);
+      if (value !== undefined && !this.resolved.has(value)) this.resolved.set(value, entry);
       return undefined;
     }
     if (owner.target === target || (owner.shared && tag.shared)) return undefined;
+    if (owner.bake !== key) {
+      return error('duplicate-tag', `Targets "${owner.target}" and "${target}" would both push the tag "${tag.preview}": "${owner.template}" and "${tag.template}" are the same reference at the run-time variables' defaults.`, {
+        file: tag.origin.file,
+        pointer: tag.origin.pointer,
+        hint: 'Write the tags the same way (a placeholder such as {registry} rather than its value written out) and put the axes that tell the targets apart into them, or declare both `shared: true` if one manifest should hold both images.',
+      });
+    }
     if (owner.shared !== tag.shared) {
       const [sharedAt, plainAt] = owner.shared ? [owner.target, target] : [target, owner.target];
       return error('duplicate-tag', `The tag "${tag.preview || tag.template}" is declared \`shared\` for target "${sharedAt}" but not for "${plainAt}", which would push it alone.`, {

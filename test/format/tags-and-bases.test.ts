@@ -42,6 +42,14 @@ describe('tags', () => {
     assert.equal(p!.code, 'duplicate-tag');
     assert.match(p!.message, /declared `shared` for target "vllm-cu129-runtime" but not for "vllm-cu130-runtime"/);
   });
+  test('tags are compared at their resolved values: a variable and its default written out are one tag', () => {
+    const [p] = generateProblems(yaml(runtime({ tags: ['{registry}/{framework}:{version}-{cuda}', { tag: '{registry}/{framework}:latest', when: { cuda: 'cu129' } }, { tag: 'registry.test/demo/{framework}:latest', when: { cuda: 'cu130' } }] })));
+    assert.equal(p!.code, 'duplicate-tag');
+    assert.match(p!.message, /"vllm-cu129-runtime" and "vllm-cu130-runtime" would both push the tag "registry\.test\/demo\/vllm:latest": "\{registry\}\/\{framework\}:latest" and "registry\.test\/demo\/\{framework\}:latest" are the same reference/);
+    assert.equal(p!.pointer, '/stages/runtime/tags/2/tag');
+    // another registry written out is another tag
+    bakeOf(yaml(runtime({ tags: ['{registry}/{framework}:{version}-{cuda}', { tag: 'other.test/demo/{framework}:latest', when: { cuda: 'cu130' } }, { tag: '{registry}/{framework}:latest', when: { cuda: 'cu129' } }] })));
+  });
   test('a tag that is invalid at a variable\'s empty default names the variable and how to set it', () => {
     const [p] = generateProblems(yaml(runtime({ tags: ['{registry}/{framework}:{git_sha}'] })));
     assert.equal(p!.code, 'bad-tag');
