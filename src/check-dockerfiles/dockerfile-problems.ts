@@ -41,19 +41,19 @@ function targetDockerfiles(matrix: Matrix, plan: Plan, dockerfiles: ReadonlyMap<
 }
 
 function missingDockerfiles(targets: readonly TargetDockerfile[], root: ProjectRoot): Problem[] {
-  const reported = new Map<string, { path: string; origin: TargetDockerfile['origin']; written: boolean; loaded: Extract<LoadedDockerfile, { ok: false }>; stages: Set<string> }>();
+  const reported = new Map<string, { path: string; origin: TargetDockerfile['origin']; written: boolean; inContext: boolean; loaded: Extract<LoadedDockerfile, { ok: false }>; stages: Set<string> }>();
   for (const t of targets) {
     if (t.loaded.ok || !t.target.location) continue;
-    const { dockerfilePath: path, dockerfileOrigin } = t.target.location;
-    // A written path is reported where it is written; the default once, at the first stage using it.
+    const { dockerfilePath: path, dockerfileOrigin, dockerfileInContext } = t.target.location;
+    // A written path is reported where it is written (the default in a templated context, at the context); the default once, at the first stage using it.
     const written = dockerfileOrigin.file !== '(built-in)';
     const key = written ? `${dockerfileOrigin.file}#${dockerfileOrigin.pointer}#${path}` : `default#${path}`;
-    const entry = reported.get(key) ?? { path, origin: written ? dockerfileOrigin : t.stage.origin, written, loaded: t.loaded, stages: new Set<string>() };
+    const entry = reported.get(key) ?? { path, origin: written ? dockerfileOrigin : t.stage.origin, written, inContext: dockerfileInContext === true, loaded: t.loaded, stages: new Set<string>() };
     entry.stages.add(`"${t.stage.key}"`);
     reported.set(key, entry);
   }
-  return [...reported.values()].map(({ path, origin, written, loaded, stages }) =>
-    error('dockerfile-not-found', `The Dockerfile "${path}"${written ? '' : ' (the default)'} of stage${stages.size > 1 ? 's' : ''} ${[...stages].join(', ')} ${loaded.reason} (paths are relative to the project root ${root.shown}).${didYouMean(path, loaded.nearby)}`, {
+  return [...reported.values()].map(({ path, origin, written, inContext, loaded, stages }) =>
+    error('dockerfile-not-found', `The Dockerfile "${path}"${inContext ? ' (the default: Dockerfile in the context)' : written ? '' : ' (the default)'} of stage${stages.size > 1 ? 's' : ''} ${[...stages].join(', ')} ${loaded.reason} (paths are relative to the project root ${root.shown}).${didYouMean(path, loaded.nearby)}`, {
       file: origin.file,
       pointer: origin.pointer,
       atKey: !written,

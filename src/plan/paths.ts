@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Settings, Template } from '../types/matrix.ts';
 import { classifyContext } from '../reference/named-context.ts';
-import { render, type RenderProblem, type Scope } from '../template/index.ts';
+import { hasPlaceholders, render, type RenderProblem, type Scope } from '../template/index.ts';
 import { referenceSample } from './reference-sample.ts';
 import { dict } from '../dict.ts';
 
@@ -15,7 +15,10 @@ export interface Location {
   dockerfile: string;
   /** The Dockerfile relative to the project root, for the Dockerfile checks. */
   dockerfilePath: string;
+  /** Where it is written; for the default Dockerfile of a templated context, where the context is. */
   dockerfileOrigin: Template['origin'];
+  /** The default "Dockerfile" resolved against a templated context, as bake does. */
+  dockerfileInContext?: boolean;
   /** The context relative to the project root, and where it was written. */
   contextPath: string;
   contextOrigin: Template['origin'];
@@ -49,21 +52,32 @@ export function renderPath(t: Template, scope: Scope, report: (t: Template, prob
   return result.value.preview;
 }
 
+/** The file of a path no matrix file writes (the built-in `Dockerfile` and `.`). */
+const BUILT_IN_FILE = '(built-in)';
+
+/**
+ * Where a stage cell builds. A Dockerfile no matrix file writes is "Dockerfile"
+ * resolved against the context when the context is templated, as bake resolves
+ * its default (bake/bake.go: path.Join(context, dockerfile)); against the project
+ * root otherwise, as before (an untemplated context keeps its output).
+ */
 export function locationOf(dockerfile: Template, context: Template, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, problems: Problem[]): Location | undefined {
   const contextPath = renderPath(context, scope, report, problems);
-  const dockerfilePath = renderPath(dockerfile, scope, report, problems);
+  const inContext = dockerfile.origin.file === BUILT_IN_FILE && hasPlaceholders(context.text);
+  const dockerfilePath = inContext ? (contextPath === undefined ? undefined : posix.join(contextPath, dockerfile.text)) : renderPath(dockerfile, scope, report, problems);
   if (contextPath === undefined || dockerfilePath === undefined) return undefined;
   // Most stages build every cell in one place: their cells share one Location.
   let byPaths = locations.get(context);
   if (!byPaths) locations.set(context, (byPaths = new Map()));
   const key = `${contextPath}\0${dockerfilePath}`;
   const known = byPaths.get(key);
-  if (known?.dockerfileOrigin === dockerfile.origin) return known;
+  if (known?.dockerfileOrigin === (inContext ? context.origin : dockerfile.origin)) return known;
   const location: Location = {
     context: contextPath,
     dockerfile: posix.relative(posix.normalize(contextPath), posix.normalize(dockerfilePath)) || dockerfilePath,
     dockerfilePath,
-    dockerfileOrigin: dockerfile.origin,
+    dockerfileOrigin: inContext ? context.origin : dockerfile.origin,
+    ...(inContext ? { dockerfileInContext: true } : {}),
     contextPath,
     contextOrigin: context.origin,
   };

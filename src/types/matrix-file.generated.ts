@@ -315,7 +315,7 @@ export interface MatrixFile {
    */
   registry?: string;
   /**
-   * Dockerfile of every stage, relative to the project root. Default: Dockerfile.
+   * Dockerfile of every stage, relative to the project root. Default: Dockerfile; for a stage whose context is a template, the Dockerfile in that context (as bake resolves it).
    */
   dockerfile?: string;
   /**
@@ -533,7 +533,7 @@ export interface Stage {
    */
   name?: string;
   /**
-   * Dockerfile of this stage, relative to the project root; a template ({python}/{variant}/Dockerfile). Default: the parent's, else the matrix's.
+   * Dockerfile of this stage, relative to the project root; a template ({python}/{variant}/Dockerfile). Default: the parent's, else the matrix's; when none is written, the Dockerfile in the context if the context is a template (as bake resolves it), else Dockerfile.
    */
   dockerfile?: string;
   /**

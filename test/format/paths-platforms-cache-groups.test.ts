@@ -22,6 +22,26 @@ describe('paths and contexts per cell', () => {
     assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
     assert.deepEqual([r.value.plan.bake.target['3_14-alpine-image']!.context, r.value.plan.bake.target['3_14-alpine-image']!.dockerfile], ['3.14/alpine', 'Dockerfile']);
   });
+  test('without a `dockerfile`, a templated context builds its own Dockerfile, as bake resolves the default against the context', () => {
+    const { dockerfile: _, ...stage } = PER_VALUE.stages!.image!;
+    const root = testdir({ 'matrix/stack.yaml': matrixYaml({ ...PER_VALUE, stages: { image: stage } }), ...files(['3.13/trixie/Dockerfile', '3.13/alpine/Dockerfile', '3.14/trixie/Dockerfile', '3.14/alpine/Dockerfile']) });
+    const r = generate('matrix', root);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+    assert.deepEqual([r.value.plan.bake.target['3_14-alpine-image']!.context, r.value.plan.bake.target['3_14-alpine-image']!.dockerfile], ['3.14/alpine', 'Dockerfile']);
+    assert.equal(r.value.plan.targets.get('3_14-alpine-image')!.location!.dockerfilePath, '3.14/alpine/Dockerfile');
+    // a missing one is reported at the context that names its folder
+    const missing = generate('matrix', testdir({ 'matrix/stack.yaml': matrixYaml({ ...PER_VALUE, stages: { image: stage } }), ...files(['3.13/trixie/Dockerfile', '3.13/alpine/Dockerfile', '3.14/trixie/Dockerfile']), '3.14/alpine/README': '', Dockerfile: 'FROM scratch AS final\n' }));
+    assert.ok(!missing.ok);
+    assert.equal(missing.problems[0]!.code, 'dockerfile-not-found');
+    assert.match(missing.problems[0]!.message, /"3\.14\/alpine\/Dockerfile" \(the default: Dockerfile in the context\) of stage "image" does not exist/);
+    assert.equal(missing.problems[0]!.pointer, '/stages/image/context');
+  });
+  test('without a `dockerfile`, an untemplated context keeps the Dockerfile of the project root (output as before)', () => {
+    const root = testdir({ 'matrix/stack.yaml': matrixYaml({ axes: PER_VALUE.axes, stages: { image: { axes: ['python', 'variant'], context: 'docker', target: 'final' } } }), Dockerfile: 'FROM scratch AS final\n', 'docker/README': '' });
+    const r = generate('matrix', root);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+    assert.deepEqual([r.value.plan.bake.target['3_14-alpine-image']!.context, r.value.plan.bake.target['3_14-alpine-image']!.dockerfile], ['docker', '../Dockerfile']);
+  });
   test('the Dockerfile checks run on each resolved file', () => {
     const root = testdir({ 'matrix/stack.yaml': matrixYaml(PER_VALUE), ...files(['3.13/trixie/Dockerfile', '3.13/alpine/Dockerfile', '3.14/trixie/Dockerfile']), '3.14/alpine/README': '' });
     const r = generate('matrix', root);
