@@ -3,7 +3,7 @@ import { describeValues, type Cell, type Expansion, type LayerCell, type Values 
 import { capital } from '../problems/capital.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
-import type { CacheSpec, Matrix, Origin, Stage, Template } from '../types/matrix.ts';
+import type { CacheSpec, Matrix, Origin, Secret, Stage, Template } from '../types/matrix.ts';
 import { cellScope, escapeBake, matrixNames, render, RenderBudget, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
 import { CacheWriters, cacheToOrigin, planCache } from './cache.ts';
 import { applyCacheLayout } from './cache-layout.ts';
@@ -305,22 +305,27 @@ class Planner {
       ...(image ? { image } : {}),
       ...(Object.keys(named).length ? { namedContexts: named } : {}),
     });
-    const target = this.baseTarget(parentName, stage.target, cell.platforms, scope, location, stage.cache, name);
+    // On its parent's tag, a target is an image of its own: it inherits `_common` (the args and labels of
+    // its chain it sets itself), so no context, Dockerfile or tag reset of the parent's reaches it through bake.
+    const inherited = fromTag ? COMMON_TARGET : parentName;
+    const inheritedInfo = this.targets.get(inherited)!;
+    const target = this.baseTarget(inherited, stage.target, cell.platforms, scope, location, stage.cache, name);
     for (const [key, context] of Object.entries(named)) own[key] = context.value;
     if (image) own[image.as] = `docker-image://${image.bake}`;
     if (fromTag) own[fromTag.key] = `target:${parentName}`;
     const contexts = fromTag ? own : this.contextsOf(ancestors, own);
     if (Object.keys(contexts).length) target.contexts = plain(contexts);
-    const ownArgs = ownSettings(args, parentInfo.args);
-    const ownLabels = ownSettings(labels, parentInfo.labels);
+    const ownArgs = ownSettings(args, inheritedInfo.args);
+    const ownLabels = ownSettings(labels, inheritedInfo.labels);
     if (ownArgs) target.args = ownArgs;
     if (ownLabels) target.labels = ownLabels;
     const pushed = tags.filter((t) => !t.shared);
-    if (pushed.length || parentInfo.tags.some((t) => !t.shared)) target.tags = pushed.map((t) => t.bake);
-    if (stage.secrets.length) target.secret = stage.secrets.map(secretSpec);
+    if (pushed.length || inheritedInfo.tags.some((t) => !t.shared)) target.tags = pushed.map((t) => t.bake);
+    const secrets = fromTag ? chainSecrets(chain.map((c) => c.stage)) : stage.secrets;
+    if (secrets.length) target.secret = secrets.map(secretSpec);
     const outputs = planOutputs(this.m, stage, cell.values, scope, this.report(scope), this.problems);
     if (outputs.output?.length) this.withOutput.add(name);
-    if (outputs.output?.length || this.withOutput.has(parentName)) target.output = outputs.output ?? [];
+    if (outputs.output?.length || this.withOutput.has(inherited)) target.output = outputs.output ?? [];
     if (outputs.annotations.length) target.annotations = outputs.annotations;
     this.bakeTargets[name] = sortKeys(target);
   }
@@ -456,3 +461,9 @@ class Planner {
   }
 }
 
+/** The stage secrets a chain's targets get through bake's inherits, for a target that inherits none of them: a deeper stage's id wins. */
+function chainSecrets(stages: readonly Stage[]): Secret[] {
+  const byId = new Map<string, Secret>();
+  for (const stage of stages) for (const secret of stage.secrets) byId.set(secret.id, secret);
+  return [...byId.values()];
+}

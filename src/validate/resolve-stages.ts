@@ -1,5 +1,6 @@
 // Stages as written -> resolved Stages, parents first, every default filled:
-// axes, name, dockerfile and context come from the parent, else the matrix.
+// axes, name, dockerfile and context come from the parent, else the matrix
+// (a stage on its parent's tag, `from: {stage, arg}`, takes its paths from the matrix).
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { CacheSpec, Layer, Origin, Stage, Template } from '../types/matrix.ts';
@@ -57,6 +58,9 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
     const at: At = (...path) => ({ file: origin.file, pointer: origin.pointer + pointerOf(path) });
     const from = parentKey(stage.from);
     const parent = from ? resolved.get(from) : undefined;
+    // A stage built on its parent's tag (`from: {stage, arg}`) is an image of its own: its Dockerfile and context default to the matrix's.
+    const byTag = typeof stage.from === 'object' && 'stage' in stage.from && stage.from.arg !== undefined;
+    const pathsFrom = byTag ? undefined : parent;
     const axes = stage.axes ? [...stage.axes] : [...(parent?.axes ?? [])];
     const cache = stage.cache === undefined ? base.cache : stage.cache === false ? null : cacheSpec(stage.cache, base.cache, at, ['cache']);
     if (stage.cache && !cache) {
@@ -74,8 +78,8 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
       ...(typeof stage.from === 'object' && 'image' in stage.from ? { fromImage: imageBase(stage.from, at, ['from']) } : {}),
       axes,
       name: stage.name ? { text: stage.name, origin: at('name') } : defaultName(axes, key, origin, base.optionalAxes),
-      dockerfile: stage.dockerfile ? { text: stage.dockerfile, origin: at('dockerfile') } : (parent?.dockerfile ?? base.dockerfile),
-      context: stage.context ? { text: stage.context, origin: at('context') } : (parent?.context ?? base.context),
+      dockerfile: stage.dockerfile ? { text: stage.dockerfile, origin: at('dockerfile') } : (pathsFrom?.dockerfile ?? base.dockerfile),
+      context: stage.context ? { text: stage.context, origin: at('context') } : (pathsFrom?.context ?? base.context),
       contexts: settings(stage.contexts, at, ['contexts']),
       platforms: stage.platforms ? [...stage.platforms] : undefined,
       args: settings(stage.args, at, ['args']),

@@ -4,6 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MatrixFile } from '../../src/types/matrix-file.generated.ts';
 import { BASE_MATRIX, bakeOf, generateOk, generateProblems, matrixYaml } from '../helpers/matrix.ts';
+import { resolveTarget } from '../../src/inspect/resolve-target.ts';
+import { generate } from '../../src/generate.ts';
+import { permissiveDockerfile } from '../helpers/generate.ts';
+import { testdir } from '../helpers/testdir.ts';
 
 const yaml = (m: Partial<MatrixFile>) => ({ 'stack.yaml': matrixYaml(m) });
 const runtime = (extra: Partial<NonNullable<MatrixFile['stages']>[string]>): Partial<MatrixFile> => ({
@@ -92,6 +96,29 @@ describe('stage bases', () => {
     const t = generated.plan.bake.target['vllm-cu129-framework']!;
     assert.equal(t.args!.BASE_IMAGE, '${REGISTRY}/base:cu129');
     assert.deepEqual(t.contexts, { '${REGISTRY}/base:cu129': 'target:base-cu129' });
+  });
+  test('a stage on its parent\'s tag keeps its own Dockerfile and named contexts: nothing of the parent\'s reaches it but args and labels', () => {
+    const matrix = matrixYaml({
+      stages: {
+        base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}' },
+        framework: { target: 'framework', from: 'base', axes: ['framework', 'cuda'], dockerfile: 'docker/framework.Dockerfile', contexts: { scripts: 'docker' }, secrets: [{ id: 'hf_token', env: 'HF_TOKEN' }], args: { TORCH: '2.9' }, tags: ['{registry}/{framework}-dev:{cuda}'] },
+        runtime: { target: 'runtime', from: { stage: 'framework', arg: 'BASE_IMAGE' }, tags: ['{registry}/{framework}:{cuda}'] },
+      },
+    });
+    const dockerfile = permissiveDockerfile([matrix]);
+    const r = generate('matrix', testdir({ 'matrix/stack.yaml': matrix, Dockerfile: dockerfile, 'docker/framework.Dockerfile': dockerfile }));
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+    const generated = r.value;
+    const bake = generated.plan.bake;
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.inherits, ['_common']);
+    const resolved = resolveTarget(bake, 'vllm-cu129-runtime');
+    assert.deepEqual([resolved.context?.value, resolved.dockerfile?.value], ['.', 'Dockerfile']);
+    assert.deepEqual(Object.keys(resolved.contexts), ['${REGISTRY}/vllm-dev:cu129']);
+    assert.deepEqual(Object.fromEntries(Object.entries(resolved.args).map(([k, v]) => [k, v.value])), { CUDA_VERSION: '12.9.1', ENGINE: 'vllm', TORCH: '2.9', BASE_IMAGE: '${REGISTRY}/vllm-dev:cu129' });
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.secret, ['id=hf_token,env=HF_TOKEN']);
+    // the parent itself keeps its paths and its contexts
+    assert.deepEqual(resolveTarget(bake, 'vllm-cu129-framework').contexts.scripts?.value, 'docker');
+    assert.equal(generated.plan.targets.get('vllm-cu129-framework')!.location!.dockerfilePath, 'docker/framework.Dockerfile');
   });
   test('a parent without tags cannot be taken by its tag', () => {
     const [p] = generateProblems(yaml({ stages: { base: { target: 'build-base', axes: ['cuda'] }, framework: { target: 'framework', from: { stage: 'base', arg: 'BASE_IMAGE' }, axes: ['framework', 'cuda'] } } }));
