@@ -99,6 +99,10 @@ function settingsOf(m: Matrix): Map<string, Setting> {
       out.set(originKey({ file: stage.origin.file, pointer: `${stage.origin.pointer}/from/arg` }), { reach: 'lineage', where: `by \`from\` of stage "${stage.key}" (the parent's tag)`, narrow: 'use `from: <stage>` for a Dockerfile that builds on the parent stage' });
     }
   }
+  for (const o of m.overrides) {
+    if (!o.fromStage?.arg) continue;
+    out.set(originKey({ file: o.fromStage.origin.file, pointer: `${o.fromStage.origin.pointer}/arg` }), { reach: 'lineage', where: 'by an override\'s `from` (the parent\'s tag)', narrow: 'use `from: <stage>` for a Dockerfile that builds on the parent stage' });
+  }
   return out;
 }
 
@@ -188,7 +192,7 @@ class Allowances {
   private topOnly(name: string): boolean {
     const m = this.m;
     if (!(name in m.args)) return false;
-    return !m.axes.some((a) => a.values.some((v) => name in v.args)) && !m.overrides.some((o) => name in o.args) && !m.stages.some((s) => name in s.args || s.fromArg === name || s.layers.some((l) => name in l.args));
+    return !m.axes.some((a) => a.values.some((v) => name in v.args)) && !m.overrides.some((o) => name in o.args || o.fromStage?.arg === name) && !m.stages.some((s) => name in s.args || s.fromArg === name || s.layers.some((l) => name in l.args));
   }
 
   unused(targets: readonly TargetStage[]): Problem[] {

@@ -11,6 +11,8 @@ export interface Cell {
   values: Values;
   platforms: string[];
   parent?: Cell;
+  /** With a parent linked by its tag (`from: {stage, arg}`, the stage's or an override's): the arg that gets it, and where that is written. */
+  fromArg?: { name: string; origin: Origin };
   /** An upstream image standing in for the parent (the stage's `from: {image}` or an override's `from`). */
   image?: ImageBase;
   layers: LayerCell[];
@@ -49,25 +51,27 @@ export function expandMatrix(m: Matrix): Expansion {
   const stages = new Map(m.stages.map((s) => [s.key, s]));
   const values = valueIndex(m);
   for (const stage of m.stages) {
-    const parentStage = stage.from ? stages.get(stage.from) : undefined;
-    const parentCells = parentStage ? (byStage.get(parentStage.key) ?? new Map<string, Cell>()) : undefined;
     const own = new Map<string, Cell>();
     const { kept, removed } = combinationsOf(m, stage, values);
     for (const r of removed) dropped.push(droppedOf(stage, r));
     for (const combination of kept) {
-      const image = imageOf(m, stage, combination);
-      const parentValues = parentStage && !image ? project(combination, parentStage.axes) : dict<string>();
-      const parent = parentCells && !image ? parentCells.get(keyOf(parentValues)) : undefined;
-      if (parentCells && !image && !parent) {
-        dropped.push({ stage: stage.key, values: combination, reason: `its ${stage.from} cell (${describeValues(parentValues)}) is not built` });
+      const base = baseOf(m, stage, combination);
+      const image = 'image' in base ? base.image : undefined;
+      const parentStage = 'stage' in base && base.stage ? stages.get(base.stage) : undefined;
+      const parentCells = parentStage ? (byStage.get(parentStage.key) ?? new Map<string, Cell>()) : undefined;
+      const parentValues = parentStage ? project(combination, parentStage.axes) : dict<string>();
+      const parent = parentCells?.get(keyOf(parentValues));
+      if (parentCells && !parent) {
+        dropped.push({ stage: stage.key, values: combination, reason: `its ${parentStage!.key} cell (${describeValues(parentValues)}) is not built` });
         continue;
       }
+      const fromArg = 'arg' in base && base.arg ? base.arg : undefined;
       const platforms = platformsOf(m, stage.platforms, stage.axes, combination, values, parent);
       if (platforms.length === 0) {
         dropped.push({ stage: stage.key, values: combination, reason: NO_PLATFORM_LEFT });
         continue;
       }
-      const cell: Cell = { stage, values: combination, platforms, ...(parent ? { parent } : {}), ...(image ? { image } : {}), layers: [] };
+      const cell: Cell = { stage, values: combination, platforms, ...(parent ? { parent } : {}), ...(fromArg ? { fromArg } : {}), ...(image ? { image } : {}), layers: [] };
       cell.layers = stage.layers.map((layer) => {
         const layerValues = project(combination, layer.axes);
         return {
@@ -91,11 +95,19 @@ function droppedOf(stage: Stage, r: Removal): DroppedCell {
   return { stage: stage.key, values: r.values, reason: r.reason, ...(r.origin ? { origin: r.origin } : {}) };
 }
 
-/** The upstream image standing in for the parent: the stage's own, or the last override naming the stage that matches. */
-function imageOf(m: Matrix, stage: Stage, values: Values): ImageBase | undefined {
-  let image = stage.fromImage;
-  for (const o of m.overrides) if (o.from && o.stages?.includes(stage.key) && matches(o.when, values)) image = o.from;
-  return image;
+type Base = { image: ImageBase } | { stage?: string; arg?: { name: string; origin: Origin } };
+
+/** What a combination builds on: the stage's own `from`, or that of the last override naming the stage that matches (an image, or a per-value parent stage). */
+function baseOf(m: Matrix, stage: Stage, values: Values): Base {
+  let base: Base = stage.fromImage
+    ? { image: stage.fromImage }
+    : { ...(stage.from ? { stage: stage.from } : {}), ...(stage.fromArg ? { arg: { name: stage.fromArg, origin: { file: stage.origin.file, pointer: `${stage.origin.pointer}/from/arg` } } } : {}) };
+  for (const o of m.overrides) {
+    if (!(o.from || o.fromStage) || !o.stages?.includes(stage.key) || !matches(o.when, values)) continue;
+    if (o.from) base = { image: o.from };
+    else base = { stage: o.fromStage!.stage, ...(o.fromStage!.arg ? { arg: { name: o.fromStage!.arg, origin: { file: o.fromStage!.origin.file, pointer: `${o.fromStage!.origin.pointer}/arg` } } } : {}) };
+  }
+  return base;
 }
 
 function platformsOf(m: Matrix, stagePlatforms: string[] | undefined, axes: string[], values: Values, index: ValueIndex, parent?: Cell): string[] {

@@ -238,7 +238,7 @@ class Planner {
     for (let i = ancestors.length - 1; i >= 0; i--) {
       const a = ancestors[i]!;
       out.unshift(a);
-      if (a.stage.fromArg || a.image) break;
+      if (a.fromArg || a.image) break;
     }
     return out;
   }
@@ -270,9 +270,10 @@ class Planner {
     for (let c: Cell | undefined = cell; c; c = c.parent) chain.unshift(c);
     const ancestors = chain.slice(0, -1);
     const parentInfo = this.targets.get(parentName)!;
-    const fromTag = stage.fromArg ? this.parentTag(stage, parentInfo) : undefined;
-    if (stage.fromArg && !fromTag) return;
-    const fixed = fromTag ? new Map([[stage.fromArg!, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${stage.fromArg}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: { file: stage.origin.file, pointer: `${stage.origin.pointer}/from/arg` } }]]) : undefined;
+    const fromArg = cell.fromArg;
+    const fromTag = fromArg ? this.parentTag(stage, fromArg, parentInfo) : undefined;
+    if (fromArg && !fromTag) return;
+    const fixed = fromTag ? new Map([[fromArg!.name, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${fromArg!.name}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: fromArg!.origin }]]) : undefined;
     const { args, labels, scope } = this.intended(chain.map((c) => this.levelOf(c)), stage, cell.values, { target: name }, stage.axes, fixed);
     const location = locationOf(stage.dockerfile, stage.context, scope, this.report(scope), this.problems);
     const image = cell.image ? this.imageOf(cell, scope) : undefined;
@@ -331,12 +332,12 @@ class Planner {
   }
 
   /** `from: {stage, arg}`: the parent's first pushed tag, and the context key bake links it under. */
-  private parentTag(stage: Stage, parent: TargetInfo): (PlannedTag & { key: string }) | undefined {
+  private parentTag(stage: Stage, fromArg: { name: string; origin: Origin }, parent: TargetInfo): (PlannedTag & { key: string }) | undefined {
     const tag = parent.tags.find((t) => !t.shared && !t.if);
     if (!tag) {
-      this.problems.push(error('parent-without-tag', `Stage "${stage.key}" takes its base image from the tag of "${parent.name}" (arg ${stage.fromArg}), but "${parent.name}" has no tag.`, {
-        file: stage.origin.file,
-        pointer: `${stage.origin.pointer}/from`,
+      this.problems.push(error('parent-without-tag', `Stage "${stage.key}" takes its base image from the tag of "${parent.name}" (arg ${fromArg.name}), but "${parent.name}" has no tag.`, {
+        file: fromArg.origin.file,
+        pointer: fromArg.origin.pointer.replace(/\/arg$/, ''),
         hint: `Give stage "${parent.stage}" a \`tags\` entry, or use \`from: ${parent.stage}\` to bind it as a Dockerfile stage.`,
       }));
       return undefined;

@@ -469,7 +469,10 @@ export interface Override {
   replace_tags?: boolean;
   output?: Output;
   annotations?: Annotations;
-  from?: FromImage;
+  /**
+   * For the matching combinations, the parent of the `stages` named: another stage (a per-value parent: bound as a `target:` context, or with `{stage, arg}` linked under its first tag), or an upstream image (`{image, as}`, a `docker-image://` context) instead of a built stage. The last matching override wins.
+   */
+  from?: ValueName | FromStage | FromImage;
 }
 /**
  * Axis name to one value or a list of values; matches combinations having all of them.
@@ -489,9 +492,16 @@ export interface Selector1 {
 export interface Annotations {
   [k: string]: string | number | boolean;
 }
-/**
- * For the matching combinations, the parent of the `stages` named is this upstream image (a `docker-image://` context) instead of a built stage.
- */
+export interface FromStage {
+  /**
+   * The parent stage.
+   */
+  stage: string;
+  /**
+   * The build arg that names the base image (FROM ${ARG}); it gets the parent target's first tag.
+   */
+  arg?: string;
+}
 export interface FromImage {
   /**
    * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
@@ -511,19 +521,7 @@ export interface Stage {
   /**
    * The parent: a stage (its target is inherited and bound as a `target:` context), `{stage, arg}` (the arg gets the parent's first tag, and the parent is linked under that tag), or `{image, as}` (an upstream image bound as a `docker-image://` context).
    */
-  from?:
-    | ValueName
-    | {
-        /**
-         * The parent stage.
-         */
-        stage: string;
-        /**
-         * The build arg that names the base image (FROM ${ARG}); it gets the parent target's first tag.
-         */
-        arg?: string;
-      }
-    | FromImage1;
+  from?: ValueName | FromStage | FromImage;
   /**
    * Axes this stage varies over, in name order. Default: the parent's axes; none for a root stage.
    */
@@ -569,16 +567,6 @@ export interface Stage {
    * Cache of this stage's targets (and its layers): keys given here replace the matrix's `cache` keys; `false` turns cache off for this stage.
    */
   cache?: false | StageCache;
-}
-export interface FromImage1 {
-  /**
-   * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
-   */
-  image: string;
-  /**
-   * The Dockerfile stage (FROM <as>) the image stands in for. Default: the parent stage's target (in an override).
-   */
-  as?: string;
 }
 /**
  * Bake `annotations` (buildx >= 0.12): OCI annotations of the image output, name -> template. A name may start with where it goes: `index:`, `manifest:`, `index-descriptor:`, `manifest-descriptor:` (and a platform: `manifest[linux/amd64]:`). Like labels, they flow down to the stages built on this one.

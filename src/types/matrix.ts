@@ -109,10 +109,19 @@ export interface Override {
   replaceTags: boolean;
   /** The parent of the named stages is this upstream image for the matching combinations. */
   from?: ImageBase;
+  /** The parent of the named stages is this stage for the matching combinations (a per-value parent). */
+  fromStage?: StageBase;
   /** Replaces the named stages' `output`. */
   output?: OutputSpec[];
   /** Over the named stages' own annotations. */
   annotations: Settings;
+  origin: Origin;
+}
+
+/** A parent stage for some combinations: bound as `target:` contexts, or with `arg` linked under its first tag. */
+export interface StageBase {
+  stage: string;
+  arg?: string;
   origin: Origin;
 }
 

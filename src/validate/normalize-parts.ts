@@ -1,7 +1,7 @@
 // Small shape helpers of the normaliser: one written form -> its resolved form.
 import { pointerOf } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
-import type { CacheSpec, CiSpec, ImageBase, Origin, OutputSpec, Secret, Selector, Settings, TagSpec, UnreadArg } from '../types/matrix.ts';
+import type { CacheSpec, CiSpec, ImageBase, Origin, OutputSpec, StageBase, Secret, Selector, Settings, TagSpec, UnreadArg } from '../types/matrix.ts';
 import { dict } from '../dict.ts';
 
 export const DEFAULTS = {
@@ -62,6 +62,11 @@ export function outputSpecs(input: W.Output | W.Output1 | undefined, at: At, pat
 
 export function imageBase(input: W.FromImage, at: At, path: (string | number)[]): ImageBase {
   return { image: { text: input.image, origin: at(...path, 'image') }, ...(input.as ? { as: input.as } : {}), origin: at(...path) };
+}
+
+/** An override's parent stage: `from: <stage>` or `from: {stage, arg}`. */
+export function stageBase(input: string | W.FromStage, origin: Origin): StageBase {
+  return typeof input === 'string' ? { stage: input, origin } : { stage: input.stage, ...(input.arg ? { arg: input.arg } : {}), origin };
 }
 
 /** The matrix's cache (base undefined), or a stage's: its keys over the matrix's. */

@@ -5,7 +5,7 @@ import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Template, Variable } from '../types/matrix.ts';
-import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, outputSpecs, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
+import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, outputSpecs, secrets, selector, settings, stageBase, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
 import { projectRoot } from './project-root.ts';
 import { resolveStages } from './resolve-stages.ts';
 import { describeCombination } from '../template/combination.ts';
@@ -134,7 +134,7 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
         labels: settings(o.labels, at, ['overrides', i, 'labels']),
         tags: tagSpecs(o.tags, at, ['overrides', i, 'tags']),
         replaceTags: o.replace_tags ?? false,
-        ...(o.from ? { from: imageBase(o.from, at, ['overrides', i, 'from']) } : {}),
+        ...(o.from === undefined ? {} : typeof o.from === 'string' || 'stage' in o.from ? { fromStage: stageBase(o.from, at('overrides', i, 'from')) } : { from: imageBase(o.from, at, ['overrides', i, 'from']) }),
         ...(o.output ? { output: outputSpecs(o.output, at, ['overrides', i, 'output']) } : {}),
         annotations: settings(o.annotations, at, ['overrides', i, 'annotations']),
         origin: at('overrides', i),
@@ -170,7 +170,9 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
   if (matrix.groups.some((g) => g.kind === 'list' && g.name === 'default')) matrix.autoGroups.default = false;
   const tagged = new Set(matrix.overrides.flatMap((o) => (o.tags.length ? (o.stages ?? []) : [])));
   const optionalAxes = new Set(matrix.axes.flatMap((a) => a.values.flatMap((v) => v.without)));
-  matrix.stages = resolveStages(written, { dockerfile, context, cache, tagged, optionalAxes, problems });
+  const overrideParents = new Map<string, string[]>();
+  for (const o of matrix.overrides) for (const key of o.fromStage ? (o.stages ?? []) : []) overrideParents.set(key, [...(overrideParents.get(key) ?? []), o.fromStage!.stage]);
+  matrix.stages = resolveStages(written, { dockerfile, context, cache, tagged, overrideParents, optionalAxes, problems });
   matrix.platformsDeclared = matrix.platformsOrigin !== BUILT_IN || matrix.ci !== null || matrix.stages.some((s) => s.platforms) || matrix.axes.some((a) => a.values.some((v) => v.platforms)) || matrix.exclude.some((e) => e.platforms);
   return { matrix, problems };
 }

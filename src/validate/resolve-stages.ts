@@ -18,6 +18,8 @@ export interface StageBase {
   cache: CacheSpec | null;
   /** Stages that overrides give tags. */
   tagged: ReadonlySet<string>;
+  /** Stage -> the parent stages overrides give some of its combinations (`from: <stage>`). */
+  overrideParents: ReadonlyMap<string, readonly string[]>;
   /** Axes that some value's `without` removes: left out of default names where they do not apply. */
   optionalAxes: ReadonlySet<string>;
   /** Where shape problems found while resolving go. */
@@ -39,15 +41,17 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
   const visit = (w: WrittenStage) => {
     if (placed.has(w.key) || visiting.has(w.key)) return;
     visiting.add(w.key);
-    const parent = byKey.get(parentKey(w.stage.from) ?? '');
-    if (parent) visit(parent);
+    for (const key of [parentKey(w.stage.from) ?? '', ...(base.overrideParents.get(w.key) ?? [])]) {
+      const parent = byKey.get(key);
+      if (parent) visit(parent);
+    }
     visiting.delete(w.key);
     placed.add(w.key);
     ordered.push(w);
   };
   written.forEach(visit);
 
-  const parents = new Set(written.map((w) => parentKey(w.stage.from)).filter(Boolean));
+  const parents = new Set([...written.map((w) => parentKey(w.stage.from)), ...[...base.overrideParents.values()].flat()].filter(Boolean));
   // Only requested targets are exported (pushed): tagged stages belong in the
   // default groups; without tags anywhere, the leaves do.
   const hasTags = (w: WrittenStage) => (w.stage.tags ?? []).length > 0 || base.tagged.has(w.key);

@@ -120,6 +120,43 @@ describe('stage bases', () => {
     assert.deepEqual(resolveTarget(bake, 'vllm-cu129-framework').contexts.scripts?.value, 'docker');
     assert.equal(generated.plan.targets.get('vllm-cu129-framework')!.location!.dockerfilePath, 'docker/framework.Dockerfile');
   });
+  describe('a per-value parent: an override\'s `from` names a stage', () => {
+    const stages = (from: NonNullable<MatrixFile['overrides']>[number]['from']): Partial<MatrixFile> => ({
+      stages: {
+        base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}' },
+        'sglang-base': { target: 'sglang-base', axes: ['cuda'], name: 'sglang-base-{cuda}', tags: ['{registry}/sglang-base:{cuda}'] },
+        framework: { target: 'framework', from: 'base', axes: ['framework', 'cuda'], tags: ['{registry}/{framework}:{cuda}'] },
+      },
+      overrides: [{ when: { framework: 'sglang' }, stages: ['framework'], from }],
+    });
+    test('bound as a Dockerfile stage for the matching combinations only', () => {
+      const bake = bakeOf(yaml(stages('sglang-base')));
+      assert.deepEqual(bake.target['sglang-cu129-framework']!.inherits, ['sglang-base-cu129']);
+      assert.deepEqual(bake.target['sglang-cu129-framework']!.contexts, { 'sglang-base': 'target:sglang-base-cu129' });
+      assert.deepEqual(bake.target['vllm-cu129-framework']!.inherits, ['base-cu129']);
+      assert.deepEqual(bake.target['vllm-cu129-framework']!.contexts, { 'build-base': 'target:base-cu129' });
+    });
+    test('or linked by its tag (`{stage, arg}`)', () => {
+      const bake = bakeOf(yaml(stages({ stage: 'sglang-base', arg: 'BASE_IMAGE' })));
+      const t = bake.target['sglang-cu130-framework']!;
+      assert.deepEqual([t.inherits, t.args!.BASE_IMAGE, t.contexts], [['_common'], '${REGISTRY}/sglang-base:cu130', { '${REGISTRY}/sglang-base:cu130': 'target:sglang-base-cu130' }]);
+      assert.equal(bake.target['vllm-cu130-framework']!.args?.BASE_IMAGE, undefined);
+    });
+    test('an unknown stage, a stage below, or one with axes the child lacks is an error at the override', () => {
+      const [unknown] = generateProblems(yaml(stages('sglang-bse')));
+      assert.deepEqual([unknown!.code, unknown!.pointer], ['unknown-stage', '/overrides/0/from']);
+      assert.match(unknown!.message, /Did you mean "sglang-base"/);
+      const below = stages('runtime');
+      below.stages!.runtime = { target: 'runtime', from: 'framework' };
+      const cycle = generateProblems(yaml(below)).find((p) => p.code === 'stage-cycle');
+      assert.deepEqual([cycle!.code, cycle!.pointer], ['stage-cycle', '/overrides/0/from']);
+      const wide = stages({ stage: 'sglang-base', arg: 'BASE_IMAGE' });
+      wide.stages!['sglang-base']!.axes = ['cuda', 'python'];
+      wide.axes = { ...BASE_MATRIX.axes, python: { '3.12': {} } };
+      const [narrow] = generateProblems(yaml(wide));
+      assert.deepEqual([narrow!.code, narrow!.pointer], ['axes-narrower-than-parent', '/overrides/0/from/stage']);
+    });
+  });
   test('a parent without tags cannot be taken by its tag', () => {
     const [p] = generateProblems(yaml({ stages: { base: { target: 'build-base', axes: ['cuda'] }, framework: { target: 'framework', from: { stage: 'base', arg: 'BASE_IMAGE' }, axes: ['framework', 'cuda'] } } }));
     assert.equal(p!.code, 'parent-without-tag');

@@ -11,7 +11,10 @@ import type { Rule } from '../rules.ts';
 export function argNamesSet(m: Matrix): Set<string> {
   const names = new Set(Object.keys(m.args));
   for (const axis of m.axes) for (const value of axis.values) for (const name in value.args) names.add(name);
-  for (const o of m.overrides) for (const name in o.args) names.add(name);
+  for (const o of m.overrides) {
+    for (const name in o.args) names.add(name);
+    if (o.fromStage?.arg) names.add(o.fromStage.arg);
+  }
   for (const stage of m.stages) {
     for (const name in stage.args) names.add(name);
     if (stage.fromArg) names.add(stage.fromArg);
