@@ -54,7 +54,7 @@ describe('the example stack', () => {
 
   test('the CPU image has no CUDA: no CUDA args, no CUDA part in its names and tags', () => {
     const cpu = plan.targets.get('vllm-cpu-runtime')!;
-    assert.deepEqual({ ...cpu.values }, { framework: 'vllm', device: 'cpu' }); // values: a dict (no prototype)
+    assert.deepEqual({ ...cpu.values }, { framework: 'vllm', device: 'cpu', os: 'ubuntu' }); // values: a dict (no prototype)
     assert.ok(!Object.keys(cpu.args).some((a) => a.startsWith('CUDA')), Object.keys(cpu.args).join());
     assert.deepEqual(bake.target['vllm-cpu-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cpu', '${RELEASE_VERSION == "" ? "" : "${REGISTRY}/vllm:${RELEASE_VERSION}-cpu"}']);
     assert.deepEqual(bake.group['vllm-cpu'], { targets: ['vllm-cpu-runtime', 'vllm-cpu-dev'] });
@@ -63,6 +63,20 @@ describe('the example stack', () => {
   test('the default CUDA variant and device get no tag suffix; the others do', () => {
     assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags![0], '${REGISTRY}/vllm:${VERSION}');
     assert.deepEqual(bake.target['vllm-cu130-runtime']!.tags![0], '${REGISTRY}/vllm:${VERSION}-cu130');
+  });
+
+  test('the os axis: Rocky Linux for the CUDA images only, with a suffix; its layers come from its own Dockerfile stages', () => {
+    const rocky = [...plan.targets.keys()].filter((n) => n.includes('rockylinux'));
+    assert.ok(rocky.length > 0 && rocky.every((n) => plan.targets.get(n)!.values.device !== 'cpu'), rocky.join());
+    assert.ok(!bake.target['vllm-cpu-rockylinux-runtime']);
+    assert.deepEqual(['base-cu129', 'base-cu129-rockylinux'].map((n) => [plan.targets.get(n)!.args.OS?.preview, plan.targets.get(n)!.args.OS_RELEASE?.preview]), [['ubuntu', 'ubuntu24.04'], ['rockylinux', 'rockylinux9']]);
+    assert.deepEqual(bake.target['vllm-cu130-rockylinux-runtime']!.tags![0], '${REGISTRY}/vllm:${VERSION}-cu130-rockylinux');
+    assert.equal(plan.targets.get('vllm-cu130-rockylinux-runtime')!.args.RUNTIME_IMAGE_TAG?.preview, '13.0.1-cudnn-runtime-rockylinux9');
+    // No templated Dockerfile: one stage per OS, picked by `FROM os-${OS}` and `FROM dev-${OS}`.
+    const dockerfile = readFileSync(`${root}bake/Dockerfile`, 'utf8');
+    for (const os of ['ubuntu', 'rockylinux']) for (const stage of ['os', 'dev']) assert.match(dockerfile, new RegExp(`^FROM .* AS ${stage}-${os}$`, 'm'));
+    assert.match(dockerfile, /^FROM os-\$\{OS\} AS build-base$/m);
+    assert.match(dockerfile, /^FROM dev-\$\{OS\} AS dev$/m);
   });
 
   test('CUDA_MAJOR derives from the version written once', () => {

@@ -9,6 +9,7 @@ import { checkArgs, type TargetStage } from './check-args.ts';
 import { checkTargets } from './check-targets.ts';
 import type { LoadedDockerfile } from './load-dockerfiles.ts';
 import { findStage } from './parse-dockerfile.ts';
+import { checkStageRefs } from './stage-refs.ts';
 import type { ProjectRoot } from './paths-inside-root.ts';
 
 /** A built target with its stage, where its `target` key is, and its Dockerfile. */
@@ -23,7 +24,8 @@ export interface TargetDockerfile {
 
 export function dockerfileProblems(matrix: Matrix, plan: Plan, dockerfiles: ReadonlyMap<string, LoadedDockerfile>, root: ProjectRoot): Problem[] {
   const targets = targetDockerfiles(matrix, plan, dockerfiles);
-  return [...missingDockerfiles(targets, root), ...checkTargets(targets), ...checkArgs(matrix, targetStages(plan, targets))];
+  const stages = targetStages(plan, targets);
+  return [...missingDockerfiles(targets, root), ...checkTargets(targets), ...checkStageRefs(stages), ...checkArgs(matrix, stages)];
 }
 
 function targetDockerfiles(matrix: Matrix, plan: Plan, dockerfiles: ReadonlyMap<string, LoadedDockerfile>): TargetDockerfile[] {

@@ -36,6 +36,13 @@ export interface DockerStage {
   deps: number[];
   /** The stage its FROM names, by index (undefined when it starts from an image). */
   parent?: number;
+  /** Its FROM's image as written, when it holds a variable (`FROM deps-${OS}`): a stage or an image, per build (stage-refs.ts). */
+  fromTemplate?: string;
+  /**
+   * With fromTemplate: the stages above it whose names its pattern matches (each variable any
+   * text), which builds may start from; also in deps, so an ARG they declare counts as declared.
+   */
+  fromCandidates?: number[];
   /** What COPY --from and RUN --mount from= name that is no stage: an image, or a named context the build must be given. */
   external: string[];
   args: ArgDecl[];
@@ -78,6 +85,7 @@ export function parseDockerfile(text: string, path: string): DockerfileModel {
       };
       stages.push(current);
       const image = instruction.getImage();
+      if (image?.includes('$')) current.fromTemplate = image;
       if (image) refs.push({ stage: current, ref: image, from: true });
       continue;
     }
@@ -95,7 +103,25 @@ export function parseDockerfile(text: string, path: string): DockerfileModel {
     if (target !== undefined && target !== stage.index && !stage.deps.includes(target)) stage.deps.push(target);
     if (target === undefined && !from && !stage.external.includes(ref)) stage.external.push(ref);
   }
+  for (const stage of stages) {
+    if (stage.fromTemplate === undefined) continue;
+    const candidates = fromCandidates(stages, stage.fromTemplate, stage.index);
+    if (!candidates.length) continue;
+    stage.fromCandidates = candidates;
+    for (const c of candidates) if (!stage.deps.includes(c)) stage.deps.push(c);
+  }
   return { path, globalArgs, stages };
+}
+
+/** `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`, `${NAME+word}`. */
+export const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\})|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** Stages above `before` whose names a templated FROM can be (each variable any text); none for `${BASE_IMAGE}` alone. */
+function fromCandidates(stages: readonly DockerStage[], template: string, before: number): number[] {
+  if (!/[A-Za-z0-9]/.test(template.replace(VARIABLE, ''))) return [];
+  const parts = template.split(VARIABLE); // text, then the 4 groups of each variable, then text...
+  const pattern = new RegExp(`^${parts.map((part, i) => (i % 5 === 0 ? (part ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : i % 5 === 1 ? '.*' : '')).join('')}$`, 'i');
+  return stages.flatMap((s, i) => (i < before && s.name !== undefined && pattern.test(s.name) ? [i] : []));
 }
 
 /** The stage a FROM image, COPY --from or mount from= names: a stage name (defined earlier) or an index. */
