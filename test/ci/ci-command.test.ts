@@ -51,7 +51,7 @@ describe('bake-matrix ci default --format github on the example stack', async ()
     const built = ci.stages.flatMap((s) => s.include.flatMap((j) => j.targets.split(' ')));
     assert.equal(new Set(built).size, built.length, 'no target is built by two jobs');
     const expected = plan.bake.group.default!.targets.flatMap((image) => plan.targets.get(image)!.platforms.map((p) => pp.targets.get(image)!.get(p)!));
-    assert.equal(expected.length, 22); // runtime and dev of 6 images (vllm cu129/cu130/cpu, sglang cu129/cu130, trtllm cu130) x 2 platforms, but trtllm's arm64: 11 x 2
+    assert.equal(expected.length, 40); // runtime and dev of 11 images (vllm cu129/cu130/cpu, sglang cu129/cu130, trtllm cu130; the CUDA ones also on Rocky Linux) x 2 platforms, but trtllm's arm64: 20 x 2
     for (const variant of expected) assert.equal(built.filter((t) => t === variant).length, 1, variant);
     const images = ci.stages.flatMap((s) => s.include.flatMap((j) => j.images.split(' ').filter(Boolean).map((i) => `${i}@${j.platform}`)));
     assert.deepEqual(images.sort(), plan.bake.group.default!.targets.flatMap((i) => plan.targets.get(i)!.platforms.map((p) => `${i}@${p}`)).sort());
@@ -74,8 +74,12 @@ describe('bake-matrix ci default --format github on the example stack', async ()
       'base-cpu-arm64 torch-cpu-arm64 vllm-cpu-engine-arm64 vllm-cpu-framework-arm64 vllm-cpu-runtime-arm64 vllm-cpu-dev-arm64',
       'base-cu129-amd64 torch-cu129-amd64',
       'base-cu129-arm64 torch-cu129-arm64',
+      'base-cu129-rockylinux-amd64 torch-cu129-rockylinux-amd64',
+      'base-cu129-rockylinux-arm64 torch-cu129-rockylinux-arm64',
       'base-cu130-amd64 torch-cu130-amd64',
       'base-cu130-arm64 torch-cu130-arm64',
+      'base-cu130-rockylinux-amd64 torch-cu130-rockylinux-amd64',
+      'base-cu130-rockylinux-arm64 torch-cu130-rockylinux-arm64',
     ]); // the CPU base has one consumer: its job builds the whole chain
     for (const job of jobs) {
       for (const target of job.targets.split(' ')) {
@@ -94,7 +98,7 @@ describe('bake-matrix ci default --format github on the example stack', async ()
   });
 
   test('says what it planned on stderr', () => {
-    assert.match(run.stderr, /^bake-matrix ci: 15 jobs in 2 levels, 2 stages \(at most 256 jobs each\)$/m);
+    assert.match(run.stderr, /^bake-matrix ci: 28 jobs in 2 levels, 2 stages \(at most 256 jobs each\)$/m);
   });
 });
 

@@ -77,18 +77,20 @@ describe('a CUDA bump on the example stack', () => {
     writeFileSync(toml, readFileSync(toml, 'utf8').replace('vars = { version = "12.9.1" }', 'vars = { version = "12.9.2" }'));
     return dir;
   };
-  const TARGETS = ['base-cu129', 'torch-cu129', 'vllm-cu129-engine', 'sglang-cu129-engine', 'vllm-cu129-framework', 'sglang-cu129-framework', 'vllm-cu129-runtime', 'sglang-cu129-runtime', 'vllm-cu129-dev', 'sglang-cu129-dev'];
-  const IMAGES = ['vllm-cu129-runtime', 'sglang-cu129-runtime', 'vllm-cu129-dev', 'sglang-cu129-dev'];
+  // Each on Ubuntu and on Rocky Linux (the os axis: `-rockylinux` after the CUDA part).
+  const bothOses = (names: string[]) => names.flatMap((n) => [n, n.replace('cu129', 'cu129-rockylinux')]);
+  const TARGETS = bothOses(['base-cu129', 'torch-cu129', 'vllm-cu129-engine', 'sglang-cu129-engine', 'vllm-cu129-framework', 'sglang-cu129-framework', 'vllm-cu129-runtime', 'sglang-cu129-runtime', 'vllm-cu129-dev', 'sglang-cu129-dev']);
+  const IMAGES = bothOses(['vllm-cu129-runtime', 'sglang-cu129-runtime', 'vllm-cu129-dev', 'sglang-cu129-dev']);
 
-  test('diff --json: one changed target, ten rebuilt (and their 20 per-platform targets), four images', async () => {
+  test('diff --json: two changed targets (a base per OS), twenty rebuilt (and their 40 per-platform targets), eight images', async () => {
     const dir = copy();
     assert.equal((await runCli(['generate', '--out', 'new'], dir)).code, 0);
     const run = await runCli(['diff', 'bake/docker-bake.json', 'new/docker-bake.json', '--json'], dir);
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout) as { targets: { changed: { name: string }[] }; rebuilds: { targets: string[]; perPlatform: string[]; images: string[] } };
-    assert.deepEqual(out.targets.changed.map((t) => t.name), ['base-cu129']);
+    assert.deepEqual(out.targets.changed.map((t) => t.name), ['base-cu129', 'base-cu129-rockylinux']);
     assert.deepEqual([...out.rebuilds.targets].sort(), [...TARGETS].sort());
-    assert.equal(out.rebuilds.perPlatform.length, 20);
+    assert.equal(out.rebuilds.perPlatform.length, 40);
     assert.ok(out.rebuilds.perPlatform.every((t) => /-(amd64|arm64)$/.test(t)));
     assert.deepEqual([...out.rebuilds.images].sort(), [...IMAGES].sort());
   });
