@@ -22,7 +22,10 @@ export function own<T>(object: Readonly<Record<string, T>> | undefined, key: str
  * assignment of `__proto__` would set the prototype instead of a key.
  */
 export function define(object: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only `__proto__` is an accessor on Object.prototype; any other key assigned makes the same own
+  // data property, without defineProperty's cost (the planner defines every key of every target).
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }
 
 /**

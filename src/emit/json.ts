@@ -1,7 +1,7 @@
 // emit: Bake model -> docker-bake.json text. Same model, same bytes: every
 // object's keys are sorted; arrays keep their (meaningful) order.
 import type { BakeFile } from '../types/bake.ts';
-import { dict } from '../dict.ts';
+import { define, dict } from '../dict.ts';
 
 export function emitJson(bake: BakeFile): string {
   // An empty "group" (or "target", "variable") object is an error for bake's HCL-JSON
@@ -25,9 +25,10 @@ function sortDeep(value: unknown): unknown {
   }
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
+  // Copies are plain objects (define() keeps `__proto__` a key): JSON.stringify writes those faster than prototype-less ones.
   if (!inOrder(keys)) {
-    const out = dict<unknown>();
-    for (const key of keys.sort()) out[key] = sortDeep(object[key]);
+    const out: Record<string, unknown> = {};
+    for (const key of keys.sort()) define(out, key, sortDeep(object[key]));
     return out;
   }
   let out: Record<string, unknown> | undefined;
@@ -35,10 +36,10 @@ function sortDeep(value: unknown): unknown {
     const child = object[keys[i]!];
     const sorted = sortDeep(child);
     if (sorted !== child && !out) {
-      out = dict();
-      for (let j = 0; j < i; j++) out[keys[j]!] = object[keys[j]!];
+      out = {};
+      for (let j = 0; j < i; j++) define(out, keys[j]!, object[keys[j]!]);
     }
-    if (out) out[keys[i]!] = sorted;
+    if (out) define(out, keys[i]!, sorted);
   }
   return out ?? object;
 }
