@@ -14,6 +14,7 @@ export function usedVariables(targets: Readonly<Record<string, BakeTarget>>, kno
     }
   };
   for (const name in targets) {
+    if (used.size === known.size) break; // every variable is read: the other targets cannot add one
     const target = targets[name] as Record<string, unknown>;
     for (const key in target) {
       const value = target[key];
