@@ -15,14 +15,19 @@ import type { Variable } from '../types/matrix.ts';
 import { resolveNames } from '../ci/resolve-names.ts';
 import { evaluatePieces, type RuntimeValues } from '../template/index.ts';
 import { repositoryOf } from '../plan/platform-name.ts';
-import type { PushedImage } from './read-digests.ts';
+import { manifestPlatform } from '../plan/shared-tags.ts';
+import { IMAGE_MANIFEST_TYPES, type PushedImage } from './read-digests.ts';
 
 export interface Manifest {
   /** The image (multi-platform target), or `shared tag <tag>`. */
   what: string;
   tags: string[];
-  /** One per platform: `repo@sha256:...`. */
-  sources: { platform: string; target: string; ref: string }[];
+  /**
+   * One per platform: `repo@sha256:...`. A Windows image with an `os_version` also has its
+   * descriptor: imagetools create does not copy os.version from the image's config into the list
+   * (buildx 0.13.1), so the source is handed over as a descriptor that carries it.
+   */
+  sources: { platform: string; osVersion?: string; descriptor?: { mediaType: string; size: number }; target: string; ref: string }[];
 }
 
 /**
@@ -102,7 +107,17 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
       }
       const ref = `${repository}@${found.digest}`;
       if (!isPinnedReference(ref, repository)) throw new Error(`internal: the manifest source ${JSON.stringify(ref)} is not ${repository}@sha256:<64 hex>`);
-      return [{ platform, target, ref }];
+      const osVersion = platform.startsWith('windows/') ? plan.targets.get(image)!.osVersion : undefined;
+      if (osVersion === undefined) return [{ platform, target, ref }];
+      if (!found.descriptor || !IMAGE_MANIFEST_TYPES.includes(found.descriptor.mediaType)) {
+        sourceProblems.push({ image, problem: error('os-version-not-settable', `${target} is a ${platform} image with os_version ${osVersion}, but ${found.file} ${found.descriptor ? `says it pushed an index (${found.descriptor.mediaType})` : 'gives no containerimage.descriptor for it'}: its manifest list entry can carry the os.version only when the build pushed one image manifest.`, {
+          file: found.file,
+          pointer: pointerOf([target, 'containerimage.descriptor']),
+          hint: 'Build the Windows images without attestations (`--provenance=false --sbom=false`), so each pushes one image manifest, and pass the metadata files the builds wrote, unchanged.',
+        }) });
+        return [];
+      }
+      return [{ platform, osVersion, descriptor: found.descriptor, target, ref }];
     });
 
   for (const image of images) {
@@ -146,12 +161,19 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
       found.push({ problem: error('shared-tag-incomplete', `The shared tag "${tag}" also stands for ${left.join(', ')}, which ${left.length === 1 ? 'is' : 'are'} not among the names: its manifest would leave ${left.length === 1 ? 'it' : 'them'} out.`, { ...at, hint: `Name ${left.join(', ')} too, or a group that holds ${left.length === 1 ? 'it' : 'them'}; or make the other manifest lists with --scope tag.` }), concerns: [what] });
       continue;
     }
+    // One image per platform, Windows images told apart by os.version (generate refuses what it can tell
+    // from the tag entries; this catches tags that meet only under this run's variables).
     const seen = new Map<string, string>();
     for (const s of entry.sources) {
-      const other = seen.get(s.platform);
-      if (other) found.push({ problem: error('shared-tag-platform', `The shared tag "${tag}" would hold two ${s.platform} images, of ${other} and of ${s.target}: a client could not choose between them.`, { ...at, hint: 'A shared tag stands for images of different platforms (one manifest list); give the images tags of their own.' }), concerns: [what] });
-      seen.set(s.platform, s.target);
+      const place = manifestPlatform(s.platform, s.osVersion);
+      const other = seen.get(place);
+      if (other) found.push({ problem: error('shared-tag-platform', `The shared tag "${tag}" would hold two ${place} images, of ${other} and of ${s.target}: a client could not choose between them.`, { ...at, hint: 'A shared tag stands for images of different platforms (one manifest list), or of different Windows versions (`os_version`); give the images tags of their own.' }), concerns: [what] });
+      seen.set(place, s.target);
     }
+    // A source handed over as a descriptor is read from the tags' repository (buildx infers it from them).
+    const tagRepository = parseDockerReference(tag);
+    const elsewhere = entry.sources.filter((s) => s.descriptor && tagRepository.ok && !s.ref.startsWith(`${tagRepository.value.name}@`));
+    if (elsewhere.length) found.push({ problem: error('os-version-other-repository', `The shared tag "${tag}" holds Windows images with an os_version from another repository (${elsewhere.map((s) => s.ref.split('@')[0]).join(', ')}): imagetools create takes them as descriptors, read from the tag's own repository.`, { ...at, hint: 'Push the Windows images to the repository of the shared tag (their first tag names it).' }), concerns: [what] });
     manifests.push({ what, tags: [tag], sources: entry.sources });
   }
   if (!found.length) return { ok: true, value: { manifests, untagged, notMade: [], held: [] }, warnings: [] };
@@ -235,7 +257,18 @@ export function imagetoolsArgs(manifest: Manifest): string[] {
     const parsed = parseReference(source.ref);
     if (!parsed.ok || !isPinnedReference(source.ref, parsed.value.name)) throw new Error(`internal: the manifest source ${JSON.stringify(source.ref)} is not repo@sha256:<64 hex>`);
   }
-  return ['buildx', 'imagetools', 'create', ...manifest.tags.flatMap((t) => ['-t', t]), ...manifest.sources.map((s) => s.ref)];
+  return ['buildx', 'imagetools', 'create', ...manifest.tags.flatMap((t) => ['-t', t]), ...manifest.sources.map(sourceArg)];
+}
+
+/**
+ * `repo@sha256:...`, or for a Windows image with an os.version its OCI descriptor as JSON (buildx
+ * takes a descriptor as a source, in the repository of the tags), whose platform carries it.
+ */
+function sourceArg(source: Manifest['sources'][number]): string {
+  if (source.osVersion === undefined || !source.descriptor) return source.ref;
+  const [os, architecture, variant] = source.platform.split('/');
+  const platform = { architecture, os, ...(variant ? { variant } : {}), 'os.version': source.osVersion };
+  return JSON.stringify({ mediaType: source.descriptor.mediaType, digest: source.ref.slice(source.ref.indexOf('@') + 1), size: source.descriptor.size, platform });
 }
 
 /** Each bake variable as bake reads it: the environment variable of that name when set (even empty), else the default. */

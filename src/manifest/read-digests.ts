@@ -19,6 +19,21 @@ export interface PushedImage {
   repositories: string[];
   /** The metadata file, as shown. */
   file: string;
+  /** From `containerimage.descriptor`, when it names the same digest with a known media type and a size. */
+  descriptor?: { mediaType: string; size: number };
+}
+
+/** Media types of what a build pushes: one image manifest, or an index (with attestations, or several platforms). */
+export const IMAGE_MANIFEST_TYPES = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'];
+const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
+
+/** The descriptor's media type and size, only when it is exactly what it must be (the file comes from another job). */
+function descriptorOf(value: unknown, digest: string): PushedImage['descriptor'] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const d = value as Record<string, unknown>;
+  if (d.digest !== digest || typeof d.mediaType !== 'string' || ![...IMAGE_MANIFEST_TYPES, ...INDEX_TYPES].includes(d.mediaType)) return undefined;
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size <= 0) return undefined;
+  return { mediaType: d.mediaType, size: d.size };
 }
 
 /** Folders below a metadata folder searched at most; files read at most. */
@@ -95,7 +110,8 @@ export function readDigests(paths: readonly string[], cwd: string): Result<{ ima
         problems.push(error('metadata-conflict', `"${printable(target)}" has two digests: ${earlier.digest} in ${earlier.file} and ${entry.digest} in ${printable(file)}.`, { ...at(DIGEST_KEY), hint: 'Pass the metadata of one build of each target only.' }));
         continue;
       }
-      images.set(target, { digest: entry.digest, repositories, file });
+      const descriptor = descriptorOf(entry.descriptor, entry.digest);
+      images.set(target, { digest: entry.digest, repositories, file, ...(descriptor ? { descriptor } : {}) });
     }
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: { images, files: read }, warnings: [] };

@@ -17,6 +17,7 @@ import { sameJson } from './same-json.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
 import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
 import { planOutputs } from './outputs.ts';
+import { assignOsVersions, sharedTagProblems } from './shared-tags.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { usedVariables } from './used-variables.ts';
 import { referenceSample } from './reference-sample.ts';
@@ -51,6 +52,8 @@ export interface TargetInfo {
   image?: { as: string; bake: string; preview: string; origin: Origin };
   /** Named contexts the stage declares (`contexts:`). */
   namedContexts?: Record<string, NamedContext>;
+  /** The OCI os.version of its windows/* images, from its values' `os_version` (shared-tags.ts). */
+  osVersion?: string;
 }
 
 export interface Plan {
@@ -104,6 +107,7 @@ class Planner {
       if (this.budget.exhausted) return { ok: false, problems: firstPerPlace(this.problems) };
     }
     this.checkContextTargets();
+    this.problems.push(...assignOsVersions(this.m, this.targets), ...sharedTagProblems(this.targets));
     this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.stages.get(this.targets.get(name)?.stage ?? '')?.origin));
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (target, cell) => this.scope(cell.stage, cell.values, { target }));
     if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));

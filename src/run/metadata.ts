@@ -14,13 +14,16 @@ export interface TargetResult {
   images: string[];
 }
 
-/** One target's entry as written: the two keys we read, whatever their type. */
+/** One target's entry as written: the keys we read, whatever their type. */
 export interface MetadataEntry {
   digest: unknown;
   name: unknown;
+  /** `containerimage.descriptor`: `{mediaType, digest, size}` of what was pushed. */
+  descriptor: unknown;
 }
 
 export const DIGEST_KEY = 'containerimage.digest';
+export const DESCRIPTOR_KEY = 'containerimage.descriptor';
 export const NAME_KEY = 'image.name';
 
 /** A digest as buildx writes it for an image: sha256, 64 lower-case hex digits. */
@@ -33,7 +36,7 @@ export function metadataEntries(document: unknown): Map<string, MetadataEntry> |
   for (const [key, value] of Object.entries(document as Record<string, unknown>)) {
     if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
     const entry = value as Record<string, unknown>;
-    entries.set(key, { digest: entry[DIGEST_KEY], name: entry[NAME_KEY] });
+    entries.set(key, { digest: entry[DIGEST_KEY], name: entry[NAME_KEY], descriptor: entry[DESCRIPTOR_KEY] });
   }
   return entries;
 }

@@ -83,6 +83,10 @@ export type AxisValue = null | {
    * @minItems 1
    */
   without?: [PlaceholderName, ...PlaceholderName[]];
+  /**
+   * The OCI `os.version` of this value's Windows images (`10.0.20348` for Windows Server 2022, `10.0.26100` for 2025): images that differ only by it may share a tag, one manifest list telling them apart (compared by major.minor.build).
+   */
+  os_version?: string;
 };
 /**
  * Restrict targets with this value to these platforms.

@@ -60,6 +60,8 @@ export interface AxisValue {
   isDefault: boolean;
   /** Axes that do not apply to combinations with this value. */
   without: string[];
+  /** The OCI os.version of its windows/* images (`10.0.20348`). */
+  osVersion?: string;
   origin: Origin;
 }
 

@@ -194,6 +194,7 @@ function axis(name: string, values: Record<string, W.AxisValue>, at: At): Axis {
         vars: settings(v?.vars, at, [...path, 'vars']),
         isDefault: v?.default ?? false,
         without: [...(v?.without ?? [])],
+        ...(v?.os_version !== undefined ? { osVersion: v.os_version } : {}),
         origin: at(...path),
       };
     }),

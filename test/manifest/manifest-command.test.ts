@@ -187,13 +187,70 @@ describe('bake-matrix manifest: shared tags', () => {
     assert.match(run.stderr, /error shared-tag-incomplete {2}\(stages\.runtime\.tags\.2\.tag\)\n {2}The shared tag "localhost:5000\/sh\/app:dev" also stands for arm-runtime/);
   });
 
-  test('a shared tag over two images of one platform is an error', async () => {
+  test('a shared tag over two images of one platform is an error, already at generate time', async () => {
     const both = testdir({ 'matrix/stack.yaml': SHARED.replace('x86: { platforms: [linux/amd64],', 'x86: {').replace('arm: { platforms: [linux/arm64],', 'arm: {'), Dockerfile: CI_DOCKERFILE });
     for (const flavor of ['x86', 'arm']) for (const arch of ['amd64', 'arm64']) writeMetadata(join(both, 'metadata'), `${flavor}-${arch}.json`, { [`${flavor}-runtime-${arch}`]: 'localhost:5000/sh/app' });
     const run = await runCli(['manifest', '--metadata', 'metadata', '--dry-run'], both);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /would hold two linux\/amd64 images, of x86-runtime-amd64 and of arm-runtime-amd64/);
+    assert.match(run.stderr, /error shared-tag-platform {2}\(stages\.runtime\.tags\.1\.tag\)\n {2}The shared tag "localhost:5000\/sh\/app:dev" would hold two linux\/amd64 images, of "x86-runtime" and of "arm-runtime"/);
+    assert.equal((await runCli(['generate'], both)).code, 2, 'generate refuses it too');
     rmSync(join(both, 'metadata'), { recursive: true });
+  });
+});
+
+describe('bake-matrix manifest: Windows images told apart by os.version', () => {
+  // A Linux image and two windows/amd64 images (Server 2022 and 2025) under one shared tag.
+  const STACK = `registry: localhost:5000/win
+platforms: [linux/amd64, windows/amd64]
+axes:
+  os:
+    linux: { platforms: [linux/amd64] }
+    ltsc2022: { platforms: [windows/amd64], os_version: 10.0.20348 }
+    ltsc2025: { platforms: [windows/amd64], os_version: 10.0.26100 }
+stages:
+  app:
+    target: app
+    axes: [os]
+    tags: ["{registry}/app:{version}-{os}", { tag: "{registry}/app:{version}", shared: true }]
+ci: { runners: { linux/amd64: ubuntu-24.04, windows/amd64: windows-2022 } }
+`;
+  const DOCKERFILE = 'FROM scratch AS app\n';
+  const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+  /** Metadata as a build without attestations writes it: the descriptor of one image manifest. */
+  const write = (dir: string, target: string, mediaType = MANIFEST) => {
+    mkdirSync(join(dir, 'metadata'), { recursive: true });
+    writeFileSync(join(dir, 'metadata', `${target}.json`), JSON.stringify({ [target]: { 'containerimage.descriptor': { mediaType, digest: digestOf(target), size: 417 }, 'containerimage.digest': digestOf(target), 'image.name': 'localhost:5000/win/app' } }));
+  };
+  const targets = ['linux-app-amd64', 'ltsc2022-app-windows-amd64', 'ltsc2025-app-windows-amd64'];
+
+  test('the shared tag is one list: the Linux image by digest, each Windows one as a descriptor carrying its os.version', async () => {
+    const root = testdir({ 'matrix/stack.yaml': STACK, Dockerfile: DOCKERFILE });
+    const listed = await runCli(['list', '--json'], root);
+    assert.equal(listed.code, 0, listed.stderr);
+    for (const t of targets) write(root, t);
+    const run = await runCli(['manifest', '--metadata', 'metadata', '--dry-run'], root);
+    assert.equal(run.code, 0, run.stderr);
+    const shared = run.stdout.split('\n').find((l) => l.includes(' -t localhost:5000/win/app:dev '))!;
+    const descriptor = (t: string, osVersion: string) => JSON.stringify({ mediaType: MANIFEST, digest: digestOf(t), size: 417, platform: { architecture: 'amd64', os: 'windows', 'os.version': osVersion } });
+    assert.ok(shared.includes(`localhost:5000/win/app@${digestOf(targets[0]!)}`), shared);
+    for (const [t, v] of [[targets[1]!, '10.0.20348'], [targets[2]!, '10.0.26100']] as const) assert.ok(shared.includes(`'${descriptor(t, v)}'`), `${t}: ${shared}`);
+  });
+
+  test('without os_version the two Windows images make the shared tag ambiguous: generate refuses it', async () => {
+    const root = testdir({ 'matrix/stack.yaml': STACK.replaceAll(/, os_version: [0-9.]+/g, ''), Dockerfile: DOCKERFILE });
+    const run = await runCli(['generate'], root);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /The shared tag "localhost:5000\/win\/app:dev" would hold two windows\/amd64 images, of "ltsc2022-app" and of "ltsc2025-app"/);
+    assert.match(run.stderr, /set `os_version` on the values that pick the version/);
+  });
+
+  test('a Windows image pushed as an index cannot carry its os.version: an error naming the metadata', async () => {
+    const root = testdir({ 'matrix/stack.yaml': STACK, Dockerfile: DOCKERFILE });
+    for (const t of targets) write(root, t, t === targets[1] ? 'application/vnd.oci.image.index.v1+json' : MANIFEST);
+    const run = await runCli(['manifest', '--metadata', 'metadata', '--dry-run'], root);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /error os-version-not-settable/);
+    assert.match(run.stderr, /ltsc2022-app-windows-amd64 is a windows\/amd64 image with os_version 10\.0\.20348, but metadata\/ltsc2022-app-windows-amd64\.json says it pushed an index/);
   });
 });
 

@@ -41,6 +41,13 @@ export const CASES: RealMatrixCase[] = [
     },
   },
   {
+    name: 'golang',
+    values: {},
+    notCompared: {
+      bashbrew: 'the library file as published (bare tags, arch names, GitCommit, Directory, Builder, Constraints): the same facts as the compared fields, plus provenance and the Windows build hosts',
+    },
+  },
+  {
     name: 'sglang',
     values: { VERSION: '0.5.6', BUILD_COMMIT: '13c98eb9850721b64ef355bb67e0b667958635ca', GITHUB_RUN_ID: '20087654321' },
     notCompared: {

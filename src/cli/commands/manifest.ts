@@ -3,6 +3,7 @@
 // its final tags (docker buildx imagetools create), as a runbook: read the
 // digests, plan every manifest and report every missing platform before
 // anything runs, show each command, run it, summarise.
+import { manifestPlatform } from '../../plan/shared-tags.ts';
 import { imagetoolsArgs, MANIFEST_SCOPES, planManifests, runtimeValues, type Manifest, type NotMade } from '../../manifest/plan-manifests.ts';
 import { formatProblems, problemsAsJson } from '../../problems/format.ts';
 import { readDigests } from '../../manifest/read-digests.ts';
@@ -118,7 +119,7 @@ export const manifestCommand: Command = {
 
 function summaryText(results: { manifest: Manifest; exitCode: number }[], planned: number): string {
   const lines = [`bake-matrix manifest: ${results.filter((r) => r.exitCode === 0).length} of ${planned} manifest lists created`];
-  for (const r of results) lines.push(`  ${r.exitCode === 0 ? 'ok    ' : `failed (exit ${r.exitCode})`}  ${r.manifest.what}: ${r.manifest.tags.join(', ')} <- ${r.manifest.sources.map((s) => s.platform).join(', ')}`);
+  for (const r of results) lines.push(`  ${r.exitCode === 0 ? 'ok    ' : `failed (exit ${r.exitCode})`}  ${r.manifest.what}: ${r.manifest.tags.join(', ')} <- ${r.manifest.sources.map((s) => manifestPlatform(s.platform, s.osVersion)).join(', ')}`);
   return lines.join('\n') + '\n';
 }
 
@@ -136,7 +137,7 @@ function summaryMarkdown(results: { manifest: Manifest; exitCode: number }[], no
     '',
     '| Image | Tags | Platforms | Result |',
     '| --- | --- | --- | --- |',
-    ...results.map((r) => `| \`${r.manifest.what}\` | ${r.manifest.tags.map((t) => `\`${t}\``).join('<br>')} | ${r.manifest.sources.map((s) => `${s.platform} \`${s.ref.split('@')[1]!.slice(0, 19)}\``).join('<br>')} | ${r.exitCode === 0 ? 'created' : `failed (exit ${r.exitCode})`} |`),
+    ...results.map((r) => `| \`${r.manifest.what}\` | ${r.manifest.tags.map((t) => `\`${t}\``).join('<br>')} | ${r.manifest.sources.map((s) => `${manifestPlatform(s.platform, s.osVersion)} \`${s.ref.split('@')[1]!.slice(0, 19)}\``).join('<br>')} | ${r.exitCode === 0 ? 'created' : `failed (exit ${r.exitCode})`} |`),
     ...notMade.map((n) => `| \`${n.what}\` | ${n.tags.map((t) => `\`${t}\``).join('<br>')} | | not made (${n.because.join(', ')}) |`),
     '',
     '',
