@@ -36,7 +36,12 @@ describe('tags', () => {
     assert.equal(p!.code, 'override-without-stages');
   });
   test('a tag several targets share on purpose is kept out of bake and out of the duplicate check', () => {
-    const generated = generateOk(yaml(runtime({ tags: ['{registry}/{framework}:{version}-{cuda}', { tag: '{registry}/{framework}:{version}', shared: true }] })));
+    // One manifest list holds one image per platform: the CUDA variants are built for different platforms here.
+    const perPlatform = { ...BASE_MATRIX.axes, cuda: { cu129: { args: { CUDA_VERSION: '12.9.1' }, platforms: ['linux/amd64'] as [string] }, cu130: { args: { CUDA_VERSION: '13.0.1' }, platforms: ['linux/arm64'] as [string] } } };
+    const sharedTags = runtime({ tags: ['{registry}/{framework}:{version}-{cuda}', { tag: '{registry}/{framework}:{version}', shared: true }] });
+    const generated = generateOk(yaml({ ...sharedTags, axes: perPlatform }));
+    // The same shared tag over two images of one platform could not be one manifest list: refused.
+    assert.equal(generateProblems(yaml(sharedTags))[0]!.code, 'shared-tag-platform');
     assert.deepEqual(generated.plan.bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:${VERSION}-cu129']);
     const shared = generated.plan.targets.get('vllm-cu129-runtime')!.tags.filter((t) => t.shared).map((t) => t.bake);
     assert.deepEqual(shared, ['${REGISTRY}/vllm:${VERSION}']);
