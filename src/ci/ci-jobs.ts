@@ -15,6 +15,7 @@ import type { Plan } from '../plan/index.ts';
 import type { PerPlatform } from '../plan/per-platform.ts';
 import { resolveNames } from './resolve-names.ts';
 import { NAME } from '../plan/names.ts';
+import { linkClosures, linksOf } from '../links/walk-links.ts';
 
 export interface CiJob {
   /** Unique, usable in file and artifact names: `<level>-<first top>`. */
@@ -77,19 +78,7 @@ export function planCiJobs(plan: Plan, names: readonly string[]): Result<CiPlan>
 
 function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platform: string, byOrder: (a: string, b: string) => number): Omit<CiJob, 'stage'>[] {
   const variant = (t: string) => pp.targets.get(t)?.get(platform);
-  const links = (name: string): string[] =>
-    Object.values(plan.bake.target[name]?.contexts ?? {})
-      .filter((c) => c.startsWith('target:'))
-      .map((c) => c.slice('target:'.length));
-  const closures = new Map<string, Set<string>>();
-  const closure = (name: string): Set<string> => {
-    let c = closures.get(name);
-    if (c) return c;
-    c = new Set([name]);
-    closures.set(name, c);
-    for (const l of links(name)) for (const x of closure(l)) c.add(x);
-    return c;
-  };
+  const closure = linkClosures(plan.bake.target);
   const wanted = requested.map(variant).filter((v): v is string => v !== undefined);
   const tops = wanted.filter((t) => !wanted.some((o) => o !== t && closure(o).has(t)));
   /** Target -> the tops whose closure holds it: the job it belongs to. */
@@ -102,7 +91,7 @@ function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platf
   const level = (key: string): number => {
     const known = levelOf.get(key);
     if (known !== undefined) return known;
-    const below = members.get(key)!.flatMap(links).map((l) => keyOf.get(l)!).filter((k) => k !== key);
+    const below = members.get(key)!.flatMap((t) => linksOf(plan.bake.target[t])).map((l) => keyOf.get(l)!).filter((k) => k !== key);
     const value = below.length ? 1 + Math.max(...below.map(level)) : 0;
     levelOf.set(key, value);
     return value;

@@ -4,17 +4,12 @@
 import type { Plan } from '../plan/index.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
+import { expandGroups } from '../links/walk-links.ts';
 
 export function resolveNames(plan: Plan, names: readonly string[], command: string): Result<string[]> {
-  const out: string[] = [];
+  const out = new Set<string>();
   const problems: Problem[] = [];
-  const visit = (name: string, seen: Set<string>) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const group = plan.bake.group[name];
-    if (group) return group.targets.forEach((m) => visit(m, seen));
-    if (!out.includes(name)) out.push(name);
-  };
+  const roots: string[] = [];
   for (const name of names) {
     const original = perPlatformOriginal(plan, name);
     if (original) {
@@ -25,9 +20,13 @@ export function resolveNames(plan: Plan, names: readonly string[], command: stri
       problems.push(error('unknown-name', `"${name}" is no target or group of the matrix.${didYouMean(name, [...Object.keys(plan.bake.group), ...plan.targets.keys()])}`, { hint: '`bake-matrix list` shows the targets and groups.' }));
       continue;
     }
-    visit(name, new Set());
+    roots.push(name);
   }
-  return problems.length ? { ok: false, problems } : { ok: true, value: out, warnings: [] };
+  if (problems.length) return { ok: false, problems };
+  expandGroups(plan.bake.group, roots, (name, _root, isGroup) => {
+    if (!isGroup) out.add(name);
+  });
+  return { ok: true, value: [...out], warnings: [] };
 }
 
 /** The multi-platform target or group a per-platform name belongs to. */

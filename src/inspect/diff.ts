@@ -1,6 +1,7 @@
 // diff: two bake files -> what a reviewer needs to know: targets added, removed and
 // changed attribute by attribute (maps key by key, lists item by item), groups, variables.
 import type { BakeFile } from '../types/bake.ts';
+import { dependentsOf, inheritsOf } from '../links/walk-links.ts';
 
 export type AttributeChange =
   | { attribute: string; kind: 'map'; added: Record<string, string>; removed: Record<string, string>; changed: Record<string, { old: string; new: string }> }
@@ -180,29 +181,10 @@ export function rebuildsOf(after: BakeFile, d: BakeDiff): Rebuilds {
   if (variables.size > 0) {
     for (const name of names) if (!rebuilt.has(name) && usesVariable(targets[name], variables)) rebuilt.add(name);
   }
-  // Who is built on whom, backwards: parent -> the targets that inherit or link it.
-  const builtOn = new Map<unknown, string[]>();
-  if (rebuilt.size > 0 && rebuilt.size < names.length) {
-    for (const name of names) {
-      const t = asObject(targets[name]);
-      const link = (parent: unknown) => {
-        const children = builtOn.get(parent);
-        if (children) children.push(name);
-        else builtOn.set(parent, [name]);
-      };
-      if (Array.isArray(t.inherits)) for (const parent of t.inherits) link(parent);
-      if (isStringMap(t.contexts ?? {})) for (const c of Object.values((t.contexts ?? {}) as Record<string, string>)) if (c.startsWith('target:')) link(c.slice('target:'.length));
-    }
-  }
-  const queue = [...rebuilt];
-  for (let i = 0; i < queue.length; i++) {
-    for (const child of builtOn.get(queue[i]) ?? []) {
-      if (!rebuilt.has(child)) rebuilt.add(child), queue.push(child);
-    }
-  }
-  const ordered = names.filter((n) => rebuilt.has(n));
-  const inherits = (name: string) => (Array.isArray(asObject(targets[name]).inherits) ? (asObject(targets[name]).inherits as string[]) : []);
-  const perPlatform = new Set(ordered.filter((n) => inherits(n).some((p) => n.startsWith(`${p}-`) && targets[p] !== undefined)));
+  // Who is built on whom, walked backwards from the changed targets (src/links/walk-links.ts).
+  const reached = rebuilt.size > 0 && rebuilt.size < names.length ? dependentsOf(targets, rebuilt, { inherits: true }) : rebuilt;
+  const ordered = names.filter((n) => reached.has(n));
+  const perPlatform = new Set(ordered.filter((n) => inheritsOf(targets[n]).some((p) => n.startsWith(`${p}-`) && targets[p] !== undefined)));
   const main = ordered.filter((n) => !perPlatform.has(n));
   return { targets: main, perPlatform: [...perPlatform], images: main.filter((n) => (asObject(targets[n]).tags as unknown[] | undefined)?.length) };
 }

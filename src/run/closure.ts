@@ -8,6 +8,7 @@
 // 10 000-target file takes minutes to parse, its closure half a second.
 import { variablesIn } from '../inspect/preview-bake.ts';
 import { globToRegExp } from './glob-to-regexp.ts';
+import { expandGroups, walkLinks } from '../links/walk-links.ts';
 import type { BakeFile, BakeGroup, BakeTarget, BakeVariable } from '../types/bake.ts';
 
 /**
@@ -17,22 +18,13 @@ import type { BakeFile, BakeGroup, BakeTarget, BakeVariable } from '../types/bak
  */
 export function closure(bake: BakeFile, roots: readonly string[]): BakeFile {
   const groups = new Set<string>();
-  const targets = new Set<string>();
-  const queue: string[] = [...(roots.length ? roots : ['default'])];
+  const starts: string[] = [];
   // A name can be a group and a target at once (the group wins in bake): keep both.
-  const visit = (name: string) => {
-    const group = bake.group[name];
-    if (group && !groups.has(name)) {
-      groups.add(name);
-      queue.push(...group.targets);
-    }
-    const target = bake.target[name];
-    if (!target || targets.has(name)) return;
-    targets.add(name);
-    queue.push(...(target.inherits ?? []));
-    for (const value of Object.values(target.contexts ?? {})) if (value.startsWith('target:')) queue.push(value.slice('target:'.length));
-  };
-  for (let i = 0; i < queue.length; i++) visit(queue[i]!);
+  expandGroups(bake.group, roots.length ? roots : ['default'], (name, _root, isGroup) => {
+    if (isGroup) groups.add(name);
+    starts.push(name);
+  });
+  const targets = new Set(walkLinks(bake.target, starts, { inherits: true }));
 
   const target = pick(bake.target, targets);
   const group = pick(bake.group, groups);

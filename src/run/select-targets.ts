@@ -6,6 +6,7 @@
 import type { BakeFile } from '../types/bake.ts';
 import { globToRegExp } from './glob-to-regexp.ts';
 import { splitPlatforms } from './platform.ts';
+import { expandGroups, walkLinks } from '../links/walk-links.ts';
 
 export interface SelectedTarget {
   name: string;
@@ -42,41 +43,30 @@ export function selectTargets(bake: BakeFile, names: readonly string[], sets: re
   };
   const targets = new Map<string, SelectedTarget>();
   const unknown: string[] = [];
-  const visit = (name: string, requestedAs: string, seen: Set<string>) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const group = bake.group[name];
-    if (group) return group.targets.forEach((member) => visit(member, requestedAs, seen));
+  const roots: string[] = [];
+  for (const name of names.length ? names : ['default']) {
+    if (name.startsWith('_') || (!bake.group[name] && !bake.target[name])) {
+      if (!unknown.includes(name)) unknown.push(name);
+    } else roots.push(name);
+  }
+  expandGroups(bake.group, roots, (name, requestedAs, isGroup) => {
+    if (isGroup) return;
     const existing = targets.get(name);
     if (existing) {
       if (!existing.requestedAs.includes(requestedAs)) existing.requestedAs.push(requestedAs);
     } else if (bake.target[name]) targets.set(name, { name, platforms: platformsOf(name), requestedAs: [requestedAs] });
-  };
-  for (const name of names.length ? names : ['default']) {
-    if (name.startsWith('_') || (!bake.group[name] && !bake.target[name])) {
-      if (!unknown.includes(name)) unknown.push(name);
-      continue;
-    }
-    visit(name, name, new Set());
-  }
+  });
 
   const linked = new Map<string, LinkedTarget>();
-  const queue = [...targets.keys()];
-  while (queue.length) {
-    const consumer = queue.shift()!;
-    for (const value of Object.values(bake.target[consumer]?.contexts ?? {})) {
-      if (!value.startsWith('target:')) continue;
-      const name = value.slice('target:'.length);
-      if (targets.has(name) || !bake.target[name]) continue;
+  walkLinks(bake.target, targets.keys(), {
+    edge: (consumer, name) => {
+      if (targets.has(name) || !bake.target[name]) return;
       const link = linked.get(name);
       if (link) {
         if (!link.linkedBy.includes(consumer)) link.linkedBy.push(consumer);
-        continue;
-      }
-      linked.set(name, { name, platforms: platformsOf(name), linkedBy: [consumer] });
-      queue.push(name);
-    }
-  }
+      } else linked.set(name, { name, platforms: platformsOf(name), linkedBy: [consumer] });
+    },
+  });
   return { targets: [...targets.values()], linked: [...linked.values()], unknown };
 }
 
