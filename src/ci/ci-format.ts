@@ -26,7 +26,7 @@ function githubEntry(job: CiJob) {
 
 export function ciGithub(plan: CiPlan): object {
   const stages = Array.from({ length: plan.stages }, (_, s) => ({ include: plan.jobs.filter((j) => j.stage === s).map(githubEntry) }));
-  return { count: plan.stages, jobs: plan.jobs.length, 'max-jobs': plan.maxJobs, levels: plan.levels, 'stage-levels': stages.map((s) => s.include[0]!.level), stages };
+  return { count: plan.stages, jobs: plan.jobs.length, 'max-jobs': plan.maxJobs, levels: plan.levels, 'stage-levels': stages.map((s) => s.include[0]?.level ?? -1), stages };
 }
 
 /** One line per stage and job, for stderr: what the JSON holds, and where a level was split. */

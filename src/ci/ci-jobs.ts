@@ -62,18 +62,27 @@ export function planCiJobs(plan: Plan, names: readonly string[]): Result<CiPlan>
   const platforms = [...new Set(requested.value.flatMap((t) => plan.targets.get(t)!.platforms))];
   for (const platform of platforms) jobs.push(...jobsOf(plan, pp, requested.value, platform, byOrder));
   jobs.sort((a, b) => a.level - b.level || platforms.indexOf(a.platform) - platforms.indexOf(b.platform) || byOrder(a.targets[0]!, b.targets[0]!));
+  return { ok: true, value: stageJobs(names, jobs, pp.maxJobs), warnings: [] };
+}
+
+/**
+ * Jobs (sorted by level) into stages: each level in order, split into chunks of
+ * at most `maxJobs`. Levels left without a job (ci --skip-built leaves jobs
+ * out) are closed up, so that stage i+1 always follows a stage i that has jobs.
+ */
+export function stageJobs(names: readonly string[], jobs: readonly Omit<CiJob, 'stage'>[], maxJobs: number): CiPlan {
+  const present = [...new Set(jobs.map((j) => j.level))].sort((a, b) => a - b);
   const staged: CiJob[] = [];
   const sharded: CiPlan['sharded'] = [];
   let stage = 0;
-  const levels = jobs.length ? jobs[jobs.length - 1]!.level + 1 : 0;
-  for (let level = 0; level < levels; level++) {
-    const here = jobs.filter((j) => j.level === level);
-    const chunks = Math.ceil(here.length / pp.maxJobs);
+  present.forEach((old, level) => {
+    const here = jobs.filter((j) => j.level === old);
+    const chunks = Math.ceil(here.length / maxJobs);
     if (chunks > 1) sharded.push({ level, jobs: here.length, stages: chunks });
-    here.forEach((job, i) => staged.push({ ...job, stage: stage + Math.floor(i / pp.maxJobs) }));
+    here.forEach((job, i) => staged.push({ ...job, level, stage: stage + Math.floor(i / maxJobs) }));
     stage += chunks;
-  }
-  return { ok: true, value: { names: [...names], jobs: staged, levels, stages: stage, maxJobs: pp.maxJobs, sharded }, warnings: [] };
+  });
+  return { names: [...names], jobs: staged, levels: present.length, stages: stage, maxJobs, sharded };
 }
 
 function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platform: string, byOrder: (a: string, b: string) => number): Omit<CiJob, 'stage'>[] {

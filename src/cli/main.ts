@@ -22,6 +22,7 @@ export const COMMANDS: { name: string; summary: string; load: () => Promise<Comm
   { name: 'ci', summary: 'Print the CI jobs that build a group natively per platform, in dependency levels (JSON for a workflow matrix)', load: async () => (await import('./commands/ci.ts')).ciCommand },
   { name: 'manifest', summary: 'Merge the per-platform images of targets or groups into multi-platform manifest lists under their final tags', load: async () => (await import('./commands/manifest.ts')).manifestCommand },
   { name: 'report', summary: 'Summarise a bake run per target (build time, cache hits, digest) from its --progress=plain log', load: async () => (await import('./commands/report.ts')).reportCommand },
+  { name: 'hash', summary: 'Print the input digest (and content tag) of targets: what decides their image, for --skip-built', load: async () => (await import('./commands/hash.ts')).hashCommand },
   { name: 'graph', summary: 'Draw the build: targets, their target: links (parents, layers), tagged images and CI levels, as Mermaid or dot', load: async () => (await import('./commands/graph.ts')).graphCommand },
   { name: 'diff', summary: 'Compare two bake files, or the committed one with what the matrix generates now', load: async () => (await import('./commands/diff.ts')).diffCommand },
 ];

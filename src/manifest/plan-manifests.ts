@@ -65,7 +65,19 @@ interface Found {
 }
 
 /** `values`: every bake variable's value for this run (runtimeValues()). */
-export function planManifests(plan: Plan, names: readonly string[], pushed: ReadonlyMap<string, PushedImage>, values: RuntimeValues, files: readonly string[], scope: ManifestScope = 'all'): Result<ManifestPlan> {
+/**
+ * With --skip-built (`skip`): an image whose content tag exists is made from
+ * that tag's digest (one source, the manifest list already there) instead of
+ * per-platform digests; every other image gets its content tag among its tags.
+ */
+export interface ManifestSkips {
+  /** Image -> `<repository>@sha256:...` of its existing content tag. */
+  existing: ReadonlyMap<string, string>;
+  /** Image -> its content tag. */
+  contentTags: ReadonlyMap<string, string>;
+}
+
+export function planManifests(plan: Plan, names: readonly string[], pushed: ReadonlyMap<string, PushedImage>, values: RuntimeValues, files: readonly string[], scope: ManifestScope = 'all', skip?: ManifestSkips): Result<ManifestPlan> {
   const pp = plan.perPlatform;
   if (!pp) return { ok: false, problems: [error('no-ci', 'The matrix has no `ci:` key, so there are no per-platform images to merge.', { hint: 'Add `ci: { runners: {...} }` to the matrix, build the per-platform targets (`bake-matrix ci`), then merge them.' })] };
   const given = names.length ? names : ['default'];
@@ -82,8 +94,10 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
   /** Sources refused (a repository that is no name, metadata naming another one): the image's manifests are not made. */
   const sourceProblems: { image: string; problem: Problem }[] = [];
   // A source is always `<the image's own repository>@sha256:<64 hex>`: the metadata may only agree.
-  const sourcesOf = (image: string): Manifest['sources'] =>
-    plan.targets.get(image)!.platforms.flatMap((platform) => {
+  const sourcesOf = (image: string): Manifest['sources'] => {
+    const existing = skip?.existing.get(image);
+    if (existing) return [{ platform: plan.targets.get(image)!.platforms.join(','), target: image, ref: existing }];
+    return plan.targets.get(image)!.platforms.flatMap((platform) => {
       const target = pp.targets.get(image)!.get(platform)!;
       const found = pushed.get(target);
       if (!found) {
@@ -119,11 +133,14 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
       }
       return [{ platform, osVersion, descriptor: found.descriptor, target, ref }];
     });
+  };
 
   for (const image of images) {
     const info = plan.targets.get(image)!;
     const bad: Problem[] = [];
     const tags = finalTags(info.tags.filter((t) => !t.shared), image, values, bad).map((f) => f.text);
+    const contentTag = skip?.contentTags.get(image);
+    if (contentTag && !skip!.existing.has(image) && !tags.includes(contentTag)) tags.push(contentTag);
     const sharedTags = finalTags(info.tags.filter((t) => t.shared), image, values, bad);
     // A bad tag keeps the image's own manifest list and the shared tags it carries from being made.
     found.push(...bad.map((problem) => ({ problem, concerns: [image, ...sharedTags.map((s) => sharedWhat(s.text))] })));

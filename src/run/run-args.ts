@@ -56,6 +56,8 @@ export interface RunArgs {
   dryRun: boolean;
   /** --full-file: hand buildx the whole generated file rather than the closure of the names. */
   fullFile: boolean;
+  /** --skip-built: leave out the images whose content tag exists; tag and label what is built. */
+  skipBuilt: boolean;
   json: boolean;
   help: boolean;
   names: string[];
@@ -69,6 +71,7 @@ export const RUN_OPTIONS = {
   out: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'full-file': { type: 'boolean' },
+  'skip-built': { type: 'boolean' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -77,7 +80,7 @@ export const OWN_VALUE = ownOf('string');
 export const OWN_BOOLEAN = ownOf('boolean');
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
-  const out: RunArgs = { dryRun: false, fullFile: false, json: false, help: false, names: [], flags: [] };
+  const out: RunArgs = { dryRun: false, fullFile: false, skipBuilt: false, json: false, help: false, names: [], flags: [] };
   const fail = (message: string): never => {
     throw new UserError([error('usage', message, { hint: `Usage: ${usage}` })]);
   };
@@ -116,6 +119,7 @@ export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
       if (inline !== undefined) fail(`The option --${name} takes no value (got "${token}").`);
       if (name === 'dry-run') out.dryRun = true;
       else if (name === 'full-file') out.fullFile = true;
+      else if (name === 'skip-built') out.skipBuilt = true;
       else if (name === 'json') out.json = true;
       else out.help = true;
       continue;

@@ -3,7 +3,12 @@
 import { buildGraph, graphMermaid } from '../../inspect/graph.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { ciBuildkite, ciGithub, ciGitlab, ciJson, ciText, CI_FORMATS, type CiFormat } from '../../ci/ci-format.ts';
-import { planCiJobs } from '../../ci/ci-jobs.ts';
+import { planCiJobs, stageJobs, type CiPlan } from '../../ci/ci-jobs.ts';
+import { planSkips, skipText } from '../../run/skip-built.ts';
+import { checkDocker } from '../../run/preflight.ts';
+import { createRunner, findOnPath } from '../../run/runner.ts';
+import type { BakeFile } from '../../types/bake.ts';
+import type { Io } from '../io.ts';
 import { error } from '../../problems/problem.ts';
 import { EXIT, type Command } from '../io.ts';
 import { COMMON_OPTIONS, parseChoice, parseOptions } from '../options.ts';
@@ -32,16 +37,17 @@ A summary of the jobs goes to stderr; with $GITHUB_STEP_SUMMARY set, the graph o
 (\`bake-matrix graph\`, Mermaid, which GitHub draws) is appended to it.
 `;
 
-const CI_OPTIONS = { matrix: COMMON_OPTIONS.matrix, help: COMMON_OPTIONS.help, format: { type: 'string', default: 'json' }, 'max-stages': { type: 'string' } } as const;
+const CI_OPTIONS = { matrix: COMMON_OPTIONS.matrix, help: COMMON_OPTIONS.help, format: { type: 'string', default: 'json' }, 'max-stages': { type: 'string' }, 'skip-built': { type: 'boolean', default: false } } as const;
 
 export const ciCommand: Command = {
   name: 'ci',
   summary: 'Print the CI jobs that build a group natively per platform, in dependency levels (JSON for a workflow matrix)',
-  usage: 'bake-matrix ci [<group|target>...] [--format json|github|gitlab|buildkite] [--max-stages N] [--matrix PATH]',
+  usage: 'bake-matrix ci [<group|target>...] [--format json|github|gitlab|buildkite] [--max-stages N] [--skip-built] [--matrix PATH]',
   options: CI_OPTIONS,
   optionHelp: {
     format: { arg: 'json|github|gitlab|buildkite', text: 'json (default): every job, for scripts; github: a strategy.matrix per stage; gitlab: a child pipeline; buildkite: steps to upload' },
     'max-stages': { arg: 'N', text: 'fail (exit 2) when more than N stages of jobs are needed: the stage jobs the workflow has' },
+    'skip-built': { text: 'look every image up by its content tag and leave out the jobs with nothing to build; the jobs left run `bake --skip-built` (docker needed)' },
   },
   examples: ['bake-matrix ci default', 'bake-matrix ci vllm --format github --max-stages 2', 'bake-matrix ci default --format buildkite | buildkite-agent pipeline upload'],
   details: HELP,
@@ -55,7 +61,8 @@ export const ciCommand: Command = {
     const generated = generateOrThrow(values.matrix, io, false);
     const planned = planCiJobs(generated.plan, positionals);
     if (!planned.ok) throw reportProblems(planned.problems, [], io, false);
-    const plan = planned.value;
+    let plan = planned.value;
+    if (values['skip-built']) plan = await skipBuiltJobs(generated.plan.bake, plan, generated.matrix.root, io);
     if (maxStages !== undefined && plan.stages > maxStages) {
       throw reportProblems([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], [], io, false);
     }
@@ -72,3 +79,18 @@ export const ciCommand: Command = {
   },
 };
 
+
+/** ci --skip-built: the jobs with something left to build, each running `bake --skip-built`; the decision on stderr. */
+async function skipBuiltJobs(bake: BakeFile, plan: CiPlan, root: string, io: Io): Promise<CiPlan> {
+  const docker = findOnPath('docker', io.env);
+  const runner = docker ? createRunner(docker, root, io.env) : undefined;
+  const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: undefined, targets: [] });
+  if (!ready.ok) throw reportProblems(ready.problems, [], io, false);
+  const requested = [...new Set(plan.jobs.flatMap((j) => j.targets))];
+  const skips = await planSkips(bake, requested, root, io.env, runner!);
+  if (!skips.ok) throw reportProblems(skips.problems, [], io, false);
+  io.stderr(skipText(skips.value, []));
+  const build = new Set(skips.value.build);
+  const jobs = plan.jobs.filter((j) => j.targets.some((t) => build.has(t))).map(({ stage: _stage, ...j }) => ({ ...j, bake: [...j.bake, '--skip-built'] }));
+  return stageJobs(plan.names, jobs, plan.maxJobs);
+}

@@ -4,7 +4,13 @@
 // digests, plan every manifest and report every missing platform before
 // anything runs, show each command, run it, summarise.
 import { manifestPlatform } from '../../plan/shared-tags.ts';
-import { imagetoolsArgs, MANIFEST_SCOPES, planManifests, runtimeValues, type Manifest, type NotMade } from '../../manifest/plan-manifests.ts';
+import { imagetoolsArgs, MANIFEST_SCOPES, planManifests, runtimeValues, type Manifest, type ManifestSkips, type NotMade } from '../../manifest/plan-manifests.ts';
+import { resolveNames } from '../../ci/resolve-names.ts';
+import { bakeValues, contentTagOf } from '../../inputs/content-tags.ts';
+import { inputDigests } from '../../inputs/input-digests.ts';
+import { lookupImages } from '../../run/skip-built.ts';
+import type { Plan } from '../../plan/index.ts';
+import type { Io } from '../io.ts';
 import { formatProblems, problemsAsJson } from '../../problems/format.ts';
 import { readDigests } from '../../manifest/read-digests.ts';
 import { error } from '../../problems/problem.ts';
@@ -52,12 +58,12 @@ Exit 0 when every manifest list was created, 1 when one failed (and none was lef
 missing input or when a manifest list was left out for a problem.
 `;
 
-const MANIFEST_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, metadata: { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'metadata-file': { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'dry-run': { type: 'boolean' as const, default: false }, scope: { type: 'string' as const, default: 'all' } };
+const MANIFEST_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, metadata: { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'metadata-file': { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'dry-run': { type: 'boolean' as const, default: false }, scope: { type: 'string' as const, default: 'all' }, 'skip-built': { type: 'boolean' as const, default: false } };
 
 export const manifestCommand: Command = {
   name: 'manifest',
   summary: 'Merge the per-platform images of targets or groups into multi-platform manifest lists under their final tags',
-  usage: 'bake-matrix manifest [<group|target>...] --metadata <file|folder>... [--scope all|group|tag] [--dry-run] [--json] [--matrix PATH]',
+  usage: 'bake-matrix manifest [<group|target>...] --metadata <file|folder>... [--scope all|group|tag] [--skip-built] [--dry-run] [--json] [--matrix PATH]',
   options: MANIFEST_OPTIONS,
   optionHelp: {
     metadata: { arg: 'P', text: 'a --metadata-file of a per-platform build, or a folder of them (repeatable)' },
@@ -65,6 +71,7 @@ export const manifestCommand: Command = {
     'dry-run': { text: 'print the imagetools commands, run nothing (needs no docker)' },
     scope: { arg: 'all|group|tag', text: 'what a problem keeps from being made: everything (all, the default), the names given that hold it (group), or its manifest lists only (tag)' },
     json: { text: 'the plan (or the results), and any problems, as JSON on stdout' },
+    'skip-built': { text: 'as after `ci --skip-built`: an image whose content tag exists gets its tags from that digest (no per-platform digest needed); every other image gets its content tag too (docker needed, --metadata optional)' },
   },
   examples: ['bake-matrix manifest default --metadata metadata/', 'bake-matrix manifest vllm --metadata metadata/ --dry-run', 'bake-matrix manifest vllm sglang --metadata "$RUNNER_TEMP/metadata" --scope group'],
   details: HELP,
@@ -72,12 +79,13 @@ export const manifestCommand: Command = {
     const { values, positionals } = parseOptions(args, MANIFEST_OPTIONS, this.usage, true);
     if (values.help) return help(this, io);
     const metadata = [...values.metadata, ...values['metadata-file']];
-    if (!metadata.length) throw reportProblems([error('usage', 'Name the per-platform builds\' metadata: --metadata <file|folder> (their --metadata-file outputs).', { hint: `Usage: ${this.usage}` })], [], io, values.json);
+    if (!metadata.length && !values['skip-built']) throw reportProblems([error('usage', 'Name the per-platform builds\' metadata: --metadata <file|folder> (their --metadata-file outputs).', { hint: `Usage: ${this.usage}` })], [], io, values.json);
     const scope = parseChoice('scope', values.scope, MANIFEST_SCOPES, this.usage, 'a scope');
     const generated = generateOrThrow(values.matrix, io, values.json);
-    const digests = readDigests(metadata, io.cwd);
+    const digests = metadata.length ? readDigests(metadata, io.cwd) : ({ ok: true, value: { images: new Map(), files: [] } } as const);
     if (!digests.ok) throw reportProblems(digests.problems, generated.files, io, values.json);
-    const planned = planManifests(generated.plan, positionals, digests.value.images, runtimeValues(generated.matrix.variables, io.env), digests.value.files, scope);
+    const skips = values['skip-built'] ? await manifestSkips(generated.plan, positionals, generated.matrix.root, io, values.json) : undefined;
+    const planned = planManifests(generated.plan, positionals, digests.value.images, runtimeValues(generated.matrix.variables, io.env), digests.value.files, scope, skips);
     if (!planned.ok) {
       const reported = reportProblems(planned.problems, generated.files, io, values.json);
       if (!values.json) io.stderr('bake-matrix manifest: nothing was made. --scope group or --scope tag makes the manifest lists these problems do not concern.\n');
@@ -144,3 +152,30 @@ function summaryMarkdown(results: { manifest: Manifest; exitCode: number }[], no
   ].join('\n');
 }
 
+
+/** --skip-built: each image's content tag, and the digest of those that exist. */
+async function manifestSkips(plan: Plan, names: readonly string[], root: string, io: Io, json: boolean): Promise<ManifestSkips> {
+  const resolved = resolveNames(plan, names.length ? names : ['default'], 'manifest');
+  if (!resolved.ok) throw reportProblems(resolved.problems, [], io, json);
+  const images = resolved.value.filter((t) => plan.targets.get(t)!.tags.length > 0 && plan.targets.get(t)!.platforms.length > 0);
+  const digests = inputDigests(plan.bake, images, { root, env: io.env });
+  if (!digests.ok) throw reportProblems(digests.problems, [], io, json);
+  const values = bakeValues(plan.bake, io.env);
+  const contentTags = new Map<string, string>();
+  for (const image of images) {
+    const tag = contentTagOf(plan.bake, image, digests.value, values);
+    if (tag.ok) contentTags.set(image, tag.tag);
+  }
+  const docker = findOnPath('docker', io.env);
+  const runner = docker ? createRunner(docker, io.cwd, io.env) : undefined;
+  const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: undefined, targets: [] });
+  if (!ready.ok) throw reportProblems(ready.problems, [], io, json);
+  const lookups = await lookupImages(runner!, [...contentTags.values()]);
+  const existing = new Map<string, string>();
+  for (const [image, tag] of contentTags) {
+    const l = lookups.get(tag);
+    if (l?.exists) existing.set(image, `${tag.slice(0, tag.lastIndexOf(':'))}@${l.digest}`);
+  }
+  if (!json) io.stderr(`bake-matrix manifest: --skip-built: ${existing.size} of ${contentTags.size} images exist under their content tag${existing.size ? ` (${[...existing.keys()].join(', ')})` : ''}\n`);
+  return { existing, contentTags };
+}

@@ -21,6 +21,8 @@ import { pathsRead } from '../../check-dockerfiles/paths-read.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
+import { planSkips, retagSkipped, skipText, withContentTags } from '../../run/skip-built.ts';
+import { buildSets } from '../../inputs/input-digests.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
 import { generateOrThrow, outDir, reportProblems, warningsText, withWarningsJson, writeOutputs } from '../pipeline.ts';
@@ -65,15 +67,37 @@ export const runCommand: Command = {
     const bakeFile = fromRoot(join(out, BAKE_FILE_NAMES.json), io.cwd, root);
     run = rebaseRunPaths(run, io.cwd, root);
     const overlays = flagValues(run, 'file');
-    const selection = selectTargets(bake, run.names, flagValues(run, 'set'));
+    let selection = selectTargets(bake, run.names, flagValues(run, 'set'));
     const listing = flagValues(run, 'list').length > 0 || flagOn(run, 'list-targets') || flagOn(run, 'list-variables');
     const printing = flagOn(run, 'print');
     const call = flagValues(run, 'call').at(-1);
     const building = !printing && !listing && !flagOn(run, 'check') && (call === undefined || call === 'build');
 
     if (!listing) fail(io, run.json, checkNames(selection.unknown, knownNames(bake), bakeFile, overlays, run.flags.filter((f) => f.unknown && f.value === undefined)));
+
+    // --skip-built: look the images up, leave out what exists, tag and label what is built.
+    let handedBake = bake;
+    if (run.skipBuilt && building && !run.dryRun) {
+      const docker = findOnPath('docker', io.env);
+      const runner = docker ? createRunner(docker, root, io.env) : undefined;
+      const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: run.flags, needBuilder: false, builder: undefined, envBuilder: undefined, targets: [] });
+      if (!ready.ok) fail(io, run.json, ready.problems);
+      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, runner!, buildSets(flagValues(run, 'set')));
+      if (!planned.ok) throw reportProblems(planned.problems, [], io, run.json);
+      const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, runner!) : [];
+      if (!run.json) io.stderr(skipText(planned.value, retags));
+      const retagFailed = retags.some((r) => r.exitCode !== 0);
+      if (planned.value.build.length === 0) {
+        if (run.json) io.stdout(JSON.stringify(withWarningsJson({ built: [], skipped: planned.value.skipped, unneeded: planned.value.unneeded, retagged: retags }, warnings), null, 2) + '\n');
+        else io.stderr('bake-matrix: every requested image exists: nothing handed to buildx.\n');
+        return retagFailed ? EXIT.failed : EXIT.ok;
+      }
+      handedBake = withContentTags(bake, planned.value.build, planned.value.digests, io.env);
+      run = { ...run, names: planned.value.build, fullFile: false };
+      selection = selectTargets(handedBake, run.names, flagValues(run, 'set'));
+    }
     // buildx reads the blocks the names need, not the whole file (listing wants every name).
-    const handed = listing || run.fullFile ? bakeFile : closureFile(bake, run, overlays, out, resolve(io.cwd, out), root) ?? bakeFile;
+    const handed = listing || run.fullFile ? bakeFile : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root) ?? bakeFile;
 
     const theirMetadata = flagValues(run, 'metadata-file').at(-1);
     const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
