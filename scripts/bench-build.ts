@@ -11,6 +11,16 @@
 //               the registry cache; against cold, and how many RUN steps ran
 //   bump        fb's ENGINE_VERSION changed in the matrix; which steps ran
 //
+// and, with --skip-built (on the matrix with `ci:`, platforms the builder's own):
+//
+//   skip cold   `run all --skip-built --push` with a fresh run id: builds and pushes
+//               every image with its content tag
+//   skip ci     no change: `ci all --skip-built`, then every job it prints as
+//               `run <job> --push`; the whole against cold, and the targets handed to buildx
+//   skip run    no change: `run all --skip-built --push`; against cold
+//   skip bump   fb's engine bumped: `run all --skip-built --push`; which images were
+//               skipped and which steps ran
+//
 // and prints medians over the rounds, side by side. `--cold-runs N` instead
 // runs N cold bakes in a row and reports whether the builder survived each;
 // `--fresh-runs N` the same with N bakes on the pruned fresh builder (all
@@ -113,6 +123,21 @@ function matrixVariant(layout: string, bumped: boolean): { matrix: string; out: 
   return { matrix: join(dir, 'matrix.yaml'), out: join(dir, 'bake') };
 }
 const variants = new Map(layouts.map((l) => [l, { plain: matrixVariant(l, false), bump: matrixVariant(l, true) }]));
+
+/** The fixture with `ci:` (a runner for the builder's platform) and that platform only: for --skip-built, whose digests take no `--set`. */
+function skipVariant(bumped: boolean): { matrix: string; out: string } {
+  const doc = parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
+  doc.platforms = [engine.platform];
+  doc.ci = { runners: { [engine.platform]: 'local' } };
+  if (bumped) doc.axes.framework[BUMPED].args.ENGINE_VERSION = '1.0.1';
+  const dir = join(work, `skip${bumped ? '-bump' : ''}`);
+  doc.root = relative(dir, ROOT) || '.';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'matrix.yaml'), stringify(doc));
+  return { matrix: join(dir, 'matrix.yaml'), out: join(dir, 'bake') };
+}
+const skipPlain = skipVariant(false);
+const skipBump = skipVariant(true);
 const plain = variants.get(layouts[0]!)!.plain;
 
 // ---------------------------------------------------------------- running and reading builds
@@ -151,6 +176,41 @@ function timed(label: string, command: string, args: string[], extraEnv: Record<
 function bake(label: string, variant: { matrix: string; out: string }, runId: string, builder?: string): Promise<Measured> {
   const args = [join(cli, 'bin/bake-matrix.js'), 'run', '--matrix', variant.matrix, '--out', variant.out, 'all', '--progress=plain', '--push', '--set', `*.platform=${engine.platform}`];
   return timed(label, process.execPath, [...args, ...(builder ? ['--builder', builder] : [])], { BENCH_RUN_ID: runId });
+}
+
+function cliRun(label: string, variant: { matrix: string; out: string }, args: string[], runId: string): Promise<Measured> {
+  return timed(label, process.execPath, [join(cli, 'bin/bake-matrix.js'), 'run', '--matrix', variant.matrix, '--out', variant.out, ...args, '--progress=plain'], { BENCH_RUN_ID: runId });
+}
+
+interface SkipMeasured extends Measured {
+  /** Targets handed to buildx (the "N to build" of each --skip-built decision). */
+  handed: number;
+  skipped: string[];
+  jobs?: number;
+}
+
+const decided = (m: Measured): Pick<SkipMeasured, 'handed' | 'skipped'> => ({
+  handed: [...m.log.matchAll(/--skip-built: (\d+) to build/g)].reduce((n, x) => n + Number(x[1]), 0),
+  skipped: [...m.log.matchAll(/^ {2}skip {3}(\S+):/gm)].map((x) => x[1]!),
+});
+
+/** No change: `ci all --skip-built`, then each job it prints, as CI would run them (one after another here). */
+async function skipCi(label: string, runId: string): Promise<SkipMeasured> {
+  const started = Date.now();
+  const ci = await timed(`${label}-ci`, process.execPath, [join(cli, 'bin/bake-matrix.js'), 'ci', 'all', '--skip-built', '--matrix', skipPlain.matrix], { BENCH_RUN_ID: runId });
+  if (ci.code !== 0) failed('ci --skip-built', ci);
+  const json = ci.log.split('\n').find((l) => l.startsWith('{"names"'));
+  const jobs = json ? (JSON.parse(json) as { jobs: { id: string; bake: string[] }[] }).jobs : [];
+  const total: SkipMeasured = { seconds: 0, code: 0, ran: { ...ci.ran }, log: ci.log, ...decided(ci), handed: 0, jobs: jobs.length };
+  for (const job of jobs) {
+    const m = await cliRun(`${label}-job-${job.id}`, skipPlain, [...job.bake, '--push'], runId);
+    if (m.code !== 0) failed(`job ${job.id}`, m);
+    for (const s of STEPS) total.ran[s]! += m.ran[s]!;
+    total.handed += decided(m).handed;
+    total.log += '\n' + m.log;
+  }
+  total.seconds = (Date.now() - started) / 1000;
+  return total;
 }
 
 /** The three runtime images as a build.sh would make them: one `docker buildx build` each, in sequence. */
@@ -225,6 +285,9 @@ type Measure = 'cold' | 'rerun' | 'fresh' | 'bump';
 const rounds = Number(options.rounds);
 const results = new Map(layouts.map((l) => [l, { cold: [], rerun: [], fresh: [], bump: [] } as Record<Measure, Measured[]>]));
 const sequentials: Measured[] = [];
+const SKIP_MEASURES = ['skip cold', 'skip ci', 'skip run', 'skip bump'] as const;
+type SkipMeasure = (typeof SKIP_MEASURES)[number];
+const skips = Object.fromEntries(SKIP_MEASURES.map((m) => [m, [] as SkipMeasured[]])) as Record<SkipMeasure, SkipMeasured[]>;
 for (let round = 1; round <= rounds; round++) {
   // The layouts take turns within a round, so that a busy moment of the machine hits them alike.
   for (const layout of layouts) {
@@ -251,6 +314,21 @@ for (let round = 1; round <= rounds; round++) {
   if (seq.code !== 0) failed('the sequential builds', seq);
   sequentials.push(seq);
   console.error(`round ${round}: sequential ${seq.seconds.toFixed(1)} s`);
+
+  const skipId = fresh();
+  const skipStep = async (measure: SkipMeasure, m: Promise<Measured>): Promise<SkipMeasured> => {
+    const got = await m;
+    if (got.code !== 0) failed(`the ${measure} step`, got);
+    const withDecision = { ...decided(got), ...got } as SkipMeasured;
+    skips[measure].push(withDecision);
+    return withDecision;
+  };
+  await skipStep('skip cold', cliRun(`r${round}-skip-cold`, skipPlain, ['all', '--skip-built', '--push'], skipId));
+  const ci = await skipCi(`r${round}-skip-ci`, skipId);
+  skips['skip ci'].push(ci);
+  await skipStep('skip run', cliRun(`r${round}-skip-run`, skipPlain, ['all', '--skip-built', '--push'], skipId));
+  await skipStep('skip bump', cliRun(`r${round}-skip-bump`, skipBump, ['all', '--skip-built', '--push'], skipId));
+  console.error(`round ${round}, --skip-built: ${SKIP_MEASURES.map((m) => `${m} ${skips[m].at(-1)!.seconds.toFixed(1)} s`).join(', ')}`);
 }
 
 const med = (ms: Measured[]) => median(ms.map((m) => m.seconds));
@@ -270,5 +348,26 @@ for (const layout of layouts) {
   console.log('| measure | seconds | ratio | target | RUN steps executed |');
   console.log('|---|--:|---|---|---|');
   for (const [name, seconds, ratio, target, steps] of rows) console.log(`| ${name} | ${seconds === undefined ? '-' : seconds.toFixed(1)} | ${ratio} | ${target} | ${steps} |`);
+  console.log('');
+}
+
+{
+  const cold = med(results.get(layouts[0]!)!.cold);
+  const handed = (ms: SkipMeasured[]) => [...new Set(ms.map((m) => m.handed))].join(' / ');
+  const skippedOf = (ms: SkipMeasured[]) => [...new Set(ms.map((m) => m.skipped.join(', ') || 'none'))].join(' / ');
+  const jobsOf = (ms: SkipMeasured[]) => [...new Set(ms.map((m) => m.jobs ?? '-'))].join(' / ');
+  console.log(`--skip-built (the matrix with ci:, ${engine.platform} only; ratios against the cold bake above, ${cold.toFixed(1)} s)\n`);
+  console.log('| measure | seconds | ratio | target | CI jobs | targets handed to buildx | images skipped | RUN steps executed |');
+  console.log('|---|--:|---|---|--:|--:|---|---|');
+  const rows: [SkipMeasure, string, string][] = [
+    ['skip cold', 'cold `run all --skip-built --push` (pushes the content tags)', '-'],
+    ['skip ci', 'no change: `ci all --skip-built` + every job\'s `run --skip-built`', '<= 0.05, 0 targets to buildx'],
+    ['skip run', 'no change: `run all --skip-built --push`', '-'],
+    ['skip bump', `${BUMPED} engine bumped: \`run all --skip-built --push\``, `only engine-${BUMPED}, framework-${BUMPED}, runtime-${BUMPED} run; fa, fc skipped`],
+  ];
+  for (const [m, name, target] of rows) {
+    const ms = skips[m];
+    console.log(`| ${name} | ${med(ms).toFixed(2)} | ${(med(ms) / cold).toFixed(3)} x cold | ${target} | ${m === 'skip ci' ? jobsOf(ms) : '-'} | ${handed(ms)} | ${skippedOf(ms)} | ${stepsOf(ms)} |`);
+  }
   console.log('');
 }

@@ -15,7 +15,8 @@ import { linkClosures, walkLinks } from '../links/walk-links.ts';
 import { parseDockerReference } from '../reference/parse-reference.ts';
 import type { Result } from '../problems/problem.ts';
 import type { BakeFile } from '../types/bake.ts';
-import type { Runner } from './runner.ts';
+import { createRunner, findOnPath, type Runner } from './runner.ts';
+import { checkDocker } from './preflight.ts';
 
 export const LOOKUPS = 8;
 const LOOKUP_TIMEOUT_MS = 60_000;
@@ -202,4 +203,17 @@ export function skipText(plan: SkipPlan, retags: readonly Retag[]): string {
   }
   for (const r of retags) lines.push(`  tag    ${r.image}: ${r.tags.join(', ')} <- ${r.source}${r.why ? ` FAILED: ${r.why}` : ''}`);
   return `bake-matrix: --skip-built: ${plan.build.length} to build, ${plan.skipped.length + plan.unneeded.length} skipped\n${lines.join('\n')}\n`;
+}
+
+/**
+ * The docker to look images up with. Only its presence is checked (its
+ * `docker-not-found` problem): a look-up that fails counts as "not found" and
+ * `run` checks buildx and the builder before it builds. Asking `buildx
+ * version` here would cost a no-change run a third of its time.
+ */
+export async function lookupRunner(env: NodeJS.ProcessEnv, cwd: string): Promise<Result<Runner>> {
+  const docker = findOnPath('docker', env);
+  if (docker) return { ok: true, value: createRunner(docker, cwd, env), warnings: [] };
+  const ready = await checkDocker({ runner: undefined, path: env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: undefined, targets: [] });
+  return ready.ok ? { ok: false, problems: [] } : ready;
 }

@@ -4,9 +4,7 @@ import { buildGraph, graphMermaid } from '../../inspect/graph.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { ciBuildkite, ciGithub, ciGitlab, ciJson, ciText, CI_FORMATS, type CiFormat } from '../../ci/ci-format.ts';
 import { planCiJobs, stageJobs, type CiPlan } from '../../ci/ci-jobs.ts';
-import { planSkips, skipText } from '../../run/skip-built.ts';
-import { checkDocker } from '../../run/preflight.ts';
-import { createRunner, findOnPath } from '../../run/runner.ts';
+import { lookupRunner, planSkips, skipText } from '../../run/skip-built.ts';
 import type { BakeFile } from '../../types/bake.ts';
 import type { Io } from '../io.ts';
 import { error } from '../../problems/problem.ts';
@@ -82,12 +80,10 @@ export const ciCommand: Command = {
 
 /** ci --skip-built: the jobs with something left to build, each running `bake --skip-built`; the decision on stderr. */
 async function skipBuiltJobs(bake: BakeFile, plan: CiPlan, root: string, io: Io): Promise<CiPlan> {
-  const docker = findOnPath('docker', io.env);
-  const runner = docker ? createRunner(docker, root, io.env) : undefined;
-  const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: undefined, targets: [] });
-  if (!ready.ok) throw reportProblems(ready.problems, [], io, false);
+  const runner = await lookupRunner(io.env, root);
+  if (!runner.ok) throw reportProblems(runner.problems, [], io, false);
   const requested = [...new Set(plan.jobs.flatMap((j) => j.targets))];
-  const skips = await planSkips(bake, requested, root, io.env, runner!);
+  const skips = await planSkips(bake, requested, root, io.env, runner.value);
   if (!skips.ok) throw reportProblems(skips.problems, [], io, false);
   io.stderr(skipText(skips.value, []));
   const build = new Set(skips.value.build);

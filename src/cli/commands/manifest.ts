@@ -8,7 +8,7 @@ import { imagetoolsArgs, MANIFEST_SCOPES, planManifests, runtimeValues, type Man
 import { resolveNames } from '../../ci/resolve-names.ts';
 import { bakeValues, contentTagOf } from '../../inputs/content-tags.ts';
 import { inputDigests } from '../../inputs/input-digests.ts';
-import { lookupImages } from '../../run/skip-built.ts';
+import { lookupImages, lookupRunner } from '../../run/skip-built.ts';
 import type { Plan } from '../../plan/index.ts';
 import type { Io } from '../io.ts';
 import { formatProblems, problemsAsJson } from '../../problems/format.ts';
@@ -166,11 +166,9 @@ async function manifestSkips(plan: Plan, names: readonly string[], root: string,
     const tag = contentTagOf(plan.bake, image, digests.value, values);
     if (tag.ok) contentTags.set(image, tag.tag);
   }
-  const docker = findOnPath('docker', io.env);
-  const runner = docker ? createRunner(docker, io.cwd, io.env) : undefined;
-  const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: undefined, targets: [] });
-  if (!ready.ok) throw reportProblems(ready.problems, [], io, json);
-  const lookups = await lookupImages(runner!, [...contentTags.values()]);
+  const runner = await lookupRunner(io.env, io.cwd);
+  if (!runner.ok) throw reportProblems(runner.problems, [], io, json);
+  const lookups = await lookupImages(runner.value, [...contentTags.values()]);
   const existing = new Map<string, string>();
   for (const [image, tag] of contentTags) {
     const l = lookups.get(tag);

@@ -21,7 +21,8 @@ import { pathsRead } from '../../check-dockerfiles/paths-read.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
-import { planSkips, retagSkipped, skipText, withContentTags } from '../../run/skip-built.ts';
+import { lookupRunner, planSkips, retagSkipped, skipText, withContentTags } from '../../run/skip-built.ts';
+import type { Runner } from '../../run/runner.ts';
 import { buildSets } from '../../inputs/input-digests.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
@@ -78,13 +79,11 @@ export const runCommand: Command = {
     // --skip-built: look the images up, leave out what exists, tag and label what is built.
     let handedBake = bake;
     if (run.skipBuilt && building && !run.dryRun) {
-      const docker = findOnPath('docker', io.env);
-      const runner = docker ? createRunner(docker, root, io.env) : undefined;
-      const ready = await checkDocker({ runner, path: io.env.PATH ?? '', flags: run.flags, needBuilder: false, builder: undefined, envBuilder: undefined, targets: [] });
-      if (!ready.ok) fail(io, run.json, ready.problems);
-      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, runner!, buildSets(flagValues(run, 'set')));
+      const runner = await lookupRunner(io.env, root);
+      if (!runner.ok) fail(io, run.json, runner.problems);
+      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, (runner as { value: Runner }).value, buildSets(flagValues(run, 'set')));
       if (!planned.ok) throw reportProblems(planned.problems, [], io, run.json);
-      const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, runner!) : [];
+      const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, (runner as { value: Runner }).value) : [];
       if (!run.json) io.stderr(skipText(planned.value, retags));
       const retagFailed = retags.some((r) => r.exitCode !== 0);
       if (planned.value.build.length === 0) {
