@@ -59,6 +59,8 @@ export interface InputDigest {
   context: { path: string; ignoreFile?: string; files: number; bytes: number; digest: string; lines?: string[] };
   /** Named context -> what it contributed (a parent's digest, a folder's digest, a reference as written or pinned). */
   contexts: Record<string, string>;
+  /** The images its reached stages start FROM and its `docker-image://` contexts, ARGs substituted: what --pin-bases looks up. */
+  bases: string[];
 }
 
 export interface DigestOptions {
@@ -66,7 +68,7 @@ export interface DigestOptions {
   root: string;
   /** The environment: a variable's value is its environment variable's, else its default. */
   env: Readonly<Record<string, string | undefined>>;
-  /** `docker-image://` reference (as written, variables resolved) -> the digest to use instead (--pin-bases). */
+  /** --pin-bases: base image reference (a FROM image, ARGs substituted, or a `docker-image://` context) -> its digest now; a reference not in the map enters as "not found". */
   pinned?: ReadonlyMap<string, string>;
   /** `--set` values of this run that may change what is built (see buildSets): they enter every digest. */
   overrides?: readonly string[];
@@ -150,6 +152,9 @@ class Digester {
       dfHash.update(`\0stage ${s.index}\0`).update(lines.slice(s.line - 1, end - 1).join('\n'));
     }
     const dockerfile = { path: this.shown(dockerfileReal), stages: reached.stages.map((s) => s.label), digest: `sha256:${dfHash.digest('hex')}` };
+    const images = Object.values(contexts).filter((c) => c.startsWith('docker-image://')).map((c) => c.slice('docker-image://'.length));
+    const bases = [...new Set([...baseImages(loaded.model, lines, reached.stages, args, new Set(Object.keys(contexts))), ...images])];
+    if (this.options.pinned) (definition as Record<string, unknown>).bases = Object.fromEntries(bases.map((b) => [b, this.options.pinned!.get(b) ?? 'not found']));
 
     const ignore = this.ignoreFor(name, dockerfileReal, contextDir);
     if (ignore === undefined) return undefined;
@@ -166,7 +171,7 @@ class Digester {
 
     const all = JSON.stringify({ v: 1, definition, dockerfile: dockerfile.digest, context: contextPart.digest, contexts });
     const hex = createHash('sha256').update(all).digest('hex');
-    const result: InputDigest = { name, digest: `sha256:${hex}`, short: hex.slice(0, SHORT), definition, dockerfile, context: contextPart, contexts };
+    const result: InputDigest = { name, digest: `sha256:${hex}`, short: hex.slice(0, SHORT), definition, dockerfile, context: contextPart, contexts, bases };
     this.done.set(name, result);
     return result;
   }
@@ -180,10 +185,7 @@ class Digester {
       if (!d) return this.fail(name, error('inputs-parent-failed', `${name}: the input digest of the target it links, ${parent}, could not be computed (see above).`));
       return `target:${d.digest}`;
     }
-    if (value.startsWith('docker-image://')) {
-      const pinned = this.options.pinned?.get(value.slice('docker-image://'.length));
-      return pinned ? `docker-image://${value.slice('docker-image://'.length)}@${pinned}` : value;
-    }
+    if (value.startsWith('docker-image://')) return value; // pinned with the FROM images (bases)
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('git@')) return value; // a remote context: as written
     const dir = this.inside(name, resolve(this.options.root, value), `named context "${key}" (${value})`, true);
     if (!dir) return undefined;
@@ -285,6 +287,28 @@ function reachedStages(model: DockerfileModel, target: string | undefined, repla
     }
   }
   return { ok: true, stages: model.stages.filter((s) => reached.has(s.index)) };
+}
+
+/**
+ * The images the stages start FROM (not a stage, not a named context, not
+ * scratch), with global ARGs substituted as BuildKit does in FROM lines: a
+ * build arg when the ARG is declared before the first FROM, else its default,
+ * else empty. A reference still holding `$` (a `${X:-y}` form) is left out:
+ * it enters as written, with the Dockerfile's text.
+ */
+function baseImages(model: DockerfileModel, lines: readonly string[], stages: DockerfileModel['stages'], args: Record<string, string>, contexts: ReadonlySet<string>): string[] {
+  const globals = new Map(model.globalArgs.map((a) => [a.name, a.value ?? '']));
+  const value = (name: string) => (globals.has(name) ? (Object.hasOwn(args, name) ? args[name]! : globals.get(name)!) : '');
+  const out: string[] = [];
+  for (const stage of stages) {
+    if (stage.parent !== undefined) continue;
+    const from = /^\s*FROM\s+(?:--\S+\s+)*(\S+)/i.exec(lines[stage.line - 1] ?? '');
+    if (!from) continue;
+    const image = from[1]!.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a?: string, b?: string) => value((a ?? b)!));
+    if (image.includes('$') || image === '' || image.toLowerCase() === 'scratch' || contexts.has(image)) continue;
+    out.push(image);
+  }
+  return out;
 }
 
 /** A regular file's text, read without following a final link; undefined when larger than `max`. */

@@ -58,6 +58,8 @@ export interface RunArgs {
   fullFile: boolean;
   /** --skip-built: leave out the images whose content tag exists; tag and label what is built. */
   skipBuilt: boolean;
+  /** --pin-bases (with --skip-built): base images enter the digests at their current digest. */
+  pinBases: boolean;
   json: boolean;
   help: boolean;
   names: string[];
@@ -72,6 +74,7 @@ export const RUN_OPTIONS = {
   'dry-run': { type: 'boolean' },
   'full-file': { type: 'boolean' },
   'skip-built': { type: 'boolean' },
+  'pin-bases': { type: 'boolean' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -80,7 +83,7 @@ export const OWN_VALUE = ownOf('string');
 export const OWN_BOOLEAN = ownOf('boolean');
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
-  const out: RunArgs = { dryRun: false, fullFile: false, skipBuilt: false, json: false, help: false, names: [], flags: [] };
+  const out: RunArgs = { dryRun: false, fullFile: false, skipBuilt: false, pinBases: false, json: false, help: false, names: [], flags: [] };
   const fail = (message: string): never => {
     throw new UserError([error('usage', message, { hint: `Usage: ${usage}` })]);
   };
@@ -120,6 +123,7 @@ export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
       if (name === 'dry-run') out.dryRun = true;
       else if (name === 'full-file') out.fullFile = true;
       else if (name === 'skip-built') out.skipBuilt = true;
+      else if (name === 'pin-bases') out.pinBases = true;
       else if (name === 'json') out.json = true;
       else out.help = true;
       continue;

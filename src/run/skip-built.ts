@@ -7,7 +7,7 @@
 // content tag (no tags: a base, a layer) is left out too when only skipped
 // targets need it (it is linked by one and by no target still built). What is
 // built gets its content tag and the inputs label, so the next run finds it.
-import { inputDigests, INPUTS_LABEL, type InputDigest } from '../inputs/input-digests.ts';
+import { inputDigests, INPUTS_LABEL, type DigestOptions, type InputDigest } from '../inputs/input-digests.ts';
 import { bakeValues, contentTagOf, imageTargetOf } from '../inputs/content-tags.ts';
 import { previewBake } from '../inspect/preview-bake.ts';
 import { resolveTarget } from '../inspect/resolve-target.ts';
@@ -61,6 +61,19 @@ export function decideSkips(bake: BakeFile, requested: readonly string[], tags: 
   };
 }
 
+/**
+ * --pin-bases: the current digest of every base image the targets read (FROM
+ * images, `docker-image://` contexts), so that a tag moved to a new image
+ * changes the digests. Images not found are left out (they enter as "not found").
+ */
+export async function pinBases(bake: BakeFile, names: readonly string[], options: DigestOptions, runner: Runner): Promise<Result<Map<string, string>>> {
+  const first = inputDigests(bake, names, options);
+  if (!first.ok) return first;
+  const refs = [...new Set([...first.value.values()].flatMap((d) => d.bases))];
+  const lookups = await lookupImages(runner, refs);
+  return { ok: true, value: new Map([...lookups].flatMap(([ref, l]) => (l.exists ? [[ref, l.digest] as const] : []))), warnings: [] };
+}
+
 export type Lookup = { exists: true; digest: string } | { exists: false; why: string };
 
 /** Looks up each reference (already validated) with `imagetools inspect`, LOOKUPS at a time. */
@@ -105,9 +118,11 @@ export interface SkipPlan extends Skips {
 }
 
 /** Digests, content tags and lookups for `requested` (target names), then the decision. */
-export async function planSkips(bake: BakeFile, requested: readonly string[], root: string, env: Readonly<Record<string, string | undefined>>, runner: Runner, overrides: readonly string[] = []): Promise<Result<SkipPlan>> {
+export async function planSkips(bake: BakeFile, requested: readonly string[], root: string, env: Readonly<Record<string, string | undefined>>, runner: Runner, overrides: readonly string[] = [], pin = false): Promise<Result<SkipPlan>> {
   const images = [...new Set(requested.map((n) => imageTargetOf(bake, n)))];
-  const digests = inputDigests(bake, [...requested, ...images], { root, env, overrides });
+  const pinned = pin ? await pinBases(bake, [...requested, ...images], { root, env, overrides }, runner) : undefined;
+  if (pinned && !pinned.ok) return pinned;
+  const digests = inputDigests(bake, [...requested, ...images], { root, env, overrides, ...(pinned ? { pinned: pinned.value } : {}) });
   if (!digests.ok) return digests;
   const values = bakeValues(bake, env);
   const tags = new Map<string, string | undefined>();

@@ -195,3 +195,31 @@ describe('content tags', () => {
     assert.equal(tag.tag, (contentTagOf(bake, 'app', result.value, values) as { tag: string }).tag);
   });
 });
+
+describe('--pin-bases', () => {
+  const run = (pinned: Map<string, string> | undefined, bake = BAKE()) => {
+    const result = inputDigests(bake, ['app', 'other'], { root: testdir(FILES), env: {}, ...(pinned ? { pinned } : {}) });
+    assert.ok(result.ok);
+    return result.value;
+  };
+  test('the FROM image of a reached stage, its ARG substituted, is a base; a stage named by a context is not', () => {
+    const d = run(undefined);
+    assert.deepEqual(d.get('base')!.bases, ['debian:bookworm']);
+    assert.deepEqual(d.get('app')!.bases, []);
+  });
+  test('a build arg overrides the global ARG in FROM', () => {
+    const bake = BAKE();
+    bake.target.base!.args = { BASE_IMAGE: 'ubuntu:24.04' };
+    assert.deepEqual(run(undefined, bake).get('base')!.bases, ['ubuntu:24.04']);
+  });
+  test('a moved tag changes the base and everything built on it', () => {
+    const a = run(new Map([['debian:bookworm', `sha256:${'a'.repeat(64)}`]]));
+    const b = run(new Map([['debian:bookworm', `sha256:${'b'.repeat(64)}`]]));
+    for (const name of ['base', 'app', 'other']) assert.notEqual(a.get(name)!.digest, b.get(name)!.digest, name);
+  });
+  test('a docker-image:// context is a base', () => {
+    const bake = BAKE();
+    bake.target.other!.contexts = { base: 'target:base', extra: 'docker-image://alpine:3' };
+    assert.deepEqual(run(undefined, bake).get('other')!.bases, ['alpine:3']);
+  });
+});

@@ -143,3 +143,19 @@ describe('run --skip-built', () => {
     assert.deepEqual(docker.bakeCall()!.slice(4, 5), ['vllm-cu129']);
   });
 });
+
+describe('hash --pin-bases', () => {
+  test('looks the base images up: another digest under the same tag, another input digest', async () => {
+    const cwd = stackDir();
+    const digestWith = async (images: string) => {
+      const docker = fakeDocker({ FAKE_DOCKER_IMAGES: images });
+      const r = await runCli(['hash', 'vllm-cu129-runtime', '--pin-bases', '--json'], cwd, docker.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(docker.calls().some((c) => c[2] === 'inspect' && c[3] === 'busybox'), 'busybox looked up');
+      return (JSON.parse(r.stdout) as { targets: { digest: string }[] }).targets[0]!.digest;
+    };
+    const one = await digestWith(`busybox=sha256:${'1'.repeat(64)}`);
+    assert.equal(await digestWith(`busybox=sha256:${'1'.repeat(64)}`), one);
+    assert.notEqual(await digestWith(`busybox=sha256:${'2'.repeat(64)}`), one);
+  });
+});

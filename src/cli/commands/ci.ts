@@ -35,12 +35,12 @@ A summary of the jobs goes to stderr; with $GITHUB_STEP_SUMMARY set, the graph o
 (\`bake-matrix graph\`, Mermaid, which GitHub draws) is appended to it.
 `;
 
-const CI_OPTIONS = { matrix: COMMON_OPTIONS.matrix, help: COMMON_OPTIONS.help, format: { type: 'string', default: 'json' }, 'max-stages': { type: 'string' }, 'skip-built': { type: 'boolean', default: false } } as const;
+const CI_OPTIONS = { matrix: COMMON_OPTIONS.matrix, help: COMMON_OPTIONS.help, format: { type: 'string', default: 'json' }, 'max-stages': { type: 'string' }, 'skip-built': { type: 'boolean', default: false }, 'pin-bases': { type: 'boolean', default: false } } as const;
 
 export const ciCommand: Command = {
   name: 'ci',
   summary: 'Print the CI jobs that build a group natively per platform, in dependency levels (JSON for a workflow matrix)',
-  usage: 'bake-matrix ci [<group|target>...] [--format json|github|gitlab|buildkite] [--max-stages N] [--skip-built] [--matrix PATH]',
+  usage: 'bake-matrix ci [<group|target>...] [--format json|github|gitlab|buildkite] [--max-stages N] [--skip-built [--pin-bases]] [--matrix PATH]',
   options: CI_OPTIONS,
   optionHelp: {
     format: { arg: 'json|github|gitlab|buildkite', text: 'json (default): every job, for scripts; github: a strategy.matrix per stage; gitlab: a child pipeline; buildkite: steps to upload' },
@@ -60,7 +60,7 @@ export const ciCommand: Command = {
     const planned = planCiJobs(generated.plan, positionals);
     if (!planned.ok) throw reportProblems(planned.problems, [], io, false);
     let plan = planned.value;
-    if (values['skip-built']) plan = await skipBuiltJobs(generated.plan.bake, plan, generated.matrix.root, io);
+    if (values['skip-built']) plan = await skipBuiltJobs(generated.plan.bake, plan, generated.matrix.root, io, values['pin-bases']);
     if (maxStages !== undefined && plan.stages > maxStages) {
       throw reportProblems([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], [], io, false);
     }
@@ -79,14 +79,14 @@ export const ciCommand: Command = {
 
 
 /** ci --skip-built: the jobs with something left to build, each running `bake --skip-built`; the decision on stderr. */
-async function skipBuiltJobs(bake: BakeFile, plan: CiPlan, root: string, io: Io): Promise<CiPlan> {
+async function skipBuiltJobs(bake: BakeFile, plan: CiPlan, root: string, io: Io, pin: boolean): Promise<CiPlan> {
   const runner = await lookupRunner(io.env, root);
   if (!runner.ok) throw reportProblems(runner.problems, [], io, false);
   const requested = [...new Set(plan.jobs.flatMap((j) => j.targets))];
-  const skips = await planSkips(bake, requested, root, io.env, runner.value);
+  const skips = await planSkips(bake, requested, root, io.env, runner.value, [], pin);
   if (!skips.ok) throw reportProblems(skips.problems, [], io, false);
   io.stderr(skipText(skips.value, []));
   const build = new Set(skips.value.build);
-  const jobs = plan.jobs.filter((j) => j.targets.some((t) => build.has(t))).map(({ stage: _stage, ...j }) => ({ ...j, bake: [...j.bake, '--skip-built'] }));
+  const jobs = plan.jobs.filter((j) => j.targets.some((t) => build.has(t))).map(({ stage: _stage, ...j }) => ({ ...j, bake: [...j.bake, '--skip-built', ...(pin ? ['--pin-bases'] : [])] }));
   return stageJobs(plan.names, jobs, plan.maxJobs);
 }

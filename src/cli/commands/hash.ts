@@ -4,6 +4,7 @@
 import { contentTagOf, bakeValues } from '../../inputs/content-tags.ts';
 import { inputDigests, type InputDigest } from '../../inputs/input-digests.ts';
 import { error } from '../../problems/problem.ts';
+import { lookupRunner, pinBases } from '../../run/skip-built.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { didYouMean } from '../../problems/suggest.ts';
 import { EXIT, type Command } from '../io.ts';
@@ -12,7 +13,7 @@ import { help } from '../help.ts';
 import { generateOrThrow, withWarnings } from '../pipeline.ts';
 import { reportProblems } from '../reported-error.ts';
 
-const HASH_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, explain: { type: 'boolean', default: false }, files: { type: 'boolean', default: false } } as const;
+const HASH_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, explain: { type: 'boolean', default: false }, files: { type: 'boolean', default: false }, 'pin-bases': { type: 'boolean', default: false } } as const;
 
 const HELP = `The input digest of a target is a sha256 of everything that decides its image: its
 definition after inherits (context and Dockerfile paths, target stage, args, platforms,
@@ -30,7 +31,7 @@ The content tag is <repository of the first tag>:inputs-<first 12 hex digits>: w
 export const hashCommand: Command = {
   name: 'hash',
   summary: 'Print the input digest (and content tag) of targets: what decides their image, for --skip-built',
-  usage: 'bake-matrix hash [<target|group>...] [--explain [--files]] [--json] [--matrix PATH]',
+  usage: 'bake-matrix hash [<target|group>...] [--explain [--files]] [--pin-bases] [--json] [--matrix PATH]',
   options: HASH_OPTIONS,
   optionHelp: {
     explain: { text: 'show what went into each digest: definition, Dockerfile stages, context files, linked digests' },
@@ -49,7 +50,15 @@ export const hashCommand: Command = {
       throw reportProblems(selection.unknown.map((n) => error('unknown-name', `"${n}" is no target or group of the bake file.${didYouMean(n, known)}`, { hint: '`bake-matrix list` shows the targets and groups.' })), [], io, values.json);
     }
     const names = selection.targets.map((t) => t.name);
-    const digests = inputDigests(bake, names, { root: generated.matrix.root, env: io.env, keepLines: values.files });
+    let pinned: Map<string, string> | undefined;
+    if (values['pin-bases']) {
+      const runner = await lookupRunner(io.env, generated.matrix.root);
+      if (!runner.ok) throw reportProblems(runner.problems, [], io, values.json);
+      const found = await pinBases(bake, names, { root: generated.matrix.root, env: io.env }, runner.value);
+      if (!found.ok) throw reportProblems(found.problems, generated.files, io, values.json);
+      pinned = found.value;
+    }
+    const digests = inputDigests(bake, names, { root: generated.matrix.root, env: io.env, keepLines: values.files, ...(pinned ? { pinned } : {}) });
     if (!digests.ok) throw reportProblems(digests.problems, generated.files, io, values.json);
     const vars = bakeValues(bake, io.env);
     const rows = names.map((name) => {
@@ -72,6 +81,7 @@ export const hashCommand: Command = {
         out.push(`  dockerfile  ${e.dockerfile.path} ${e.dockerfile.digest} (stages ${e.dockerfile.stages.join(', ')}; and the lines before the first FROM)`);
         out.push(`  context     ${e.context.path}${e.context.ignoreFile ? ` less ${e.context.ignoreFile}` : ''}: ${e.context.files} files, ${e.context.bytes} bytes, ${e.context.digest}`);
         for (const line of digest.context.lines ?? []) out.push(`    ${line}`);
+        if (digest.bases.length) out.push(`  bases       ${digest.bases.map((b) => (pinned ? `${b}@${pinned.get(b) ?? 'not found'}` : b)).join(', ')}${pinned ? '' : ' (as written: --pin-bases looks them up)'}`);
         for (const [key, value] of Object.entries(e.contexts)) out.push(`  context ${key}: ${value}${value.startsWith('target:') ? ` (${linkedName(digests.value, value.slice(7))})` : ''}`);
       }
     }

@@ -81,7 +81,7 @@ export const runCommand: Command = {
     if (run.skipBuilt && building && !run.dryRun) {
       const runner = await lookupRunner(io.env, root);
       if (!runner.ok) fail(io, run.json, runner.problems);
-      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, (runner as { value: Runner }).value, buildSets(flagValues(run, 'set')));
+      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, (runner as { value: Runner }).value, buildSets(flagValues(run, 'set')), run.pinBases);
       if (!planned.ok) throw reportProblems(planned.problems, [], io, run.json);
       const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, (runner as { value: Runner }).value) : [];
       if (!run.json) io.stderr(skipText(planned.value, retags));
