@@ -142,7 +142,7 @@ class Digester {
     if (!dockerfileReal) return undefined;
     const loaded = this.loadDockerfile(dockerfileReal);
     if (!('model' in loaded)) return this.fail(name, { ...loaded, message: `${name}: ${loaded.message}` });
-    const reached = reachedStages(loaded.model, stage, new Set(Object.keys(contexts).map((k) => k.toLowerCase())));
+    const reached = reachedStages(loaded.model, stage, new Set(Object.keys(contexts).map((k) => k.toLowerCase())), args);
     if (!reached.ok) return this.fail(name, error('inputs-unknown-stage', `${name}: the Dockerfile ${this.shown(dockerfileReal)} has no stage "${stage}".`, { hint: 'Name a stage of the Dockerfile as the target.' }));
     const lines = loaded.text.split('\n');
     const firstFrom = loaded.model.stages[0]?.line ?? lines.length + 1;
@@ -272,14 +272,27 @@ class Digester {
   }
 }
 
-/** The stages `target` (default: the last) reaches, in file order; stages named in `replaced` (named contexts) are not entered. */
-function reachedStages(model: DockerfileModel, target: string | undefined, replaced: ReadonlySet<string>): { ok: true; stages: DockerfileModel['stages'] } | { ok: false } {
+/**
+ * The stages `target` (default: the last) reaches, in file order; stages named
+ * in `replaced` (named contexts) are not entered. A FROM that names a stage
+ * through an ARG (`FROM os-${OS}`) reaches the one stage its value names, the
+ * ARG substituted as in fromImage(); when it cannot be substituted, every
+ * stage its pattern matches.
+ */
+function reachedStages(model: DockerfileModel, target: string | undefined, replaced: ReadonlySet<string>, args: Record<string, string>): { ok: true; stages: DockerfileModel['stages'] } | { ok: false } {
   const start = target === undefined ? model.stages[model.stages.length - 1] : findStage(model, target);
   if (!start) return { ok: false };
   const reached = new Set<number>([start.index]);
   const queue = [start.index];
   for (let i = 0; i < queue.length; i++) {
-    for (const dep of model.stages[queue[i]!]!.deps) {
+    const from = model.stages[queue[i]!]!;
+    let deps = from.deps;
+    if (from.fromTemplate !== undefined && from.fromCandidates?.length) {
+      const named = substituted(model, from.fromTemplate, args);
+      const chosen = named === undefined ? undefined : findStage(model, named);
+      if (named !== undefined) deps = deps.filter((d) => !from.fromCandidates!.includes(d) || d === chosen?.index);
+    }
+    for (const dep of deps) {
       const stage = model.stages[dep]!;
       if (reached.has(dep) || (stage.name !== undefined && replaced.has(stage.name))) continue;
       reached.add(dep);
@@ -287,6 +300,14 @@ function reachedStages(model: DockerfileModel, target: string | undefined, repla
     }
   }
   return { ok: true, stages: model.stages.filter((s) => reached.has(s.index)) };
+}
+
+/** A FROM reference with the global ARGs substituted as BuildKit does: a build arg when the ARG is declared before the first FROM, else its default, else empty; undefined when a form other than $X / ${X} is left. */
+function substituted(model: DockerfileModel, text: string, args: Record<string, string>): string | undefined {
+  const globals = new Map(model.globalArgs.map((a) => [a.name, a.value ?? '']));
+  const value = (name: string) => (globals.has(name) ? (Object.hasOwn(args, name) ? args[name]! : globals.get(name)!) : '');
+  const out = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a?: string, b?: string) => value((a ?? b)!));
+  return out.includes('$') ? undefined : out;
 }
 
 /**
@@ -297,15 +318,13 @@ function reachedStages(model: DockerfileModel, target: string | undefined, repla
  * it enters as written, with the Dockerfile's text.
  */
 function baseImages(model: DockerfileModel, lines: readonly string[], stages: DockerfileModel['stages'], args: Record<string, string>, contexts: ReadonlySet<string>): string[] {
-  const globals = new Map(model.globalArgs.map((a) => [a.name, a.value ?? '']));
-  const value = (name: string) => (globals.has(name) ? (Object.hasOwn(args, name) ? args[name]! : globals.get(name)!) : '');
   const out: string[] = [];
   for (const stage of stages) {
     if (stage.parent !== undefined) continue;
     const from = /^\s*FROM\s+(?:--\S+\s+)*(\S+)/i.exec(lines[stage.line - 1] ?? '');
     if (!from) continue;
-    const image = from[1]!.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a?: string, b?: string) => value((a ?? b)!));
-    if (image.includes('$') || image === '' || image.toLowerCase() === 'scratch' || contexts.has(image)) continue;
+    const image = substituted(model, from[1]!, args);
+    if (image === undefined || image === '' || image.toLowerCase() === 'scratch' || contexts.has(image) || findStage(model, image)) continue;
     out.push(image);
   }
   return out;

@@ -223,3 +223,22 @@ describe('--pin-bases', () => {
     assert.deepEqual(run(undefined, bake).get('other')!.bases, ['alpine:3']);
   });
 });
+
+describe('a FROM that names a stage through an ARG', () => {
+  const FILES_OS = {
+    Dockerfile: `ARG OS=ubuntu\nFROM debian AS os-ubuntu\nRUN echo ubuntu\nFROM debian AS os-rocky\nRUN echo rocky\nFROM os-\${OS} AS app\nRUN echo app\n`,
+  };
+  const bake = (os: string): BakeFile => ({ group: {}, target: { app: { context: '.', dockerfile: 'Dockerfile', target: 'app', args: { OS: os } } } });
+  const digest = (files: Record<string, string>, os: string) => {
+    const r = inputDigests(bake(os), ['app'], { root: testdir(files), env: {} });
+    assert.ok(r.ok);
+    return r.value.get('app')!;
+  };
+  test('reaches the stage its value names, not the others', () => {
+    assert.deepEqual(digest(FILES_OS, 'rocky').dockerfile.stages, ['os-rocky', 'app']);
+    const changed = { Dockerfile: FILES_OS.Dockerfile.replace('echo ubuntu', 'echo ubuntu2') };
+    assert.equal(digest(changed, 'rocky').digest, digest(FILES_OS, 'rocky').digest);
+    assert.notEqual(digest(changed, 'ubuntu').digest, digest(FILES_OS, 'ubuntu').digest);
+  });
+  test('the stage is no base image', () => assert.deepEqual(digest(FILES_OS, 'rocky').bases, ['debian']));
+});
