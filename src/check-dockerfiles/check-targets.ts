@@ -9,8 +9,9 @@ export function checkTargets(targets: readonly TargetDockerfile[]): Problem[] {
   const problems = new Map<string, Problem>();
   for (const t of targets) {
     if (!t.loaded.ok || t.dockerTarget === undefined || findStage(t.loaded.model, t.dockerTarget)) continue;
-    const what = t.target.kind === 'layer' ? `Layer "${t.target.layer}" of stage "${t.stage.key}"` : `Stage "${t.stage.key}"`;
-    const key = `${t.origin.file}#${t.origin.pointer}#${t.loaded.model.path}`;
+    const what = t.target.kind === 'layer' ? `Layer "${t.target.layer}" of stage "${t.stage.key}"` : t.stage.targetTemplate ? `Stage "${t.stage.key}" (target "${t.stage.targetTemplate.text}", for "${t.target.name}")` : `Stage "${t.stage.key}"`;
+    // A templated target is checked per rendered name: each missing one is reported once.
+    const key = `${t.origin.file}#${t.origin.pointer}#${t.loaded.model.path}#${t.dockerTarget}`;
     if (!problems.has(key)) problems.set(key, missingStage(t.loaded.model, t.dockerTarget, t.origin, what));
   }
   return [...problems.values()];

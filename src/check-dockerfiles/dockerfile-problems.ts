@@ -37,7 +37,7 @@ function targetDockerfiles(matrix: Matrix, plan: Plan, dockerfiles: ReadonlyMap<
     const loaded = target.location ? dockerfiles.get(target.location.dockerfilePath) : undefined;
     if (target.kind === 'common' || !stage || !loaded) continue;
     const layer = target.kind === 'layer' ? stage.layers.find((l) => l.key === target.layer) : undefined;
-    found.push({ target, stage, ...(layer ? { dockerTarget: layer.target } : stage.target !== undefined ? { dockerTarget: stage.target } : {}), origin: layer ? layer.origin : stage.origin, loaded });
+    found.push({ target, stage, ...(layer ? { dockerTarget: layer.target } : target.dockerTarget !== undefined ? { dockerTarget: target.dockerTarget } : {}), origin: layer ? layer.origin : stage.origin, loaded });
   }
   return found;
 }

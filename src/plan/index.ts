@@ -29,6 +29,9 @@ import { dict, plain } from '../dict.ts';
 
 export const COMMON_TARGET = '_common';
 
+/** A Dockerfile stage name (`FROM ... AS <name>`), as a rendered `target` must be. */
+const DOCKERFILE_STAGE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
 export interface TargetInfo {
   name: string;
   kind: 'common' | 'stage' | 'layer';
@@ -54,6 +57,8 @@ export interface TargetInfo {
   namedContexts?: Record<string, NamedContext>;
   /** The OCI os.version of its windows/* images, from its values' `os_version` (shared-tags.ts). */
   osVersion?: string;
+  /** The Dockerfile stage it builds (its stage's `target`, rendered); undefined: the last one. */
+  dockerTarget?: string;
 }
 
 export interface Plan {
@@ -253,7 +258,8 @@ class Planner {
     for (const a of this.bound(ancestors)) {
       const image = this.targets.get(this.cellNames.get(a)!)?.image;
       if (image) contexts[image.as] = `docker-image://${image.bake}`;
-      if (a.stage.target) contexts[a.stage.target] = `target:${this.cellNames.get(a)}`;
+      const dockerTarget = this.targets.get(this.cellNames.get(a)!)?.dockerTarget;
+      if (dockerTarget) contexts[dockerTarget] = `target:${this.cellNames.get(a)}`;
       for (const layer of a.layers) {
         const name = this.layerNames.get(layer);
         if (name) contexts[layer.layer.target] = `target:${name}`;
@@ -280,6 +286,8 @@ class Planner {
     const fixed = fromTag ? new Map([[fromArg!.name, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${fromArg!.name}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: fromArg!.origin }]]) : undefined;
     const { args, labels, scope } = this.intended(chain.map((c) => this.levelOf(c)), stage, cell.values, { target: name }, stage.axes, fixed);
     const location = locationOf(stage.dockerfile, stage.context, scope, this.report(scope), this.problems);
+    const dockerTarget = this.dockerTargetOf(stage, scope);
+    if (!dockerTarget.ok) return;
     const image = cell.image ? this.imageOf(cell, scope) : undefined;
     this.cellNames.set(cell, name);
     /** Contexts of its own: its layers, then its named contexts, its image base or its parent's tag. */
@@ -309,12 +317,13 @@ class Planner {
       ...(location ? { location } : {}),
       ...(image ? { image } : {}),
       ...(Object.keys(named).length ? { namedContexts: named } : {}),
+      ...(dockerTarget.value !== undefined ? { dockerTarget: dockerTarget.value } : {}),
     });
     // On its parent's tag, a target is an image of its own: it inherits `_common` (the args and labels of
     // its chain it sets itself), so no context, Dockerfile or tag reset of the parent's reaches it through bake.
     const inherited = fromTag ? COMMON_TARGET : parentName;
     const inheritedInfo = this.targets.get(inherited)!;
-    const target = this.baseTarget(inherited, stage.target, cell.platforms, scope, location, stage.cache, name);
+    const target = this.baseTarget(inherited, dockerTarget.value, cell.platforms, scope, location, stage.cache, name);
     for (const [key, context] of Object.entries(named)) own[key] = context.value;
     if (image) own[image.as] = `docker-image://${image.bake}`;
     if (fromTag) own[fromTag.key] = `target:${parentName}`;
@@ -354,9 +363,33 @@ class Planner {
     return { ...tag, key: key.key };
   }
 
+  /** The Dockerfile stage a cell builds: its stage's `target`, rendered in the cell's scope when it is a template. */
+  private dockerTargetOf(stage: Stage, scope: Scope, quiet = false): { ok: true; value: string | undefined } | { ok: false } {
+    const template = stage.targetTemplate;
+    if (!template) return { ok: true, value: stage.target };
+    const result = render(template, scope);
+    if (!result.ok) {
+      if (!quiet) this.templates.report(template, result.problems, scope);
+      return { ok: false };
+    }
+    const at = { file: template.origin.file, pointer: template.origin.pointer };
+    if (result.value.usesVariables) {
+      if (!quiet) this.problems.push(error('target-uses-variable', `The target template "${template.text}" of stage "${stage.key}" uses a run-time variable; the Dockerfile stage is fixed when the file is generated (and checked then).`, { ...at, hint: 'Use axis values, their `vars` or tables in `target`.' }));
+      return { ok: false };
+    }
+    const value = result.value.preview;
+    if (!DOCKERFILE_STAGE.test(value)) {
+      if (!quiet) this.problems.push(error('bad-target', `The target template "${template.text}" of stage "${stage.key}" gives "${value}", which is not a Dockerfile stage name.`, { ...at, hint: 'A Dockerfile stage name is letters, digits, "_", "." and "-", starting with a letter or digit.' }));
+      return { ok: false };
+    }
+    return { ok: true, value };
+  }
+
   private imageOf(cell: Cell, scope: Scope): TargetInfo['image'] | undefined {
     const base = cell.image!;
-    const as = base.as ?? (cell.stage.from ? this.stages.get(cell.stage.from)?.target : undefined);
+    const parentStage = cell.stage.from ? this.stages.get(cell.stage.from) : undefined;
+    const parentTarget = parentStage ? this.dockerTargetOf(parentStage, scope, true) : undefined;
+    const as = base.as ?? (parentTarget?.ok ? parentTarget.value : undefined);
     if (!as) {
       this.problems.push(error('image-without-stage', `The image base of stage "${cell.stage.key}" does not say which Dockerfile stage it stands in for.`, {
         file: base.origin.file,

@@ -519,7 +519,7 @@ export interface FromImage {
 export interface Stage {
   description?: string;
   /**
-   * The Dockerfile stage to build. Default: the Dockerfile's last stage (such a stage cannot be a parent: it has no name to bind).
+   * The Dockerfile stage to build; a template over the stage's axes (`target: "{variant}"`: one stage with an axis instead of one stage per Dockerfile stage), each rendered name checked against the Dockerfile. Default: the Dockerfile's last stage (such a stage cannot be a parent: it has no name to bind).
    */
   target?: string;
   /**

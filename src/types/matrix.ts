@@ -166,8 +166,10 @@ export interface Layer {
 
 export interface Stage {
   key: string;
-  /** The Dockerfile stage; undefined: the Dockerfile's last stage. */
+  /** The Dockerfile stage, as written; undefined: the Dockerfile's last stage. */
   target?: string;
+  /** When `target` has placeholders: the template each cell renders (`{variant}`). */
+  targetTemplate?: Template;
   /** The parent stage. */
   from?: string;
   /** With `from: {stage, arg}`: the arg that gets the parent's first tag. */

@@ -2,6 +2,7 @@
 // axes, name, dockerfile and context come from the parent, else the matrix
 // (a stage on its parent's tag, `from: {stage, arg}`, takes its paths from the matrix).
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
+import { hasPlaceholders } from '../template/index.ts';
 import type * as W from '../types/matrix-file.generated.ts';
 import type { CacheSpec, Layer, Origin, Stage, Template } from '../types/matrix.ts';
 import { cacheSpec, imageBase, outputSpecs, secrets, selector, settings, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
@@ -76,7 +77,7 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
     }
     resolved.set(key, {
       key,
-      ...(stage.target !== undefined ? { target: stage.target } : {}),
+      ...(stage.target !== undefined ? { target: stage.target, ...(hasPlaceholders(stage.target) ? { targetTemplate: { text: stage.target, origin: at('target') } } : {}) } : {}),
       ...(from ? { from } : {}),
       ...(typeof stage.from === 'object' && 'stage' in stage.from && stage.from.arg ? { fromArg: stage.from.arg } : {}),
       ...(typeof stage.from === 'object' && 'image' in stage.from ? { fromImage: imageBase(stage.from, at, ['from']) } : {}),

@@ -24,6 +24,7 @@ export function templatesOf(m: Matrix): Template[] {
     settings(s.contexts);
     out.push(s.name, s.dockerfile, s.context, ...s.tags.map((t) => t.template));
     if (s.fromImage) out.push(s.fromImage.image);
+    if (s.targetTemplate) out.push(s.targetTemplate);
     settings(s.annotations);
     output(s.output);
     for (const l of s.layers) (out.push(l.name), settings(l.args));

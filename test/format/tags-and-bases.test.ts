@@ -162,6 +162,43 @@ describe('stage bases', () => {
       assert.deepEqual([narrow!.code, narrow!.pointer], ['axes-narrower-than-parent', '/overrides/0/from/stage']);
     });
   });
+  describe('`target` as a template: one stage with an axis instead of one stage per Dockerfile stage', () => {
+    const matrix = (target: string, extra: Partial<MatrixFile> = {}) => matrixYaml({
+      stages: {
+        base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}' },
+        engine: { target, from: 'base', axes: ['framework', 'cuda'] },
+        runtime: { target: 'runtime', from: 'engine', tags: ['{registry}/{framework}:{cuda}'] },
+      },
+      ...extra,
+    });
+    const dockerfile = 'FROM scratch AS build-base\nARG CUDA_VERSION\nFROM build-base AS vllm\nARG ENGINE\nFROM build-base AS sglang\nARG ENGINE\nFROM scratch AS runtime\n';
+    const run = (text: string, file = dockerfile) => generate('matrix', testdir({ 'matrix/stack.yaml': text, Dockerfile: file }));
+    test('each cell builds its rendered Dockerfile stage, and its children bind it under that name', () => {
+      const r = run(matrix('{framework}'));
+      assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+      const bake = r.value.plan.bake;
+      assert.deepEqual([bake.target['vllm-cu129-engine']!.target, bake.target['sglang-cu130-engine']!.target], ['vllm', 'sglang']);
+      assert.deepEqual(bake.target['sglang-cu129-runtime']!.contexts, { 'build-base': 'target:base-cu129', sglang: 'target:sglang-cu129-engine' });
+    });
+    test('the Dockerfile check follows the template: a rendered name the Dockerfile lacks is an error at the `target` line', () => {
+      const r = run(matrix('{framework}'), 'FROM scratch AS build-base\nARG CUDA_VERSION\nFROM build-base AS vllm\nARG ENGINE\nFROM scratch AS runtime\n');
+      assert.ok(!r.ok);
+      assert.deepEqual([r.problems[0]!.code, r.problems[0]!.pointer], ['unknown-dockerfile-stage', '/stages/engine/target']);
+      assert.match(r.problems[0]!.message, /Stage "engine" \(target "\{framework\}", for "sglang-cu129-engine"\) builds the Dockerfile stage "sglang", but Dockerfile has no stage of that name/);
+    });
+    test('a run-time variable, an axis the stage lacks or a name that is no Dockerfile stage is an error at `target`', () => {
+      const cases: [string, string, Partial<MatrixFile>][] = [
+        ['{framework}-{version}', 'target-uses-variable', {}],
+        ['{framework}-{python}', 'unknown-placeholder', { axes: { ...BASE_MATRIX.axes, python: { '3.12': {} } } }],
+        ['{framework.stage}', 'bad-target', { axes: { ...BASE_MATRIX.axes, framework: { vllm: { vars: { stage: 'vllm engine' } }, sglang: { vars: { stage: 'sglang' } } } } }],
+      ];
+      for (const [target, code, extra] of cases) {
+        const r = run(matrix(target, extra));
+        assert.ok(!r.ok, target);
+        assert.deepEqual([r.problems[0]!.code, r.problems[0]!.pointer], [code, '/stages/engine/target'], target);
+      }
+    });
+  });
   test('a parent without tags cannot be taken by its tag', () => {
     const [p] = generateProblems(yaml({ stages: { base: { target: 'build-base', axes: ['cuda'] }, framework: { target: 'framework', from: { stage: 'base', arg: 'BASE_IMAGE' }, axes: ['framework', 'cuda'] } } }));
     assert.equal(p!.code, 'parent-without-tag');
