@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { MAX_PROBLEMS_PER_FILE, type Parsed } from './parse-yaml.ts';
 import { LiteralReader, type Read } from './read-literal.ts';
 import type { NodeSpan, Position } from './source-file.ts';
+import { positionsFrom } from './line-positions.ts';
 import { TS_MORPH_RANGE, tsMorph } from './ts-morph.ts';
 
 export function parseTypeScript(text: string, file: string, limits: Limits = DEFAULT_LIMITS): Parsed {
@@ -108,16 +109,7 @@ const isStackOverflow = (e: unknown) => e instanceof RangeError && /call stack/i
 export function tsPositionsOf(text: string): (offset: number) => Position {
   const starts = [0];
   for (const m of text.matchAll(/\r\n?|[\n\u2028\u2029]/g)) starts.push(m.index + m[0].length);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, col: offset - starts[low]! + 1 };
-  };
+  return positionsFrom(starts);
 }
 
 /** The offset of the first bracket at the deepest nesting of ( [ { in the text, outside strings and comments (roughly: no regular expressions). */

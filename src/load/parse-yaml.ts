@@ -11,6 +11,7 @@ import { scalarProblem } from './scalar-problem.ts';
 import { parseYamlDocument } from './parse-yaml-document.ts';
 import { yamlTooDeep } from './yaml-depth.ts';
 import type { NodeSpan, Position } from './source-file.ts';
+import { positionsFrom } from './line-positions.ts';
 
 export interface Parsed {
   data: unknown;
@@ -184,16 +185,7 @@ function keyName(keyNode: Node | null, at: Partial<Problem>, limits: Limits, rep
 export function positionsOf(text: string): (offset: number) => Position {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, col: offset - starts[low]! + 1 };
-  };
+  return positionsFrom(starts);
 }
 
 function firstLine(message: string): string {

@@ -4,9 +4,8 @@
 // last export wins, so the cache of one of them is lost on every build).
 import { error, pathOf, type Problem } from '../problems/problem.ts';
 import type { CacheSpec, Origin, Template } from '../types/matrix.ts';
-import { parseDockerReference } from '../reference/parse-reference.ts';
-import { referenceSample } from './reference-sample.ts';
-import { conditionalBake, render, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
+import { renderReference } from './reference-sample.ts';
+import { conditionalBake, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
 export interface PlannedCache {
   from: string[];
@@ -15,24 +14,14 @@ export interface PlannedCache {
 
 /** `invalid` gets a ref that is not an image reference (a "," in it would add exporter options: `,type=local,dest=...`). */
 export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, invalid: (p: Problem) => void = () => {}): PlannedCache | undefined {
-  const renderRef = (t: Template): Rendered | undefined => {
-    const result = render(t, scope);
-    if (!result.ok) {
-      report(t, result.problems);
-      return undefined;
-    }
-    const { text, note } = referenceSample(result.value);
-    const parsed = parseDockerReference(text);
-    if (!parsed.ok) {
-      invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${parsed.reason}${note}.`, {
+  const renderRef = (t: Template): Rendered | undefined =>
+    renderReference(t, scope, report, (text, why) =>
+      invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${why}.`, {
         file: t.origin.file,
         pointer: t.origin.pointer,
         hint: 'A registry cache ref is [registry/]name[:tag], e.g. "{registry}/cache:{target}"; it is written into type=registry,ref=<ref>, so it holds no "," or "=".',
-      }));
-      return undefined;
-    }
-    return result.value;
-  };
+      })),
+    );
   const ref = renderRef(spec.ref);
   if (!ref) return undefined;
   const fallback = spec.fallback.map(renderRef).filter((r) => r !== undefined);

@@ -20,8 +20,7 @@ import { planOutputs } from './outputs.ts';
 import { assignOsVersions, sharedTagProblems } from './shared-tags.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { usedVariables } from './used-variables.ts';
-import { referenceSample } from './reference-sample.ts';
-import { parseDockerReference } from '../reference/parse-reference.ts';
+import { renderReference } from './reference-sample.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { PerPlatform } from './per-platform.ts';
 import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
@@ -398,22 +397,15 @@ class Planner {
       }));
       return undefined;
     }
-    const result = render(base.image, scope);
-    if (!result.ok) {
-      this.templates.report(base.image, result.problems, scope);
-      return undefined;
-    }
-    const { text, note } = referenceSample(result.value);
-    const parsed = parseDockerReference(text);
-    if (!parsed.ok) {
-      this.problems.push(error('bad-image', `The image "${text}" that stage "${cell.stage.key}" builds on is not an image reference: ${parsed.reason}${note}.`, {
+    const image = renderReference(base.image, scope, (t, problems) => this.templates.report(t, problems, scope), (text, why) =>
+      this.problems.push(error('bad-image', `The image "${text}" that stage "${cell.stage.key}" builds on is not an image reference: ${why}.`, {
         file: base.image.origin.file,
         pointer: base.image.origin.pointer,
         hint: 'Write [registry/]name[:tag][@sha256:<64 hex>], e.g. nvcr.io/nvidia/cuda:12.9.1-devel-ubuntu24.04: it becomes a docker-image:// context.',
-      }));
-      return undefined;
-    }
-    return { as, bake: result.value.bake, preview: result.value.preview, origin: base.image.origin };
+      })),
+    );
+    if (!image) return undefined;
+    return { as, bake: image.bake, preview: image.preview, origin: base.image.origin };
   }
 
   /** Attributes every built target sets itself, since bake replaces rather than merges them. */

@@ -9,8 +9,7 @@ import { matches, type Values } from '../expand/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix, OutputSpec, Stage, Template } from '../types/matrix.ts';
 import { escapeBake, render, type RenderProblem, type Scope } from '../template/index.ts';
-import { parseDockerReference } from '../reference/parse-reference.ts';
-import { referenceSample } from './reference-sample.ts';
+import { renderReference } from './reference-sample.ts';
 import { renderPath } from './paths.ts';
 
 export interface PlannedOutputs {
@@ -54,20 +53,13 @@ function outputEntry(spec: OutputSpec, scope: Scope, report: Report, problems: P
 }
 
 function imageName(t: Template, scope: Scope, report: Report, problems: Problem[]): string | undefined {
-  const result = render(t, scope);
-  if (!result.ok) {
-    report(t, result.problems);
-    return undefined;
-  }
-  const { text, note } = referenceSample(result.value);
-  const parsed = parseDockerReference(text);
-  if (parsed.ok) return result.value.bake;
-  problems.push(error('bad-output', `The output name "${text}" is not an image reference: ${parsed.reason}${note}.`, {
-    file: t.origin.file,
-    pointer: t.origin.pointer,
-    hint: 'Write one [registry/]name[:tag], e.g. "{registry}/app": it is written into type=image,name=<name>, so it holds no "," or "=".',
-  }));
-  return undefined;
+  return renderReference(t, scope, report, (text, why) =>
+    problems.push(error('bad-output', `The output name "${text}" is not an image reference: ${why}.`, {
+      file: t.origin.file,
+      pointer: t.origin.pointer,
+      hint: 'Write one [registry/]name[:tag], e.g. "{registry}/app": it is written into type=image,name=<name>, so it holds no "," or "=".',
+    })),
+  )?.bake;
 }
 
 /** A folder or file inside the project root, where bake runs; fixed when the file is generated. */

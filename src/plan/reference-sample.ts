@@ -3,7 +3,9 @@
 // when no variable is set: every variable at its default, and a variable
 // whose default is empty read as "x0", so the literal text around it is
 // checked. The note says so in the message.
-import { evaluatePieces, type Rendered } from '../template/index.ts';
+import { parseDockerReference } from '../reference/parse-reference.ts';
+import type { Template } from '../types/matrix.ts';
+import { evaluatePieces, render, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
 export const EMPTY_SAMPLE = 'x0';
 
@@ -20,4 +22,26 @@ export function referenceSample(rendered: Rendered): { text: string; note: strin
   }
   const read = [...variables].map(([env, value]) => (value === '' ? `${env} read as "${EMPTY_SAMPLE}" (its default is empty)` : `${env} at its default "${value}"`));
   return { text, note: read.length ? ` (read with ${read.join(', ')})` : '' };
+}
+
+/**
+ * A template that must be an image reference, rendered and checked at its sample: the rendering, or undefined
+ * after `report` got its render problems or `invalid` the sample text and why it is no reference.
+ */
+export function renderReference(
+  t: Template,
+  scope: Scope,
+  report: (t: Template, problems: RenderProblem[]) => void,
+  invalid: (text: string, why: string) => void,
+): Rendered | undefined {
+  const result = render(t, scope);
+  if (!result.ok) {
+    report(t, result.problems);
+    return undefined;
+  }
+  const { text, note } = referenceSample(result.value);
+  const parsed = parseDockerReference(text);
+  if (parsed.ok) return result.value;
+  invalid(text, `${parsed.reason}${note}`);
+  return undefined;
 }
