@@ -59,7 +59,12 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
   // A value of a branch's type that fails that branch's own rule (a pattern) is explained by that rule:
   // "must be a mapping" from the other branches would only mislead.
   const ownRule = (e: ErrorObject) => real.some((o) => o !== e && o.instancePath === e.instancePath && !isBranchMiss(o) && o.keyword !== 'oneOf' && o.keyword !== 'anyOf' && o.keyword !== 'required' && o.keyword !== 'additionalProperties');
-  const kept = real.filter((e) => !(isBranchMiss(e) && (deeper(e) || ownRule(e))));
+  // "must be null" is never the explanation when another branch's error at that node exists: an axis value
+  // written as a mapping with one unknown key is told about that key, not that it could have been empty.
+  const nullBranchOnly = (e: ErrorObject) =>
+    e.keyword === 'type' && (e.params as { type: unknown }).type === 'null' &&
+    real.some((o) => o !== e && !isBranchMiss(o) && (o.instancePath === e.instancePath || o.instancePath.startsWith(e.instancePath + '/')));
+  const kept = real.filter((e) => !(isBranchMiss(e) && (deeper(e) || ownRule(e) || nullBranchOnly(e))));
   // Merge "must be X" alternatives at one path into one problem.
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of kept) {
