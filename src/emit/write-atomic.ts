@@ -154,7 +154,7 @@ export function ensureFolder(dir: string, shown: string): void {
  * request can plant a link), the last one of an absolute path (above the
  * project, links such as /tmp -> /private/tmp are the machine's).
  */
-function linkOnTheWay(dir: string, shown: string): string | undefined {
+export function linkOnTheWay(dir: string, shown: string): string | undefined {
   const parts = isAbsolute(shown) ? [] : shown.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
   const tail = parts.length ? join(...parts) : '';
   const base = dir.slice(0, dir.length - tail.length);

@@ -14,6 +14,7 @@ import { CLOSURE_DIR, writeClosureFile } from '../../run/closure-file.ts';
 import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
 import { recordGeneration, reuseGeneration } from '../../run/generation-record.ts';
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
+import { linkedOutputDests } from '../../run/output-dests.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
 import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, RUN_OPTIONS, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
@@ -95,6 +96,7 @@ export const runCommand: Command = {
       run = { ...run, names: planned.value.build, fullFile: false };
       selection = selectTargets(handedBake, run.names, flagValues(run, 'set'));
     }
+    if (building && !run.dryRun) fail(io, run.json, linkedOutputDests(handedBake, selection.targets.map((t) => t.name), root));
     // buildx reads the blocks the names need, not the whole file (listing wants every name).
     const handed = listing || run.fullFile ? bakeFile : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root) ?? bakeFile;
 
