@@ -16,6 +16,7 @@ import { recordGeneration, reuseGeneration } from '../../run/generation-record.t
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { linkedOutputDests } from '../../run/output-dests.ts';
 import { checkDocker, checkNames } from '../../run/preflight.ts';
+import { unsafeVariableValues } from '../../run/variable-values.ts';
 import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, RUN_OPTIONS, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
 import { pathsRead } from '../../check-dockerfiles/paths-read.ts';
@@ -96,7 +97,10 @@ export const runCommand: Command = {
       run = { ...run, names: planned.value.build, fullFile: false };
       selection = selectTargets(handedBake, run.names, flagValues(run, 'set'));
     }
-    if (building && !run.dryRun) fail(io, run.json, linkedOutputDests(handedBake, selection.targets.map((t) => t.name), root));
+    if (!run.dryRun && !listing) {
+      const built = [...selection.targets, ...selection.linked].map((t) => t.name);
+      fail(io, run.json, [...unsafeVariableValues(handedBake, built, io.env), ...(building ? linkedOutputDests(handedBake, selection.targets.map((t) => t.name), root) : [])]);
+    }
     // buildx reads the blocks the names need, not the whole file (listing wants every name).
     const handed = listing || run.fullFile ? bakeFile : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root) ?? bakeFile;
 
