@@ -7,7 +7,7 @@ import type { Matrix, Origin, Stage } from '../types/matrix.ts';
 import { builtStages } from './arg-scope.ts';
 import type { DockerfileModel, DockerStage, VarUse } from './parse-dockerfile.ts';
 import { PREDEFINED_ARGS } from './predefined-args.ts';
-import { originKey, targetList } from './target-list.ts';
+import { originKey, targetList } from '../problems/target-list.ts';
 import { unreadArgs } from './unread-args.ts';
 
 /** One built target and the Dockerfile stage it builds. */

@@ -8,7 +8,7 @@ import type { ReadPath } from './paths-read.ts';
 import type { Plan } from '../plan/index.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Origin } from '../types/matrix.ts';
-import { targetList } from './target-list.ts';
+import { targetList } from '../problems/target-list.ts';
 
 export interface ProjectRoot {
   absolute: string;

@@ -12,7 +12,7 @@ import { didYouMean } from '../problems/suggest.ts';
 import type { Origin } from '../types/matrix.ts';
 import type { TargetStage } from './check-args.ts';
 import { VARIABLE, type DockerStage } from './parse-dockerfile.ts';
-import { targetList } from './target-list.ts';
+import { targetList } from '../problems/target-list.ts';
 
 
 /** What one variable of a FROM line is for one build: its text and where it was set. */

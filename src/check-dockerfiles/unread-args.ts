@@ -18,7 +18,7 @@ import type { Matrix, Origin, UnreadArg } from '../types/matrix.ts';
 import { declarationLine, declares, visibleArgs } from './arg-scope.ts';
 import type { TargetStage } from './check-args.ts';
 import { PREDEFINED_ARGS } from './predefined-args.ts';
-import { originKey, targetList } from './target-list.ts';
+import { originKey, targetList } from '../problems/target-list.ts';
 
 /** Where an arg is set, as far as the check cares. */
 interface Setting {

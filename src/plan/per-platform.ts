@@ -25,7 +25,7 @@ import type { Plan, TargetInfo } from './index.ts';
 import { perPlatformName, repositoryOf } from './platform-name.ts';
 import type { PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
-import { originKey, targetList } from '../check-dockerfiles/target-list.ts';
+import { originKey, targetList } from '../problems/target-list.ts';
 import { sortKeys } from './shapes.ts';
 import { dict, plain } from '../dict.ts';
 

@@ -1,4 +1,4 @@
-// Small shared pieces of the Dockerfile checks' messages and keys.
+// Small shared pieces of messages and keys: origins as keys, target names as a list.
 import type { Origin } from '../types/matrix.ts';
 
 export function originKey(origin: Origin): string {
