@@ -13,7 +13,7 @@ import { ReportedError } from './reported-error.ts';
 
 /** Commands are loaded when called, so `generate` does not pay for `run`'s process handling. */
 export const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
-  { name: 'init', summary: 'Start a matrix from your Dockerfile: bake-matrix.yaml, the package.json scripts, with --ci github the workflow', load: async () => (await import('./commands/init.ts')).initCommand },
+  { name: 'init', summary: 'Start a matrix from your Dockerfile: bake-matrix.yaml, the package.json scripts, with --ci the CI pipeline', load: async () => (await import('./commands/init.ts')).initCommand },
   { name: 'generate', summary: 'Write the bake file(s) for the matrix', load: async () => (await import('./commands/generate.ts')).generateCommand },
   { name: 'check', summary: 'Fail when the committed bake files differ from what the matrix generates', load: async () => (await import('./commands/check.ts')).checkCommand },
   { name: 'run', summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups', load: async () => (await import('./commands/run.ts')).runCommand },

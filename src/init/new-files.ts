@@ -24,12 +24,12 @@ export function cannotCreate(root: string, path: string): Problem | undefined {
 }
 
 /** Creates `path` under `root` with `text`; fails if anything is there (O_EXCL: not even a symlink is followed). */
-export function createFile(root: string, path: string, text: string): void {
+export function createFile(root: string, path: string, text: string, mode = 0o644): void {
   const problem = cannotCreate(root, path);
   if (problem) throw new UserError([problem]);
   const absolute = join(root, ...path.split('/'));
   mkdirSync(dirname(absolute), { recursive: true });
-  const fd = openSync(absolute, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+  const fd = openSync(absolute, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
   try {
     writeSync(fd, text);
   } finally {

@@ -6,6 +6,7 @@
 // default, a named context the build must be given) it writes as a comment
 // where it belongs. Pure: the parsed Dockerfile in, text out.
 import type { ArgDecl, DockerfileModel, DockerStage } from '../check-dockerfiles/parse-dockerfile.ts';
+import type { CiSystem } from './ci-files.ts';
 
 /** ARGs BuildKit sets itself, or that a matrix must not pin (proxies, SOURCE_DATE_EPOCH, BUILDKIT_* switches). */
 const AUTOMATIC_ARG = /^(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)$|^(HTTPS?|FTP|NO|ALL)_PROXY$|^(https?|ftp|no|all)_proxy$|^SOURCE_DATE_EPOCH$|^BUILDKIT_/;
@@ -18,9 +19,20 @@ export interface StarterOptions {
   name: string;
   /** The Dockerfile's path relative to the project root, with / separators. */
   dockerfile: string;
-  /** A registry cache per target and branch, from the variables the CI workflow sets (init --ci github). */
-  cache?: boolean;
+  /** The CI init writes files for (init --ci): a registry cache per target and branch from the variables its pipeline sets, and runners in its terms. */
+  ci?: CiSystem;
 }
+
+/** Where each CI's pipeline sets the run-time variables. */
+const SETS_VARIABLES: Record<CiSystem, string> = { github: '.github/workflows/bake.yml', gitlab: '.gitlab-ci.yml', buildkite: '.buildkite/env.sh' };
+
+/** `ci.runners` for each CI: GitHub's hosted labels; GitLab runner tags and Buildkite agent queues are the user's own names. */
+const RUNNERS: Record<CiSystem | 'none', string[]> = {
+  none: ['# Native per-platform builds in CI (`bake-matrix ci`): a runner per platform.', '    linux/amd64: ubuntu-24.04', '    linux/arm64: ubuntu-24.04-arm'],
+  github: ['# Native per-platform builds in CI (`bake-matrix ci`): a runner per platform.', '    linux/amd64: ubuntu-24.04', '    linux/arm64: ubuntu-24.04-arm'],
+  gitlab: ['# Native per-platform builds in CI (`bake-matrix ci`): the tag(s) of your runners for each platform.', '    linux/amd64: amd64', '    linux/arm64: arm64'],
+  buildkite: ['# Native per-platform builds in CI (`bake-matrix ci`): the agent queue (or key=value tags) for each platform.', '    linux/amd64: linux-amd64', '    linux/arm64: linux-arm64'],
+};
 
 export interface Starter {
   text: string;
@@ -85,10 +97,10 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
     'context: .',
     'platforms: [linux/amd64, linux/arm64]',
   ];
-  if (options.cache) {
+  if (options.ci) {
     lines.push(
       '',
-      '# Set by the CI workflow (.github/workflows/bake.yml); the defaults serve a local build.',
+      `# Set by the CI pipeline (${SETS_VARIABLES[options.ci]}); the defaults serve a local build.`,
       'variables:',
       '  cache_branch:',
       '    env: CACHE_BRANCH',
@@ -133,7 +145,7 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
   const last = model.stages.at(-1);
   const skipped = model.stages.filter((s) => !s.name && s !== image && !(s === last && image && s.parent === image.index)).length;
   if (skipped) lines.push(`  # ${skipped} unnamed stage(s) of the Dockerfile left out: name one (FROM ... AS name) to build it as a target.`);
-  if (options.cache) {
+  if (options.ci) {
     lines.push(
       '',
       '# A registry cache per target (and platform): this branch\'s, then the base\'s, then main\'s.',
@@ -143,15 +155,8 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
       '  mode: max',
     );
   }
-  lines.push(
-    '',
-    '# Native per-platform builds in CI (`bake-matrix ci`): a runner per platform.',
-    'ci:',
-    '  runners:',
-    '    linux/amd64: ubuntu-24.04',
-    '    linux/arm64: ubuntu-24.04-arm',
-    '',
-  );
+  const [comment, ...runners] = RUNNERS[options.ci ?? 'none'];
+  lines.push('', comment!, 'ci:', '  runners:', ...runners, '');
   const args = new Set([...model.globalArgs, ...model.stages.flatMap((s) => s.args)].filter((a) => literal(a) && !AUTOMATIC_ARG.test(a.name)).map((a) => a.name)).size;
   return { text: lines.join('\n'), stages: stages.map(nameOf), image: image ? nameOf(image) : '', args };
 }

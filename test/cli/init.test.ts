@@ -3,7 +3,7 @@
 // as buildx's and vLLM's have; a named context and RUN --mount): what it
 // writes generates, and `check` passes at once. It never overwrites a file.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
@@ -175,6 +175,30 @@ describe('bake-matrix init', () => {
     const ci = await runCli(['ci', 'default', '--format', 'github', '--max-stages', '3'], dir);
     assert.equal(ci.code, 0, ci.stderr);
   });
+
+  const otherCis = [
+    { ci: 'gitlab', files: { '.gitlab-ci.yml': '.gitlab-ci.yml', '.gitlab/bake-jobs.yml': 'bake-jobs.yml' }, executable: [] as string[], runner: /    linux\/amd64: amd64\n/, sets: '.gitlab-ci.yml' },
+    { ci: 'buildkite', files: { '.buildkite/pipeline.yml': 'pipeline.yml', '.buildkite/env.sh': 'env.sh', '.buildkite/bake-job.sh': 'bake-job.sh' }, executable: ['.buildkite/bake-job.sh'], runner: /    linux\/amd64: linux-amd64\n/, sets: '.buildkite/env.sh' },
+  ];
+  for (const c of otherCis) {
+    test(`--ci ${c.ci}: the pipeline of templates/${c.ci}/ where its header says, the cache, its runners, and \`ci --format ${c.ci}\` works`, async () => {
+      const { dir, run, matrix } = await init({ Dockerfile: MULTI, 'package.json': '{"name":"tool"}\n' }, ['--ci', c.ci]);
+      assert.equal(run.code, 0, run.stderr);
+      for (const [path, template] of Object.entries(c.files)) {
+        const text = readFileSync(new URL(`../../templates/${c.ci}/${template}`, import.meta.url), 'utf8');
+        assert.equal(readFileSync(join(dir, path), 'utf8'), text);
+        assert.match(text, new RegExp(`copy to ${path.replace(/\./g, '\\.')}`), `the template's header names ${path}`);
+        assert.match(run.stdout, new RegExp(`wrote ${path.replace(/\./g, '\\.')}\n`));
+        assert.equal((statSync(join(dir, path)).mode & 0o111) !== 0, c.executable.includes(path), `${path} executable`);
+      }
+      assert.match(matrix(), new RegExp(`# Set by the CI pipeline \\(${c.sets.replace(/\./g, '\\.')}\\)`));
+      assert.match(matrix(), /cache:\n  ref: "\{registry\}\/cache:\{target\}-\{cache_branch\}"/);
+      assert.match(matrix(), c.runner);
+      assert.equal((await runCli(['check'], dir)).code, 0);
+      const ci = await runCli(['ci', 'default', '--format', c.ci], dir);
+      assert.equal(ci.code, 0, ci.stderr);
+    });
+  }
 
   test('--ci github refuses when a workflow it would write exists, and writes nothing', async () => {
     const dir = testdir({ Dockerfile: SINGLE, '.github/workflows/bake.yml': 'name: mine\n' });

@@ -5,7 +5,7 @@ import { decodeText } from '../../load/decode-text.ts';
 import { ONE_FILE_MATRICES } from '../../load/find-matrix-files.ts';
 import { DEFAULT_LIMITS, formatAmount } from '../../load/limits.ts';
 import { error, UserError, type Problem } from '../../problems/problem.ts';
-import { githubWorkflows } from '../../init/github-workflow.ts';
+import { CI_SYSTEMS, ciFiles } from '../../init/ci-files.ts';
 import { cannotCreate, createFile, readRegular, replaceFile } from '../../init/new-files.ts';
 import { addScripts } from '../../init/package-scripts.ts';
 import { starterMatrix } from '../../init/starter-matrix.ts';
@@ -28,13 +28,13 @@ export const MATRIX_FILE = ONE_FILE_MATRICES[0]!;
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Start a matrix from your Dockerfile: bake-matrix.yaml, the package.json scripts, with --ci github the workflow',
-  usage: 'bake-matrix init [--dockerfile PATH] [--name NAME] [--ci github]',
+  summary: 'Start a matrix from your Dockerfile: bake-matrix.yaml, the package.json scripts, with --ci the CI pipeline',
+  usage: 'bake-matrix init [--dockerfile PATH] [--name NAME] [--ci github|gitlab|buildkite]',
   options: INIT_OPTIONS,
   optionHelp: {
     dockerfile: { arg: 'PATH', text: 'the Dockerfile to read, relative to the working directory, inside it (default: Dockerfile)' },
     name: { arg: 'NAME', text: 'the name of the stack and of its image (default: the name in package.json, else the folder\'s, in lower case)' },
-    ci: { arg: 'github', text: 'also write .github/workflows/bake.yml and bake-stage.yml (native per-platform builds, manifest lists, pull requests that never push) and a registry cache in the matrix' },
+    ci: { arg: 'github|gitlab|buildkite', text: 'also write the CI pipeline (github: .github/workflows/bake.yml and bake-stage.yml; gitlab: .gitlab-ci.yml and .gitlab/bake-jobs.yml; buildkite: .buildkite/pipeline.yml, env.sh and bake-job.sh): native per-platform builds, manifest lists, pull requests that never push; and a registry cache in the matrix' },
   },
   examples: ['bake-matrix init', 'bake-matrix init --dockerfile docker/Dockerfile --ci github'],
   details: [
@@ -47,7 +47,7 @@ export const initCommand: Command = {
   async run(args, io) {
     const { values } = parseOptions(args, INIT_OPTIONS, this.usage);
     if (values.help) return help(this, io);
-    const ci = values.ci === undefined ? undefined : parseChoice('ci', values.ci, ['github'] as const, this.usage, 'a CI this init knows');
+    const ci = values.ci === undefined ? undefined : parseChoice('ci', values.ci, CI_SYSTEMS, this.usage, 'a CI this init knows');
     const root = io.cwd;
     const dockerfile = projectPath(root, values.dockerfile);
     const pkgText = readRegular(root, 'package.json');
@@ -55,13 +55,13 @@ export const initCommand: Command = {
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) {
       throw new UserError([error('usage', `"${name}" cannot name the stack: a name is lower case letters, digits, - and _, starting with a letter or digit.`, { hint: 'Pass --name NAME.' })]);
     }
-    const workflows = ci === 'github' ? githubWorkflows() : {};
+    const workflows = ci === undefined ? [] : ciFiles(ci);
     // Everything checked before anything is written: init writes all of it or nothing.
     const problems: Problem[] = [];
     for (const existing of ['matrix', ...ONE_FILE_MATRICES]) {
       if (lexists(join(root, existing))) problems.push(error('init-exists', `${existing} exists: this project has a matrix already, and init never overwrites a file.`, { hint: 'Edit it, or move it aside and run init again.' }));
     }
-    for (const path of Object.keys(workflows)) {
+    for (const { path } of workflows) {
       const problem = cannotCreate(root, path);
       if (problem) problems.push(problem);
     }
@@ -71,7 +71,7 @@ export const initCommand: Command = {
     if (model.stages.length === 0) {
       throw new UserError([error('init-no-stage', `${dockerfile} has no FROM: there is no stage to build.`, { file: dockerfile, hint: 'Pass --dockerfile PATH of the Dockerfile that builds your image.' })]);
     }
-    const starter = starterMatrix(model, { name, dockerfile, cache: ci === 'github' });
+    const starter = starterMatrix(model, { name, dockerfile, ...(ci ? { ci } : {}) });
     const scripts = pkgText === undefined ? undefined : addScripts(pkgText);
 
     // Generated before anything is written: a starter that does not generate is refused whole.
@@ -83,9 +83,9 @@ export const initCommand: Command = {
 
     createFile(root, MATRIX_FILE, starter.text);
     const wrote = [`${MATRIX_FILE} (${starter.stages.length} stage${starter.stages.length === 1 ? '' : 's'}: ${starter.stages.join(', ')}; ${starter.args} ARG default${starter.args === 1 ? '' : 's'}${starter.image ? `; the axis variant and the tag on ${starter.image}` : ''})`];
-    for (const [path, workflow] of Object.entries(workflows)) {
-      createFile(root, path, workflow);
-      wrote.push(path);
+    for (const file of workflows) {
+      createFile(root, file.path, file.text, file.mode);
+      wrote.push(file.path);
     }
     if (scripts?.text) {
       replaceFile(root, 'package.json', scripts.text);
