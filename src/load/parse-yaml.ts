@@ -2,8 +2,10 @@
 // read back exactly (see scalar-problem.ts), tags other than the core ones
 // (`!include file` would become the string "file"), a second document, alias
 // cycles and aliases that expand past the limit, and nesting past the limit.
+// Merge keys (`<<: *base`) merge as YAML 1.1 says (the mapping's own keys win,
+// then earlier merges); a merged key keeps the position where it is written.
 // Every check walks the document with an explicit stack: no input overflows it.
-import type { Document, Node, YAMLError } from 'yaml';
+import type { Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { lazy } from '../lazy.ts';
 import { error, pointerOf, type Problem } from '../problems/problem.ts';
 import { DEFAULT_LIMITS, limitExceeded, type Limits } from './limits.ts';
@@ -31,7 +33,7 @@ export function parseYaml(text: string, file: string, limits: Limits = DEFAULT_L
   // The look ahead may count a block scalar as a level: it stops only what is surely too deep.
   const deep = yamlTooDeep(text, limits.depth + 2);
   if (deep !== undefined) return { data: undefined, spans: new Map(), problems: [limitExceeded('depth', limits, 'here it goes deeper', { file, position: at(deep) })] };
-  const { doc, errors, warnings } = parseYamlDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true }, MAX_PROBLEMS_PER_FILE);
+  const { doc, errors, warnings } = parseYamlDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, merge: true }, MAX_PROBLEMS_PER_FILE);
   const syntax = syntaxProblems(errors, warnings, file, at, limits);
   if (syntax.length || !doc) return { data: undefined, spans: new Map(), problems: syntax };
   const { spans, problems } = walk(doc, file, at, limits);
@@ -136,12 +138,35 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     const children: Visit[] = [];
     if (isMap(node)) {
       const seen = new Set<string>();
-      for (const pair of node.items) {
+      const merges: YAMLMap[] = [];
+      const own = node.items.filter((pair) => {
+        if (!isMergeKey(pair.key)) return true;
+        merges.push(...mergeSources(pair.value as Node | null, where(pair.value as Node | null, value, path)));
+        return false;
+      });
+      // Merged pairs, the first merge first (its own keys, then its merges): each key the mapping does not set itself.
+      const merged: Pair[] = [];
+      for (let queue = [...merges], i = 0; i < queue.length && i <= limits.aliases; i++) {
+        const source = queue[i]!;
+        const size = sizes.get(source) ?? 1;
+        aliasNodes += size;
+        if (aliasNodes > limits.aliases && !aliasReported) {
+          aliasReported = true;
+          report(limitExceeded('aliases', limits, 'this merge key takes the file past it', where(node, value, path)));
+          break;
+        }
+        for (const pair of source.items) {
+          if (isMergeKey(pair.key)) queue.push(...mergeSources(pair.value as Node | null, where(node, value, path)));
+          else merged.push(pair as Pair);
+        }
+      }
+      for (const pair of [...own, ...merged]) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
         const keyPos = keyNode?.range ? at(keyNode.range[0]) : value;
         const name = keyName(keyNode, { file, position: keyPos, pointer: pointerOf(path) }, limits, report);
         if (name === undefined) continue;
+        if (seen.has(name) && merged.includes(pair as Pair)) continue; // set by the mapping itself or an earlier merge
         if (seen.has(name)) {
           report(error('duplicate-key', `The key "${name}" appears twice in one mapping.`, { file, position: keyPos, pointer: pointerOf([...path, name]), atKey: true, hint: 'Each key may appear once in a mapping: merge the two entries or remove one.' }));
           continue;
@@ -156,6 +181,25 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return { spans, problems };
+
+  /** `<<: *base`, `<<: { ... }` or `<<: [*a, *b]`: the mappings to merge, in order. */
+  function mergeSources(node: Node | null, at: Partial<Problem>): YAMLMap[] {
+    const items = isSeq(node) ? (node.items as Node[]) : [node];
+    const out: YAMLMap[] = [];
+    for (const item of items) {
+      const target = isAlias(item) ? item.resolve(doc) : item;
+      if (isAlias(item) && !target) report(error('yaml-alias', `The alias *${item.source} names no anchor &${item.source} defined before it.`, { ...at, hint: `Define the anchor (&${item.source}) where its value is first written, above every alias of it, or remove the alias.` }));
+      else if (isMap(target) && (!isAlias(item) || sizes.has(target))) out.push(target as YAMLMap);
+      else report(error('yaml-merge', `A merge key (\`<<\`) takes a mapping, an alias of one, or a list of those${isAlias(item) && isMap(target) ? `; the alias *${item.source} is inside the mapping its anchor names` : ''}.`, { ...at, hint: 'Write `<<: *anchor` with the anchor on a mapping defined above, or write the keys out.' }));
+    }
+    return out;
+  }
+}
+
+/** A `<<` key, which the parser marks when merge keys are on. */
+function isMergeKey(key: unknown): boolean {
+  const { isScalar } = yaml();
+  return isScalar(key) && typeof key.value === 'symbol';
 }
 
 /** A mapping key as the data will have it; undefined (and a problem) for keys that are not plain text. */

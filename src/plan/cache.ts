@@ -1,60 +1,104 @@
-// Registry cache of one target, in the string form every buildx since v0.10
-// reads: cache-from its own ref then the fallbacks, cache-to its own ref and
-// the extra ones; a ref whose variable may be empty is written conditional. A ref written by two targets is an error (buildx#3819: the
-// last export wins, so the cache of one of them is lost on every build).
+// The cache of one target, in the string form every buildx since v0.10
+// reads: registry refs (type=registry) and GitHub Actions scopes (type=gha).
+// cache-from is its own entries then the fallbacks, cache-to its own entries
+// and the extra ones (a list that names an own entry places it); an entry
+// whose variable may be empty is written conditional. A ref or scope written
+// by two targets is an error (buildx#3819: the last export wins, so the cache
+// of one of them is lost on every build).
 import { error, pathOf, type Problem } from '../problems/problem.ts';
-import type { CacheSpec, Origin, Template } from '../types/matrix.ts';
-import { renderReference } from './reference-sample.ts';
-import { conditionalBake, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
+import type { CacheEntry, CacheSpec, Origin, Template } from '../types/matrix.ts';
+import { referenceSample, renderReference } from './reference-sample.ts';
+import { conditionalBake, render, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
 export interface PlannedCache {
   from: string[];
   to: string[];
 }
 
-/** `invalid` gets a ref that is not an image reference (a "," in it would add exporter options: `,type=local,dest=...`). */
+/** The target's own entries (its `ref`, then its `gha` scope), each first unless the list names it: then where it is named. */
+function ordered(spec: CacheSpec, list: readonly CacheEntry[]): CacheEntry[] {
+  const own: CacheEntry[] = [];
+  if (spec.ref) own.push({ type: 'registry', template: spec.ref });
+  if (spec.gha) own.push({ type: 'gha', template: spec.gha });
+  const named = (e: CacheEntry) => list.some((l) => l.type === e.type && l.template.text === e.template.text);
+  return [...own.filter((e) => !named(e)), ...list];
+}
+
+/** A GitHub Actions cache scope: written into type=gha,scope=<scope>, so no "," or "=" and no spaces. */
+const SCOPE = /^[A-Za-z0-9._\/-]{1,255}$/;
+
+/** `invalid` gets a ref that is not an image reference (a "," in it would add exporter options: `,type=local,dest=...`), or a scope that is not a plain name. */
 export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, invalid: (p: Problem) => void = () => {}): PlannedCache | undefined {
-  const renderRef = (t: Template): Rendered | undefined =>
-    renderReference(t, scope, report, (text, why) =>
-      invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${why}.`, {
-        file: t.origin.file,
-        pointer: t.origin.pointer,
-        hint: 'A registry cache ref is [registry/]name[:tag], e.g. "{registry}/cache:{target}"; it is written into type=registry,ref=<ref>, so it holds no "," or "=".',
-      })),
-    );
-  const ref = renderRef(spec.ref);
-  if (!ref) return undefined;
-  const fallback = spec.fallback.map(renderRef).filter((r) => r !== undefined);
-  const extra = spec.to.map(renderRef).filter((r) => r !== undefined);
+  const renderEntry = ({ type, template: t }: CacheEntry): (Rendered & { type: CacheEntry['type'] }) | undefined => {
+    if (type === 'registry') {
+      const rendered = renderReference(t, scope, report, (text, why) =>
+        invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${why}.`, {
+          file: t.origin.file,
+          pointer: t.origin.pointer,
+          hint: 'A registry cache ref is [registry/]name[:tag], e.g. "{registry}/cache:{target}"; it is written into type=registry,ref=<ref>, so it holds no "," or "=".',
+        })),
+      );
+      return rendered && { ...rendered, type };
+    }
+    const result = render(t, scope);
+    if (!result.ok) {
+      report(t, result.problems);
+      return undefined;
+    }
+    const { text, note } = referenceSample(result.value);
+    if (SCOPE.test(text)) return { ...result.value, type };
+    invalid(error('bad-cache-scope', `The GitHub Actions cache scope "${text}" is not a plain name${note}: it may hold letters, digits, ".", "_", "-" and "/" only (at most 255).`, {
+      file: t.origin.file,
+      pointer: t.origin.pointer,
+      hint: 'Write a scope such as "{target}" or "{target}-main": it is written into type=gha,scope=<scope>, so it holds no "," or "=".',
+    }));
+    return undefined;
+  };
+  const from = ordered(spec, spec.fallback).map(renderEntry);
+  const to = spec.export ? ordered(spec, spec.to).map(renderEntry) : [];
+  if ([...from, ...to].some((e) => e === undefined)) return undefined;
   return {
-    from: [ref, ...fallback].map((r) => cacheEntry(r, '')),
-    to: spec.export ? [ref, ...extra].map((r) => cacheEntry(r, exportOptions(spec))) : [],
+    from: from.map((r) => cacheEntry(r!, '')),
+    to: to.map((r) => cacheEntry(r!, exportOptions(spec, r!.type))),
   };
 }
 
 /**
- * `type=registry,ref=<ref><options>`. A ref that reads a run-time variable
- * whose default is empty (`{pr_base}`, `{git_sha}`) is left out while that
- * variable is empty: an entry that is "" then, which buildx drops.
+ * `type=registry,ref=<ref><options>` or `type=gha,scope=<scope><options>`. An
+ * entry that reads a run-time variable whose default is empty (`{pr_base}`,
+ * `{git_sha}`) is left out while that variable is empty: an entry that is ""
+ * then, which buildx drops.
  */
-function cacheEntry(ref: Rendered, options: string): string {
-  const conditions = requiredVariables(ref.pieces).filter((v) => v.default === '');
-  if (conditions.length === 0) return `type=registry,ref=${ref.bake}${options}`;
-  return conditionalBake([{ text: 'type=registry,ref=' }, ...ref.pieces, { text: options }], conditions.map((v) => v.env));
+function cacheEntry(entry: Rendered & { type: CacheEntry['type'] }, options: string): string {
+  const head = entry.type === 'gha' ? 'type=gha,scope=' : 'type=registry,ref=';
+  const conditions = requiredVariables(entry.pieces).filter((v) => v.default === '');
+  if (conditions.length === 0) return `${head}${entry.bake}${options}`;
+  return conditionalBake([{ text: head }, ...entry.pieces, { text: options }], conditions.map((v) => v.env));
 }
 
-function exportOptions(spec: CacheSpec): string {
+/** cache-to options: a GitHub Actions cache takes mode and ignore-error; the registry options are for registry refs. */
+function exportOptions(spec: CacheSpec, type: CacheEntry['type']): string {
   let options = `,mode=${spec.mode}`;
-  if (spec.compression !== 'none') options += `,compression=${spec.compression}`;
-  if (spec.ociMediatypes !== undefined) options += `,oci-mediatypes=${spec.ociMediatypes}`;
-  if (spec.imageManifest !== undefined) options += `,image-manifest=${spec.imageManifest}`;
+  if (type === 'registry') {
+    if (spec.compression !== 'none') options += `,compression=${spec.compression}`;
+    if (spec.ociMediatypes !== undefined) options += `,oci-mediatypes=${spec.ociMediatypes}`;
+    if (spec.imageManifest !== undefined) options += `,image-manifest=${spec.imageManifest}`;
+  }
   if (spec.ignoreError) options += ',ignore-error=true';
   return options;
 }
 
-/** Where the `index`-th cache-to entry of a target with this cache was written: `ref`, then each of `to`. */
+/** Where the `index`-th cache-to entry of a target with this cache was written. */
 export function cacheToOrigin(spec: CacheSpec, index: number): Origin {
-  return index === 0 ? spec.ref.origin : (spec.to[index - 1]?.origin ?? spec.ref.origin);
+  return ordered(spec, spec.to)[index]?.template.origin ?? spec.origin;
+}
+
+/** What a cache-to entry writes: a registry ref or a GitHub Actions scope, as the collision checks compare them. */
+export function cacheWritten(entry: string): { key: string; what: string } {
+  const scope = /(?:^|,)scope=([^,]*)/.exec(entry)?.[1];
+  if (/^(?:\$\{[^}]*\? ")?type=gha,/.test(entry) && scope !== undefined) return { key: `gha\0${scope}`, what: `GitHub Actions cache scope "${scope}"` };
+  const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;
+  return { key: ref, what: `cache ref "${ref}"` };
 }
 
 /** `file (key.path)`, for a message that names a second place. */
@@ -63,10 +107,10 @@ export function placeOf(origin: Origin): string {
 }
 
 /** The problem of two targets writing one cache ref, at the place of the second writer's entry, naming the first's when it is written elsewhere. */
-export function cacheRefCollision(ref: string, first: { target: string; origin: Origin }, second: { target: string; origin: Origin }, why: string, hint: string): Problem {
+export function cacheRefCollision(written: { what: string }, first: { target: string; origin: Origin }, second: { target: string; origin: Origin }, why: string, hint: string): Problem {
   const samePlace = first.origin.file === second.origin.file && first.origin.pointer === second.origin.pointer;
   const places = samePlace ? '' : ` "${first.target}" writes it from ${placeOf(first.origin)}, "${second.target}" from ${placeOf(second.origin)}.`;
-  return error('cache-ref-collision', `Targets "${first.target}" and "${second.target}" would both write the cache ref "${ref}": ${why}.${places}`, {
+  return error('cache-ref-collision', `Targets "${first.target}" and "${second.target}" would both write the ${written.what}: ${why}.${places}`, {
     file: second.origin.file,
     pointer: second.origin.pointer,
     hint,
@@ -80,12 +124,12 @@ export class CacheWriters {
   /** `origin(i)`: where the i-th entry of `cacheTo` was written. */
   claim(cacheTo: readonly string[], target: string, origin: (index: number) => Origin): Problem | undefined {
     for (const [index, entry] of cacheTo.entries()) {
-      const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;
-      const writer = this.writers.get(ref);
+      const written = cacheWritten(entry);
+      const writer = this.writers.get(written.key);
       if (writer && writer.target !== target) {
-        return cacheRefCollision(ref, writer, { target, origin: origin(index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"), so that every target writes its own.');
+        return cacheRefCollision(written, writer, { target, origin: origin(index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref or scope (e.g. "{registry}/cache:{target}"), so that every target writes its own.');
       }
-      this.writers.set(ref, { target, origin: origin(index) });
+      this.writers.set(written.key, { target, origin: origin(index) });
     }
     return undefined;
   }

@@ -20,7 +20,7 @@ import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { Matrix, Origin, Stage } from '../types/matrix.ts';
 import { cellScope, matrixNames, piecesToBake, RenderBudget, type Lookup, type Scope } from '../template/index.ts';
 import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
-import { cacheRefCollision, cacheToOrigin, planCache } from './cache.ts';
+import { cacheRefCollision, cacheToOrigin, cacheWritten, planCache } from './cache.ts';
 import type { Plan, TargetInfo } from './index.ts';
 import { perPlatformName, repositoryOf } from './platform-name.ts';
 import type { PlannedTag } from './tags.ts';
@@ -276,14 +276,14 @@ class PerPlatformPlanner {
     const all = Object.assign(dict<BakeTarget>(), this.plan.bake.target, this.added);
     for (const [name, t] of Object.entries(all)) {
       for (const [index, entry] of (t['cache-to'] ?? []).entries()) {
-        const ref = /ref=([^,]*)/.exec(entry)?.[1] ?? entry;
-        const other = writers.get(ref);
+        const written = cacheWritten(entry);
+        const other = writers.get(written.key);
         const here = { target: name, origin: this.cacheOrigin(name, index) };
         if (other && other.target !== name && (this.added[name] || this.added[other.target]) && !this.sameBuild(other.target, name) && !this.sameBuild(name, other.target)) {
-          this.problems.push(cacheRefCollision(ref, other, here, 'each build would overwrite the cache of the other (buildx#3819)', 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"): every per-platform target then writes its own.'));
+          this.problems.push(cacheRefCollision(written, other, here, 'each build would overwrite the cache of the other (buildx#3819)', 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"): every per-platform target then writes its own.'));
           return;
         }
-        writers.set(ref, here);
+        writers.set(written.key, here);
       }
     }
   }

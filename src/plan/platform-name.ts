@@ -1,6 +1,6 @@
 // The suffix a platform adds to a target or group name, and the image
 // repository a tag pushes to, for the per-platform targets.
-import type { Piece } from '../template/index.ts';
+import { FILTERS, type Piece } from '../template/index.ts';
 
 /**
  * `linux/amd64` -> `amd64`, `linux/arm/v7` -> `armv7`, `linux/amd64/v2` ->
@@ -18,11 +18,19 @@ export function perPlatformName(name: string, platform: string): string {
   return `${name}-${platformSuffix(platform)}`;
 }
 
+/** A run-time value that ends the tag ({image_tag} holding repo:tag): its repository, cut by bake when it runs. */
+function repositoryPiece(p: Exclude<Piece, { text: string }>): Piece {
+  const filter = FILTERS.get('repository')!;
+  return { expr: filter.hcl(p.expr), preview: filter.apply(p.preview), ...(p.runtime ? { runtime: { ...p.runtime, filters: [...p.runtime.filters, 'repository'] } } : {}) };
+}
+
 /**
  * The repository part of a tag (`${REGISTRY}/vllm` of `${REGISTRY}/vllm:${VERSION}-cu129`):
  * up to the first literal ":" after the last literal "/", or all of it when
- * there is no ":" (`:latest`). undefined when a run-time value stands in the
- * last path component before any ":" (it could hold the ":").
+ * there is no ":" (`:latest`); when a run-time value ends the tag
+ * ({image_tag}, {registry}/{image}), that value's repository (the
+ * `repository` filter, applied by bake). undefined when a run-time value stands
+ * in the last path component before more text (it could hold the ":").
  */
 export function repositoryOf(pieces: readonly Piece[]): Piece[] | undefined {
   let piece = 0;
@@ -32,7 +40,7 @@ export function repositoryOf(pieces: readonly Piece[]): Piece[] | undefined {
   });
   for (let i = piece; i < pieces.length; i++) {
     const p = pieces[i]!;
-    if (!('text' in p)) return undefined;
+    if (!('text' in p)) return i === pieces.length - 1 && !p.runtime?.optional ? [...pieces.slice(0, i), repositoryPiece(p)] : undefined;
     const colon = p.text.indexOf(':', i === piece ? offset : 0);
     if (colon >= 0) return [...pieces.slice(0, i), ...(colon > 0 ? [{ text: p.text.slice(0, colon) }] : [])];
   }

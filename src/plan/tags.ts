@@ -5,7 +5,7 @@ import { matches, type Values } from '../expand/index.ts';
 import { capital } from '../problems/capital.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix, Origin, Stage, TagSpec, Variable } from '../types/matrix.ts';
-import { conditionalBake, evaluatePieces, piecesToBake, render, type Piece, type RenderProblem, type Scope, type Source } from '../template/index.ts';
+import { applyFilters, conditionalBake, evaluatePieces, filterFor, piecesToBake, placeholdersOf, render, type Piece, type PlaceholderPart, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 import { imageReferenceProblem } from './names.ts';
 
 export interface PlannedTag {
@@ -31,7 +31,37 @@ export function tagSpecsOf(m: Matrix, stage: Stage, values: Values): TagSpec[] {
     const added = o.tags.filter((t) => !t.when || matches(t.when, values));
     specs = o.replaceTags ? added : [...specs, ...added];
   }
-  return specs;
+  return specs.flatMap((spec) => perElement(m, spec, values));
+}
+
+/**
+ * A tag that uses a list attribute of a value ({python.aliases}) once per
+ * element (per combination of elements, for several lists), each element
+ * written in as literal text, filters applied: `python:{python.aliases}-{variant}`
+ * with aliases [3.14.6, 3.14, 3] is three tags.
+ */
+function perElement(m: Matrix, spec: TagSpec, values: Values): TagSpec[] {
+  if (!spec.template.text.includes('.')) return [spec];
+  const lists = placeholdersOf(spec.template.text).flatMap((p) => {
+    const valueName = p.attr && !p.arg ? values[p.name] : undefined;
+    const list = valueName === undefined ? undefined : m.axes.find((a) => a.name === p.name)?.values.find((v) => v.name === valueName)?.lists?.[p.attr!];
+    return list && filtersKnown(p) ? [{ p, list }] : [];
+  });
+  if (!lists.length) return [spec];
+  let texts = [spec.template.text];
+  for (const { p, list } of lists) {
+    texts = texts.flatMap((text) => list.map((element) => {
+      const value = applyFilters(element.text, p.filters);
+      const written = p.optional && value === '' ? '' : (p.optional?.before ?? '') + value + (p.optional?.after ?? '');
+      return text.split(p.raw).join(written.replaceAll('{', '{{'));
+    }));
+  }
+  return texts.map((text) => ({ ...spec, template: { ...spec.template, text } }));
+}
+
+/** An unknown filter is reported where the placeholder renders, so such a list placeholder is left as written. */
+function filtersKnown(p: PlaceholderPart): boolean {
+  return p.filters.every((f) => filterFor(f));
 }
 
 export function renderTags(specs: readonly TagSpec[], scope: Scope, report: (t: TagSpec, problems: RenderProblem[]) => void): PlannedTag[] {

@@ -2,6 +2,7 @@
 // applies to text known when the file is generated, and has an HCL form for
 // run-time variables, built only from functions buildx v0.10 already has
 // (bake/hclparser/stdlib.go): `{git_sha|short}` -> ${substr(GIT_SHA, 0, 7)}.
+// A filter may take a number: `{git_sha|short:12}` (filterFor reads it).
 
 export interface Filter {
   name: string;
@@ -26,19 +27,39 @@ export const FILTERS: ReadonlyMap<string, Filter> = new Map(
       { name: 'major_minor', description: 'up to the second dot: 12.9.1 -> 12.9', apply: (t) => t.replace(majorMinor, '$1'), hcl: (e) => `regex_replace(${e}, "^([^.]*([.][^.]*)?).*", "$1")`, distinct: false },
       { name: 'lower', description: 'lower case: Ubuntu -> ubuntu', apply: (t) => t.toLowerCase(), hcl: (e) => `lower(${e})`, distinct: true },
       { name: 'upper', description: 'upper case: cu129 -> CU129', apply: (t) => t.toUpperCase(), hcl: (e) => `upper(${e})`, distinct: true },
-      { name: 'short', description: 'the first 7 characters (a short git sha)', apply: (t) => t.slice(0, 7), hcl: (e) => `substr(${e}, 0, 7)`, distinct: false },
+      { name: 'repository', description: 'the repository of an image reference: ghcr.io/x/app:1.0 -> ghcr.io/x/app', apply: (t) => t.replace(/@.*$/s, '').replace(/:[^:/]*$/, ''), hcl: (e) => `regex_replace(regex_replace(${e}, "@.*$", ""), ":[^:/]*$", "")`, distinct: false },
+      { name: 'short', description: 'the first 7 characters (a short git sha); short:N the first N (1 to 64)', apply: (t) => t.slice(0, 7), hcl: (e) => `substr(${e}, 0, 7)`, distinct: false },
     ] satisfies Filter[]
   ).map((f) => [f.name, f]),
 );
 
+/** Filters that take a number after ":", with the range allowed. */
+const WITH_LENGTH: ReadonlyMap<string, { min: number; max: number }> = new Map([['short', { min: 1, max: 64 }]]);
+
+/** The filter a `name` or `name:N` stands for; undefined: no such filter, or a number it does not take. */
+export function filterFor(spec: string): Filter | undefined {
+  const colon = spec.indexOf(':');
+  if (colon < 0) return FILTERS.get(spec);
+  const name = spec.slice(0, colon);
+  const range = WITH_LENGTH.get(name);
+  const digits = spec.slice(colon + 1);
+  if (!range || !/^[0-9]{1,3}$/.test(digits)) return undefined;
+  const n = Number(digits);
+  if (n < range.min || n > range.max) return undefined;
+  return { name: spec, description: `the first ${n} characters`, apply: (t) => t.slice(0, n), hcl: (e) => `substr(${e}, 0, ${n})`, distinct: false };
+}
+
+/** The filters a message lists. */
+export const FILTER_NAMES = [...FILTERS.keys()].map((name) => (WITH_LENGTH.has(name) ? `${name}, ${name}:N` : name)).join(', ');
+
 export function applyFilters(text: string, filters: readonly string[]): string {
   let out = text;
-  for (const name of filters) out = FILTERS.get(name)!.apply(out);
+  for (const name of filters) out = filterFor(name)!.apply(out);
   return out;
 }
 
 export function filtersHcl(expr: string, filters: readonly string[]): string {
   let out = expr;
-  for (const name of filters) out = FILTERS.get(name)!.hcl(out);
+  for (const name of filters) out = filterFor(name)!.hcl(out);
   return out;
 }

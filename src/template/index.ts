@@ -2,7 +2,7 @@
 export { escapeBake, hclQuote, piecesToBake, piecesToPreview, type Piece, type RuntimeValue } from './bake-string.ts';
 export { conditionalBake, evaluatePieces, requiredVariables, valueOf, type RuntimeValues } from './evaluate.ts';
 export { ABSENT_KEY, describeCombination } from './combination.ts';
-export { applyFilters, FILTERS, type Filter } from './filters.ts';
+export { applyFilters, filterFor, FILTERS, type Filter } from './filters.ts';
 export { hasPlaceholders, malformedPlaceholders, parseTemplate, placeholdersOf, type MalformedPlaceholder, type Part, type PlaceholderPart } from './parse-template.ts';
 export { REPORTED, render, type Lookup, type Rendered, type RenderProblem, type RenderResult, type Scope, type Source } from './render.ts';
 export { BUILT_IN_PLACEHOLDERS, cellScope, matrixNames, NOT_DEFINED, type CellInput, type MatrixNames } from './scope.ts';

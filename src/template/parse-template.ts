@@ -3,7 +3,7 @@
 //   {cuda}                 an axis value, a built-in ({stage} {target} {matrix} {layer}),
 //                          a run-time variable ({registry}) or a table ({base_image})
 //   {cuda.version}         an attribute: a value's `vars`, or a column of a table
-//   {cuda.version|nodots}  filters, applied left to right (filters.ts)
+//   {cuda.version|nodots}  filters, applied left to right (filters.ts); {git_sha|short:12}: one with a number
 //   {-cuda}  {cuda-}       an optional segment: "-cu129", or nothing when the
 //                          axis does not apply to the cell or has its default value
 //                          (a variable: when it is empty), or when the target does not
@@ -33,7 +33,7 @@ export interface PlaceholderPart {
 
 export type Part = { kind: 'literal'; text: string } | PlaceholderPart;
 
-const PLACEHOLDER = /\{\{|\{([-_./]?)(?:(arg):([A-Za-z_][A-Za-z0-9_]*)|([a-z](?:[a-z0-9_]*[a-z0-9])?)(?:\.([a-z0-9_]*[a-z0-9]))?)((?:\|[a-z0-9_]+)*)(!?)([-_./]?)\}/g;
+const PLACEHOLDER = /\{\{|\{([-_./]?)(?:(arg):([A-Za-z_][A-Za-z0-9_]*)|([a-z](?:[a-z0-9_]*[a-z0-9])?)(?:\.([a-z0-9_]*[a-z0-9]))?)((?:\|[a-z0-9_]+(?::[0-9]+)?)*)(!?)([-_./]?)\}/g;
 
 const cache = new Map<string, Part[]>();
 
@@ -94,7 +94,7 @@ export interface MalformedPlaceholder {
  * optional spaces, separators, `arg:`, `.attributes`, `|filters` (maybe
  * empty) and `!`. `{}`, `{"a": 1}`, `{a,b}` and `{a b}` are literal text.
  */
-const LOOSE = /^[ \t]*[-_./]?[ \t]*(?:args?[ \t]*:[ \t]*)?[A-Za-z_][A-Za-z0-9_-]*[ \t]*(?:\.[ \t]*[A-Za-z0-9_-]*[ \t]*)*(?:\|[ \t]*[A-Za-z0-9_-]*[ \t]*)*!?[ \t]*[-_./]?[ \t]*$/i;
+const LOOSE = /^[ \t]*[-_./]?[ \t]*(?:args?[ \t]*:[ \t]*)?[A-Za-z_][A-Za-z0-9_-]*[ \t]*(?:\.[ \t]*[A-Za-z0-9_-]*[ \t]*)*(?:\|[ \t]*[A-Za-z0-9_-]*[ \t]*(?::[ \t]*[A-Za-z0-9_-]*[ \t]*)?)*!?[ \t]*[-_./]?[ \t]*$/i;
 
 export function malformedPlaceholders(text: string): MalformedPlaceholder[] {
   if (!text.includes('{')) return [];

@@ -2,7 +2,7 @@
 // joined into pieces (literal text, or run-time expressions for bake).
 import type { Origin, Template, Variable } from '../types/matrix.ts';
 import { escapeBake, joinPieces, piecesToBake, piecesToPreview, type Piece } from './bake-string.ts';
-import { applyFilters, FILTERS, filtersHcl } from './filters.ts';
+import { applyFilters, FILTER_NAMES, filterFor, filtersHcl } from './filters.ts';
 import { parseTemplate, type Part, type PlaceholderPart } from './parse-template.ts';
 import { uncounted, type RenderBudget } from './render-budget.ts';
 
@@ -150,8 +150,8 @@ function firstPlaceholder(parts: readonly Part[]): PlaceholderPart {
 type PlaceholderResult = { pieces: Piece[]; sources: Source[] } | { code: string; reason: string; hint?: string };
 
 function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResult {
-  const unknownFilter = part.filters.find((f) => !FILTERS.has(f));
-  if (unknownFilter) return { code: 'unknown-filter', reason: `"${unknownFilter}" is not a filter`, hint: `Filters: ${[...FILTERS.keys()].join(', ')}.` };
+  const unknownFilter = part.filters.find((f) => !filterFor(f));
+  if (unknownFilter) return { code: 'unknown-filter', reason: `"${unknownFilter}" is not a filter`, hint: `Filters: ${FILTER_NAMES} (N from 1 to 64).` };
   const found = scope.lookup(part);
   const before = part.optional?.before ?? '';
   const after = part.optional?.after ?? '';

@@ -125,6 +125,15 @@ class CellScope implements Scope {
     const valueName = value.name;
     if (!p.attr) return { kind: 'text', text: valueName, isDefault: value.isDefault, source: { placeholder: p.raw, what: `${p.name} "${valueName}"`, origin: value.origin } };
     const attr = own(value.vars, p.attr);
+    const list = attr || !value.lists ? undefined : own(value.lists, p.attr);
+    if (list) {
+      return {
+        kind: 'error',
+        code: 'list-var',
+        reason: `\`vars.${p.attr}\` of ${p.name} "${valueName}" is a list (${list.map((e) => `"${e.text}"`).join(', ')}), which only a tag can use`,
+        hint: `A tag that uses {${p.name}.${p.attr}} is written once per element; elsewhere, use an attribute that is one text.`,
+      };
+    }
     if (!attr) {
       const has = Object.keys(value.vars);
       const others = [...this.names.values.get(p.name)!.values()].filter((v) => v.vars[p.attr!]).map((v) => `"${v.name}"`);

@@ -68,10 +68,14 @@ export type AxisValue = null | {
     [k: string]: ValueList;
   };
   /**
-   * Named attributes of this value, used in templates as {axis.name}: `cu129: { vars: { version: "12.9.1" } }` gives {cuda.version}. Literal text.
+   * Named attributes of this value, used in templates as {axis.name}: `cu129: { vars: { version: "12.9.1" } }` gives {cuda.version}. Literal text. A list (`aliases: ["3.14.6", "3.14", "3"]`) is for tags only: a tag that uses it is written once per element.
    */
   vars?: {
-    [k: string]: string | number | boolean;
+    /**
+     * @minItems 1
+     * @maxItems 64
+     */
+    [k: string]: string | number | boolean | [string | number, ...(string | number)[]];
   };
   /**
    * The axis's default value: an optional segment ({-cuda}) renders nothing for it, so `vllm:0.21.0` and `vllm:0.21.0-cu130` come from one template. At most one value per axis.
@@ -286,6 +290,14 @@ export type Output1 = [
     'oci-mediatypes'?: boolean;
   }[]
 ];
+export type CacheEntry =
+  | string
+  | {
+      /**
+       * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+       */
+      gha: string;
+    };
 export type Group =
   | [ValueName, ...ValueName[]]
   | {
@@ -599,7 +611,7 @@ export interface Layer {
  */
 export interface StageCache {
   /**
-   * Only registry cache is generated.
+   * The type of `ref`: registry cache (a GitHub Actions cache is `gha`).
    */
   type?: 'registry';
   /**
@@ -607,9 +619,13 @@ export interface StageCache {
    */
   ref?: string;
   /**
-   * Further cache-from refs, in order (e.g. the main branch's cache).
+   * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
    */
-  fallback?: Template[];
+  gha?: string;
+  /**
+   * Further cache-from entries, in order (e.g. the main branch's cache): registry refs, or { gha: <scope> }. The target's own `ref` and `gha` come first, unless listed here: then where they are listed.
+   */
+  fallback?: CacheEntry[];
   /**
    * Default: max.
    */
@@ -623,9 +639,9 @@ export interface StageCache {
    */
   export?: boolean;
   /**
-   * More refs to write (cache-to) besides `ref`, e.g. one per commit.
+   * More cache-to entries besides `ref` and `gha`, e.g. one per commit: registry refs, or { gha: <scope> }. The target's own come first, unless listed here: then where they are listed.
    */
-  to?: Template[];
+  to?: CacheEntry[];
   /**
    * cache-to option oci-mediatypes (buildx's default: true).
    */
@@ -641,17 +657,21 @@ export interface StageCache {
 }
 export interface Cache {
   /**
-   * Only registry cache is generated.
+   * The type of `ref`: registry cache (a GitHub Actions cache is `gha`).
    */
   type?: 'registry';
   /**
    * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
    */
-  ref: string;
+  ref?: string;
   /**
-   * Further cache-from refs, in order (e.g. the main branch's cache).
+   * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
    */
-  fallback?: Template[];
+  gha?: string;
+  /**
+   * Further cache-from entries, in order (e.g. the main branch's cache): registry refs, or { gha: <scope> }. The target's own `ref` and `gha` come first, unless listed here: then where they are listed.
+   */
+  fallback?: CacheEntry[];
   /**
    * Default: max.
    */
@@ -665,9 +685,9 @@ export interface Cache {
    */
   export?: boolean;
   /**
-   * More refs to write (cache-to) besides `ref`, e.g. one per commit.
+   * More cache-to entries besides `ref` and `gha`, e.g. one per commit: registry refs, or { gha: <scope> }. The target's own come first, unless listed here: then where they are listed.
    */
-  to?: Template[];
+  to?: CacheEntry[];
   /**
    * cache-to option oci-mediatypes (buildx's default: true).
    */

@@ -56,6 +56,8 @@ export interface AxisValue {
   only: Selector;
   /** Named attributes, literal text: {cuda.version}. */
   vars: Record<string, Template>;
+  /** List attributes, for tags only: a tag using {python.aliases} is written once per element. */
+  lists?: Record<string, Template[]>;
   /** The axis's default: an optional segment ({-cuda}) renders nothing for it. */
   isDefault: boolean;
   /** Axes that do not apply to combinations with this value. */
@@ -209,11 +211,21 @@ export type GroupSpec =
   | { kind: 'template'; template: Template; stages: string[]; origin: Origin }
   | { kind: 'list'; name: string; targets: string[]; description?: string; origin: Origin };
 
+/** One cache-from or cache-to entry: a registry ref, or a GitHub Actions cache scope. */
+export interface CacheEntry {
+  type: 'registry' | 'gha';
+  template: Template;
+}
+
 export interface CacheSpec {
-  ref: Template;
-  fallback: Template[];
-  /** More refs written besides `ref`. */
-  to: Template[];
+  /** The target's own registry ref (read and written). */
+  ref?: Template;
+  /** The target's own GitHub Actions cache scope (read and written). */
+  gha?: Template;
+  /** More cache-from entries, in order; one that is the target's own places it. */
+  fallback: CacheEntry[];
+  /** More cache-to entries, in order; one that is the target's own places it. */
+  to: CacheEntry[];
   mode: 'max' | 'min';
   /** 'none': no compression option. */
   compression: 'zstd' | 'gzip' | 'estargz' | 'uncompressed' | 'none';

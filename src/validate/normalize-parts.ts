@@ -1,7 +1,7 @@
 // Small shape helpers of the normaliser: one written form -> its resolved form.
 import { pointerOf } from '../problems/problem.ts';
 import type * as W from '../types/matrix-file.generated.ts';
-import type { CacheSpec, CiSpec, ImageBase, Origin, OutputSpec, StageBase, Secret, Selector, Settings, TagSpec, UnreadArg } from '../types/matrix.ts';
+import type { CacheEntry, CacheSpec, CiSpec, ImageBase, Origin, OutputSpec, StageBase, Secret, Selector, Settings, TagSpec, UnreadArg } from '../types/matrix.ts';
 import { dict } from '../dict.ts';
 
 export const DEFAULTS = {
@@ -69,17 +69,23 @@ export function stageBase(input: string | W.FromStage, origin: Origin): StageBas
   return typeof input === 'string' ? { stage: input, origin } : { stage: input.stage, ...(input.arg ? { arg: input.arg } : {}), origin };
 }
 
-/** The matrix's cache (base undefined), or a stage's: its keys over the matrix's. */
+/** The matrix's cache (base undefined), or a stage's: its keys over the matrix's. null: no `ref` or `gha` anywhere (reported by the caller). */
 export function cacheSpec(c: W.Cache | W.StageCache, base: CacheSpec | null | undefined, at: At, path: (string | number)[]): CacheSpec | null {
-  const ref = c.ref !== undefined ? { text: c.ref, origin: at(...path, 'ref') } : base?.ref;
-  if (!ref) return null; // a stage cache without a ref anywhere: reported by the rules
-  const list = (key: 'fallback' | 'to') => (c[key] !== undefined ? c[key]!.map((text, i) => ({ text, origin: at(...path, key, i) })) : (base?.[key] ?? []));
+  const own = (key: 'ref' | 'gha') => (c[key] !== undefined ? { [key]: { text: c[key]!, origin: at(...path, key) } } : base?.[key] ? { [key]: base[key] } : {});
+  const ref = own('ref');
+  const gha = own('gha');
+  if (!ref.ref && !gha.gha) return null;
+  const list = (key: 'fallback' | 'to'): CacheEntry[] =>
+    c[key] !== undefined
+      ? c[key]!.map((e, i) => (typeof e === 'string' ? { type: 'registry', template: { text: e, origin: at(...path, key, i) } } : { type: 'gha', template: { text: e.gha, origin: at(...path, key, i, 'gha') } }))
+      : (base?.[key] ?? []);
   const option = <K extends 'oci-mediatypes' | 'image-manifest'>(key: K, from: 'ociMediatypes' | 'imageManifest') => {
     const value = c[key] ?? base?.[from];
     return value === undefined ? {} : { [from]: value };
   };
   return {
-    ref,
+    ...ref,
+    ...gha,
     fallback: list('fallback'),
     to: list('to'),
     mode: c.mode ?? base?.mode ?? DEFAULTS.cache.mode,
@@ -92,7 +98,6 @@ export function cacheSpec(c: W.Cache | W.StageCache, base: CacheSpec | null | un
     origin: at(...path),
   };
 }
-
 
 /** `ci:` with its defaults (GitHub's 256 jobs per matrix). */
 export function ciSpec(c: NonNullable<W.MatrixFile['ci']>, at: At): CiSpec {

@@ -160,7 +160,12 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
       if (g.default !== undefined) matrix.autoGroups.default = g.default;
     }
     if (doc.ci !== undefined && claim('ci', at('ci'))) matrix.ci = ciSpec(doc.ci, at);
-    if (doc.cache !== undefined && claim('cache', at('cache'))) cache = doc.cache === false ? null : cacheSpec(doc.cache, undefined, at, ['cache']);
+    if (doc.cache !== undefined && claim('cache', at('cache'))) {
+      cache = doc.cache === false ? null : cacheSpec(doc.cache, undefined, at, ['cache']);
+      if (doc.cache !== false && !cache) {
+        problems.push(error('cache-without-ref', 'The cache has no `ref` (a registry cache ref) and no `gha` (a GitHub Actions cache scope).', { ...at('cache'), atKey: true, hint: 'Add `ref: "{registry}/cache:{target}"` or `gha: "{target}"` (one per target), or write `cache: false`.' }));
+      }
+    }
   }
 
   matrix.cache = cache;
@@ -191,7 +196,8 @@ function axis(name: string, values: Record<string, W.AxisValue>, at: At): Axis {
         labels: settings(v?.labels, at, [...path, 'labels']),
         platforms: v?.platforms ? [...v.platforms] : undefined,
         only: selector(v?.only ?? {}),
-        vars: settings(v?.vars, at, [...path, 'vars']),
+        vars: settings(Object.fromEntries(Object.entries(v?.vars ?? {}).filter((e): e is [string, string | number | boolean] => !Array.isArray(e[1]))), at, [...path, 'vars']),
+        lists: dict(Object.entries(v?.vars ?? {}).flatMap(([key, list]) => (Array.isArray(list) ? [[key, list.map((text, i) => ({ text: String(text), origin: at(...path, 'vars', key, i) }))]] : []))),
         isDefault: v?.default ?? false,
         without: [...(v?.without ?? [])],
         ...(v?.os_version !== undefined ? { osVersion: v.os_version } : {}),

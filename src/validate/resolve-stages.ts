@@ -69,7 +69,7 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
     const axes = stage.axes ? [...stage.axes] : [...(parent?.axes ?? [])];
     const cache = stage.cache === undefined ? base.cache : stage.cache === false ? null : cacheSpec(stage.cache, base.cache, at, ['cache']);
     if (stage.cache && !cache) {
-      base.problems.push(error('cache-without-ref', `The cache of stage "${key}" has no \`ref\`, and the matrix has no \`cache\` to take one from.`, {
+      base.problems.push(error('cache-without-ref', `The cache of stage "${key}" has no \`ref\` (nor \`gha\`), and the matrix has no \`cache\` to take one from.`, {
         ...at('cache'),
         atKey: true,
         hint: 'Add `ref: "{registry}/cache:{target}"` (one ref per target) to it, or a top-level `cache:` whose keys it changes.',

@@ -4,7 +4,7 @@ import type { CacheSpec, Matrix, OutputSpec, Settings, Template } from '../types
 export function templatesOf(m: Matrix): Template[] {
   const out: Template[] = [];
   const settings = (s: Settings) => out.push(...Object.values(s));
-  const cache = (c: CacheSpec | null) => c && out.push(c.ref, ...c.fallback, ...c.to);
+  const cache = (c: CacheSpec | null) => c && out.push(...[c.ref, c.gha].filter((t) => t !== undefined), ...[...c.fallback, ...c.to].map((e) => e.template));
   const output = (o: OutputSpec[] | undefined) => o?.forEach((e) => e.options.forEach(({ value }) => typeof value === 'object' && out.push(value)));
   settings(m.args);
   settings(m.labels);

@@ -128,3 +128,104 @@ describe('platforms left to the builder when nothing declares them', () => {
     });
   }
 });
+
+describe('cache entries: order as written, GitHub Actions cache, one writer', () => {
+  const own = (m: Partial<MatrixFile>) => bakeOf(yaml(m)).target['vllm-cu129-runtime']!;
+  const cases: { name: string; cache: NonNullable<MatrixFile['cache']>; from: string[]; to: string[] }[] = [
+    {
+      name: 'the own ref first, then the fallbacks and the extra refs',
+      cache: { ref: '{registry}/cache:{target}', fallback: ['{registry}/cache:{target}-main'], to: ['{registry}/cache:{target}-{version}'], compression: 'none', 'ignore-error': false },
+      from: ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime', 'type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-main'],
+      to: ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime,mode=max', 'type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${VERSION},mode=max'],
+    },
+    {
+      name: 'a list that names the own ref places it: the user\'s extra ref comes first',
+      cache: { ref: '{registry}/cache:{target}', fallback: ['{registry}/cache:{target}-main', '{registry}/cache:{target}'], to: ['{registry}/cache:{target}-{version}', '{registry}/cache:{target}'], compression: 'none', 'ignore-error': false },
+      from: ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-main', 'type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime'],
+      to: ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime-${VERSION},mode=max', 'type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime,mode=max'],
+    },
+    {
+      name: 'a GitHub Actions cache alone, its scope a template (mode and ignore-error only)',
+      cache: { gha: '{target}' },
+      from: ['type=gha,scope=vllm-cu129-runtime'],
+      to: ['type=gha,scope=vllm-cu129-runtime,mode=max,ignore-error=true'],
+    },
+    {
+      name: 'beside registry cache, with a fallback scope (an entry with its option)',
+      cache: { ref: '{registry}/cache:{target}', gha: '{target}-{version}', fallback: [{ gha: '{target}-main' }], compression: 'none', 'ignore-error': false },
+      from: ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime', 'type=gha,scope=vllm-cu129-runtime-${VERSION}', 'type=gha,scope=vllm-cu129-runtime-main'],
+      to: ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime,mode=max', 'type=gha,scope=vllm-cu129-runtime-${VERSION},mode=max'],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const target = own({ cache: c.cache });
+      assert.deepEqual(target['cache-from'], c.from);
+      assert.deepEqual(target['cache-to'], c.to);
+    });
+  }
+
+  test('a GitHub Actions scope per platform: {target} is each per-platform target\'s own name', () => {
+    const bake = bakeOf(yaml({ cache: { gha: '{target}' }, ci: { runners: { 'linux/amd64': 'ubuntu-24.04', 'linux/arm64': 'ubuntu-24.04-arm' } } }));
+    assert.deepEqual(bake.target['vllm-cu129-runtime-arm64']!['cache-to'], ['type=gha,scope=vllm-cu129-runtime-arm64,mode=max,ignore-error=true']);
+    assert.deepEqual(bake.target['vllm-cu129-runtime-amd64']!['cache-to'], ['type=gha,scope=vllm-cu129-runtime-amd64,mode=max,ignore-error=true']);
+  });
+
+  test('a cache ref without {target} is accepted when one target writes it', () => {
+    const target = own({ stages: { ...stages, runtime: { ...stages.runtime!, cache: { ref: '{registry}/cache:{framework}-{cuda}' } } } });
+    assert.deepEqual(target['cache-to'], ['type=registry,ref=${REGISTRY}/cache:vllm-cu129,mode=max,compression=zstd,ignore-error=true']);
+  });
+
+  const bad: { name: string; cache: NonNullable<MatrixFile['cache']>; code: string; pointer: string; message: RegExp }[] = [
+    { name: 'a ref without {target} that two targets write', cache: { ref: '{registry}/cache:{cuda}' }, code: 'cache-ref-collision', pointer: '/cache/ref', message: /would both write the cache ref "\$\{REGISTRY\}\/cache:cu129"/ },
+    { name: 'a scope two targets write', cache: { gha: 'shared' }, code: 'cache-ref-collision', pointer: '/cache/gha', message: /would both write the GitHub Actions cache scope "shared"/ },
+    { name: 'a scope that would add options', cache: { gha: '{target},url=http://evil' }, code: 'bad-cache-scope', pointer: '/cache/gha', message: /The GitHub Actions cache scope "base-cu129,url=http:\/\/evil" is not a plain name/ },
+    { name: 'neither ref nor gha', cache: { mode: 'min' }, code: 'cache-without-ref', pointer: '/cache', message: /The cache has no `ref` .* and no `gha`/ },
+  ];
+  for (const c of bad) {
+    test(`refused: ${c.name}`, () => {
+      const [p] = generateProblems(yaml({ cache: c.cache }));
+      assert.equal(p!.code, c.code, p!.message);
+      assert.equal(p!.pointer, c.pointer);
+      assert.match(p!.message, c.message);
+    });
+  }
+});
+
+describe('tags: a whole run-time variable, short:N, a list attribute', () => {
+  test('{git_sha|short:12} keeps 12 characters, in bake (substr) and at the default', () => {
+    const bake = bakeOf(withRuntime({ tags: ['{registry}/{framework}:{git_sha|short:12}-{cuda}'] }, { variables: { git_sha: { default: '0123456789abcdef' } } }));
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:${substr(GIT_SHA, 0, 12)}-cu129']);
+    const printed = bakePrint(bake, ['vllm-cu129-runtime']).get('vllm-cu129-runtime')!;
+    assert.deepEqual(printed.tags, ['registry.test/demo/vllm:0123456789ab-cu129']);
+  });
+  test('short:N out of range, or a number on a filter that takes none, is an unknown filter', () => {
+    for (const filter of ['short:0', 'short:65', 'lower:3']) {
+      const [p] = generateProblems(withRuntime({ tags: [`{registry}/{framework}:{git_sha|${filter}}`] }, { variables: { git_sha: { default: 'abc' } } }));
+      assert.equal(p!.code, 'unknown-filter', `${filter}: ${p!.message}`);
+    }
+  });
+  test('a list attribute writes a tag once per element (aliases), filters applied', () => {
+    const axes = { ...BASE_MATRIX.axes, framework: { vllm: { vars: { aliases: ['0.21.0', '0.21', 'Latest'] } }, sglang: { vars: { aliases: ['0.6.2'] } } } } as MatrixFile['axes'];
+    const bake = bakeOf(withRuntime({ tags: ['{registry}/{framework}:{framework.aliases|lower}-{cuda}'] }, { axes }));
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:0.21.0-cu129', '${REGISTRY}/vllm:0.21-cu129', '${REGISTRY}/vllm:latest-cu129']);
+    assert.deepEqual(bake.target['sglang-cu130-runtime']!.tags, ['${REGISTRY}/sglang:0.6.2-cu130']);
+  });
+  test('a list attribute outside a tag is an error naming it', () => {
+    const axes = { ...BASE_MATRIX.axes, framework: { vllm: { vars: { aliases: ['0.21.0', '0.21'] } }, sglang: { vars: { aliases: ['0.6.2'] } } } } as MatrixFile['axes'];
+    const [p] = generateProblems(withRuntime({ args: { ALIAS: '{framework.aliases}' } }, { axes }));
+    assert.equal(p!.code, 'list-var');
+    assert.match(p!.message, /`vars\.aliases` of framework "(vllm|sglang)" is a list \(.*\), which only a tag can use/);
+  });
+  test('a tag that is a whole run-time variable is accepted when its default is a reference, also pushed by digest per platform', () => {
+    const variables = { image_tag: { default: 'ghcr.io/example/app:dev' } };
+    const matrix = { variables, ci: { runners: { 'linux/amd64': 'ubuntu-24.04', 'linux/arm64': 'ubuntu-24.04-arm' } }, stages: { ...stages, runtime: { ...stages.runtime!, only: { framework: ['vllm'], cuda: ['cu129'] }, tags: ['{image_tag}'] } } } as Partial<MatrixFile>;
+    const bake = bakeOf(yaml(matrix));
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${IMAGE_TAG}']);
+    assert.deepEqual(bake.target['vllm-cu129-runtime-arm64']!.output, ['type=image,name=${regex_replace(regex_replace(IMAGE_TAG, "@.*$", ""), ":[^:/]*$", "")},push-by-digest=true,name-canonical=true']);
+    const printed = bakePrint(bake, ['vllm-cu129-runtime-arm64'], { IMAGE_TAG: 'registry.test/x/app:1.2' }).get('vllm-cu129-runtime-arm64')!;
+    assert.deepEqual(printed.output, ['type=image,name=registry.test/x/app,push-by-digest=true,name-canonical=true']);
+    const [p] = generateProblems(yaml({ ...matrix, variables: { image_tag: { default: 'Not A Reference' } } }));
+    assert.equal(p!.code, 'bad-tag');
+  });
+});

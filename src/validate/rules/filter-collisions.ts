@@ -2,7 +2,7 @@
 // two values of an axis into one text: 12.8.1 and 1.28.1 both give 1281, and
 // the two would share a tag, a name or a cache ref.
 import { error, type Problem } from '../../problems/problem.ts';
-import { applyFilters, FILTERS, placeholdersOf } from '../../template/index.ts';
+import { applyFilters, filterFor, placeholdersOf } from '../../template/index.ts';
 import type { Rule } from '../rules.ts';
 import { templatesOf } from '../templates-of.ts';
 
@@ -13,7 +13,7 @@ export const filterCollisions: Rule = (m) => {
   for (const template of templatesOf(m)) {
     for (const p of placeholdersOf(template.text)) {
       const axis = axes.get(p.name);
-      if (!axis || p.arg || !p.filters.length || !p.filters.every((f) => FILTERS.has(f)) || !p.filters.some((f) => FILTERS.get(f)!.distinct)) continue;
+      if (!axis || p.arg || !p.filters.length || !p.filters.every((f) => filterFor(f)) || !p.filters.some((f) => filterFor(f)!.distinct)) continue;
       const seen = new Map<string, { value: string; input: string }>();
       for (const value of axis.values) {
         const input = p.attr ? value.vars[p.attr]?.text : value.name;

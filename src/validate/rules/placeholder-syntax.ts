@@ -34,7 +34,7 @@ interface Names {
 
 function namesOf(m: Matrix): Names {
   const attributes = new Map<string, string[]>();
-  for (const a of m.axes) attributes.set(a.name, [...new Set(a.values.flatMap((v) => Object.keys(v.vars)))]);
+  for (const a of m.axes) attributes.set(a.name, [...new Set(a.values.flatMap((v) => [...Object.keys(v.vars), ...Object.keys(v.lists ?? {})]))]);
   for (const t of m.tables) attributes.set(t.name, [...new Set([...t.entries.values()].flatMap((e) => ('text' in e.cell ? [] : Object.keys(e.cell))))]);
   return { names: [...BUILT_IN_PLACEHOLDERS, ...m.axes.map((a) => a.name), ...m.variables.map((v) => v.key), ...m.tables.map((t) => t.name)], attributes };
 }
