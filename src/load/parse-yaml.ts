@@ -65,6 +65,11 @@ interface Visit {
   depth: number;
   /** Set when the node's children were pushed: the second visit computes its expanded size. */
   children?: Node[];
+  /**
+   * A node merged in (`<<: *anchor`) from a mapping walked before: walked again only for the spans of its
+   * new path. Its problems were reported where it is written and its size counted by the merge.
+   */
+  echo?: boolean;
 }
 
 /** Spans of every node, and the problems of its keys, scalars, tags, aliases and depth. */
@@ -72,7 +77,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
   const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   const spans = new Map<string, NodeSpan>();
   const problems: Problem[] = [];
-  const report = (p: Problem) => problems.length < MAX_PROBLEMS_PER_FILE && problems.push(p);
+  const reportProblem = (p: Problem) => problems.length < MAX_PROBLEMS_PER_FILE && problems.push(p);
   const where = (node: Node | null | undefined, fallback: Position, path: (string | number)[]): Partial<Problem> => ({ file, pointer: pointerOf(path), position: node?.range ? at(node.range[0]) : fallback });
   /** Each node's size with its aliases expanded, capped just past the limit. */
   const sizes = new Map<Node, number>();
@@ -82,8 +87,10 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
 
   const stack: Visit[] = [{ node: doc.contents as Node | null, path: [], depth: 0 }];
   while (stack.length) {
+    if (aliasReported) break; // past the alias limit: walk (and expand) no further
     const visit = stack.pop()!;
     const { node, path, key, depth } = visit;
+    const report = visit.echo ? () => {} : reportProblem;
     if (visit.children) {
       let size = 1;
       for (const child of visit.children) size += sizes.get(child) ?? 1;
@@ -113,6 +120,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
         continue;
       }
       sizes.set(node, size);
+      if (visit.echo) continue;
       aliasNodes += size;
       if (aliasNodes > limits.aliases && !aliasReported) {
         aliasReported = true;
@@ -131,65 +139,86 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     if (!isMap(node) && !isSeq(node) || depth >= limits.depth) sizes.set(node, 1);
     if (!isMap(node) && !isSeq(node)) continue;
     if (depth >= limits.depth) {
-      if (!depthReported) report(limitExceeded('depth', limits, 'here it goes deeper', where(node, value, path)));
+      if (!depthReported) reportProblem(limitExceeded('depth', limits, 'here it goes deeper', where(node, value, path)));
       depthReported = true;
       continue;
     }
     const children: Visit[] = [];
     if (isMap(node)) {
       const seen = new Set<string>();
-      const merges: YAMLMap[] = [];
-      const own = node.items.filter((pair) => {
-        if (!isMergeKey(pair.key)) return true;
-        merges.push(...mergeSources(pair.value as Node | null, where(pair.value as Node | null, value, path)));
-        return false;
-      });
-      // Merged pairs, the first merge first (its own keys, then its merges): each key the mapping does not set itself.
-      const merged: Pair[] = [];
-      for (let queue = [...merges], i = 0; i < queue.length && i <= limits.aliases; i++) {
-        const source = queue[i]!;
-        const size = sizes.get(source) ?? 1;
-        aliasNodes += size;
-        if (aliasNodes > limits.aliases && !aliasReported) {
-          aliasReported = true;
-          report(limitExceeded('aliases', limits, 'this merge key takes the file past it', where(node, value, path)));
-          break;
-        }
-        for (const pair of source.items) {
-          if (isMergeKey(pair.key)) queue.push(...mergeSources(pair.value as Node | null, where(node, value, path)));
-          else merged.push(pair as Pair);
-        }
-      }
+      const { own, merged, echoed } = mergedPairs(node, visit, value);
+      const mergedSet = new Set(merged);
       for (const pair of [...own, ...merged]) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
         const keyPos = keyNode?.range ? at(keyNode.range[0]) : value;
-        const name = keyName(keyNode, { file, position: keyPos, pointer: pointerOf(path) }, limits, report);
+        const name = keyName(keyNode, { file, position: keyPos, pointer: pointerOf(path) }, limits, echoed.has(pair) ? () => {} : report);
         if (name === undefined) continue;
-        if (seen.has(name) && merged.includes(pair as Pair)) continue; // set by the mapping itself or an earlier merge
+        if (seen.has(name) && mergedSet.has(pair)) continue; // set by the mapping itself or an earlier merge
         if (seen.has(name)) {
           report(error('duplicate-key', `The key "${name}" appears twice in one mapping.`, { file, position: keyPos, pointer: pointerOf([...path, name]), atKey: true, hint: 'Each key may appear once in a mapping: merge the two entries or remove one.' }));
           continue;
         }
         seen.add(name);
-        children.push({ node: pair.value as Node | null, path: [...path, name], key: keyPos, depth: depth + 1 });
+        children.push({ node: pair.value as Node | null, path: [...path, name], key: keyPos, depth: depth + 1, ...(visit.echo || echoed.has(pair) ? { echo: true } : {}) });
       }
     } else {
-      node.items.forEach((item, i) => children.push({ node: item as Node | null, path: [...path, i], depth: depth + 1 }));
+      node.items.forEach((item, i) => children.push({ node: item as Node | null, path: [...path, i], depth: depth + 1, ...(visit.echo ? { echo: true } : {}) }));
     }
     stack.push({ ...visit, children: children.map((c) => c.node).filter((n): n is Node => n !== null) });
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return { spans, problems };
 
-  /** `<<: *base`, `<<: { ... }` or `<<: [*a, *b]`: the mappings to merge, in order. */
-  function mergeSources(node: Node | null, at: Partial<Problem>): YAMLMap[] {
+  /**
+   * A mapping's own pairs, and the pairs its merge keys bring in the order YAML 1.1 gives them precedence: each
+   * source's own pairs, then its own merges, before the next source. A source that is an alias was walked where
+   * it is written: its expanded size counts toward the alias limit (once: the merges nested in it are in that
+   * size) and its pairs are echoes. An inline source (`<<: { ... }`) is text written here, walked here.
+   */
+  function mergedPairs(node: YAMLMap, visit: Visit, value: Position): { own: Pair[]; merged: Pair[]; echoed: Set<Pair> } {
+    const report = visit.echo ? () => {} : reportProblem;
+    const own: Pair[] = [];
+    const sources: { map: YAMLMap; echo: boolean }[] = [];
+    for (const pair of node.items as Pair[]) {
+      if (isMergeKey(pair.key)) sources.push(...mergeSources(pair.value as Node | null, !!visit.echo, where(pair.value as Node | null, value, visit.path), report));
+      else own.push(pair);
+    }
+    const merged: Pair[] = [];
+    const echoed = new Set<Pair>();
+    // `counted`: nested in an alias's source, whose size holds it already.
+    const todo = sources.reverse().map((source) => ({ ...source, counted: false }));
+    while (todo.length) {
+      const source = todo.pop()!;
+      if (source.echo && !source.counted && !visit.echo) {
+        aliasNodes += sizes.get(source.map) ?? 1;
+        if (aliasNodes > limits.aliases) {
+          aliasReported = true;
+          report(limitExceeded('aliases', limits, 'this merge key takes the file past it', where(node, value, visit.path)));
+          return { own, merged: [], echoed };
+        }
+      }
+      const nested: { map: YAMLMap; echo: boolean }[] = [];
+      for (const pair of source.map.items as Pair[]) {
+        if (isMergeKey(pair.key)) nested.push(...mergeSources(pair.value as Node | null, source.echo, where(pair.value as Node | null, value, visit.path), source.echo ? () => {} : report));
+        else {
+          merged.push(pair);
+          if (source.echo) echoed.add(pair);
+        }
+      }
+      for (let i = nested.length - 1; i >= 0; i--) todo.push({ ...nested[i]!, counted: source.counted || source.echo });
+    }
+    return { own, merged, echoed };
+  }
+
+  /** `<<: *base`, `<<: { ... }` or `<<: [*a, *b]`: the mappings to merge, in order; `echo` for an alias's (or inside one). */
+  function mergeSources(node: Node | null, echo: boolean, at: Partial<Problem>, report: (p: Problem) => void): { map: YAMLMap; echo: boolean }[] {
     const items = isSeq(node) ? (node.items as Node[]) : [node];
-    const out: YAMLMap[] = [];
+    const out: { map: YAMLMap; echo: boolean }[] = [];
     for (const item of items) {
       const target = isAlias(item) ? item.resolve(doc) : item;
       if (isAlias(item) && !target) report(error('yaml-alias', `The alias *${item.source} names no anchor &${item.source} defined before it.`, { ...at, hint: `Define the anchor (&${item.source}) where its value is first written, above every alias of it, or remove the alias.` }));
-      else if (isMap(target) && (!isAlias(item) || sizes.has(target))) out.push(target as YAMLMap);
+      else if (isMap(target) && (!isAlias(item) || sizes.has(target))) out.push({ map: target as YAMLMap, echo: echo || isAlias(item) });
       else report(error('yaml-merge', `A merge key (\`<<\`) takes a mapping, an alias of one, or a list of those${isAlias(item) && isMap(target) ? `; the alias *${item.source} is inside the mapping its anchor names` : ''}.`, { ...at, hint: 'Write `<<: *anchor` with the anchor on a mapping defined above, or write the keys out.' }));
     }
     return out;

@@ -72,7 +72,7 @@ export function resolveStages(written: WrittenStage[], base: StageBase): Stage[]
       base.problems.push(error('cache-without-ref', `The cache of stage "${key}" has no \`ref\` (nor \`gha\`), and the matrix has no \`cache\` to take one from.`, {
         ...at('cache'),
         atKey: true,
-        hint: 'Add `ref: "{registry}/cache:{target}"` (one ref per target) to it, or a top-level `cache:` whose keys it changes.',
+        hint: 'Add `ref: "{registry}/cache:{target}"` or `gha: "{target}"` (one per target) to it, or a top-level `cache:` whose keys it changes.',
       }));
     }
     resolved.set(key, {
