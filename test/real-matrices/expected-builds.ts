@@ -18,6 +18,7 @@
 //   parentImage / dependsOn       the parent build is linked (a `target:` context); checked apart
 //   runtimeTags                   not known before the build: left out, listed by the test
 //   output                        the build's output (buildx's CSV form), as it is; none: []
+//   cacheFrom, cacheTo            its cache-from and cache-to entries (CSV form), as they are; none: []
 //
 // Every other field must be listed by the case as not asserted, with the reason.
 import { posix } from 'node:path';
@@ -60,10 +61,12 @@ export interface Build {
   shared: string[];
   /** bake `output` entries; []: buildx's default. */
   output: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
 }
 
 /** The fields of an original image this mapping reads. */
-export const MAPPED_FIELDS = ['id', 'dockerfile', 'target', 'context', 'platforms', 'args', 'tags', 'platformArgs', 'platformTags', 'sharedTags', 'staging', 'runtimeTags', 'parentImage', 'dependsOn', 'parentVariant', 'perPlatformBuild', 'output'];
+export const MAPPED_FIELDS = ['id', 'dockerfile', 'target', 'context', 'platforms', 'args', 'tags', 'platformArgs', 'platformTags', 'sharedTags', 'staging', 'runtimeTags', 'parentImage', 'dependsOn', 'parentVariant', 'perPlatformBuild', 'output', 'cacheFrom', 'cacheTo'];
 
 export interface ExpectedBuild extends Build {
   /** The original image it comes from. */
@@ -79,12 +82,17 @@ export function substitute(text: string, values: Readonly<Record<string, string>
   });
 }
 
+/** A cache field of the original: one CSV entry (a workflow's `cache-from: type=gha`) or a list of them. */
+function list(value: unknown): string[] | undefined {
+  return typeof value === 'string' ? [value] : (value as string[] | undefined);
+}
+
 export function expectedBuilds(original: Original, values: Readonly<Record<string, string>>): ExpectedBuild[] {
   const sub = (texts: readonly string[] | undefined) => (texts ?? []).map((t) => substitute(t, values));
   const subArgs = (args: Record<string, string> | undefined) => Object.fromEntries(Object.entries(args ?? {}).map(([k, v]) => [k, substitute(v, values)]));
   const builds: ExpectedBuild[] = [];
   for (const image of original.images) {
-    const where = { image: image.id, context: posix.normalize(image.context), dockerfile: posix.normalize(image.dockerfile), target: image.target, output: typeof image.output === 'string' ? sub([image.output]) : [] };
+    const where = { image: image.id, context: posix.normalize(image.context), dockerfile: posix.normalize(image.dockerfile), target: image.target, output: typeof image.output === 'string' ? sub([image.output]) : [], cacheFrom: sub(list(image.cacheFrom)), cacheTo: sub(list(image.cacheTo)) };
     if (image.platformArgs || image.platformTags) {
       for (const platform of image.platforms) {
         builds.push(normalized({
@@ -121,6 +129,6 @@ export function normalized<B extends Build>(b: B): B {
 
 /** A build without where it comes from: equal keys, equal builds. */
 export function buildKey(b: Build): string {
-  const { context, dockerfile, target, platforms, args, tags, shared, output } = normalized(b);
-  return JSON.stringify({ context, dockerfile, target, platforms, args, tags, shared, output });
+  const { context, dockerfile, target, platforms, args, tags, shared, output, cacheFrom, cacheTo } = normalized(b);
+  return JSON.stringify({ context, dockerfile, target, platforms, args, tags, shared, output, cacheFrom, cacheTo });
 }

@@ -98,7 +98,7 @@ function differences(expected: ExpectedBuild[], actual: GeneratedBuild[]): strin
       out.push(`missing: ${e.image} ${e.platforms.join(',')} (${buildKey(e)})`);
       continue;
     }
-    const fields = (['args', 'tags', 'shared', 'output'] as const).filter((f) => JSON.stringify(e[f]) !== JSON.stringify(near[f]));
+    const fields = (['args', 'tags', 'shared', 'output', 'cacheFrom', 'cacheTo'] as const).filter((f) => JSON.stringify(e[f]) !== JSON.stringify(near[f]));
     out.push(`${e.image} ${e.platforms.join(',')} is target "${near.name}" but for ${fields.map((f) => `${f}: expected ${JSON.stringify(e[f])}, generated ${JSON.stringify(near[f])}`).join('; ')}`);
   }
   for (const a of actual.filter((b) => !expectedKeys.has(buildKey(b)))) {

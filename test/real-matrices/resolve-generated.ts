@@ -31,6 +31,8 @@ export function generatedBuilds(generated: Generated, group: string, env: Readon
       tags: printed.tags,
       shared: info.tags.filter((t) => t.shared).map((t) => evaluateTemplate(t.bake, vars)),
       output: printed.output ?? [],
+      cacheFrom: printed['cache-from'],
+      cacheTo: printed['cache-to'],
     });
   });
 }
