@@ -127,7 +127,7 @@ export class CacheWriters {
       const written = cacheWritten(entry);
       const writer = this.writers.get(written.key);
       if (writer && writer.target !== target) {
-        return cacheRefCollision(written, writer, { target, origin: origin(index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref or scope (e.g. "{registry}/cache:{target}"), so that every target writes its own.');
+        return cacheRefCollision(written, writer, { target, origin: origin(index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref or scope (e.g. "{registry}/cache:{target}", "{target}"), so that every target writes its own.');
       }
       this.writers.set(written.key, { target, origin: origin(index) });
     }

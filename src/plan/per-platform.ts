@@ -280,7 +280,7 @@ class PerPlatformPlanner {
         const other = writers.get(written.key);
         const here = { target: name, origin: this.cacheOrigin(name, index) };
         if (other && other.target !== name && (this.added[name] || this.added[other.target]) && !this.sameBuild(other.target, name) && !this.sameBuild(name, other.target)) {
-          this.problems.push(cacheRefCollision(written, other, here, 'each build would overwrite the cache of the other (buildx#3819)', 'Put {target} into the cache ref (e.g. "{registry}/cache:{target}"): every per-platform target then writes its own.'));
+          this.problems.push(cacheRefCollision(written, other, here, 'each build would overwrite the cache of the other (buildx#3819)', 'Put {target} into the cache ref or scope (e.g. "{registry}/cache:{target}", "{target}"): every per-platform target then writes its own.'));
           return;
         }
         writers.set(written.key, here);

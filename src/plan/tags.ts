@@ -5,7 +5,7 @@ import { matches, type Values } from '../expand/index.ts';
 import { capital } from '../problems/capital.ts';
 import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix, Origin, Stage, TagSpec, Variable } from '../types/matrix.ts';
-import { applyFilters, conditionalBake, evaluatePieces, filterFor, piecesToBake, placeholdersOf, render, type Piece, type PlaceholderPart, type RenderProblem, type Scope, type Source } from '../template/index.ts';
+import { applyFilters, conditionalBake, evaluatePieces, filterFor, parseTemplate, piecesToBake, render, type Piece, type PlaceholderPart, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 import { imageReferenceProblem } from './names.ts';
 
 export interface PlannedTag {
@@ -36,27 +36,42 @@ export function tagSpecsOf(m: Matrix, stage: Stage, values: Values): TagSpec[] {
 
 /**
  * A tag that uses a list attribute of a value ({python.aliases}) once per
- * element (per combination of elements, for several lists), each element
- * written in as literal text, filters applied: `python:{python.aliases}-{variant}`
- * with aliases [3.14.6, 3.14, 3] is three tags.
+ * element, each element written in as literal text, filters applied:
+ * `python:{python.aliases}-{variant}` with aliases [3.14.6, 3.14, 3] is three
+ * tags. Every placeholder of that attribute (`{python.aliases|major}` too)
+ * takes the same element. One list attribute per tag: a second one is left as
+ * written, and renders as a `list-var` error, so a tag never multiplies into
+ * the product of several lists.
  */
 function perElement(m: Matrix, spec: TagSpec, values: Values): TagSpec[] {
   if (!spec.template.text.includes('.')) return [spec];
-  const lists = placeholdersOf(spec.template.text).flatMap((p) => {
-    const valueName = p.attr && !p.arg ? values[p.name] : undefined;
-    const list = valueName === undefined ? undefined : m.axes.find((a) => a.name === p.name)?.values.find((v) => v.name === valueName)?.lists?.[p.attr!];
-    return list && filtersKnown(p) ? [{ p, list }] : [];
-  });
-  if (!lists.length) return [spec];
-  let texts = [spec.template.text];
-  for (const { p, list } of lists) {
-    texts = texts.flatMap((text) => list.map((element) => {
-      const value = applyFilters(element.text, p.filters);
-      const written = p.optional && value === '' ? '' : (p.optional?.before ?? '') + value + (p.optional?.after ?? '');
-      return text.split(p.raw).join(written.replaceAll('{', '{{'));
-    }));
+  const parts = parseTemplate(spec.template.text);
+  let chosen: { name: string; attr: string; list: readonly { text: string }[]; isDefault: boolean } | undefined;
+  for (const p of parts) {
+    if (p.kind !== 'placeholder' || !p.attr || p.arg || !filtersKnown(p)) continue;
+    const valueName = values[p.name];
+    const value = valueName === undefined ? undefined : m.axes.find((a) => a.name === p.name)?.values.find((v) => v.name === valueName);
+    const list = value?.lists?.[p.attr];
+    if (list && value) {
+      chosen = { name: p.name, attr: p.attr, list, isDefault: value.isDefault };
+      break;
+    }
   }
-  return texts.map((text) => ({ ...spec, template: { ...spec.template, text } }));
+  if (!chosen) return [spec];
+  const { name, attr, list, isDefault } = chosen;
+  const escape = (text: string) => text.replaceAll('{', '{{');
+  return list.map((element) => {
+    const text = parts
+      .map((p) => {
+        if (p.kind === 'literal') return escape(p.text);
+        if (p.name !== name || p.attr !== attr || p.arg) return p.raw;
+        const value = applyFilters(element.text, p.filters);
+        if (!p.optional) return escape(value);
+        return value === '' || (isDefault && !p.optional.keepDefault) ? '' : escape(p.optional.before + value + p.optional.after);
+      })
+      .join('');
+    return { ...spec, template: { ...spec.template, text } };
+  });
 }
 
 /** An unknown filter is reported where the placeholder renders, so such a list placeholder is left as written. */

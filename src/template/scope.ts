@@ -131,7 +131,7 @@ class CellScope implements Scope {
         kind: 'error',
         code: 'list-var',
         reason: `\`vars.${p.attr}\` of ${p.name} "${valueName}" is a list (${list.map((e) => `"${e.text}"`).join(', ')}), which only a tag can use`,
-        hint: `A tag that uses {${p.name}.${p.attr}} is written once per element; elsewhere, use an attribute that is one text.`,
+        hint: `A tag that uses {${p.name}.${p.attr}} is written once per element (one list attribute per tag); elsewhere, use an attribute that is one text.`,
       };
     }
     if (!attr) {

@@ -171,6 +171,14 @@ describe('cache entries: order as written, GitHub Actions cache, one writer', ()
     assert.deepEqual(bake.target['vllm-cu129-runtime-amd64']!['cache-to'], ['type=gha,scope=vllm-cu129-runtime-amd64,mode=max,ignore-error=true']);
   });
 
+  test('a scope without {target} that the per-platform targets of one build would share is refused', () => {
+    const runtime = { ...stages.runtime!, cache: { gha: '{framework}-{cuda}' } };
+    const [p] = generateProblems(yaml({ stages: { ...stages, runtime }, ci: { runners: { 'linux/amd64': 'ubuntu-24.04', 'linux/arm64': 'ubuntu-24.04-arm' } } }));
+    assert.equal(p!.code, 'cache-ref-collision', p!.message);
+    assert.match(p!.message, /would both write the GitHub Actions cache scope "vllm-cu129": each build would overwrite the cache of the other/);
+    assert.match(p!.hint!, /ref or scope/);
+  });
+
   test('a cache ref without {target} is accepted when one target writes it', () => {
     const target = own({ stages: { ...stages, runtime: { ...stages.runtime!, cache: { ref: '{registry}/cache:{framework}-{cuda}' } } } });
     assert.deepEqual(target['cache-to'], ['type=registry,ref=${REGISTRY}/cache:vllm-cu129,mode=max,compression=zstd,ignore-error=true']);
@@ -210,6 +218,18 @@ describe('tags: a whole run-time variable, short:N, a list attribute', () => {
     const bake = bakeOf(withRuntime({ tags: ['{registry}/{framework}:{framework.aliases|lower}-{cuda}'] }, { axes }));
     assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:0.21.0-cu129', '${REGISTRY}/vllm:0.21-cu129', '${REGISTRY}/vllm:latest-cu129']);
     assert.deepEqual(bake.target['sglang-cu130-runtime']!.tags, ['${REGISTRY}/sglang:0.6.2-cu130']);
+  });
+  test('every placeholder of one list attribute takes the same element; a second list attribute in one tag is list-var', () => {
+    const axes = {
+      ...BASE_MATRIX.axes,
+      framework: { vllm: { vars: { aliases: ['0.21.0', '1.2.3'] } }, sglang: { vars: { aliases: ['0.6.2'] } } },
+      cuda: { cu129: { vars: { names: ['a', 'b'] } }, cu130: { vars: { names: ['c'] } } },
+    } as MatrixFile['axes'];
+    const bake = bakeOf(withRuntime({ tags: ['{registry}/{framework}:{framework.aliases}-m{framework.aliases|major}-{cuda}'] }, { axes }));
+    assert.deepEqual(bake.target['vllm-cu129-runtime']!.tags, ['${REGISTRY}/vllm:0.21.0-m0-cu129', '${REGISTRY}/vllm:1.2.3-m1-cu129']);
+    const [p] = generateProblems(withRuntime({ tags: ['{registry}/{framework}:{framework.aliases}-{cuda.names}'] }, { axes }));
+    assert.equal(p!.code, 'list-var');
+    assert.match(p!.hint!, /one list attribute per tag/);
   });
   test('a list attribute outside a tag is an error naming it', () => {
     const axes = { ...BASE_MATRIX.axes, framework: { vllm: { vars: { aliases: ['0.21.0', '0.21'] } }, sglang: { vars: { aliases: ['0.6.2'] } } } } as MatrixFile['axes'];
