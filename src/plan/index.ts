@@ -431,6 +431,9 @@ class Planner {
     return target;
   }
 
+  /** The inputs each layer target was planned from (layerInputsKey), by name. */
+  private readonly layerInputs = new Map<string, string>();
+
   private planLayer(layerCell: LayerCell, ancestors: Cell[], consumer: string, consumerCell: Cell, imageInfo: TargetInfo['image']): string | undefined {
     const { stage, layer, parent } = layerCell;
     const what = () => `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
@@ -438,12 +441,20 @@ class Planner {
     if (!name) return undefined;
     const parentName = parent ? this.cellNames.get(parent) : COMMON_TARGET;
     if (!parentName) return undefined;
-    const levels = ancestors.map((c) => this.levelOf(c));
-    levels.push(levelSettings(this.m, { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, layerCell.values));
-    const { args, labels, scope } = this.intended(levels, stage, layerCell.values, { target: name }, layer.axes);
     // Built from the stage's Dockerfile as its consumer sees it: consumers that disagree collide below.
     const consumerScope = this.scope(stage, consumerCell.values, { target: name });
     const location = locationOf(stage.dockerfile, stage.context, consumerScope, this.report(consumerScope), this.problems);
+    // A layer shared by many cells is planned once per distinct input: the same inputs plan the same target, and its problems are reported once per place anyway.
+    const inputs = layerInputsKey(layerCell, parentName, location, imageInfo);
+    const planned = this.targets.get(name);
+    if (planned?.kind === 'layer' && this.layerInputs.get(name) === inputs) {
+      planned.usedBy.push(consumer);
+      this.layerNames.set(layerCell, name);
+      return name;
+    }
+    const levels = ancestors.map((c) => this.levelOf(c));
+    levels.push(levelSettings(this.m, { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, layerCell.values));
+    const { args, labels, scope } = this.intended(levels, stage, layerCell.values, { target: name }, layer.axes);
     const parentInfo = this.targets.get(parentName)!;
     const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, location, stage.cache, name);
     const contexts = this.contextsOf(ancestors, imageInfo ? { [imageInfo.as]: `docker-image://${imageInfo.bake}` } : {});
@@ -471,6 +482,7 @@ class Planner {
     }
     if (!this.claimName(name, what, layer.origin)) return undefined;
     this.bakeTargets[name] = sorted;
+    this.layerInputs.set(name, inputs);
     this.layerNames.set(layerCell, name);
     this.targets.set(name, {
       name,
@@ -489,6 +501,15 @@ class Planner {
     });
     return name;
   }
+}
+
+/**
+ * Everything a layer target is planned from besides its name: its stage and layer, its values and platforms,
+ * its parent (whose target fixes the ancestors, their contexts and what it inherits), and what its consumer
+ * decides (where it builds, the image standing in for the parent).
+ */
+function layerInputsKey(layerCell: LayerCell, parentName: string, location: Location | undefined, image: TargetInfo['image']): string {
+  return JSON.stringify([layerCell.stage.key, layerCell.layer.key, parentName, layerCell.values, layerCell.platforms, location?.context, location?.dockerfile, image?.as, image?.bake]);
 }
 
 /** The stage secrets a chain's targets get through bake's inherits, for a target that inherits none of them: a deeper stage's id wins. */
