@@ -4,7 +4,7 @@ import { capital } from '../problems/capital.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { CacheSpec, Matrix, Origin, Secret, Stage, Template } from '../types/matrix.ts';
-import { cellScope, escapeBake, matrixNames, render, RenderBudget, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
+import { cellScope, escapeBake, type CellInput, matrixNames, render, RenderBudget, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
 import { CacheWriters, cacheToOrigin, planCache } from './cache.ts';
 import { applyCacheLayout } from './cache-layout.ts';
 import { baseImageKey } from './image-key.ts';
@@ -149,13 +149,13 @@ class Planner {
 
   /** The scope of templates on one target: its values, the built-ins known there, and (for settings) its args. */
   private scope(stage: Stage | undefined, values: Values, builtins: { target?: string; layer?: string }, arg?: (name: string) => Lookup, varies?: string[]): Scope {
-    return cellScope(this.names, {
-      values,
-      varies: varies ?? stage?.axes ?? [],
-      budget: this.budget,
-      builtins: { matrix: this.m.name, ...(builtins.target !== undefined ? { target: builtins.target } : {}), ...(stage ? { stage: stage.key } : {}), ...(builtins.layer ? { layer: builtins.layer } : {}) },
-      ...(arg ? { arg } : {}),
-    });
+    const known: Record<string, string> = { matrix: this.m.name };
+    if (builtins.target !== undefined) known.target = builtins.target;
+    if (stage) known.stage = stage.key;
+    if (builtins.layer) known.layer = builtins.layer;
+    const input: CellInput = { values, varies: varies ?? stage?.axes ?? [], budget: this.budget, builtins: known };
+    if (arg) input.arg = arg;
+    return cellScope(this.names, input);
   }
 
   private report = (scope: Scope) => (template: Template, problems: RenderProblem[]) => this.templates.report(template, problems, scope);
@@ -251,8 +251,19 @@ class Planner {
     return out;
   }
 
+  /** The contexts of the stages bound above, by the last of them: every target below one cell binds the same. */
+  private readonly boundContexts = new Map<Cell, Record<string, string>>();
+
   /** `target:` contexts for every stage bound above (and their layers), `docker-image://` for image bases, then `extra`. */
   private contextsOf(ancestors: Cell[], extra: Record<string, string> = dict()): Record<string, string> {
+    const last = ancestors[ancestors.length - 1];
+    if (!last) return Object.assign(dict<string>(), extra);
+    let above = this.boundContexts.get(last);
+    if (!above) this.boundContexts.set(last, (above = this.contextsAbove(ancestors)));
+    return Object.assign(dict<string>(), above, extra);
+  }
+
+  private contextsAbove(ancestors: Cell[]): Record<string, string> {
     const contexts = dict<string>();
     for (const a of this.bound(ancestors)) {
       const image = this.targets.get(this.cellNames.get(a)!)?.image;
@@ -264,7 +275,7 @@ class Planner {
         if (name) contexts[layer.layer.target] = `target:${name}`;
       }
     }
-    return Object.assign(contexts, extra);
+    return contexts;
   }
 
   private planCell(cell: Cell) {
@@ -509,7 +520,22 @@ class Planner {
  * decides (where it builds, the image standing in for the parent).
  */
 function layerInputsKey(layerCell: LayerCell, parentName: string, location: Location | undefined, image: TargetInfo['image']): string {
-  return JSON.stringify([layerCell.stage.key, layerCell.layer.key, parentName, layerCell.values, layerCell.platforms, location?.context, location?.dockerfile, image?.as, image?.bake]);
+  // Each part prefixed with its length, so that no text (a path may hold any character) can run into the next.
+  let key = '';
+  const add = (text: string | undefined) => (key += text === undefined ? '-' : `${text.length}:${text}`);
+  add(layerCell.stage.key);
+  add(layerCell.layer.key);
+  add(parentName);
+  add(layerCell.platforms.join());
+  add(location?.context);
+  add(location?.dockerfile);
+  add(image?.as);
+  add(image?.bake);
+  for (const axis in layerCell.values) {
+    add(axis);
+    add(layerCell.values[axis]);
+  }
+  return key;
 }
 
 /** The stage secrets a chain's targets get through bake's inherits, for a target that inherits none of them: a deeper stage's id wins. */

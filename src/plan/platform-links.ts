@@ -14,10 +14,12 @@ export function platformLinkProblems(targets: Readonly<Record<string, BakeTarget
     if (set === undefined) sets.set(platforms, (set = [...platforms].sort().join()));
     return set;
   };
-  for (const [name, target] of Object.entries(targets)) {
+  for (const name in targets) {
+    const target = targets[name]!;
     const platforms = target.platforms ?? [];
-    if (platforms.length < 2) continue;
-    for (const link of Object.values(target.contexts ?? {})) {
+    if (platforms.length < 2 || !target.contexts) continue;
+    for (const key in target.contexts) {
+      const link = target.contexts[key]!;
       if (!link.startsWith('target:')) continue;
       const linkedName = link.slice('target:'.length);
       const linked = targets[linkedName]?.platforms ?? [];

@@ -4,7 +4,7 @@ import { matches, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import { escapeBake, piecesToBake, piecesToPreview, render, REPORTED, type Lookup, type Piece, type Rendered, type RenderProblem, type Scope, type Source } from '../template/index.ts';
-import { dict, plain } from '../dict.ts';
+import { define, dict } from '../dict.ts';
 
 /** One resolved value: as emitted, with defaults filled in, and its source. */
 export interface Resolved {
@@ -29,7 +29,14 @@ export interface LevelInput {
 
 export type Keyed = Template & { key: string };
 
-const entries = (s: Settings): Keyed[] => Object.entries(s).map(([key, t]) => Object.assign({ key }, t));
+/** The keyed templates of each settings record of the matrix, made once: every level that reads it gets the same (read only) list. */
+const keyedOf = new WeakMap<Settings, readonly Keyed[]>();
+
+function entries(s: Settings): readonly Keyed[] {
+  let list = keyedOf.get(s);
+  if (!list) keyedOf.set(s, (list = Object.entries(s).map(([key, t]) => Object.assign({ key }, t))));
+  return list;
+}
 
 /**
  * Precedence at one level, general to specific: the values of the axes this
@@ -162,6 +169,8 @@ export function renderSettings(list: ReadonlyMap<string, Keyed>, scope: Scope, r
 const resolved = new WeakMap<Rendered, Resolved>();
 
 function resolvedOf(rendered: Rendered, origin: Origin): Resolved {
+  // A rendering with sources read a placeholder: made for this target alone, it is never seen again.
+  if (rendered.sources.length) return { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces };
   const known = resolved.get(rendered);
   if (known?.origin === origin) return known;
   const made = { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces };
@@ -171,11 +180,11 @@ function resolvedOf(rendered: Rendered, origin: Origin): Resolved {
 
 /** What a target must set itself: the keys whose value differs from what it inherits. */
 export function ownSettings(intended: ResolvedSettings, inherited: ResolvedSettings | undefined): Record<string, string> | undefined {
-  const own = dict<string>();
+  let own: Record<string, string> | undefined;
   for (const key in intended) {
     const { bake } = intended[key]!;
     // Keys of map attributes are templates too (DESIGN.md, "Bake facts").
-    if (inherited?.[key]?.bake !== bake) own[escapeBake(key)] = bake;
+    if (inherited?.[key]?.bake !== bake) define((own ??= {}), escapeBake(key), bake);
   }
-  return Object.keys(own).length ? plain(own) : undefined;
+  return own;
 }

@@ -1,16 +1,25 @@
 // The bake variables the emitted targets read: only those are declared.
 import type { BakeTarget } from '../types/bake.ts';
 
-/** Interpolations and directives (not the escaped `$${`), and the identifiers in them. */
-const SEQUENCE = /(?<!\$)\$\{([^}]*)\}/g;
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+/** Distinct interpolation bodies remembered (each at most a value long): bounded memory for any input. */
+const MAX_BODIES = 10_000;
 
 export function usedVariables(targets: Readonly<Record<string, BakeTarget>>, known: ReadonlySet<string>): Set<string> {
   const used = new Set<string>();
+  /** Bodies already read: a tag or cache ref pattern repeats in many targets, mostly with the same interpolations. */
+  const bodies = new Set<string>();
+  /** Each interpolation or directive `${...}` (not the escaped `$${`), and the identifiers in it outside quoted strings. */
   const scan = (text: string) => {
-    if (!text.includes('${')) return;
-    for (const [, body] of text.matchAll(SEQUENCE)) {
-      for (const [id] of body!.replace(/"(?:[^"\\]|\\.)*"/g, '').matchAll(IDENTIFIER)) if (known.has(id)) used.add(id);
+    for (let at = text.indexOf('${'); at !== -1; at = text.indexOf('${', at + 2)) {
+      if (at > 0 && text.charCodeAt(at - 1) === 36 /* $ */) continue;
+      const end = text.indexOf('}', at + 2);
+      if (end === -1) return;
+      const body = text.slice(at + 2, end);
+      at = end - 1;
+      if (bodies.has(body)) continue;
+      if (bodies.size < MAX_BODIES) bodies.add(body);
+      for (const [id] of body.replace(/"(?:[^"\\]|\\.)*"/g, '').matchAll(IDENTIFIER)) if (known.has(id)) used.add(id);
     }
   };
   for (const name in targets) {
