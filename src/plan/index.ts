@@ -14,7 +14,7 @@ import { locationOf, namedContexts, type Location, type NamedContext } from './p
 import { platformLinkProblems } from './platform-links.ts';
 import { ArgResolver, levelSettings, ownSettings, renderSettings, winners, type Keyed, type LevelInput, type ResolvedSettings } from './settings.ts';
 import { sameJson } from './same-json.ts';
-import { entriesOf, firstPerPlace, secretSpec, sortKeys } from './shapes.ts';
+import { entriesOf, firstPerPlace, secretSpec, sortTargetKeys } from './shapes.ts';
 import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
 import { planOutputs } from './outputs.ts';
 import { assignOsVersions, sharedTagProblems } from './shared-tags.ts';
@@ -351,7 +351,7 @@ class Planner {
     if (outputs.output?.length) this.withOutput.add(name);
     if (outputs.output?.length || this.withOutput.has(inherited)) target.output = outputs.output ?? [];
     if (outputs.annotations.length) target.annotations = outputs.annotations;
-    this.bakeTargets[name] = sortKeys(target);
+    this.bakeTargets[name] = sortTargetKeys(target);
   }
 
   /** `from: {stage, arg}`: the parent's first pushed tag, and the context key bake links it under. */
@@ -476,7 +476,7 @@ class Planner {
     if (ownLabels) target.labels = ownLabels;
     if (parentInfo.tags.some((t) => !t.shared)) target.tags = [];
     if (this.withOutput.has(parentName)) target.output = [];
-    const sorted = sortKeys(target);
+    const sorted = sortTargetKeys(target);
     // Cells that need a layer target of one name share it when its content is the same (key order aside: both files sort keys).
     if (this.targets.get(name)?.kind === 'layer') {
       if (!sameJson(this.bakeTargets[name], sorted)) {

@@ -1,5 +1,6 @@
 // Small shape helpers of the planner.
 import type { Problem } from '../problems/problem.ts';
+import type { BakeTarget } from '../types/bake.ts';
 import type { Secret, Template } from '../types/matrix.ts';
 import { escapeBake } from '../template/index.ts';
 import { define } from '../dict.ts';
@@ -30,4 +31,21 @@ export function sortKeys<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(o).sort()) define(out, key, (o as Record<string, unknown>)[key]); // sort(): UTF-16 code-unit order
   return out as T;
+}
+
+/** Every attribute the planner sets on a target, in sort() order. */
+const TARGET_KEYS = ['annotations', 'args', 'cache-from', 'cache-to', 'context', 'contexts', 'description', 'dockerfile', 'inherits', 'labels', 'output', 'platforms', 'secret', 'tags', 'target'] as const;
+
+/** sortKeys for a bake target: its attributes picked in a known order, without sorting each target's keys (sortKeys when it has another). */
+export function sortTargetKeys(target: BakeTarget): BakeTarget {
+  const out: Record<string, unknown> = {};
+  let picked = 0;
+  for (const key of TARGET_KEYS) {
+    if (!Object.hasOwn(target, key)) continue;
+    out[key] = target[key];
+    picked++;
+  }
+  let own = 0;
+  for (const key in target) if (Object.hasOwn(target, key)) own++;
+  return own === picked ? (out as BakeTarget) : sortKeys(target);
 }
