@@ -70,6 +70,8 @@ interface Visit {
    * new path. Its problems were reported where it is written and its size counted by the merge.
    */
   echo?: boolean;
+  /** Inline merge sources (`<<: &set { ... }`) of this mapping, sized with it: an alias may name one later. */
+  inlineSources?: YAMLMap[];
 }
 
 /** Spans of every node, and the problems of its keys, scalars, tags, aliases and depth. */
@@ -83,6 +85,8 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
   const sizes = new Map<Node, number>();
   let aliasNodes = 0;
   let aliasReported = false;
+  /** A mapping's inline merge sources, sized after it. */
+  const inlineOf = new Map<Node, YAMLMap[]>();
   let depthReported = false;
 
   const stack: Visit[] = [{ node: doc.contents as Node | null, path: [], depth: 0 }];
@@ -95,6 +99,8 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
       let size = 1;
       for (const child of visit.children) size += sizes.get(child) ?? 1;
       if (node) sizes.set(node, Math.min(size, limits.aliases + 1));
+      // Innermost first: a nested inline source is in its outer one's size.
+      for (const source of [...(visit.inlineSources ?? [])].reverse()) sizes.set(source, Math.min(sourceSize(source), limits.aliases + 1));
       continue;
     }
     const value = node?.range ? at(node.range[0]) : (key ?? { line: 1, col: 1 });
@@ -165,7 +171,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     } else {
       node.items.forEach((item, i) => children.push({ node: item as Node | null, path: [...path, i], depth: depth + 1, ...(visit.echo ? { echo: true } : {}) }));
     }
-    stack.push({ ...visit, children: children.map((c) => c.node).filter((n): n is Node => n !== null) });
+    stack.push({ ...visit, children: children.map((c) => c.node).filter((n): n is Node => n !== null), ...(isMap(node) && inlineOf.get(node) ? { inlineSources: inlineOf.get(node) } : {}) });
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return { spans, problems };
@@ -176,7 +182,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
    * it is written: its expanded size counts toward the alias limit (once: the merges nested in it are in that
    * size) and its pairs are echoes. An inline source (`<<: { ... }`) is text written here, walked here.
    */
-  function mergedPairs(node: YAMLMap, visit: Visit, value: Position): { own: Pair[]; merged: Pair[]; echoed: Set<Pair> } {
+  function mergedPairs(node: YAMLMap, visit: Visit, value: Position): { own: Pair[]; merged: Pair[]; echoed: Set<Pair>; inline: YAMLMap[] } {
     const report = visit.echo ? () => {} : reportProblem;
     const own: Pair[] = [];
     const sources: { map: YAMLMap; echo: boolean }[] = [];
@@ -186,6 +192,7 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     }
     const merged: Pair[] = [];
     const echoed = new Set<Pair>();
+    const inline: YAMLMap[] = [];
     // `counted`: nested in an alias's source, whose size holds it already.
     const todo = sources.reverse().map((source) => ({ ...source, counted: false }));
     while (todo.length) {
@@ -195,9 +202,10 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
         if (aliasNodes > limits.aliases) {
           aliasReported = true;
           report(limitExceeded('aliases', limits, 'this merge key takes the file past it', where(node, value, visit.path)));
-          return { own, merged: [], echoed };
+          return { own, merged: [], echoed, inline };
         }
       }
+      if (!source.echo) inline.push(source.map);
       const nested: { map: YAMLMap; echo: boolean }[] = [];
       for (const pair of source.map.items as Pair[]) {
         if (isMergeKey(pair.key)) nested.push(...mergeSources(pair.value as Node | null, source.echo, where(pair.value as Node | null, value, visit.path), source.echo ? () => {} : report));
@@ -208,7 +216,19 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
       }
       for (let i = nested.length - 1; i >= 0; i--) todo.push({ ...nested[i]!, counted: source.counted || source.echo });
     }
-    return { own, merged, echoed };
+    if (inline.length) inlineOf.set(node, inline);
+    return { own, merged, echoed, inline };
+  }
+
+  /** An inline source's expanded size, once the pairs it brings were walked: 1, its values, and what its own merges bring. */
+  function sourceSize(map: YAMLMap): number {
+    let size = 1;
+    for (const pair of map.items as Pair[]) {
+      if (!isMergeKey(pair.key)) size += sizes.get(pair.value as Node) ?? 1;
+      else for (const item of isSeq(pair.value) ? (pair.value.items as Node[]) : [pair.value as Node]) size += sizes.get(isAlias(item) ? (item.resolve(doc) as Node) : item) ?? 1;
+      if (size > limits.aliases) break;
+    }
+    return size;
   }
 
   /** `<<: *base`, `<<: { ... }` or `<<: [*a, *b]`: the mappings to merge, in order; `echo` for an alias's (or inside one). */

@@ -61,6 +61,14 @@ m:
   assert.deepEqual(spans.get('/m/inline/q')!.key, { line: 6, col: 19 });
 });
 
+test('an anchor on an inline merge source (`<<: &set { ... }`) may be named again later, by an alias or a merge', () => {
+  const text = 'a:\n  args:\n    <<: &set { X: "1", Y: { <<: { Z: "3" } } }\n    B: b\nb:\n  args: *set\nc: { <<: *set, W: w }\n';
+  const { data, spans, problems } = parseYaml(text, 'm.yaml');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(data, { a: { args: { X: '1', Y: { Z: '3' }, B: 'b' } }, b: { args: { X: '1', Y: { Z: '3' } } }, c: { X: '1', Y: { Z: '3' }, W: 'w' } });
+  assert.deepEqual(spans.get('/c/Y/Z')!.key, { line: 3, col: 35 });
+});
+
 test('a problem inside an anchor is reported once, where it is written, however often it is merged', () => {
   const text = 'a: &a { x: 0x1F }\nb: { <<: *a }\nc: { <<: *a }\n';
   const { problems } = parseYaml(text, 'm.yaml');
