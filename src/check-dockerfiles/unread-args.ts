@@ -101,7 +101,7 @@ function settingsOf(m: Matrix): Map<string, Setting> {
   }
   for (const o of m.overrides) {
     if (!o.fromStage?.arg) continue;
-    out.set(originKey({ file: o.fromStage.origin.file, pointer: `${o.fromStage.origin.pointer}/arg` }), { reach: 'lineage', where: 'by an override\'s `from` (the parent\'s tag)', narrow: 'use `from: <stage>` for a Dockerfile that builds on the parent stage' });
+    out.set(originKey({ file: o.fromStage.origin.file, pointer: `${o.fromStage.origin.pointer}/arg` }), { reach: 'lineage', where: o.fromValue ? `by the \`from\` of ${o.fromValue.axis} "${o.fromValue.value}" (the parent's tag)` : 'by an override\'s `from` (the parent\'s tag)', narrow: 'use `from: <stage>` for a Dockerfile that builds on the parent stage' });
   }
   return out;
 }

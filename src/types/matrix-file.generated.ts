@@ -58,6 +58,10 @@ export type Variable =
  */
 export type AxisValue = null | {
   description?: string;
+  /**
+   * A per-value parent: for the combinations with this value, the stage where the stage chain enters this axis (the one stage that varies over it while its parent does not, or that has no parent) builds on this stage instead: `rocm: { from: rocm-base }`, or `{ stage, arg }` to link it by its tag. For any other stage, write an override with `stages` and `from`.
+   */
+  from?: ValueName | FromStage;
   args?: Args1;
   labels?: Labels1;
   platforms?: Platforms1;
@@ -92,6 +96,7 @@ export type AxisValue = null | {
    */
   os_version?: string;
 };
+export type ValueName = string;
 /**
  * Restrict targets with this value to these platforms.
  *
@@ -102,7 +107,6 @@ export type Platforms1 = [Platform, ...Platform[]];
  * @minItems 1
  */
 export type ValueList = [ValueName, ...ValueName[]];
-export type ValueName = string;
 /**
  * lower_snake_case, not ending in "_": usable as {name} in templates.
  */
@@ -436,6 +440,16 @@ export interface Args {
 export interface Labels {
   [k: string]: string | number | boolean;
 }
+export interface FromStage {
+  /**
+   * The parent stage.
+   */
+  stage: string;
+  /**
+   * The build arg that names the base image (FROM ${ARG}); it gets the parent target's first tag.
+   */
+  arg?: string;
+}
 export interface Args1 {
   [k: string]: string | number | boolean;
 }
@@ -507,16 +521,6 @@ export interface Selector1 {
  */
 export interface Annotations {
   [k: string]: string | number | boolean;
-}
-export interface FromStage {
-  /**
-   * The parent stage.
-   */
-  stage: string;
-  /**
-   * The build arg that names the base image (FROM ${ARG}); it gets the parent target's first tag.
-   */
-  arg?: string;
 }
 export interface FromImage {
   /**

@@ -64,6 +64,8 @@ export interface AxisValue {
   without: string[];
   /** The OCI os.version of its windows/* images (`10.0.20348`). */
   osVersion?: string;
+  /** A per-value parent stage (`from: rocm-base`): given to the stage where the chain enters the axis, as an override (value-parents.ts). */
+  from?: StageBase;
   origin: Origin;
 }
 
@@ -119,6 +121,8 @@ export interface Override {
   output?: OutputSpec[];
   /** Over the named stages' own annotations. */
   annotations: Settings;
+  /** Set when the override stands for an axis value's `from` (the messages name the value). */
+  fromValue?: { axis: string; value: string };
   origin: Origin;
 }
 

@@ -8,6 +8,7 @@ import type { Axis, CacheSpec, Matrix, Origin, Settings, Table, TableEntry, Temp
 import { BUILT_IN, DEFAULTS, cacheSpec, ciSpec, imageBase, outputSpecs, secrets, selector, settings, stageBase, tagSpecs, unreadArgs, type At } from './normalize-parts.ts';
 import { projectRoot } from './project-root.ts';
 import { resolveStages } from './resolve-stages.ts';
+import { valueParents } from './value-parents.ts';
 import { describeCombination } from '../template/combination.ts';
 import { dict } from '../dict.ts';
 
@@ -175,6 +176,8 @@ export function normalize(files: readonly SourceFile[], options: NormalizeOption
   if (matrix.groups.some((g) => g.kind === 'list' && g.name === 'default')) matrix.autoGroups.default = false;
   const tagged = new Set(matrix.overrides.flatMap((o) => (o.tags.length ? (o.stages ?? []) : [])));
   const optionalAxes = new Set(matrix.axes.flatMap((a) => a.values.flatMap((v) => v.without)));
+  // A value's `from` is an override of the stage where the chain enters its axis, before the written ones (which win).
+  matrix.overrides.unshift(...valueParents(matrix.axes, written, problems));
   const overrideParents = new Map<string, string[]>();
   for (const o of matrix.overrides) for (const key of o.fromStage ? (o.stages ?? []) : []) overrideParents.set(key, [...(overrideParents.get(key) ?? []), o.fromStage!.stage]);
   matrix.stages = resolveStages(written, { dockerfile, context, cache, tagged, overrideParents, optionalAxes, problems });
@@ -201,6 +204,7 @@ function axis(name: string, values: Record<string, W.AxisValue>, at: At): Axis {
         isDefault: v?.default ?? false,
         without: [...(v?.without ?? [])],
         ...(v?.os_version !== undefined ? { osVersion: v.os_version } : {}),
+        ...(v?.from !== undefined ? { from: stageBase(v.from, at(...path, 'from')) } : {}),
         origin: at(...path),
       };
     }),

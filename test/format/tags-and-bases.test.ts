@@ -162,6 +162,50 @@ describe('stage bases', () => {
       assert.deepEqual([narrow!.code, narrow!.pointer], ['axes-narrower-than-parent', '/overrides/0/from/stage']);
     });
   });
+  describe('a per-value parent written on the value: `axes.<axis>.<value>.from`', () => {
+    const chain = {
+      base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}' },
+      'sglang-base': { target: 'sglang-base', axes: ['cuda'], name: 'sglang-base-{cuda}', tags: ['{registry}/sglang-base:{cuda}'] },
+      framework: { target: 'framework', from: 'base', axes: ['framework', 'cuda'] },
+      runtime: { target: 'runtime', from: 'framework', tags: ['{registry}/{framework}:{cuda}'] },
+    };
+    const withValueFrom = (from: unknown, extra: Partial<MatrixFile> = {}): Partial<MatrixFile> => ({
+      axes: { ...BASE_MATRIX.axes, framework: { vllm: { args: { ENGINE: 'vllm' } }, sglang: { args: { ENGINE: 'sglang' }, from } } } as MatrixFile['axes'],
+      stages: chain,
+      ...extra,
+    });
+    test('re-parents only the stage where the chain enters the axis, as the override naming it does', () => {
+      const bake = bakeOf(yaml(withValueFrom('sglang-base')));
+      assert.deepEqual(bake.target['sglang-cu129-framework']!.inherits, ['sglang-base-cu129']);
+      assert.deepEqual(bake.target['sglang-cu129-runtime']!.inherits, ['sglang-cu129-framework'], 'runtime still builds on framework');
+      assert.deepEqual(bake.target['vllm-cu129-framework']!.inherits, ['base-cu129']);
+      const written = bakeOf(yaml({ stages: chain, overrides: [{ when: { framework: 'sglang' }, stages: ['framework'], from: 'sglang-base' }] }));
+      assert.deepEqual(bake, written);
+    });
+    test('`{ stage, arg }` links it by its tag', () => {
+      const t = bakeOf(yaml(withValueFrom({ stage: 'sglang-base', arg: 'BASE_IMAGE' }))).target['sglang-cu130-framework']!;
+      assert.deepEqual([t.inherits, t.args!.BASE_IMAGE, t.contexts], [['_common'], '${REGISTRY}/sglang-base:cu130', { '${REGISTRY}/sglang-base:cu130': 'target:sglang-base-cu130' }]);
+    });
+    test('an override naming the stage wins over the value\'s `from`', () => {
+      const other = { ...chain, 'sglang-dev': { target: 'sglang-base', axes: ['cuda'], name: 'sglang-dev-{cuda}' } };
+      const bake = bakeOf(yaml(withValueFrom('sglang-base', { stages: other, overrides: [{ when: { framework: 'sglang', cuda: 'cu130' }, stages: ['framework'], from: 'sglang-dev' }] })));
+      assert.deepEqual([bake.target['sglang-cu129-framework']!.inherits, bake.target['sglang-cu130-framework']!.inherits], [['sglang-base-cu129'], ['sglang-dev-cu130']]);
+    });
+    const cases: { name: string; matrix: Partial<MatrixFile>; code: string; pointer: string; message: RegExp }[] = [
+      { name: 'two chains enter the axis', matrix: withValueFrom('sglang-base', { stages: { ...chain, docs: { target: 'docs', from: 'base', axes: ['framework', 'cuda'] } } }), code: 'value-from-ambiguous', pointer: '/axes/framework/sglang/from', message: /would re-parent "framework" and "docs"/ },
+      { name: 'no stage enters the axis', matrix: { axes: { ...BASE_MATRIX.axes, python: { '3.12': { from: 'sglang-base' } } } as MatrixFile['axes'], stages: chain }, code: 'value-from-unused', pointer: '/axes/python/3.12/from', message: /re-parents no stage: no stage other than "sglang-base" and those it builds on varies over "python"/ },
+      { name: 'an unknown stage', matrix: withValueFrom('sglang-bse'), code: 'unknown-stage', pointer: '/axes/framework/sglang/from', message: /names "sglang-bse", which is not a stage\. Did you mean "sglang-base"/ },
+      { name: 'a parent with an axis the entry stage lacks', matrix: withValueFrom({ stage: 'sglang-base', arg: 'BASE_IMAGE' }, { stages: { ...chain, 'sglang-base': { ...chain['sglang-base'], axes: ['cuda', 'python'] } }, axes: { ...BASE_MATRIX.axes, python: { '3.12': {} }, framework: { vllm: { args: { ENGINE: 'vllm' } }, sglang: { args: { ENGINE: 'sglang' }, from: { stage: 'sglang-base', arg: 'BASE_IMAGE' } } } } as MatrixFile['axes'] }), code: 'axes-narrower-than-parent', pointer: '/axes/framework/sglang/from/stage', message: /The `from` of framework "sglang" makes "sglang-base" the parent of stage "framework"/ },
+    ];
+    for (const c of cases) {
+      test(`refused: ${c.name}`, () => {
+        const p = generateProblems(yaml(c.matrix)).find((x) => x.code === c.code);
+        assert.ok(p, c.code);
+        assert.equal(p.pointer, c.pointer);
+        assert.match(p.message, c.message);
+      });
+    }
+  });
   describe('`target` as a template: one stage with an axis instead of one stage per Dockerfile stage', () => {
     const matrix = (target: string, extra: Partial<MatrixFile> = {}) => matrixYaml({
       stages: {

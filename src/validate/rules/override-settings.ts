@@ -28,15 +28,15 @@ export const overrideSettings: Rule = (m) =>
         }
       }
     }
-    if (o.fromStage) problems.push(...stageBaseProblems(m, o.fromStage, o.stages ?? []));
+    if (o.fromStage) problems.push(...stageBaseProblems(m, o.fromStage, o.stages ?? [], o.fromValue ? `The \`from\` of ${o.fromValue.axis} "${o.fromValue.value}"` : 'This override'));
     return problems;
   });
 
 /** A per-value parent (`from: <stage>` in an override): a stage, not below the stages it is given to, with their axes covering its own. */
-function stageBaseProblems(m: Matrix, base: StageBase, children: readonly string[]): Problem[] {
+function stageBaseProblems(m: Matrix, base: StageBase, children: readonly string[], who: string): Problem[] {
   const parent = m.stages.find((s) => s.key === base.stage);
   const where = { ...at(base.origin, typeof base.arg === 'string' ? '/stage' : '') };
-  if (!parent) return [error('unknown-stage', `This override makes "${base.stage}" the parent, which is not a stage.${didYouMean(base.stage, m.stages.map((s) => s.key))}`, where)];
+  if (!parent) return [error('unknown-stage', `${who} makes "${base.stage}" the parent, which is not a stage.${didYouMean(base.stage, m.stages.map((s) => s.key))}`, where)];
   const problems: Problem[] = [];
   // Every parent a stage can have: its own `from` and the overrides' stages.
   const parentsOf = (key: string) => [m.stages.find((s) => s.key === key)?.from, ...m.overrides.filter((x) => x.fromStage && x.stages?.includes(key)).map((x) => x.fromStage!.stage)].filter((k): k is string => k !== undefined);
@@ -46,16 +46,16 @@ function stageBaseProblems(m: Matrix, base: StageBase, children: readonly string
     const seen = new Set<string>();
     const walk = (k: string): boolean => k === key || (!seen.has(k) && (seen.add(k), parentsOf(k).some(walk)));
     if (walk(parent.key)) {
-      problems.push(error('stage-cycle', `This override makes "${parent.key}" the parent of stage "${key}", but "${parent.key}" is "${key}" or builds on it.`, { ...where, hint: 'A per-value parent must be a stage above, or beside, the stages it is given to.' }));
+      problems.push(error('stage-cycle', `${who} makes "${parent.key}" the parent of stage "${key}", but "${parent.key}" is "${key}" or builds on it.`, { ...where, hint: 'A per-value parent must be a stage above, or beside, the stages it is given to.' }));
       continue;
     }
     const missing = parent.axes.filter((a) => !child.axes.includes(a));
     if (missing.length) {
-      problems.push(error('axes-narrower-than-parent', `This override makes "${parent.key}" the parent of stage "${key}", which does not vary over ${missing.map((a) => `"${a}"`).join(', ')}, so it cannot tell which "${parent.key}" target to build on.`, { ...where, hint: `List every axis of "${parent.key}" (${parent.axes.join(', ')}) in the axes of "${key}".` }));
+      problems.push(error('axes-narrower-than-parent', `${who} makes "${parent.key}" the parent of stage "${key}", which does not vary over ${missing.map((a) => `"${a}"`).join(', ')}, so it cannot tell which "${parent.key}" target to build on.`, { ...where, hint: `List every axis of "${parent.key}" (${parent.axes.join(', ')}) in the axes of "${key}".` }));
     }
   }
   if (base.arg === undefined && parent.target === undefined) {
-    problems.push(error('parent-without-target', `This override binds stage "${parent.key}" as a parent, but it has no \`target\` (it builds the Dockerfile's last stage): bake binds a parent under its Dockerfile stage name.`, { ...where, hint: `Set \`target\` on "${parent.key}", or link it by its tag: \`from: { stage: ${parent.key}, arg: BASE_IMAGE }\`.` }));
+    problems.push(error('parent-without-target', `${who} binds stage "${parent.key}" as a parent, but it has no \`target\` (it builds the Dockerfile's last stage): bake binds a parent under its Dockerfile stage name.`, { ...where, hint: `Set \`target\` on "${parent.key}", or link it by its tag: \`from: { stage: ${parent.key}, arg: BASE_IMAGE }\`.` }));
   }
   return problems;
 }
