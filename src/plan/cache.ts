@@ -7,7 +7,7 @@
 // of one of them is lost on every build).
 import { error, pathOf, type Problem } from '../problems/problem.ts';
 import type { CacheEntry, CacheSpec, Origin, Template } from '../types/matrix.ts';
-import { referenceSample, renderReference } from './reference-sample.ts';
+import { renderReference, sampleNote, sampleText } from './reference-sample.ts';
 import { conditionalBake, render, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
 export interface PlannedCache {
@@ -29,7 +29,16 @@ const SCOPE = /^[A-Za-z0-9._\/-]{1,255}$/;
 
 /** `invalid` gets a ref that is not an image reference (a "," in it would add exporter options: `,type=local,dest=...`), or a scope that is not a plain name. */
 export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, invalid: (p: Problem) => void = () => {}): PlannedCache | undefined {
-  const renderEntry = ({ type, template: t }: CacheEntry): (Rendered & { type: CacheEntry['type'] }) | undefined => {
+  // An own entry is in cache-from and cache-to: rendered and checked once.
+  const done = new Map<Template, { type: CacheEntry['type']; rendered: (Rendered & { type: CacheEntry['type'] }) | undefined }>();
+  const renderEntry = (entry: CacheEntry): (Rendered & { type: CacheEntry['type'] }) | undefined => {
+    const known = done.get(entry.template);
+    if (known?.type === entry.type) return known.rendered;
+    const rendered = renderOnce(entry);
+    done.set(entry.template, { type: entry.type, rendered });
+    return rendered;
+  };
+  const renderOnce = ({ type, template: t }: CacheEntry): (Rendered & { type: CacheEntry['type'] }) | undefined => {
     if (type === 'registry') {
       const rendered = renderReference(t, scope, report, (text, why) =>
         invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${why}.`, {
@@ -45,9 +54,9 @@ export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, p
       report(t, result.problems);
       return undefined;
     }
-    const { text, note } = referenceSample(result.value);
+    const text = sampleText(result.value);
     if (SCOPE.test(text)) return { ...result.value, type };
-    invalid(error('bad-cache-scope', `The GitHub Actions cache scope "${text}" is not a plain name${note}: it may hold letters, digits, ".", "_", "-" and "/" only (at most 255).`, {
+    invalid(error('bad-cache-scope', `The GitHub Actions cache scope "${text}" is not a plain name${sampleNote(result.value)}: it may hold letters, digits, ".", "_", "-" and "/" only (at most 255).`, {
       file: t.origin.file,
       pointer: t.origin.pointer,
       hint: 'Write a scope such as "{target}" or "{target}-main": it is written into type=gha,scope=<scope>, so it holds no "," or "=".',
@@ -101,6 +110,15 @@ export function cacheWritten(entry: string): { key: string; what: string } {
   return { key: ref, what: `cache ref "${ref}"` };
 }
 
+const REGISTRY_HEAD = 'type=registry,ref=';
+
+/** cacheWritten(entry).key, without the regular expressions for the common plain registry entry. */
+function writtenKey(entry: string): string {
+  if (!entry.startsWith(REGISTRY_HEAD)) return cacheWritten(entry).key;
+  const end = entry.indexOf(',', REGISTRY_HEAD.length);
+  return end === -1 ? entry.slice(REGISTRY_HEAD.length) : entry.slice(REGISTRY_HEAD.length, end);
+}
+
 /** `file (key.path)`, for a message that names a second place. */
 export function placeOf(origin: Origin): string {
   return `${origin.file} (${pathOf(origin.pointer).join('.')})`;
@@ -119,17 +137,19 @@ export function cacheRefCollision(written: { what: string }, first: { target: st
 
 /** Which target writes which cache ref. */
 export class CacheWriters {
-  private readonly writers = new Map<string, { target: string; origin: Origin }>();
+  private readonly writers = new Map<string, { target: string; index: number; origin: (index: number) => Origin }>();
 
   /** `origin(i)`: where the i-th entry of `cacheTo` was written. */
   claim(cacheTo: readonly string[], target: string, origin: (index: number) => Origin): Problem | undefined {
-    for (const [index, entry] of cacheTo.entries()) {
-      const written = cacheWritten(entry);
-      const writer = this.writers.get(written.key);
+    for (let index = 0; index < cacheTo.length; index++) {
+      const entry = cacheTo[index]!;
+      const key = writtenKey(entry);
+      const writer = this.writers.get(key);
       if (writer && writer.target !== target) {
-        return cacheRefCollision(written, writer, { target, origin: origin(index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref or scope (e.g. "{registry}/cache:{target}", "{target}"), so that every target writes its own.');
+        return cacheRefCollision(cacheWritten(entry), { target: writer.target, origin: writer.origin(writer.index) }, { target, origin: origin(index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref or scope (e.g. "{registry}/cache:{target}", "{target}"), so that every target writes its own.');
       }
-      this.writers.set(written.key, { target, origin: origin(index) });
+      // Where it is written is looked up only for a message.
+      this.writers.set(key, { target, index, origin });
     }
     return undefined;
   }

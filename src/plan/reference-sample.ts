@@ -3,6 +3,7 @@
 // when no variable is set: every variable at its default, and a variable
 // whose default is empty read as "x0", so the literal text around it is
 // checked. The note says so in the message.
+import { dict } from '../dict.ts';
 import { parseDockerReference } from '../reference/parse-reference.ts';
 import type { Template } from '../types/matrix.ts';
 import { evaluatePieces, render, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
@@ -10,18 +11,28 @@ import { evaluatePieces, render, type Rendered, type RenderProblem, type Scope }
 export const EMPTY_SAMPLE = 'x0';
 
 export function referenceSample(rendered: Rendered): { text: string; note: string } {
-  if (!rendered.usesVariables) return { text: rendered.preview, note: '' };
+  return { text: sampleText(rendered), note: sampleNote(rendered) };
+}
+
+/** The text checked: every variable at its default, an empty default read as EMPTY_SAMPLE. */
+export function sampleText(rendered: Rendered): string {
+  if (!rendered.usesVariables) return rendered.preview;
+  const sample = dict<string>();
+  for (const p of rendered.pieces) if ('expr' in p && p.runtime) sample[p.runtime.env] = p.runtime.default === '' ? EMPTY_SAMPLE : p.runtime.default;
+  try {
+    return evaluatePieces(rendered.pieces, sample);
+  } catch {
+    return rendered.preview;
+  }
+}
+
+/** How the variables were read, for a message about the sample text ('' when it reads none). */
+export function sampleNote(rendered: Rendered): string {
+  if (!rendered.usesVariables) return '';
   const variables = new Map<string, string>();
   for (const p of rendered.pieces) if ('expr' in p && p.runtime) variables.set(p.runtime.env, p.runtime.default);
-  const sample = Object.fromEntries([...variables].map(([env, value]) => [env, value === '' ? EMPTY_SAMPLE : value]));
-  let text: string;
-  try {
-    text = evaluatePieces(rendered.pieces, sample);
-  } catch {
-    text = rendered.preview;
-  }
   const read = [...variables].map(([env, value]) => (value === '' ? `${env} read as "${EMPTY_SAMPLE}" (its default is empty)` : `${env} at its default "${value}"`));
-  return { text, note: read.length ? ` (read with ${read.join(', ')})` : '' };
+  return read.length ? ` (read with ${read.join(', ')})` : '';
 }
 
 /**
@@ -39,9 +50,9 @@ export function renderReference(
     report(t, result.problems);
     return undefined;
   }
-  const { text, note } = referenceSample(result.value);
+  const text = sampleText(result.value);
   const parsed = parseDockerReference(text);
   if (parsed.ok) return result.value;
-  invalid(text, `${parsed.reason}${note}`);
+  invalid(text, `${parsed.reason}${sampleNote(result.value)}`);
   return undefined;
 }

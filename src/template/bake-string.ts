@@ -46,13 +46,16 @@ export function piecesToBake(pieces: readonly Piece[]): string {
 
 function escapeBeforeInterpolation(literal: string): string {
   const escaped = escapeBake(literal);
+  if (!escaped.endsWith('$')) return escaped;
   const dollars = /\$+$/.exec(escaped)?.[0] ?? '';
   return dollars ? escaped.slice(0, -dollars.length) + '${"' + dollars + '"}' : escaped;
 }
 
 /** With every variable at its default: what bake prints when no variable is set. */
 export function piecesToPreview(pieces: readonly Piece[]): string {
-  return pieces.map((p) => ('text' in p ? p.text : p.preview)).join('');
+  let preview = '';
+  for (const p of pieces) preview += 'text' in p ? p.text : p.preview;
+  return preview;
 }
 
 /** Adjacent literal pieces joined, so equal texts give equal piece lists. */

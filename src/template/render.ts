@@ -23,8 +23,8 @@ export interface Source {
 }
 
 export type Lookup =
-  | { kind: 'text'; text: string; isDefault?: boolean; source: Source; sources?: Source[] }
-  | { kind: 'variable'; variable: Variable; source: Source }
+  | { kind: 'text'; text: string; isDefault?: boolean; source: Source; sources?: Source[]; shared?: boolean }
+  | { kind: 'variable'; variable: Variable; source: Source; shared?: boolean }
   | { kind: 'pieces'; pieces: Piece[]; source: Source; sources?: Source[] }
   | { kind: 'absent'; reason: string }
   | { kind: 'error'; code: string; reason: string; hint?: string };
@@ -149,10 +149,23 @@ function firstPlaceholder(parts: readonly Part[]): PlaceholderPart {
 
 type PlaceholderResult = { pieces: Piece[]; sources: Source[] } | { code: string; reason: string; hint?: string };
 
+/**
+ * The result of each placeholder whose lookup is `shared`: such a lookup is made once for its placeholder
+ * (and axis value, or variable) and handed to every scope, so the result is the same for all of them (read only).
+ */
+const sharedResults = new WeakMap<Lookup, PlaceholderResult>();
+
 function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResult {
-  const unknownFilter = part.filters.find((f) => !filterFor(f));
+  const unknownFilter = part.filters.length ? part.filters.find((f) => !filterFor(f)) : undefined;
   if (unknownFilter) return { code: 'unknown-filter', reason: `"${unknownFilter}" is not a filter`, hint: `Filters: ${FILTER_NAMES} (N from 1 to 64).` };
   const found = scope.lookup(part);
+  if (!('shared' in found && found.shared)) return placeholderResult(part, found);
+  let result = sharedResults.get(found);
+  if (!result) sharedResults.set(found, (result = placeholderResult(part, found)));
+  return result;
+}
+
+function placeholderResult(part: PlaceholderPart, found: Lookup): PlaceholderResult {
   const before = part.optional?.before ?? '';
   const after = part.optional?.after ?? '';
   switch (found.kind) {

@@ -51,6 +51,8 @@ export function cellScope(names: MatrixNames, input: CellInput): Scope {
 /** What an axis placeholder reads depends on the placeholder and the value only: one lookup for every cell with that value. */
 const axisLookups = new WeakMap<PlaceholderPart, Map<AxisValue, Lookup>>();
 const builtinSources = new WeakMap<PlaceholderPart, Source>();
+/** What a variable placeholder reads depends on the placeholder and the variable only (the last variable it was read for). */
+const variableLookups = new WeakMap<PlaceholderPart, Lookup>();
 
 function builtinSource(p: PlaceholderPart): Source {
   let source = builtinSources.get(p);
@@ -62,8 +64,9 @@ function builtinSource(p: PlaceholderPart): Source {
 export const NOT_DEFINED = 'is no axis, variable or table';
 
 class CellScope implements Scope {
-  private readonly tableStack: string[] = [];
-  private readonly tableLookups = new Map<string, Lookup>();
+  /** Made on the first table read: most scopes read none. */
+  private tableStack: string[] | undefined;
+  private tableLookups: Map<string, Lookup> | undefined;
 
   constructor(
     private readonly names: MatrixNames,
@@ -93,14 +96,19 @@ class CellScope implements Scope {
     const variable = this.names.variables.get(p.name);
     if (variable) {
       if (p.attr) return { kind: 'error', code: 'no-attributes', reason: `the run-time variable {${p.name}} has no attributes` };
-      return { kind: 'variable', variable, source: { placeholder: p.raw, variable: variable.env, what: `variable ${variable.env}`, origin: variable.origin } };
+      const known = variableLookups.get(p);
+      if (known?.kind === 'variable' && known.variable === variable) return known;
+      const found: Lookup = { kind: 'variable', variable, source: { placeholder: p.raw, variable: variable.env, what: `variable ${variable.env}`, origin: variable.origin }, shared: true };
+      variableLookups.set(p, found);
+      return found;
     }
     const table = this.names.tables.get(p.name);
     if (table) {
       // One lookup per placeholder text in a scope, failed ones included: an entry that reads
       // another table twice renders it once, so a chain of entries cannot double the work at each step.
-      let found = this.tableLookups.get(p.raw);
-      if (!found) this.tableLookups.set(p.raw, (found = this.table(table, p)));
+      const lookups = (this.tableLookups ??= new Map());
+      let found = lookups.get(p.raw);
+      if (!found) lookups.set(p.raw, (found = this.table(table, p)));
       return found;
     }
     if ((BUILT_IN_PLACEHOLDERS as readonly string[]).includes(p.name)) return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} is not available in ${this.input.usedIn ?? 'this template'}` };
@@ -117,7 +125,11 @@ class CellScope implements Scope {
     let byValue = axisLookups.get(p);
     if (!byValue) axisLookups.set(p, (byValue = new Map()));
     let found = byValue.get(value);
-    if (!found) byValue.set(value, (found = this.axisValue(p, value)));
+    if (!found) {
+      found = this.axisValue(p, value);
+      if (found.kind === 'text') found.shared = true;
+      byValue.set(value, found);
+    }
     return found;
   }
 
@@ -181,8 +193,9 @@ class CellScope implements Scope {
       template = entry.cell as { text: string; origin: typeof entry.origin };
     }
     const source: Source = { placeholder: p.raw, what: `table ${table.name} [${combination}]${p.attr ? ` column ${p.attr}` : ''}`, origin: template.origin };
-    if (this.tableStack.includes(table.name)) return { kind: 'error', code: 'table-cycle', reason: `the table "${table.name}" refers to itself (${[...this.tableStack, table.name].join(' -> ')})` };
-    this.tableStack.push(table.name);
+    const stack = (this.tableStack ??= []);
+    if (stack.includes(table.name)) return { kind: 'error', code: 'table-cycle', reason: `the table "${table.name}" refers to itself (${[...stack, table.name].join(' -> ')})` };
+    stack.push(table.name);
     try {
       const rendered = render(template, this);
       if (!rendered.ok) {
@@ -193,7 +206,7 @@ class CellScope implements Scope {
       }
       return { kind: 'pieces', pieces: rendered.value.pieces, source, sources: rendered.value.sources };
     } finally {
-      this.tableStack.pop();
+      stack.pop();
     }
   }
 }
