@@ -15,8 +15,19 @@ export interface PlannedCache {
   to: string[];
 }
 
-/** The target's own entries (its `ref`, then its `gha` scope), each first unless the list names it: then where it is named. */
+/** ordered() of each spec and list, made once: every target of a stage has the same. */
+const orderedOf = new WeakMap<CacheSpec, Map<readonly CacheEntry[], CacheEntry[]>>();
+
+/** The target's own entries (its `ref`, then its `gha` scope), each first unless the list names it: then where it is named (read only). */
 function ordered(spec: CacheSpec, list: readonly CacheEntry[]): CacheEntry[] {
+  let bySpec = orderedOf.get(spec);
+  if (!bySpec) orderedOf.set(spec, (bySpec = new Map()));
+  let entries = bySpec.get(list);
+  if (!entries) bySpec.set(list, (entries = orderedEntries(spec, list)));
+  return entries;
+}
+
+function orderedEntries(spec: CacheSpec, list: readonly CacheEntry[]): CacheEntry[] {
   const own: CacheEntry[] = [];
   if (spec.ref) own.push({ type: 'registry', template: spec.ref });
   if (spec.gha) own.push({ type: 'gha', template: spec.gha });

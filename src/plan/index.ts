@@ -221,18 +221,35 @@ class Planner {
     return level;
   }
 
+  /** The winning templates of the matrix and the levels of a cell's chain, worked out once per cell: every target below it starts from them (read only). */
+  private readonly chainWinners = new Map<Cell | undefined, ChainWinners>();
+
+  private winnersOf(cell: Cell | undefined): ChainWinners {
+    let found = this.chainWinners.get(cell);
+    if (!found) {
+      if (!cell) found = { args: winners(new Map(), this.matrixArgs), labels: winners(new Map(), this.matrixLabels) };
+      else {
+        const above = this.winnersOf(cell.parent);
+        const level = this.levelOf(cell);
+        found = { args: winners(new Map(above.args), level.args), labels: winners(new Map(above.labels), level.labels) };
+      }
+      this.chainWinners.set(cell, found);
+    }
+    return found;
+  }
+
   /**
-   * The args and labels a target at the end of `levels` ends up with, rendered
+   * The args and labels a target with these winning templates ends up with, rendered
    * in its own scope, where `{arg:NAME}` reads the target's final args.
    */
-  private intended(levels: { args: Keyed[]; labels: Keyed[] }[], stage: Stage, values: Values, builtins: { target: string; layer?: string }, varies: string[], fixed?: Map<string, { lookup: Lookup; origin: Origin }>) {
-    const args = winners(new Map<string, Keyed>(), this.matrixArgs);
-    const labels = winners(new Map<string, Keyed>(), this.matrixLabels);
-    for (const level of levels) {
-      winners(args, level.args);
-      winners(labels, level.labels);
+  private intended(chain: ChainWinners, stage: Stage, values: Values, builtins: { target: string; layer?: string }, varies: string[], fixed?: Map<string, { lookup: Lookup; origin: Origin }>) {
+    let args: ReadonlyMap<string, Keyed> = chain.args;
+    const labels = chain.labels;
+    if (fixed) {
+      const unfixed = new Map(chain.args);
+      for (const key of fixed.keys()) unfixed.delete(key);
+      args = unfixed;
     }
-    for (const key of fixed?.keys() ?? []) args.delete(key);
     let scope!: Scope;
     const resolver = new ArgResolver(args, (t, p) => this.templates.report(t, p, scope), fixed);
     scope = this.scope(stage, values, builtins, resolver.lookup, varies);
@@ -294,7 +311,7 @@ class Planner {
     const fromTag = fromArg ? this.parentTag(stage, fromArg, parentInfo) : undefined;
     if (fromArg && !fromTag) return;
     const fixed = fromTag ? new Map([[fromArg!.name, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${fromArg!.name}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: fromArg!.origin }]]) : undefined;
-    const { args, labels, scope } = this.intended(chain.map((c) => this.levelOf(c)), stage, cell.values, { target: name }, stage.axes, fixed);
+    const { args, labels, scope } = this.intended(this.winnersOf(cell), stage, cell.values, { target: name }, stage.axes, fixed);
     const location = locationOf(stage.dockerfile, stage.context, scope, this.report(scope), this.problems);
     const dockerTarget = this.dockerTargetOf(stage, scope);
     if (!dockerTarget.ok) return;
@@ -463,9 +480,11 @@ class Planner {
       this.layerNames.set(layerCell, name);
       return name;
     }
-    const levels = ancestors.map((c) => this.levelOf(c));
-    levels.push(levelSettings(this.m, { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, layerCell.values));
-    const { args, labels, scope } = this.intended(levels, stage, layerCell.values, { target: name }, layer.axes);
+    // The winners of the chain above it (its consumer's ancestors, which end at its parent), then its own level.
+    const above = this.winnersOf(ancestors[ancestors.length - 1]);
+    const level = levelSettings(this.m, { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, layerCell.values);
+    const chainWinners = { args: winners(new Map(above.args), level.args), labels: winners(new Map(above.labels), level.labels) };
+    const { args, labels, scope } = this.intended(chainWinners, stage, layerCell.values, { target: name }, layer.axes);
     const parentInfo = this.targets.get(parentName)!;
     const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, location, stage.cache, name);
     const contexts = this.contextsOf(ancestors, imageInfo ? { [imageInfo.as]: `docker-image://${imageInfo.bake}` } : {});
@@ -512,6 +531,12 @@ class Planner {
     });
     return name;
   }
+}
+
+/** The winning template of each arg and label key, in the order keys first appear. */
+interface ChainWinners {
+  args: ReadonlyMap<string, Keyed>;
+  labels: ReadonlyMap<string, Keyed>;
 }
 
 /**
