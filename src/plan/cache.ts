@@ -41,12 +41,12 @@ const SCOPE = /^[A-Za-z0-9._\/-]{1,255}$/;
 /** `invalid` gets a ref that is not an image reference (a "," in it would add exporter options: `,type=local,dest=...`), or a scope that is not a plain name. */
 export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, invalid: (p: Problem) => void = () => {}): PlannedCache | undefined {
   // An own entry is in cache-from and cache-to: rendered and checked once.
-  const done = new Map<Template, { type: CacheEntry['type']; rendered: (Rendered & { type: CacheEntry['type'] }) | undefined }>();
+  const done: { entry: CacheEntry; rendered: (Rendered & { type: CacheEntry['type'] }) | undefined }[] = [];
   const renderEntry = (entry: CacheEntry): (Rendered & { type: CacheEntry['type'] }) | undefined => {
-    const known = done.get(entry.template);
-    if (known?.type === entry.type) return known.rendered;
+    const known = done.find((d) => d.entry.template === entry.template && d.entry.type === entry.type);
+    if (known) return known.rendered;
     const rendered = renderOnce(entry);
-    done.set(entry.template, { type: entry.type, rendered });
+    done.push({ entry, rendered });
     return rendered;
   };
   const renderOnce = ({ type, template: t }: CacheEntry): (Rendered & { type: CacheEntry['type'] }) | undefined => {

@@ -24,7 +24,7 @@ import { renderReference } from './reference-sample.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { PerPlatform } from './per-platform.ts';
 import { DEFAULT_LIMITS, type Limits } from '../load/limits.ts';
-import { dict, plain } from '../dict.ts';
+import { define, dict, plain } from '../dict.ts';
 
 export const COMMON_TARGET = '_common';
 
@@ -274,10 +274,14 @@ class Planner {
   /** `target:` contexts for every stage bound above (and their layers), `docker-image://` for image bases, then `extra`. */
   private contextsOf(ancestors: Cell[], extra: Record<string, string> = dict()): Record<string, string> {
     const last = ancestors[ancestors.length - 1];
-    if (!last) return Object.assign(dict<string>(), extra);
+    if (!last) return plain(extra);
     let above = this.boundContexts.get(last);
     if (!above) this.boundContexts.set(last, (above = this.contextsAbove(ancestors)));
-    return Object.assign(dict<string>(), above, extra);
+    // As a plain object (what the bake target holds), each key once in its first place: those above, then `extra`, which wins.
+    const out: Record<string, string> = {};
+    for (const key in above) define(out, key, Object.hasOwn(extra, key) ? extra[key]! : above[key]!);
+    for (const key in extra) if (!Object.hasOwn(above, key)) define(out, key, extra[key]!);
+    return out;
   }
 
   private contextsAbove(ancestors: Cell[]): Record<string, string> {
@@ -354,8 +358,8 @@ class Planner {
     for (const [key, context] of Object.entries(named)) own[key] = context.value;
     if (image) own[image.as] = `docker-image://${image.bake}`;
     if (fromTag) own[fromTag.key] = `target:${parentName}`;
-    const contexts = fromTag ? own : this.contextsOf(ancestors, own);
-    if (Object.keys(contexts).length) target.contexts = plain(contexts);
+    const contexts = fromTag ? plain(own) : this.contextsOf(ancestors, own);
+    if (Object.keys(contexts).length) target.contexts = contexts;
     const ownArgs = ownSettings(args, inheritedInfo.args);
     const ownLabels = ownSettings(labels, inheritedInfo.labels);
     if (ownArgs) target.args = ownArgs;
@@ -487,8 +491,8 @@ class Planner {
     const { args, labels, scope } = this.intended(chainWinners, stage, layerCell.values, { target: name }, layer.axes);
     const parentInfo = this.targets.get(parentName)!;
     const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, location, stage.cache, name);
-    const contexts = this.contextsOf(ancestors, imageInfo ? { [imageInfo.as]: `docker-image://${imageInfo.bake}` } : {});
-    if (Object.keys(contexts).length) target.contexts = plain(contexts);
+    const contexts = this.contextsOf(ancestors, imageInfo ? dict([[imageInfo.as, `docker-image://${imageInfo.bake}`]]) : dict());
+    if (Object.keys(contexts).length) target.contexts = contexts;
     const ownArgs = ownSettings(args, parentInfo.args);
     const ownLabels = ownSettings(labels, parentInfo.labels);
     if (ownArgs) target.args = ownArgs;

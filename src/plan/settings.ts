@@ -76,6 +76,8 @@ export { REPORTED };
 
 export type TemplateProblemSink = (template: Template, problems: RenderProblem[]) => void;
 
+const NONE_FIXED: ReadonlyMap<string, { lookup: Lookup; origin: Origin }> = new Map();
+
 /**
  * Renders the winning args of a target lazily, so that `{arg:NAME}` can use
  * another arg's final value; a cycle is a problem, not a loop.
@@ -90,7 +92,7 @@ export class ArgResolver {
     private readonly args: ReadonlyMap<string, Keyed>,
     private readonly report: TemplateProblemSink,
     /** Args the planner sets itself (`from: {stage, arg}`), already rendered. */
-    private readonly fixed: ReadonlyMap<string, { lookup: Lookup; origin: Origin }> = new Map(),
+    private readonly fixed: ReadonlyMap<string, { lookup: Lookup; origin: Origin }> = NONE_FIXED,
   ) {}
 
   /** Each arg's lookup, made once: `{arg:X}` read again gives the same source, listed once. */

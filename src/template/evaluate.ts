@@ -29,9 +29,18 @@ export function evaluatePieces(pieces: readonly Piece[], values: RuntimeValues):
 
 /** Bake variables the text uses in full (not as an optional segment), in order of first use. */
 export function requiredVariables(pieces: readonly Piece[]): RuntimeValue[] {
-  const out = new Map<string, RuntimeValue>();
-  for (const piece of pieces) if ('expr' in piece && piece.runtime && !piece.runtime.optional && !out.has(piece.runtime.env)) out.set(piece.runtime.env, piece.runtime);
-  return [...out.values()];
+  const out: RuntimeValue[] = [];
+  // Most texts read one or two variables: a scan of those found so far, and a set once there are more.
+  let seen: Set<string> | undefined;
+  for (const piece of pieces) {
+    if (!('expr' in piece) || !piece.runtime || piece.runtime.optional) continue;
+    const { env } = piece.runtime;
+    if (seen ? seen.has(env) : out.some((v) => v.env === env)) continue;
+    out.push(piece.runtime);
+    if (seen) seen.add(env);
+    else if (out.length > 8) seen = new Set(out.map((v) => v.env));
+  }
+  return out;
 }
 
 /**
