@@ -284,6 +284,50 @@ class Planner {
     return out;
   }
 
+  /** Stages already told of a bound-name clash (target-reused, context-name-taken): once per stage, not per target. */
+  private readonly boundClashReported = new Set<string>();
+
+  /**
+   * The names a target binds from above (its ancestors' Dockerfile stages and layers, as rendered for this
+   * target) and its own layers must not be its own Dockerfile stage (the build would depend on itself) nor
+   * the name of one of its named contexts (one of the two would be lost). Compared per rendered name:
+   * `target: "{framework}"` above and `target: vllm` below clash in the vllm targets only.
+   */
+  private checkBoundNames(stage: Stage, name: string, dockerTarget: string | undefined, named: Record<string, { origin: Origin }>, above: Record<string, string> | undefined, layers: readonly LayerCell[]): void {
+    const bound = (key: string): string | undefined => {
+      const layer = layers.find((l) => l.layer.target === key);
+      if (layer) return `its layer "${layer.layer.key}"`;
+      const value = above?.[key];
+      return value?.startsWith('target:') ? `"${value.slice('target:'.length)}" above it` : undefined;
+    };
+    const once = (code: string) => {
+      const key = `${code}\0${stage.key}`;
+      if (this.boundClashReported.has(key)) return false;
+      this.boundClashReported.add(key);
+      return true;
+    };
+    const clash = dockerTarget === undefined ? undefined : bound(dockerTarget);
+    if (clash && once('target-reused')) {
+      const origin = stage.targetTemplate?.origin ?? { file: stage.origin.file, pointer: `${stage.origin.pointer}/target` };
+      this.problems.push(error('target-reused', `Stage "${stage.key}" builds the Dockerfile stage "${dockerTarget}" for "${name}", which ${clash} also builds; bake binds that one as a \`target:\` context under the same name, so the build would depend on itself.`, {
+        file: origin.file,
+        pointer: origin.pointer,
+        hint: 'Give each stage and layer of a chain its own Dockerfile stage (compared as rendered for each target).',
+      }));
+    }
+    for (const [key, context] of Object.entries(named)) {
+      const taken = bound(key);
+      if (taken && once(`context-name-taken\0${key}`)) {
+        this.problems.push(error('context-name-taken', `The named context "${key}" of stage "${stage.key}" has the name of the Dockerfile stage that ${taken} builds for "${name}", which bake-matrix binds as a \`target:\` context.`, {
+          file: context.origin.file,
+          pointer: context.origin.pointer,
+          atKey: true,
+          hint: 'Rename the context (and the Dockerfile line that uses it).',
+        }));
+      }
+    }
+  }
+
   private contextsAbove(ancestors: Cell[]): Record<string, string> {
     const contexts = dict<string>();
     for (const a of this.bound(ancestors)) {
@@ -359,6 +403,7 @@ class Planner {
     if (image) own[image.as] = `docker-image://${image.bake}`;
     if (fromTag) own[fromTag.key] = `target:${parentName}`;
     const contexts = fromTag ? plain(own) : this.contextsOf(ancestors, own);
+    this.checkBoundNames(stage, name, dockerTarget.value, named, fromTag ? undefined : this.boundContexts.get(ancestors[ancestors.length - 1]!), cell.layers);
     if (Object.keys(contexts).length) target.contexts = contexts;
     const ownArgs = ownSettings(args, inheritedInfo.args);
     const ownLabels = ownSettings(labels, inheritedInfo.labels);

@@ -157,7 +157,11 @@ const platforms: Rule = (m) => {
   return problems;
 };
 
-/** A stage bound as `target:` context under its Dockerfile stage name must not be the stage being built. */
+/**
+ * A stage bound as `target:` context under its Dockerfile stage name must not be the stage being built.
+ * Literal targets along `from` only: a target template, and parents an override or a value's `from` gives,
+ * are compared per rendered name by the planner (plan/index.ts, checkBoundNames).
+ */
 const distinctTargets: Rule = (m) =>
   m.stages.flatMap((s) => {
     const above = new Map<string, string>();
@@ -165,13 +169,13 @@ const distinctTargets: Rule = (m) =>
     const seen = new Set<string>();
     for (let child = s, p = m.stages.find((x) => x.key === s.from); p && !child.fromArg && !seen.has(p.key); child = p, p = m.stages.find((x) => x.key === p!.from)) {
       seen.add(p.key);
-      if (p.target !== undefined && !above.has(p.target)) above.set(p.target, `stage "${p.key}"`);
+      if (p.target !== undefined && !p.targetTemplate && !above.has(p.target)) above.set(p.target, `stage "${p.key}"`);
       p.layers.forEach((l) => above.set(l.target, `layer "${l.key}" of stage "${p!.key}"`));
     }
     s.layers.forEach((l) => {
       if (!above.has(l.target)) above.set(l.target, `layer "${l.key}"`);
     });
-    const clash = s.target === undefined ? undefined : above.get(s.target);
+    const clash = s.target === undefined || s.targetTemplate ? undefined : above.get(s.target);
     return clash
       ? [error('target-reused', `Stage "${s.key}" builds the Dockerfile stage "${s.target}", which ${clash} above it also builds; bake binds that one as a \`target:\` context under the same name, so the build would depend on itself.`, {
           ...at(s.origin, '/target'),

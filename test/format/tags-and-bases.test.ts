@@ -230,6 +230,34 @@ describe('stage bases', () => {
       assert.deepEqual([r.problems[0]!.code, r.problems[0]!.pointer], ['unknown-dockerfile-stage', '/stages/engine/target']);
       assert.match(r.problems[0]!.message, /Stage "engine" \(target "\{framework\}", for "sglang-cu129-engine"\) builds the Dockerfile stage "sglang", but Dockerfile has no stage of that name/);
     });
+    test('a stage below that builds a rendered name bound above is target-reused, once, where it clashes', () => {
+      const text = matrixYaml({
+        stages: {
+          base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}' },
+          engine: { target: '{framework}', from: 'base', axes: ['framework', 'cuda'] },
+          runtime: { target: 'vllm', from: 'engine', tags: ['{registry}/{framework}:{cuda}'] },
+        },
+      });
+      const r = run(text, dockerfile + 'FROM scratch AS vllm-runtime\n');
+      assert.ok(!r.ok);
+      const reused = r.problems.filter((p) => p.code === 'target-reused');
+      assert.equal(reused.length, 1, JSON.stringify(r.problems.map((p) => p.message)));
+      assert.equal(reused[0]!.pointer, '/stages/runtime/target');
+      assert.match(reused[0]!.message, /Stage "runtime" builds the Dockerfile stage "vllm" for "vllm-cu129-runtime", which "vllm-cu129-engine" above it also builds/);
+    });
+    test('a named context with a rendered name bound above is context-name-taken, in the targets where it clashes', () => {
+      const text = matrixYaml({
+        stages: {
+          base: { target: 'build-base', axes: ['cuda'], name: 'base-{cuda}' },
+          engine: { target: '{framework}', from: 'base', axes: ['framework', 'cuda'] },
+          runtime: { target: 'runtime', from: 'engine', contexts: { sglang: 'docker' }, tags: ['{registry}/{framework}:{cuda}'] },
+        },
+      });
+      const r = run(text);
+      assert.ok(!r.ok);
+      assert.deepEqual(r.problems.map((p) => [p.code, p.pointer]), [['context-name-taken', '/stages/runtime/contexts/sglang']]);
+      assert.match(r.problems[0]!.message, /The named context "sglang" of stage "runtime" has the name of the Dockerfile stage that "sglang-cu129-engine" above it builds for "sglang-cu129-runtime"/);
+    });
     test('a run-time variable, an axis the stage lacks or a name that is no Dockerfile stage is an error at `target`', () => {
       const cases: [string, string, Partial<MatrixFile>][] = [
         ['{framework}-{version}', 'target-uses-variable', {}],

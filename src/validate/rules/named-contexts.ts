@@ -9,7 +9,7 @@ export const namedContexts: Rule = (m) =>
     const bound = new Map<string, string>();
     for (let p = m.stages.find((s) => s.key === stage.from), seen = new Set<string>(); p && !seen.has(p.key); p = m.stages.find((s) => s.key === p!.from)) {
       seen.add(p.key);
-      if (p.target) bound.set(p.target, `stage "${p.key}"`);
+      if (p.target && !p.targetTemplate) bound.set(p.target, `stage "${p.key}"`); // a template: compared per rendered name by the planner
       p.layers.forEach((l) => bound.set(l.target, `layer "${l.key}" of stage "${p!.key}"`));
     }
     stage.layers.forEach((l) => bound.set(l.target, `layer "${l.key}"`));
