@@ -18,7 +18,7 @@ export function renderListing(listing: Listing): string {
         t.platforms.join(',') || '-',
         ...(perPlatform ? [suffixes(t.name, t.perPlatform)] : []),
         t.inherits.join(',') || '-',
-        t.tags.flatMap((tag) => (tag.preview ? [tag.shared ? `${tag.preview} (shared)` : tag.preview] : [])).join(', ') || '-',
+        [...t.tags.flatMap((tag) => (tag.preview ? [tag.shared ? `${tag.preview} (shared)` : tag.preview] : [])), ...(t.contentTags ?? []).map((c) => `${c} (content)`)].join(', ') || '-',
       ]);
     }
     out.push(...table(rows));

@@ -4,6 +4,7 @@ import { COMMON_TARGET, type Plan } from '../plan/index.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { Matrix } from '../types/matrix.ts';
+import { contentTagShown } from '../template/inputs-placeholder.ts';
 
 /** Axis -> accepted values: values of one axis are alternatives, axes must all match. */
 export type Where = Record<string, string[]>;
@@ -18,6 +19,8 @@ export interface ListedTarget {
   inherits: string[];
   /** As written into the bake file, and with every variable at its default; `shared`: a tag several images carry, made by `bake-matrix manifest` (bake does not push it). */
   tags: { bake: string; preview: string; shared: boolean }[];
+  /** Its content tags ({inputs} tags: not in the bake file), variables at their defaults and {inputs} as written; `hash` renders them. */
+  contentTags?: string[];
   /** For a layer: the stage targets that bind it. */
   usedBy?: string[];
   /** With `ci:`: platform -> the per-platform target that builds this one for it alone. */
@@ -95,6 +98,7 @@ export function listPlan(plan: Plan, m: Matrix, where: Where = {}): Listing {
       platforms: t.platforms,
       inherits: plan.bake.target[t.name]?.inherits ?? [],
       tags: t.tags.map(({ bake, preview, shared }) => ({ bake, preview, shared })),
+      ...(t.contentTags?.length ? { contentTags: t.contentTags.filter((c) => c.preview !== '').map((c) => contentTagShown(c.pieces, {})) } : {}),
       ...(t.kind === 'layer' ? { usedBy: t.usedBy } : {}),
       ...perPlatformOf(plan.perPlatform?.targets.get(t.name)),
     }));

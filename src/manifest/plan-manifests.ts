@@ -73,8 +73,10 @@ interface Found {
 export interface ManifestSkips {
   /** Image -> `<repository>@sha256:...` of its existing content tag. */
   existing: ReadonlyMap<string, string>;
-  /** Image -> its content tag. */
+  /** Image -> its content tag (the one looked up). */
   contentTags: ReadonlyMap<string, string>;
+  /** Image -> its other content tags ({inputs} tags after the first). */
+  moreTags?: ReadonlyMap<string, readonly string[]>;
 }
 
 export function planManifests(plan: Plan, names: readonly string[], pushed: ReadonlyMap<string, PushedImage>, values: RuntimeValues, files: readonly string[], scope: ManifestScope = 'all', skip?: ManifestSkips): Result<ManifestPlan> {
@@ -140,7 +142,7 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
     const bad: Problem[] = [];
     const tags = finalTags(info.tags.filter((t) => !t.shared), image, values, bad).map((f) => f.text);
     const contentTag = skip?.contentTags.get(image);
-    if (contentTag && !skip!.existing.has(image) && !tags.includes(contentTag)) tags.push(contentTag);
+    if (contentTag) for (const t of [...(skip!.existing.has(image) ? [] : [contentTag]), ...(skip!.moreTags?.get(image) ?? [])]) if (!tags.includes(t)) tags.push(t);
     const sharedTags = finalTags(info.tags.filter((t) => t.shared), image, values, bad);
     // A bad tag keeps the image's own manifest list and the shared tags it carries from being made.
     found.push(...bad.map((problem) => ({ problem, concerns: [image, ...sharedTags.map((s) => sharedWhat(s.text))] })));

@@ -46,6 +46,8 @@ export interface TargetInfo {
   args: ResolvedSettings;
   labels: ResolvedSettings;
   tags: PlannedTag[];
+  /** Tags that read {inputs}: not in the bake file; run and ci render them (src/inputs/content-tags.ts). */
+  contentTags?: PlannedTag[];
   /** For a layer: the stage targets it is bound into. */
   usedBy: string[];
   /** Where it builds (stage and layer targets). */
@@ -371,10 +373,23 @@ class Planner {
       const layerName = this.planLayer(layerCell, ancestors, name, cell, image);
       if (layerName) own[layerCell.layer.target] = `target:${layerName}`;
     }
-    const tags = renderTags(tagSpecsOf(this.m, stage, cell.values), scope, (t, p) => this.templates.report(t.template, p, scope));
-    for (const tag of tags) {
+    const rendered = renderTags(tagSpecsOf(this.m, stage, cell.values), scope, (t, p) => this.templates.report(t.template, p, scope), this.problems);
+    for (const tag of rendered) {
       const problem = this.tagOwners.check(tag, name);
       if (problem) this.problems.push(problem);
+    }
+    // Content tags ({inputs}) stay out of the bake file: run and ci render them (src/inputs/content-tags.ts).
+    const tags = rendered.filter((t) => !t.content);
+    const contentTags = rendered.filter((t) => t.content);
+    if (contentTags.length && !tags.some((t) => !t.shared)) {
+      const first = contentTags[0]!;
+      if (!this.problems.some((q) => q.code === 'content-tag-alone' && q.file === first.origin.file && q.pointer === first.origin.pointer)) {
+        this.problems.push(error('content-tag-alone', `Target "${name}" has a content tag ("${first.template}") but no other tag: its image would be pushed only where --skip-built renders that tag, and plain bake would build it untagged.`, {
+          file: first.origin.file,
+          pointer: first.origin.pointer,
+          hint: 'Give the stage a tag without {inputs} as well (e.g. "{registry}/{framework}:{version}"): the content tag is pushed beside it.',
+        }));
+      }
     }
     const named = namedContexts(stage.contexts, scope, this.report(scope), this.problems);
     this.targets.set(name, {
@@ -388,6 +403,7 @@ class Planner {
       args,
       labels,
       tags,
+      ...(contentTags.length ? { contentTags } : {}),
       usedBy: [],
       ...(location ? { location } : {}),
       ...(image ? { image } : {}),

@@ -7,6 +7,7 @@ import { error, type Problem } from '../problems/problem.ts';
 import type { Matrix, Origin, Stage, TagSpec, Variable } from '../types/matrix.ts';
 import { applyFilters, conditionalBake, evaluatePieces, filterFor, parseTemplate, piecesToBake, render, type Piece, type PlaceholderPart, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 import { imageReferenceProblem } from './names.ts';
+import { contentTagText, INPUTS_SAMPLE, inputsOutsideTag, usesInputs, withInputs } from '../template/inputs-placeholder.ts';
 
 export interface PlannedTag {
   /** As written into the bake file: with `if`, an entry that is "" (left out) while a condition is empty. */
@@ -22,6 +23,10 @@ export interface PlannedTag {
   pieces: Piece[];
   /** `if:` as bake variables: the tag exists only while each is set. */
   if?: string[];
+  /** It reads {inputs}: a content tag, rendered by run and ci, never written into the bake file. */
+  content?: true;
+  /** For a content tag with `if:`: each variable with its default. */
+  conditions?: { env: string; default: string }[];
 }
 
 export function tagSpecsOf(m: Matrix, stage: Stage, values: Values): TagSpec[] {
@@ -79,13 +84,22 @@ function filtersKnown(p: PlaceholderPart): boolean {
   return p.filters.every((f) => filterFor(f));
 }
 
-export function renderTags(specs: readonly TagSpec[], scope: Scope, report: (t: TagSpec, problems: RenderProblem[]) => void): PlannedTag[] {
+export function renderTags(specs: readonly TagSpec[], cellScope: Scope, report: (t: TagSpec, problems: RenderProblem[]) => void, problems: Problem[] = []): PlannedTag[] {
   const tags: PlannedTag[] = [];
+  const scope = withInputs(cellScope);
   for (const spec of specs) {
     const result = render(spec.template, scope);
     if (!result.ok) {
       report(spec, result.problems);
       continue;
+    }
+    const content = usesInputs(result.value.pieces);
+    if (content) {
+      const misuse = inputsOutsideTag(spec.template.text) ?? (spec.shared ? 'a content tag names one image: it cannot be `shared`' : undefined);
+      if (misuse) {
+        if (!problems.some((q) => q.code === 'bad-content-tag' && q.file === spec.template.origin.file && q.pointer === spec.template.origin.pointer)) problems.push(error('bad-content-tag', `The tag "${spec.template.text}": ${misuse}.`, { file: spec.template.origin.file, pointer: spec.template.origin.pointer, hint: 'A content tag is <repository>:<text with {inputs} or {inputs|short}>, e.g. "{registry}/{framework}:{inputs|short}"; the repository is that of the image.' }));
+        continue;
+      }
     }
     const conditions = (spec.if ?? []).flatMap((key) => {
       const found = scope.lookup({ kind: 'placeholder', raw: `{${key}}`, name: key, arg: false, filters: [] });
@@ -93,8 +107,8 @@ export function renderTags(specs: readonly TagSpec[], scope: Scope, report: (t: 
     });
     const bake = conditionalBake(result.value.pieces, conditions.map((v) => v.env));
     if (tags.some((t) => t.bake === bake)) continue;
-    const preview = conditions.some((v) => v.default === '') ? '' : result.value.preview;
-    tags.push({ bake, preview, origin: spec.template.origin, template: spec.template.text, shared: spec.shared, sources: result.value.sources, pieces: result.value.pieces, ...(conditions.length ? { if: conditions.map((v) => v.env) } : {}) });
+    const preview = conditions.some((v) => v.default === '') ? '' : content ? contentTagText(result.value.pieces, INPUTS_SAMPLE, {}) : result.value.preview;
+    tags.push({ bake, preview, origin: spec.template.origin, template: spec.template.text, shared: spec.shared, sources: result.value.sources, pieces: result.value.pieces, ...(conditions.length ? { if: conditions.map((v) => v.env) } : {}), ...(content ? { content: true as const, ...(conditions.length ? { conditions: conditions.map((v) => ({ env: v.env, default: v.default })) } : {}) } : {}) });
   }
   return tags;
 }
@@ -124,6 +138,8 @@ export class TagOwners {
   check(tag: PlannedTag, target: string): Problem | undefined {
     const invalid = imageReferenceProblem(checkedText(tag));
     if (invalid) return this.invalid(tag, target, invalid);
+    // A content tag differs with each image's inputs: two images with the same inputs are the same image.
+    if (tag.content) return undefined;
     const key = piecesToBake(tag.pieces);
     // A conditional tag whose condition is empty by default exists only at run time: compared as written only.
     const value = tag.preview || undefined;

@@ -25,6 +25,7 @@ import { parseBakeJson } from '../inspect/parse-bake-json.ts';
 import { decodeText } from '../load/decode-text.ts';
 import { matrixPaths } from '../load/index.ts';
 import type { BakeFile } from '../types/bake.ts';
+import type { ContentTemplates } from '../inputs/content-tags.ts';
 
 interface GenerationRecord {
   key: string;
@@ -38,6 +39,8 @@ interface GenerationRecord {
   /** The warnings generation printed, as printed, and as --json gives them. */
   warnings: string;
   warningsJson?: object[];
+  /** The {inputs} tags of the plan (not in the bake file). */
+  contentTags?: ContentTemplates;
 }
 
 export interface Generation {
@@ -55,6 +58,7 @@ export interface Generated {
   checked: readonly string[];
   /** Absolute path -> text of each matrix file, as generation read it. */
   loaded: ReadonlyMap<string, string>;
+  contentTags: ContentTemplates;
 }
 
 export interface Reused {
@@ -63,6 +67,7 @@ export interface Reused {
   root: string;
   warnings: string;
   warningsJson: object[];
+  contentTags: ContentTemplates;
 }
 
 /** The model of the last generation when nothing it read has changed since; otherwise undefined. */
@@ -78,7 +83,7 @@ export function reuseGeneration(g: Generation): Reused | undefined {
     for (const [name, text] of texts) if (sha256(text) !== record.outputs[name]) return undefined;
     const json = texts.get(BAKE_FILE_NAMES.json);
     if (json === undefined) return undefined;
-    return { bake: parseBakeJson(json, BAKE_FILE_NAMES.json), out: record.out, root: record.root, warnings: record.warnings, warningsJson: record.warningsJson ?? [] };
+    return { bake: parseBakeJson(json, BAKE_FILE_NAMES.json), out: record.out, root: record.root, warnings: record.warnings, warningsJson: record.warningsJson ?? [], contentTags: record.contentTags ?? {} };
   } catch {
     return undefined; // no record yet, or something unreadable: generate
   }
@@ -90,7 +95,7 @@ export function recordGeneration(g: Generation, generated: Generated, outputs: {
     const partial = { out: generated.out, root: generated.root, checked: [...new Set(generated.checked)] };
     const key = keyOf(g, partial, generated.loaded);
     if (!key) return;
-    const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings, warningsJson };
+    const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings, warningsJson, ...(Object.keys(generated.contentTags).length ? { contentTags: generated.contentTags } : {}) };
     const path = recordPath(g, true);
     if (path) writeAtomic(path, JSON.stringify(record) + '\n', (name) => /^[0-9a-f]{32}\.json$/.test(name));
   } catch {

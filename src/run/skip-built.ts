@@ -8,7 +8,7 @@
 // targets need it (it is linked by one and by no target still built). What is
 // built gets its content tag and the inputs label, so the next run finds it.
 import { inputDigests, INPUTS_LABEL, type DigestOptions, type InputDigest } from '../inputs/input-digests.ts';
-import { bakeValues, contentTagOf, imageTargetOf } from '../inputs/content-tags.ts';
+import { bakeValues, contentTagOf, imageTargetOf, type ContentTemplates } from '../inputs/content-tags.ts';
 import { previewBake } from '../inspect/preview-bake.ts';
 import { resolveTarget } from '../inspect/resolve-target.ts';
 import { linkClosures, walkLinks } from '../links/walk-links.ts';
@@ -114,11 +114,13 @@ export interface SkipPlan extends Skips {
   digests: Map<string, InputDigest>;
   /** Requested target -> its content tag (undefined: none). */
   tags: Map<string, string | undefined>;
+  /** Requested target -> its other content tags ({inputs} tags after the first), made from the first when it is skipped. */
+  moreTags: Map<string, string[]>;
   lookups: Map<string, Lookup>;
 }
 
 /** Digests, content tags and lookups for `requested` (target names), then the decision. */
-export async function planSkips(bake: BakeFile, requested: readonly string[], root: string, env: Readonly<Record<string, string | undefined>>, runner: Runner, overrides: readonly string[] = [], pin = false): Promise<Result<SkipPlan>> {
+export async function planSkips(bake: BakeFile, requested: readonly string[], root: string, env: Readonly<Record<string, string | undefined>>, runner: Runner, overrides: readonly string[] = [], pin = false, templates?: ContentTemplates): Promise<Result<SkipPlan>> {
   const images = [...new Set(requested.map((n) => imageTargetOf(bake, n)))];
   const pinned = pin ? await pinBases(bake, [...requested, ...images], { root, env, overrides }, runner) : undefined;
   if (pinned && !pinned.ok) return pinned;
@@ -126,21 +128,24 @@ export async function planSkips(bake: BakeFile, requested: readonly string[], ro
   if (!digests.ok) return digests;
   const values = bakeValues(bake, env);
   const tags = new Map<string, string | undefined>();
+  const moreTags = new Map<string, string[]>();
   for (const name of requested) {
-    const tag = contentTagOf(bake, name, digests.value, values);
+    const tag = contentTagOf(bake, name, digests.value, values, templates && { templates, env });
     tags.set(name, tag.ok ? tag.tag : undefined);
+    if (tag.ok && tag.tags.length > 1) moreTags.set(name, tag.tags.slice(1));
   }
   const lookups = await lookupImages(runner, [...tags.values()].filter((t): t is string => t !== undefined));
   const existing = new Set([...lookups].flatMap(([ref, l]) => (l.exists ? [ref] : [])));
-  return { ok: true, value: { ...decideSkips(bake, requested, tags, existing), digests: digests.value, tags, lookups }, warnings: [] };
+  return { ok: true, value: { ...decideSkips(bake, requested, tags, existing), digests: digests.value, tags, moreTags, lookups }, warnings: [] };
 }
 
 /**
  * The bake file to build from: each target to build and every target it
  * links gets the inputs label; each of them that is its own image (not a
- * per-platform one, which pushes by digest) gets its content tag as well.
+ * per-platform one, which pushes by digest) gets its content tags as well
+ * (its {inputs} tags, rendered, or the default one).
  */
-export function withContentTags(bake: BakeFile, build: readonly string[], digests: ReadonlyMap<string, InputDigest>, env: Readonly<Record<string, string | undefined>>): BakeFile {
+export function withContentTags(bake: BakeFile, build: readonly string[], digests: ReadonlyMap<string, InputDigest>, env: Readonly<Record<string, string | undefined>>, templates?: ContentTemplates): BakeFile {
   const values = bakeValues(bake, env);
   const target = { ...bake.target };
   for (const name of walkLinks(bake.target, build)) {
@@ -150,8 +155,8 @@ export function withContentTags(bake: BakeFile, build: readonly string[], digest
     const labels = { ...(bake.target[name]!.labels ?? {}), [INPUTS_LABEL]: digest.digest };
     const own = { ...bake.target[name]!, labels };
     if (imageTargetOf(bake, name) === name) {
-      const tag = contentTagOf(bake, name, digests, values);
-      if (tag.ok) own.tags = [...(resolved.tags?.value ?? []), escapeBake(tag.tag)];
+      const tag = contentTagOf(bake, name, digests, values, templates && { templates, env });
+      if (tag.ok) own.tags = [...(resolved.tags?.value ?? []), ...tag.tags.map(escapeBake)];
     }
     target[name] = own;
   }
@@ -183,7 +188,7 @@ export interface Retag {
  */
 export async function retagSkipped(bake: BakeFile, plan: SkipPlan, env: Readonly<Record<string, string | undefined>>, runner: Runner): Promise<Retag[]> {
   const wanted = plan.skipped.filter((s) => imageTargetOf(bake, s.name) === s.name);
-  const finals = new Map(wanted.map((s) => [s.name, finalTags(bake, s.name, env)]));
+  const finals = new Map(wanted.map((s) => [s.name, [...finalTags(bake, s.name, env), ...(plan.moreTags.get(s.name) ?? [])]]));
   const lookups = await lookupImages(runner, [...finals.values()].flat());
   const out: Retag[] = [];
   for (const s of wanted) {

@@ -6,11 +6,12 @@ import type { Axis, AxisValue, Matrix, Table, Variable } from '../types/matrix.t
 import type { PlaceholderPart } from './parse-template.ts';
 import { NOT_VARIED, render, type Lookup, type Scope, type Source } from './render.ts';
 import type { RenderBudget } from './render-budget.ts';
+import { INPUTS_ONLY_IN_TAGS, INPUTS_PLACEHOLDER } from './inputs-placeholder.ts';
 
 const IN_ENTRY = 'in the entry for ';
 
-/** Placeholders bake-matrix fills itself. */
-export const BUILT_IN_PLACEHOLDERS = ['stage', 'target', 'matrix', 'layer'] as const;
+/** Placeholders bake-matrix fills itself ({inputs}: in tags only, inputs-placeholder.ts). */
+export const BUILT_IN_PLACEHOLDERS = ['stage', 'target', 'matrix', 'layer', INPUTS_PLACEHOLDER] as const;
 
 /** The names a matrix defines, indexed once and shared by every scope. */
 export interface MatrixNames {
@@ -111,6 +112,7 @@ class CellScope implements Scope {
       if (!found) lookups.set(p.raw, (found = this.table(table, p)));
       return found;
     }
+    if (p.name === INPUTS_PLACEHOLDER) return { kind: 'error', code: 'inputs-not-in-tag', ...INPUTS_ONLY_IN_TAGS };
     if ((BUILT_IN_PLACEHOLDERS as readonly string[]).includes(p.name)) return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} is not available in ${this.input.usedIn ?? 'this template'}` };
     return { kind: 'error', code: 'unknown-placeholder', reason: `{${p.name}} ${NOT_DEFINED}` };
   }

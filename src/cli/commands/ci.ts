@@ -6,6 +6,7 @@ import { ciBuildkite, ciGithub, ciGitlab, ciJson, ciText, CI_FORMATS, type CiFor
 import { planCiJobs, stageJobs, type CiPlan } from '../../ci/ci-jobs.ts';
 import { lookupRunner, planSkips, skipText } from '../../run/skip-built.ts';
 import type { BakeFile } from '../../types/bake.ts';
+import { contentTemplatesOf, type ContentTemplates } from '../../inputs/content-tags.ts';
 import type { Io } from '../io.ts';
 import { error } from '../../problems/problem.ts';
 import { EXIT, type Command } from '../io.ts';
@@ -60,7 +61,7 @@ export const ciCommand: Command = {
     const planned = planCiJobs(generated.plan, positionals);
     if (!planned.ok) throw reportProblems(planned.problems, [], io, false);
     let plan = planned.value;
-    if (values['skip-built']) plan = await skipBuiltJobs(generated.plan.bake, plan, generated.matrix.root, io, values['pin-bases']);
+    if (values['skip-built']) plan = await skipBuiltJobs(generated.plan.bake, plan, generated.matrix.root, io, values['pin-bases'], contentTemplatesOf(generated.plan));
     if (maxStages !== undefined && plan.stages > maxStages) {
       throw reportProblems([error('too-many-stages', `${positionals.join(' ') || 'default'} needs ${plan.stages} stages of CI jobs (${plan.levels} dependency levels${plan.sharded.length ? `, some split at ${plan.maxJobs} jobs` : ''}), but the workflow runs ${maxStages} (--max-stages).`, { hint: `Add stage jobs to the workflow (one per stage, each needing the one before) and raise --max-stages to ${plan.stages}.` })], [], io, false);
     }
@@ -79,11 +80,11 @@ export const ciCommand: Command = {
 
 
 /** ci --skip-built: the jobs with something left to build, each running `bake --skip-built`; the decision on stderr. */
-async function skipBuiltJobs(bake: BakeFile, plan: CiPlan, root: string, io: Io, pin: boolean): Promise<CiPlan> {
+async function skipBuiltJobs(bake: BakeFile, plan: CiPlan, root: string, io: Io, pin: boolean, templates: ContentTemplates): Promise<CiPlan> {
   const runner = await lookupRunner(io.env, root);
   if (!runner.ok) throw reportProblems(runner.problems, [], io, false);
   const requested = [...new Set(plan.jobs.flatMap((j) => j.targets))];
-  const skips = await planSkips(bake, requested, root, io.env, runner.value, [], pin);
+  const skips = await planSkips(bake, requested, root, io.env, runner.value, [], pin, templates);
   if (!skips.ok) throw reportProblems(skips.problems, [], io, false);
   io.stderr(skipText(skips.value, []));
   const build = new Set(skips.value.build);

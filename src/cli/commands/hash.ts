@@ -1,7 +1,7 @@
 // `bake-matrix hash [names] [--json] [--explain]`: each target's input digest
 // (src/inputs/input-digests.ts), its content tag, and with --explain what went
 // in, so a user can see why an image would rebuild.
-import { contentTagOf, bakeValues } from '../../inputs/content-tags.ts';
+import { contentTagOf, bakeValues, contentTemplatesOf } from '../../inputs/content-tags.ts';
 import { inputDigests, type InputDigest } from '../../inputs/input-digests.ts';
 import { error } from '../../problems/problem.ts';
 import { lookupRunner, pinBases } from '../../run/skip-built.ts';
@@ -24,8 +24,9 @@ would send (the .dockerignore applied as BuildKit applies it), and the digests o
 targets it links. Tags, labels, cache and output do not enter: they do not change what is
 built. A base image named by tag enters as written.
 
-The content tag is <repository of the first tag>:inputs-<first 12 hex digits>: what
-\`run --skip-built\` pushes and looks for. Targets without tags have none.
+The content tag is <repository of the first tag>:inputs-<first 12 hex digits>, or the
+first tag entry of the stage that uses {inputs} or {inputs|short}: what \`run
+--skip-built\` pushes and looks for. Targets without tags have none.
 `;
 
 export const hashCommand: Command = {
@@ -61,13 +62,14 @@ export const hashCommand: Command = {
     const digests = inputDigests(bake, names, { root: generated.matrix.root, env: io.env, keepLines: values.files, ...(pinned ? { pinned } : {}) });
     if (!digests.ok) throw reportProblems(digests.problems, generated.files, io, values.json);
     const vars = bakeValues(bake, io.env);
+    const templates = contentTemplatesOf(generated.plan);
     const rows = names.map((name) => {
       const d = digests.value.get(name)!;
-      const tag = contentTagOf(bake, name, digests.value, vars);
-      return { name, digest: d, contentTag: tag.ok ? tag.tag : undefined };
+      const tag = contentTagOf(bake, name, digests.value, vars, { templates, env: io.env });
+      return { name, digest: d, contentTag: tag.ok ? tag.tag : undefined, contentTags: tag.ok && tag.tags.length > 1 ? tag.tags : undefined };
     });
     if (values.json) {
-      const json = rows.map(({ name, digest, contentTag }) => ({ name, digest: digest.digest, ...(contentTag ? { contentTag } : {}), ...(values.explain ? { inputs: explained(digest) } : {}) }));
+      const json = rows.map(({ name, digest, contentTag, contentTags }) => ({ name, digest: digest.digest, ...(contentTag ? { contentTag } : {}), ...(contentTags ? { contentTags } : {}), ...(values.explain ? { inputs: explained(digest) } : {}) }));
       io.stdout(JSON.stringify(withWarnings({ targets: json }, generated), null, 2) + '\n');
       return EXIT.ok;
     }

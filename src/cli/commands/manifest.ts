@@ -6,7 +6,7 @@
 import { manifestPlatform } from '../../plan/shared-tags.ts';
 import { imagetoolsArgs, MANIFEST_SCOPES, planManifests, runtimeValues, type Manifest, type ManifestSkips, type NotMade } from '../../manifest/plan-manifests.ts';
 import { resolveNames } from '../../ci/resolve-names.ts';
-import { bakeValues, contentTagOf } from '../../inputs/content-tags.ts';
+import { bakeValues, contentTagOf, contentTemplatesOf } from '../../inputs/content-tags.ts';
 import { inputDigests } from '../../inputs/input-digests.ts';
 import { lookupImages, lookupRunner } from '../../run/skip-built.ts';
 import type { Plan } from '../../plan/index.ts';
@@ -162,9 +162,12 @@ async function manifestSkips(plan: Plan, names: readonly string[], root: string,
   if (!digests.ok) throw reportProblems(digests.problems, [], io, json);
   const values = bakeValues(plan.bake, io.env);
   const contentTags = new Map<string, string>();
+  const moreTags = new Map<string, string[]>();
+  const templates = contentTemplatesOf(plan);
   for (const image of images) {
-    const tag = contentTagOf(plan.bake, image, digests.value, values);
+    const tag = contentTagOf(plan.bake, image, digests.value, values, { templates, env: io.env });
     if (tag.ok) contentTags.set(image, tag.tag);
+    if (tag.ok && tag.tags.length > 1) moreTags.set(image, tag.tags.slice(1));
   }
   const runner = await lookupRunner(io.env, io.cwd);
   if (!runner.ok) throw reportProblems(runner.problems, [], io, json);
@@ -175,5 +178,5 @@ async function manifestSkips(plan: Plan, names: readonly string[], root: string,
     if (l?.exists) existing.set(image, `${tag.slice(0, tag.lastIndexOf(':'))}@${l.digest}`);
   }
   if (!json) io.stderr(`bake-matrix manifest: --skip-built: ${existing.size} of ${contentTags.size} images exist under their content tag${existing.size ? ` (${[...existing.keys()].join(', ')})` : ''}\n`);
-  return { existing, contentTags };
+  return { existing, contentTags, moreTags };
 }

@@ -26,6 +26,7 @@ import { appendStepSummary } from '../../run/step-summary.ts';
 import { lookupRunner, planSkips, retagSkipped, skipText, withContentTags } from '../../run/skip-built.ts';
 import type { Runner } from '../../run/runner.ts';
 import { buildSets } from '../../inputs/input-digests.ts';
+import { contentTemplatesOf, type ContentTemplates } from '../../inputs/content-tags.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
 import { generateOrThrow, outDir, reportProblems, warningsText, withWarningsJson, writeOutputs } from '../pipeline.ts';
@@ -65,7 +66,7 @@ export const runCommand: Command = {
     fail(io, run.json, nameProblems(run.names));
     const unknownFlag = closeToKnownFlag(run.flags);
     if (unknownFlag) throw reportProblems([unknownFlag], [], io, run.json);
-    const { bake, out, root, warnings } = currentBake(run, io);
+    const { bake, out, root, warnings, contentTags } = currentBake(run, io);
     // buildx runs in the project root: every path it reads is written from there.
     const bakeFile = fromRoot(join(out, BAKE_FILE_NAMES.json), io.cwd, root);
     run = rebaseRunPaths(run, io.cwd, root);
@@ -83,7 +84,7 @@ export const runCommand: Command = {
     if (run.skipBuilt && building && !run.dryRun) {
       const runner = await lookupRunner(io.env, root);
       if (!runner.ok) fail(io, run.json, runner.problems);
-      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, (runner as { value: Runner }).value, buildSets(flagValues(run, 'set')), run.pinBases);
+      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, (runner as { value: Runner }).value, buildSets(flagValues(run, 'set')), run.pinBases, contentTags);
       if (!planned.ok) throw reportProblems(planned.problems, [], io, run.json);
       const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, (runner as { value: Runner }).value) : [];
       if (!run.json) io.stderr(skipText(planned.value, retags));
@@ -93,7 +94,7 @@ export const runCommand: Command = {
         else io.stderr('bake-matrix: every requested image exists: nothing handed to buildx.\n');
         return retagFailed ? EXIT.failed : EXIT.ok;
       }
-      handedBake = withContentTags(bake, planned.value.build, planned.value.digests, io.env);
+      handedBake = withContentTags(bake, planned.value.build, planned.value.digests, io.env, contentTags);
       run = { ...run, names: planned.value.build, fullFile: false };
       selection = selectTargets(handedBake, run.names, flagValues(run, 'set'));
     }
@@ -157,7 +158,7 @@ export const runCommand: Command = {
 };
 
 /** The generated model, the output folder (as given or defaulted) and the project root: from the last generation when no input changed, else generated and written now. */
-function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root: string; warnings: object[] } {
+function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root: string; warnings: object[]; contentTags: ContentTemplates } {
   const generation = { matrix: run.matrix, out: run.out, cwd: io.cwd };
   const reused = reuseGeneration(generation);
   if (reused) {
@@ -172,8 +173,9 @@ function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root:
   const checked = pathsRead(generated.matrix, generated.plan).map((p) => p.value);
   const warnings = problemsAsJson(generated.warnings, generated.files);
   const loaded = new Map(generated.files.flatMap((f) => (f.absolutePath ? [[f.absolutePath, f.text] as const] : [])));
-  recordGeneration(generation, { out, root: generated.matrix.root, checked, loaded }, generated.outputs, warningsText(generated), warnings);
-  return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings };
+  const contentTags = contentTemplatesOf(generated.plan);
+  recordGeneration(generation, { out, root: generated.matrix.root, checked, loaded, contentTags }, generated.outputs, warningsText(generated), warnings);
+  return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings, contentTags };
 }
 
 /** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). Its path is relative to the root. */

@@ -8,6 +8,7 @@ import { placeholdersOf, render, type Lookup, type PlaceholderPart, type Scope }
 import type { AxisValue, Matrix, Stage, TagSpec } from '../../types/matrix.ts';
 import type { Rule } from '../rules.ts';
 import { hasMalformedPlaceholders } from './placeholder-syntax.ts';
+import { withInputs } from '../../template/inputs-placeholder.ts';
 
 const NEUTRAL = 'x0';
 const GRAMMAR =
@@ -25,7 +26,7 @@ export const tagTemplates: Rule = (m) => [
 function neutralScope(m: Matrix, stage: Stage, chosen: Record<string, AxisValue>): Scope {
   const builtins: Record<string, string> = { matrix: m.name, stage: stage.key, target: NEUTRAL };
   const text = (t: string): Lookup => ({ kind: 'text', text: t, source: { placeholder: '', what: '' } });
-  return {
+  return withInputs({
     lookup(p: PlaceholderPart): Lookup {
       if (p.arg || m.tables.some((t) => t.name === p.name)) return text(NEUTRAL);
       const builtin = own(builtins, p.name);
@@ -39,7 +40,7 @@ function neutralScope(m: Matrix, stage: Stage, chosen: Record<string, AxisValue>
       if (variable) return { kind: 'variable', variable: { ...variable, default: variable.default || NEUTRAL }, source: { placeholder: '', what: '' } };
       return { kind: 'error', code: 'unknown-placeholder', reason: '' };
     },
-  };
+  });
 }
 
 function checkTag(m: Matrix, stage: Stage, tag: TagSpec): Problem[] {
