@@ -11,7 +11,8 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { runCli } from '../helpers/cli.ts';
 import { testdir } from '../helpers/testdir.ts';
-import { REPO } from '../run/fake-docker.ts';
+import { fakeDocker, REPO } from '../run/fake-docker.ts';
+import { CI_DOCKERFILE, CI_STACK } from './stack.ts';
 
 const VALIDATOR = join(REPO, 'node_modules/@action-validator/cli/cli.mjs');
 const WORKFLOWS = ['images.yml', 'bake-stage.yml'].map((f) => join(REPO, '.github/workflows', f));
@@ -66,6 +67,29 @@ describe('the GitHub Actions workflow', () => {
     const run = await runCli(['ci', 'default', '--format', 'github', '--max-stages', String(max)], REPO);
     assert.equal(run.code, 0, run.stderr);
   });
+
+  for (const file of [WORKFLOWS[0]!, join(REPO, 'templates/github/bake.yml')]) {
+    test(`${file.slice(REPO.length + 1)}: stage i runs only when the plan has more than i stages (ci --skip-built may leave none)`, async () => {
+      const workflow = parse(readFileSync(file, 'utf8')) as Workflow;
+      const stages = Object.keys(workflow.jobs).filter((j) => /^stage-\d+$/.test(j));
+      assert.ok(stages.length > 0);
+      stages.forEach((name, i) => assert.equal(workflow.jobs[name]!.if, `fromJSON(needs.plan.outputs.ci).count > ${i}`, name));
+      // What the guard reads: `count` is the number of stages, 0 when every image exists.
+      const cwd = testdir({ 'matrix/stack.yaml': CI_STACK, Dockerfile: CI_DOCKERFILE, '.dockerignore': 'bake/\n' });
+      const docker = fakeDocker();
+      const all = await runCli(['ci', 'default', '--format', 'github', '--skip-built'], cwd, docker.env);
+      assert.equal(all.code, 0, all.stderr);
+      const planned = JSON.parse(all.stdout) as { count: number; stages: unknown[] };
+      assert.ok(planned.count > 0);
+      assert.equal(planned.count, planned.stages.length);
+      const tags = (JSON.parse((await runCli(['hash', 'default', '--json'], cwd)).stdout) as { targets: { contentTag?: string }[] }).targets.flatMap((t) => (t.contentTag ? [t.contentTag] : []));
+      const built = fakeDocker({ FAKE_DOCKER_IMAGES: tags.join(',') });
+      const none = await runCli(['ci', 'default', '--format', 'github', '--skip-built'], cwd, built.env);
+      assert.equal(none.code, 0, none.stderr);
+      const empty = JSON.parse(none.stdout) as { count: number; stages: unknown[] };
+      assert.deepEqual({ count: empty.count, stages: empty.stages }, { count: 0, stages: [] });
+    });
+  }
 
   test('a stage job runs each matrix entry on its runner with `bake-matrix run <bake>` and uploads metadata under its id', async () => {
     const stage = parse(readFileSync(WORKFLOWS[1]!, 'utf8')) as Workflow;
