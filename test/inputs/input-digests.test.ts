@@ -180,7 +180,8 @@ describe('content tags', () => {
     assert.ok(result.ok);
     const values = bakeValues(bake, { REGISTRY: 'reg.test:5000' });
     const app = contentTagOf(bake, 'app', result.value, values);
-    assert.deepEqual(app, { ok: true, image: 'app', tag: `reg.test:5000/app:inputs-${result.value.get('app')!.digest.slice(7, 19)}`, repository: 'reg.test:5000/app' });
+    const tag = `reg.test:5000/app:inputs-${result.value.get('app')!.digest.slice(7, 19)}`;
+    assert.deepEqual(app, { ok: true, image: 'app', tag, tags: [tag], repository: 'reg.test:5000/app' });
     assert.deepEqual(contentTagOf(bake, 'base', result.value, values), { ok: false, image: 'base', why: 'no tag' });
   });
   test('a per-platform target has its target\'s content tag', () => {
