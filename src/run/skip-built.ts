@@ -17,6 +17,10 @@ import type { Result } from '../problems/problem.ts';
 import type { BakeFile } from '../types/bake.ts';
 import { createRunner, findOnPath, type Runner } from './runner.ts';
 import { checkDocker } from './preflight.ts';
+import { registryLookup } from './registry-lookup.ts';
+
+/** `docker`: look images up with `docker buildx imagetools inspect` only, never in this process. */
+export const REGISTRY_LOOKUP_ENV = 'BAKE_MATRIX_REGISTRY_LOOKUP';
 
 export const LOOKUPS = 8;
 const LOOKUP_TIMEOUT_MS = 60_000;
@@ -70,21 +74,32 @@ export async function pinBases(bake: BakeFile, names: readonly string[], options
   const first = inputDigests(bake, names, options);
   if (!first.ok) return first;
   const refs = [...new Set([...first.value.values()].flatMap((d) => d.bases))];
-  const lookups = await lookupImages(runner, refs);
+  const lookups = await lookupImages(runner, refs, options.env);
   return { ok: true, value: new Map([...lookups].flatMap(([ref, l]) => (l.exists ? [[ref, l.digest] as const] : []))), warnings: [] };
 }
 
 export type Lookup = { exists: true; digest: string } | { exists: false; why: string };
 
-/** Looks up each reference (already validated) with `imagetools inspect`, LOOKUPS at a time. */
-export async function lookupImages(runner: Runner, refs: readonly string[]): Promise<Map<string, Lookup>> {
+/**
+ * Looks up each reference (already validated), LOOKUPS at a time: asked of the
+ * registry in this process when it can answer for sure (registry-lookup.ts),
+ * else with `imagetools inspect`. `env` (docker's config, and
+ * BAKE_MATRIX_REGISTRY_LOOKUP=docker to always ask docker): without it, docker only.
+ */
+export async function lookupImages(runner: Runner, refs: readonly string[], env?: Readonly<Record<string, string | undefined>>): Promise<Map<string, Lookup>> {
   const out = new Map<string, Lookup>();
   const queue = [...new Set(refs)];
+  const direct = env !== undefined && env[REGISTRY_LOOKUP_ENV] !== 'docker';
   const worker = async () => {
     for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) {
       const parsed = parseDockerReference(ref);
       if (!parsed.ok) {
         out.set(ref, { exists: false, why: `not an image reference: ${parsed.reason}` });
+        continue;
+      }
+      const answered = direct ? await registryLookup(parsed.value, { env: env! }) : undefined;
+      if (answered) {
+        out.set(ref, answered);
         continue;
       }
       const r = await runner.capture(['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'], LOOKUP_TIMEOUT_MS);
@@ -134,7 +149,7 @@ export async function planSkips(bake: BakeFile, requested: readonly string[], ro
     tags.set(name, tag.ok ? tag.tag : undefined);
     if (tag.ok && tag.tags.length > 1) moreTags.set(name, tag.tags.slice(1));
   }
-  const lookups = await lookupImages(runner, [...tags.values()].filter((t): t is string => t !== undefined));
+  const lookups = await lookupImages(runner, [...tags.values()].filter((t): t is string => t !== undefined), env);
   const existing = new Set([...lookups].flatMap(([ref, l]) => (l.exists ? [ref] : [])));
   return { ok: true, value: { ...decideSkips(bake, requested, tags, existing), digests: digests.value, tags, moreTags, lookups }, warnings: [] };
 }
@@ -189,7 +204,7 @@ export interface Retag {
 export async function retagSkipped(bake: BakeFile, plan: SkipPlan, env: Readonly<Record<string, string | undefined>>, runner: Runner): Promise<Retag[]> {
   const wanted = plan.skipped.filter((s) => imageTargetOf(bake, s.name) === s.name);
   const finals = new Map(wanted.map((s) => [s.name, [...finalTags(bake, s.name, env), ...(plan.moreTags.get(s.name) ?? [])]]));
-  const lookups = await lookupImages(runner, [...finals.values()].flat());
+  const lookups = await lookupImages(runner, [...finals.values()].flat(), env);
   const out: Retag[] = [];
   for (const s of wanted) {
     const content = plan.lookups.get(s.tag);

@@ -100,7 +100,8 @@ export function fakeDocker(settings: Record<string, string> = {}, options: { onP
     existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as FakeDockerEvent) : [];
   const calls = () => events().filter((e) => e.event === 'start').map((e) => e.argv!);
   return {
-    env: { PATH: path, FAKE_DOCKER_LOG: log, HOME: dir, ...settings },
+    // Look-ups go to the stand-in (its imagetools inspect), never to a registry from this process.
+    env: { PATH: path, FAKE_DOCKER_LOG: log, HOME: dir, BAKE_MATRIX_REGISTRY_LOOKUP: 'docker', ...settings },
     dir,
     events,
     calls,

@@ -171,7 +171,7 @@ async function manifestSkips(plan: Plan, names: readonly string[], root: string,
   }
   const runner = await lookupRunner(io.env, io.cwd);
   if (!runner.ok) throw reportProblems(runner.problems, [], io, json);
-  const lookups = await lookupImages(runner.value, [...contentTags.values()]);
+  const lookups = await lookupImages(runner.value, [...contentTags.values()], io.env);
   const existing = new Map<string, string>();
   for (const [image, tag] of contentTags) {
     const l = lookups.get(tag);
