@@ -7,7 +7,7 @@
 // In a tag scope the placeholder is a run-time piece of a pseudo-variable that
 // is never written to a bake file: its value is the digest bake-matrix
 // computes (contentTagText). `{inputs}` is the 64 hex digits, `{inputs|short}`
-// the first 12, as in the default content tag.
+// the first 12, as in the default content tag, `{inputs|short:N}` the first N.
 import type { Piece } from './bake-string.ts';
 import { evaluatePieces, type RuntimeValues } from './evaluate.ts';
 import type { PlaceholderPart } from './parse-template.ts';
@@ -47,7 +47,7 @@ export function withInputs(scope: Scope): Scope {
     lookup(p: PlaceholderPart): Lookup {
       if (p.arg || p.name !== INPUTS_PLACEHOLDER) return scope.lookup(p);
       if (p.attr) return { kind: 'error', code: 'bad-inputs-placeholder', reason: '{inputs} has no attributes', hint: 'Write {inputs} (64 hex digits) or {inputs|short} (the first 12).' };
-      if (p.filters.some((f) => f !== 'short') || p.filters.length > 1) return { kind: 'error', code: 'bad-inputs-placeholder', reason: `{inputs} takes only the filter "short" (the first ${INPUTS_SHORT} hex digits)`, hint: 'Write {inputs} (64 hex digits) or {inputs|short}.' };
+      if (p.filters.some((f) => !/^short(:\d+)?$/.test(f)) || p.filters.length > 1) return { kind: 'error', code: 'bad-inputs-placeholder', reason: `{inputs} takes only the filter "short" (the first ${INPUTS_SHORT} hex digits; short:N the first N)`, hint: 'Write {inputs} (64 hex digits), {inputs|short} or {inputs|short:N}.' };
       if (p.optional) return { kind: 'error', code: 'bad-inputs-placeholder', reason: '{inputs} always has a value: it cannot be an optional segment', hint: 'Write the separator as text: "-{inputs|short}".' };
       return { kind: 'variable', variable: VARIABLE, source: { placeholder: p.raw, variable: INPUTS_PIECE, what: 'the input digest of the image' } };
     },
@@ -60,7 +60,13 @@ export const usesInputs = (pieces: readonly Piece[]): boolean => pieces.some((p)
 /** A content tag's text: the digest (`sha256:` and 64 hex digits) in place of {inputs}, the variables at `values`. */
 export function contentTagText(pieces: readonly Piece[], digest: string, values: RuntimeValues): string {
   const hex = digest.replace(/^sha256:/, '');
-  return pieces.map((p) => ('runtime' in p && p.runtime?.env === INPUTS_PIECE ? (p.runtime.filters.includes('short') ? hex.slice(0, INPUTS_SHORT) : hex) : evaluatePieces([p], values))).join('');
+  return pieces.map((p) => ('runtime' in p && p.runtime?.env === INPUTS_PIECE ? hex.slice(0, digits(p.runtime.filters[0])) : evaluatePieces([p], values))).join('');
+}
+
+/** How many hex digits a filter keeps: none 64, `short` INPUTS_SHORT, `short:N` N. */
+function digits(filter: string | undefined): number {
+  if (filter === undefined) return 64;
+  return filter === 'short' ? INPUTS_SHORT : Number(filter.slice('short:'.length));
 }
 
 /** A content tag as people read it before a digest is known: variables at `values`, {inputs} as written. */

@@ -54,6 +54,7 @@ describe('{inputs} content tags', () => {
 
   const cases = [
     { name: '{inputs|short}: the first 12 hex digits', tags: '["{registry}/{framework}:{cuda}", "{registry}/{framework}:{cuda}-{inputs|short}"]', tag: (hex: string) => `ghcr.io/example/vllm:cu129-${hex.slice(0, 12)}` },
+    { name: '{inputs|short:20}: the first 20', tags: '["{registry}/{framework}:{cuda}", "{registry}/{framework}:{inputs|short:20}"]', tag: (hex: string) => `ghcr.io/example/vllm:${hex.slice(0, 20)}` },
     { name: '{inputs}: all 64', tags: '["{registry}/{framework}:{cuda}", "{registry}/{framework}:sha-{inputs}"]', tag: (hex: string) => `ghcr.io/example/vllm:sha-${hex}` },
     { name: 'a run-time variable in it takes its run-time value', tags: '["{registry}/{framework}:{cuda}", "{registry}/{framework}:{version}-{inputs|short}"]', tag: (hex: string) => `other.test/x/vllm:v9-${hex.slice(0, 12)}`, env: { REGISTRY: 'other.test/x', VERSION: 'v9' } },
     { name: 'an `if:` tag whose variable is empty is left out: the default content tag', tags: '["{registry}/{framework}:{cuda}", { tag: "{registry}/{framework}:rel-{inputs|short}", if: git_sha }]', tag: (hex: string) => `ghcr.io/example/vllm:inputs-${hex.slice(0, 12)}` },
