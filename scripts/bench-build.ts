@@ -8,7 +8,9 @@
 //               image, in sequence (a fresh run id: cold as well); against cold
 //   rerun       the cold command again, nothing changed; against cold
 //   fresh       a builder with an empty BuildKit state (pruned first) reading
-//               the registry cache; against cold, and how many RUN steps ran
+//               the registry cache; against cold, and how many RUN steps ran.
+//               A fresh builder other than the measured one first fills the
+//               registry cache itself (another BuildKit gives other cache keys)
 //   bump        fb's ENGINE_VERSION changed in the matrix; which steps ran
 //
 // and, with --skip-built (on the matrix with `ci:`, platforms the builder's own):
@@ -88,6 +90,8 @@ const engine = probe.value;
 const inspected = spawnSync('docker', ['buildx', 'inspect'], { encoding: 'utf8', env });
 const buildkit = /^Buildkit(?: version)?:\s*(\S+)/im.exec(inspected.stdout)?.[1] ?? 'unknown'; // v0.10 prints `Buildkit:`, today's `BuildKit version:`
 const freshBuilder = env.BAKE_MATRIX_BENCH_FRESH_BUILDER || undefined;
+/** A fresh builder that is not the builder measured: it fills the registry cache it then reads itself. */
+const otherFresh = freshBuilder !== undefined && freshBuilder !== engine.builder;
 const logsDir = options.logs;
 if (logsDir) mkdirSync(logsDir, { recursive: true });
 
@@ -264,7 +268,7 @@ if (options['cold-runs'] || options['fresh-runs']) {
   }
   const builder = cold ? undefined : freshBuilder;
   const runId = fresh();
-  if (!cold) await bake('fill-cache', plain, runId); // the registry cache the fresh builder reads
+  if (!cold) await bake('fill-cache', plain, runId, otherFresh ? freshBuilder : undefined); // the registry cache the fresh builder reads
   console.log(`${header}; cache layout ${layouts[0]}\n${n} ${cold ? 'cold bakes (a fresh run id each)' : `bakes on ${freshBuilder}, pruned before each, from the registry cache`} in a row:\n`);
   const times: number[] = [];
   for (let i = 1; i <= n; i++) {
@@ -304,6 +308,13 @@ for (let round = 1; round <= rounds; round++) {
     await step('rerun', variant);
     // Without cache-to there is no registry cache to read: the fresh builder would just build cold.
     if (freshBuilder && layout !== 'no-export') {
+      if (otherFresh) {
+        // The fresh builder reads a registry cache its own BuildKit wrote (as CI runners of one
+        // version do): another BuildKit's frontend gives other cache keys, and every step would run.
+        prune(freshBuilder);
+        const fill = await bake(`r${round}-${layout}-fresh-fill`, variant, runId, freshBuilder);
+        if (fill.code !== 0) failed(`${layout}: filling the cache with ${freshBuilder}`, fill, freshBuilder);
+      }
       prune(freshBuilder);
       await step('fresh', variant, freshBuilder);
     }
