@@ -44,7 +44,7 @@
 //   ... --logs DIR                               # keep every plain log, lines timestamped
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +152,35 @@ interface Measured {
   /** How many times each step's marker was printed: once per execution. */
   ran: Record<string, number>;
   log: string;
+  /** Where the time went, from the timestamped lines (bakes through `bake-matrix run` only). */
+  phases?: Phases;
+}
+
+/**
+ * A bake's wall time in phases: bake-matrix before it starts buildx; buildx
+ * until the first RUN step starts; the first RUN start to the last RUN's end
+ * (the critical path is 10 s of it); the last RUN's end to buildx's last
+ * line (the last exports and pushes); bake-matrix after buildx (its summary).
+ */
+interface Phases {
+  ours: number;
+  start: number;
+  runs: number;
+  tail: number;
+  after: number;
+}
+
+function phasesOf(stamped: readonly { at: number; line: string }[], total: number): Phases | undefined {
+  const handed = stamped.find((l) => /^bake-matrix: .*docker buildx bake /.test(l.line));
+  const summary = stamped.find((l) => /^bake-matrix: .* (succeeded|failed)/.test(l.line));
+  const runIds = new Set(stamped.flatMap((l) => /^#(\d+) \[[^\]]*\] RUN printf 'bench-step-/.exec(l.line)?.[1] ?? []));
+  const firstRun = stamped.find((l) => { const id = /^#(\d+) /.exec(l.line)?.[1]; return id !== undefined && runIds.has(id); });
+  const runDone = stamped.filter((l) => { const m = /^#(\d+) DONE /.exec(l.line); return m !== null && runIds.has(m[1]!); }).at(-1);
+  if (!handed || !summary) return undefined;
+  const lastBuildx = stamped.filter((l) => l.at <= summary.at && !l.line.startsWith('bake-matrix') && !l.line.startsWith('  ')).at(-1) ?? handed;
+  // No RUN step ran (everything cached): buildx's whole time counts as its start, exports and pushes.
+  if (!firstRun || !runDone) return { ours: handed.at, start: 0, runs: 0, tail: lastBuildx.at - handed.at, after: total - lastBuildx.at };
+  return { ours: handed.at, start: firstRun.at - handed.at, runs: runDone.at - firstRun.at, tail: lastBuildx.at - runDone.at, after: total - lastBuildx.at };
 }
 
 let logCount = 0;
@@ -161,8 +190,14 @@ function timed(label: string, command: string, args: string[], extraEnv: Record<
     const started = Date.now();
     const child = spawn(command, args, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
+    const stamped: { at: number; line: string }[] = [];
     const stamp = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(`${((Date.now() - started) / 1000).toFixed(2).padStart(7)} ${line}`);
+      const at = (Date.now() - started) / 1000;
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        lines.push(`${at.toFixed(2).padStart(7)} ${line}`);
+        stamped.push({ at, line });
+      }
     };
     child.stdout.on('data', stamp);
     child.stderr.on('data', stamp);
@@ -172,7 +207,8 @@ function timed(label: string, command: string, args: string[], extraEnv: Record<
       const steps = parsePlainProgress(log);
       const ran = Object.fromEntries(STEPS.map((s) => [s, countOutput(steps, `bench-step-${s} ran`)]));
       if (logsDir) writeFileSync(join(logsDir, `${String(++logCount).padStart(3, '0')}-${label}.log`), `$ ${command} ${args.join(' ')}\n${lines.join('\n')}\n`);
-      resolvePromise({ seconds, code: code ?? 1, ran, log });
+      const phases = phasesOf(stamped, seconds);
+      resolvePromise({ seconds, code: code ?? 1, ran, log, ...(phases ? { phases } : {}) });
     });
   });
 }
@@ -344,7 +380,7 @@ for (let round = 1; round <= rounds; round++) {
 
 const med = (ms: Measured[]) => median(ms.map((m) => m.seconds));
 const stepsOf = (ms: Measured[]) => [...new Set(ms.map((m) => `${runSteps(m)}: ${executed(m).join(', ') || 'none'}`))].join(' / ');
-console.log(`${header}; ${rounds} round(s), medians\n`);
+console.log(`${header}; ${rounds} round(s), medians; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(', ')}\n`);
 for (const layout of layouts) {
   const of = results.get(layout)!;
   const cold = med(of.cold);
@@ -360,6 +396,19 @@ for (const layout of layouts) {
   console.log('|---|--:|---|---|---|');
   for (const [name, seconds, ratio, target, steps] of rows) console.log(`| ${name} | ${seconds === undefined ? '-' : seconds.toFixed(1)} | ${ratio} | ${target} | ${steps} |`);
   console.log('');
+  const phased = (ms: Measured[]) => ms.flatMap((m) => (m.phases ? [m.phases] : []));
+  const phaseRows = (['cold', 'rerun', 'fresh', 'bump'] as const).filter((m) => phased(of[m]).length);
+  if (phaseRows.length) {
+    console.log('Where the time goes (medians, s): bake-matrix before buildx | buildx to the first RUN | first RUN to the last RUN done | last RUN done to buildx\'s last line (exports, pushes) | bake-matrix after buildx\n');
+    console.log('| bake | before buildx | buildx start | RUN steps | exports and pushes | after buildx |');
+    console.log('|---|--:|--:|--:|--:|--:|');
+    for (const m of phaseRows) {
+      const ps = phased(of[m]);
+      const at = (k: keyof Phases) => median(ps.map((p) => p[k])).toFixed(2);
+      console.log(`| ${m} | ${at('ours')} | ${at('start')} | ${at('runs')} | ${at('tail')} | ${at('after')} |`);
+    }
+    console.log('');
+  }
 }
 
 {
