@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BASE_MATRIX, bakeOf, generateProblems, matrixYaml } from '../helpers/matrix.ts';
+import { BASE_MATRIX, bakeOf, generateOk, generateProblems, matrixYaml } from '../helpers/matrix.ts';
 
 const stages = BASE_MATRIX.stages!;
 const withLayers = matrixYaml({
@@ -58,6 +58,19 @@ describe('layer sharing', () => {
     const problem = generateProblems({ 'm.yaml': yaml }).find((p) => p.code === 'layer-collision');
     assert.match(problem?.message ?? '', /"torch-cu129"/);
     assert.match(problem?.hint ?? '', /axes/);
+    assert.equal(problem?.pointer, '/stages/framework/layers/torch');
+  });
+  test('a layer planned once for its first consumer lists every consumer', () => {
+    const plan = generateOk({ 'm.yaml': withLayers }).plan;
+    assert.deepEqual(plan.targets.get('torch-cu129')?.usedBy, ['vllm-cu129-framework', 'sglang-cu129-framework']);
+  });
+  test('a shared layer whose consumers build it from different places is still a collision', () => {
+    // Same name, values and parent for vllm and sglang; only the context their stage renders differs.
+    const yaml = matrixYaml({
+      stages: { ...stages, framework: { ...stages.framework!, context: 'ctx/{framework}', layers: { torch: { target: 'deps-torch', axes: ['cuda'], name: 'torch-{cuda}' } } } },
+    });
+    const problem = generateProblems({ 'm.yaml': yaml }).find((p) => p.code === 'layer-collision');
+    assert.match(problem?.message ?? '', /"torch-cu129"/);
     assert.equal(problem?.pointer, '/stages/framework/layers/torch');
   });
   test('a layer template may only use the axes of the layer', () => {
