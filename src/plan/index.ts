@@ -233,7 +233,7 @@ class Planner {
       else {
         const above = this.winnersOf(cell.parent);
         const level = this.levelOf(cell);
-        found = { args: winners(new Map(above.args), level.args), labels: winners(new Map(above.labels), level.labels) };
+        found = { args: withLevel(above.args, level.args), labels: withLevel(above.labels, level.labels) };
       }
       this.chainWinners.set(cell, found);
     }
@@ -392,7 +392,7 @@ class Planner {
       }
     }
     const named = namedContexts(stage.contexts, scope, this.report(scope), this.problems);
-    this.targets.set(name, {
+    const info: TargetInfo = {
       name,
       kind: 'stage',
       stage: stage.key,
@@ -405,11 +405,13 @@ class Planner {
       tags,
       ...(contentTags.length ? { contentTags } : {}),
       usedBy: [],
-      ...(location ? { location } : {}),
-      ...(image ? { image } : {}),
-      ...(Object.keys(named).length ? { namedContexts: named } : {}),
-      ...(dockerTarget.value !== undefined ? { dockerTarget: dockerTarget.value } : {}),
-    });
+    };
+    // The optional keys in this order, only when set (as spreads would, without their objects).
+    if (location) info.location = location;
+    if (image) info.image = image;
+    if (Object.keys(named).length) info.namedContexts = named;
+    if (dockerTarget.value !== undefined) info.dockerTarget = dockerTarget.value;
+    this.targets.set(name, info);
     // On its parent's tag, a target is an image of its own: it inherits `_common` (the args and labels of
     // its chain it sets itself), so no context, Dockerfile or tag reset of the parent's reaches it through bake.
     const inherited = fromTag ? COMMON_TARGET : parentName;
@@ -548,7 +550,7 @@ class Planner {
     // The winners of the chain above it (its consumer's ancestors, which end at its parent), then its own level.
     const above = this.winnersOf(ancestors[ancestors.length - 1]);
     const level = levelSettings(this.m, { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, layerCell.values);
-    const chainWinners = { args: winners(new Map(above.args), level.args), labels: winners(new Map(above.labels), level.labels) };
+    const chainWinners = { args: withLevel(above.args, level.args), labels: withLevel(above.labels, level.labels) };
     const { args, labels, scope } = this.intended(chainWinners, stage, layerCell.values, { target: name }, layer.axes);
     const parentInfo = this.targets.get(parentName)!;
     const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, location, stage.cache, name);
@@ -596,6 +598,11 @@ class Planner {
     });
     return name;
   }
+}
+
+/** The winners above with a level's templates over them: the same (read only) map when the level sets none. */
+function withLevel(above: ReadonlyMap<string, Keyed>, level: readonly Keyed[]): ReadonlyMap<string, Keyed> {
+  return level.length ? winners(new Map(above), level) : above;
 }
 
 /** The winning template of each arg and label key, in the order keys first appear. */
