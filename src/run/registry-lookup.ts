@@ -116,6 +116,9 @@ export async function registryLookup(ref: ImageReference, options: RegistryLooku
   const loopback = isLoopback(api);
   const base = `${loopback ? 'http' : 'https'}://${api}`;
   const url = `${base}/v2/${path}/manifests/${encodeURIComponent(ref.tag)}`;
+  // docker goes through the proxy the environment names; this process would not: left to docker,
+  // rather than waiting out a connection a firewall drops.
+  if (proxied(api, loopback, options.env)) return undefined;
   const credentials = credentialsFor(key, options.env);
   const ask = (authorization?: string) => doFetch(url, { method: 'HEAD', redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS), headers: { Accept: ACCEPT, ...(authorization ? { Authorization: authorization } : {}) } });
   try {
@@ -139,6 +142,16 @@ export async function registryLookup(ref: ImageReference, options: RegistryLooku
   } catch {
     return undefined; // TLS, network, time limit, a redirect: docker decides
   }
+}
+
+/** Whether a proxy variable (as curl and Go read them) applies to `host`: then only docker can ask. */
+export function proxied(host: string, loopback: boolean, env: RegistryLookupOptions['env']): boolean {
+  const get = (name: string) => env[name] ?? env[name.toUpperCase()];
+  const proxy = loopback ? get('http_proxy') : get('https_proxy');
+  if (!proxy && !get('all_proxy')) return false;
+  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const exempt = (get('no_proxy') ?? '').split(',').map((e) => e.trim().toLowerCase().replace(/:\d+$/, '')).filter(Boolean);
+  return !exempt.some((e) => e === '*' || name === e.replace(/^\./, '') || name.endsWith(e.startsWith('.') ? e : `.${e}`));
 }
 
 /** A pull token from the realm the challenge names; credentials go there only over https or to a loopback host. */

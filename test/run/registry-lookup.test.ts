@@ -118,6 +118,25 @@ describe('registryLookup', () => {
     assert.equal(asked, 1, 'the realm was not asked');
   });
 
+  test('a proxy in the environment: left to docker (this process does not use it), unless NO_PROXY exempts the host', async () => {
+    let asked = 0;
+    const fake: typeof fetch = async () => {
+      asked++;
+      return new Response(null, { status: 404 });
+    };
+    const env = envWith(undefined);
+    for (const proxy of [{ HTTPS_PROXY: 'http://proxy.test:3128' }, { https_proxy: 'http://proxy.test:3128' }, { ALL_PROXY: 'socks5://proxy.test' }]) {
+      assert.equal(await registryLookup(ref('registry.test/app:there'), { env: { ...env, ...proxy }, fetch: fake }), undefined, JSON.stringify(proxy));
+    }
+    assert.equal(asked, 0, 'no request went out');
+    for (const noProxy of ['registry.test', '.test', 'other.test, registry.test:443', '*']) {
+      assert.deepEqual(await registryLookup(ref('registry.test/app:there'), { env: { ...env, HTTPS_PROXY: 'http://proxy.test:3128', NO_PROXY: noProxy }, fetch: fake }), { exists: false, why: 'not found' }, noProxy);
+    }
+    assert.equal(await registryLookup(ref('registry.test/app:there'), { env: { ...env, HTTPS_PROXY: 'http://proxy.test:3128', NO_PROXY: 'registry.test.evil' }, fetch: fake }), undefined);
+    // A loopback registry is asked over http: only http_proxy applies to it.
+    assert.deepEqual(await registryLookup(ref('localhost:1/app:there'), { env: { ...env, HTTPS_PROXY: 'http://proxy.test:3128' }, fetch: fake }), { exists: false, why: 'not found' });
+  });
+
   test('docker.io: the API host, the library/ path and the index key of its credentials', async () => {
     const urls: string[] = [];
     const fake: typeof fetch = async (input) => {
