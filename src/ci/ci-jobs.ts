@@ -12,6 +12,7 @@
 // and does not write that cache again (`--set <target>.cache-to=`).
 import { error, type Result } from '../problems/problem.ts';
 import type { Plan } from '../plan/index.ts';
+import { runnerKeyOf } from '../plan/runner-of.ts';
 import type { PerPlatform } from '../plan/per-platform.ts';
 import { resolveNames } from './resolve-names.ts';
 import { NAME } from '../plan/names.ts';
@@ -105,7 +106,6 @@ function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platf
     levelOf.set(key, value);
     return value;
   };
-  const runner = pp.runners[platform]!;
   const asked = new Set(wanted);
   return [...members.entries()].map(([key, all]) => {
     all.sort(byOrder);
@@ -117,6 +117,9 @@ function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platf
     const reuses = [...new Set(all.flatMap((t) => [...closure(t)]))].filter((t) => !own.has(t)).sort(byOrder);
     const originals = (list: string[]) => list.map((t) => pp.of.get(t)!.target);
     const lvl = level(key);
+    // Every image of a job is of one Windows release, or of none: the first top's os.version picks the runner.
+    const osVersion = originals(jobTops).map((t) => plan.targets.get(t)?.osVersion).find((v) => v !== undefined);
+    const runner = pp.runners[runnerKeyOf(pp.runners, platform, osVersion)!]!;
     return {
       id: `${lvl}-${jobTops[0]}`,
       name: `${originals(jobTops).join(', ')} (${platform})`,

@@ -26,6 +26,7 @@ import { perPlatformName, repositoryOf } from './platform-name.ts';
 import type { PlannedTag } from './tags.ts';
 import { TemplateProblems } from './template-problems.ts';
 import { originKey, targetList } from '../problems/target-list.ts';
+import { runnerKeyOf } from './runner-of.ts';
 import { sortKeys } from './shapes.ts';
 import { dict, plain } from '../dict.ts';
 
@@ -134,13 +135,21 @@ class PerPlatformPlanner {
   private checkRunners(built: TargetInfo[]): void {
     const runners = this.m.ci!.runners;
     const users = new Map<string, string[]>();
-    for (const info of built) for (const p of info.platforms) users.set(p, [...(users.get(p) ?? []), info.name]);
+    for (const info of built) {
+      for (const p of info.platforms) {
+        if (runnerKeyOf(runners, p, info.osVersion) !== undefined) continue;
+        const shown = info.osVersion !== undefined && p.startsWith('windows/') ? `windows(${info.osVersion})${p.slice('windows'.length)}` : p;
+        users.set(shown, [...(users.get(shown) ?? []), info.name]);
+      }
+    }
     for (const [platform, targets] of users) {
-      if (runners[platform] !== undefined) continue;
+      const plain = platform.replace(/\([^)]*\)/, '');
       this.problems.push(error('missing-runner', `No runner for ${platform}, which ${targets.length} target${targets.length === 1 ? '' : 's'} build${targets.length === 1 ? 's' : ''} (${targets.slice(0, 3).join(', ')}${targets.length > 3 ? ', ...' : ''}).`, {
         file: this.m.ci!.origin.file,
         pointer: `${this.m.ci!.origin.pointer}/runners`,
-        hint: `Add "${platform}: <runner label>" under ci.runners: the jobs of that platform run there natively.`,
+        hint: plain === platform
+          ? `Add "${platform}: <runner label>" under ci.runners: the jobs of that platform run there natively.`
+          : `Add "${platform}: <runner label>" (a host of that Windows release) or "${plain}: <runner label>" under ci.runners: the jobs of that platform run there natively.`,
       }));
     }
   }

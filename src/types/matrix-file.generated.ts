@@ -417,7 +417,7 @@ export interface MatrixFile {
    */
   ci?: {
     /**
-     * The runner of each platform, as `runs-on` takes it: a label or a list of labels (`linux/arm64: ubuntu-24.04-arm`). Every platform a target builds for needs one.
+     * The runner of each platform, as `runs-on` takes it: a label or a list of labels (`linux/arm64: ubuntu-24.04-arm`). Every platform a target builds for needs one. A Windows platform may name an OS version as containerd writes it, `windows(10.0.20348)/amd64`: the images whose values give that `os_version` run there, the others on the plain platform's runner.
      */
     runners: {
       [k: string]: string | [string, ...string[]];

@@ -148,3 +148,59 @@ describe('bake-matrix ci', () => {
     assert.match(run.stderr, /no `ci:` key/);
   });
 });
+
+describe('ci.runners per Windows release', () => {
+  const matrix = (runners: string) =>
+    [
+      'name: win',
+      'registry: registry.test/win',
+      'platforms: [linux/amd64, windows/amd64]',
+      'axes:',
+      '  variant:',
+      '    bookworm: { platforms: [linux/amd64] }',
+      '    ltsc2022: { platforms: [windows/amd64], os_version: 10.0.20348 }',
+      '    ltsc2025: { platforms: [windows/amd64], os_version: 10.0.26100 }',
+      '    nano: { platforms: [windows/amd64] }',
+      'stages:',
+      '  app:',
+      '    axes: [variant]',
+      '    name: "app-{variant}"',
+      '    tags: ["{registry}/app:{variant}"]',
+      'ci:',
+      '  runners:',
+      runners,
+      '',
+    ].join('\n');
+  const dockerfile = 'FROM scratch\nCOPY Dockerfile /\n';
+
+  test('an image of a release takes the runner named for it (containerd\'s windows(<os.version>)/amd64), the others the plain platform\'s', async () => {
+    const dir = testdir({
+      'bake-matrix.yaml': matrix(['    linux/amd64: ubuntu-24.04', '    windows(10.0.20348)/amd64: windows-2022', '    "windows(10.0.26100.4946)/amd64": [self-hosted, ltsc2025]', '    windows/amd64: windows-latest'].join('\n')),
+      Dockerfile: dockerfile,
+    });
+    const run = await runCli(['ci', 'default', '--format', 'json'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const ci = JSON.parse(run.stdout) as { jobs: { targets: string[]; runner: unknown }[] };
+    const runnerOf = (target: string) => ci.jobs.find((j) => j.targets.includes(target))?.runner;
+    assert.equal(runnerOf('app-bookworm-amd64'), 'ubuntu-24.04');
+    assert.equal(runnerOf('app-ltsc2022-windows-amd64'), 'windows-2022');
+    assert.deepEqual(runnerOf('app-ltsc2025-windows-amd64'), ['self-hosted', 'ltsc2025'], 'one release: major.minor.build match');
+    assert.equal(runnerOf('app-nano-windows-amd64'), 'windows-latest', 'no os_version: the plain key');
+  });
+
+  test('a release without its own key and no plain key: missing-runner names the release and both ways to fix it', async () => {
+    const dir = testdir({ 'bake-matrix.yaml': matrix(['    linux/amd64: ubuntu-24.04', '    windows(10.0.20348)/amd64: windows-2022'].join('\n')), Dockerfile: dockerfile });
+    const run = await runCli(['generate'], dir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /error missing-runner {2}\(ci\.runners\)\n {2}No runner for windows\(10\.0\.26100\)\/amd64, which 1 target builds \(app-ltsc2025\)\./);
+    assert.match(run.stderr, /hint: Add "windows\(10\.0\.26100\)\/amd64: <runner label>" \(a host of that Windows release\) or "windows\/amd64: <runner label>" under ci\.runners/);
+    assert.match(run.stderr, /No runner for windows\/amd64, which 1 target builds \(app-nano\)\./);
+  });
+
+  test('a key whose OS version is not a dotted number is a schema error', async () => {
+    const dir = testdir({ 'bake-matrix.yaml': matrix(['    linux/amd64: ubuntu-24.04', '    windows(ltsc2022)/amd64: windows-2022', '    windows/amd64: windows-latest'].join('\n')), Dockerfile: dockerfile });
+    const run = await runCli(['generate'], dir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /ci\.runners/);
+  });
+});
