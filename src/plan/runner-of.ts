@@ -3,22 +3,18 @@
 // for the images whose values give that `os_version` (Windows Server 2022 and
 // 2025 images are both windows/amd64 but need hosts of their own release); every
 // other image of the platform takes the plain key.
+import { majorMinorBuild } from './shared-tags.ts';
 
 /** The runner key for an image of `platform` with this os.version, or undefined when ci.runners has none. */
 export function runnerKeyOf(runners: Readonly<Record<string, unknown>>, platform: string, osVersion: string | undefined): string | undefined {
   if (osVersion !== undefined) {
     const slash = platform.indexOf('/');
     const [os, rest] = [platform.slice(0, slash), platform.slice(slash)];
-    const wanted = release(osVersion);
+    const wanted = majorMinorBuild(osVersion);
     for (const key of Object.keys(runners)) {
       const m = /^([a-z0-9]+)\(([0-9.]+)\)(\/.*)$/.exec(key);
-      if (m && m[1] === os && m[3] === rest && release(m[2]!) === wanted) return key;
+      if (m && m[1] === os && m[3] === rest && majorMinorBuild(m[2]!) === wanted) return key;
     }
   }
   return Object.hasOwn(runners, platform) ? platform : undefined;
-}
-
-/** Windows tells releases apart by major.minor.build: 10.0.20348.4052 and 10.0.20348 are one release. */
-function release(version: string): string {
-  return version.split('.').slice(0, 3).join('.');
 }

@@ -41,7 +41,7 @@ export function manifestPlatform(platform: string, osVersion: string | undefined
 }
 
 /** Windows tells releases apart by major.minor.build: 10.0.20348.4052 and 10.0.20348 are one release. */
-function majorMinorBuild(version: string): string {
+export function majorMinorBuild(version: string): string {
   return version.split('.').slice(0, 3).join('.');
 }
 
