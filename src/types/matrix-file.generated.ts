@@ -147,56 +147,7 @@ export type Tags = Tag[];
  *
  * @minItems 1
  */
-export type Output = [
-  {
-    /**
-     * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
-     */
-    type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
-    /**
-     * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
-     */
-    name?: string;
-    push?: boolean;
-    /**
-     * Push without a tag (the name's repository only); the digest goes into --metadata-file.
-     */
-    'push-by-digest'?: boolean;
-    'name-canonical'?: boolean;
-    /**
-     * oci, tar, local, docker: a path relative to the project root, inside it.
-     */
-    dest?: string;
-    compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
-    'compression-level'?: number;
-    'force-compression'?: boolean;
-    'oci-mediatypes'?: boolean;
-  },
-  ...{
-    /**
-     * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
-     */
-    type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
-    /**
-     * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
-     */
-    name?: string;
-    push?: boolean;
-    /**
-     * Push without a tag (the name's repository only); the digest goes into --metadata-file.
-     */
-    'push-by-digest'?: boolean;
-    'name-canonical'?: boolean;
-    /**
-     * oci, tar, local, docker: a path relative to the project root, inside it.
-     */
-    dest?: string;
-    compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
-    'compression-level'?: number;
-    'force-compression'?: boolean;
-    'oci-mediatypes'?: boolean;
-  }[]
-];
+export type Output = [OutputEntry, ...OutputEntry[]];
 /**
  * Restrict this stage to these platforms.
  *
@@ -244,56 +195,7 @@ export type Tags1 = Tag[];
  *
  * @minItems 1
  */
-export type Output1 = [
-  {
-    /**
-     * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
-     */
-    type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
-    /**
-     * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
-     */
-    name?: string;
-    push?: boolean;
-    /**
-     * Push without a tag (the name's repository only); the digest goes into --metadata-file.
-     */
-    'push-by-digest'?: boolean;
-    'name-canonical'?: boolean;
-    /**
-     * oci, tar, local, docker: a path relative to the project root, inside it.
-     */
-    dest?: string;
-    compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
-    'compression-level'?: number;
-    'force-compression'?: boolean;
-    'oci-mediatypes'?: boolean;
-  },
-  ...{
-    /**
-     * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
-     */
-    type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
-    /**
-     * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
-     */
-    name?: string;
-    push?: boolean;
-    /**
-     * Push without a tag (the name's repository only); the digest goes into --metadata-file.
-     */
-    'push-by-digest'?: boolean;
-    'name-canonical'?: boolean;
-    /**
-     * oci, tar, local, docker: a path relative to the project root, inside it.
-     */
-    dest?: string;
-    compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
-    'compression-level'?: number;
-    'force-compression'?: boolean;
-    'oci-mediatypes'?: boolean;
-  }[]
-];
+export type Output1 = [OutputEntry, ...OutputEntry[]];
 export type CacheEntry =
   | string
   | {
@@ -515,6 +417,30 @@ export interface Selector {
  */
 export interface Selector1 {
   [k: string]: ValueName | ValueList;
+}
+export interface OutputEntry {
+  /**
+   * The exporter: image (with `push: true`, or registry: pushed), docker (loaded), oci, tar, local (files, to `dest`), cacheonly.
+   */
+  type: 'image' | 'registry' | 'docker' | 'oci' | 'tar' | 'local' | 'cacheonly';
+  /**
+   * A string with {placeholders}: axis names, variables, {stage}, {target}, {matrix}.
+   */
+  name?: string;
+  push?: boolean;
+  /**
+   * Push without a tag (the name's repository only); the digest goes into --metadata-file.
+   */
+  'push-by-digest'?: boolean;
+  'name-canonical'?: boolean;
+  /**
+   * oci, tar, local, docker: a path relative to the project root, inside it.
+   */
+  dest?: string;
+  compression?: 'zstd' | 'gzip' | 'estargz' | 'uncompressed';
+  'compression-level'?: number;
+  'force-compression'?: boolean;
+  'oci-mediatypes'?: boolean;
 }
 /**
  * Annotations for the `stages` named (required with annotations), over the stage's own.
