@@ -13,15 +13,22 @@
 // pattern whose expression JavaScript would read differently from Go's RE2
 // (an escaped letter or digit, which RE2 reads as a class or refuses; a `*`
 // or `?` inside brackets; an expression JavaScript refuses) is refused rather
-// than matched approximately.
+// than matched approximately. The expression is matched by stepping a set of
+// positions along the path, as RE2 runs it, never by JavaScript's backtracking
+// engine: a committed pattern must not make the walk take exponential time.
 
 /** A pattern, cleaned; `exclusion` for a `!` line. */
 interface Pattern {
   text: string;
   exclusion: boolean;
   kind: 'exact' | 'prefix' | 'suffix' | 'regexp';
-  regexp?: RegExp;
+  /** For `regexp`: the expression's pieces, in order. */
+  tokens?: Token[];
 }
+
+// One piece of a pattern's expression: a character, `[^/]` (one), `[^/]*` (star),
+// `.*` (any), `(.*/)?` (dirs), or a bracket class for one character.
+type Token = { t: 'char'; c: string } | { t: 'one' | 'star' | 'any' | 'dirs' } | { t: 'class'; re: RegExp };
 
 export interface IgnoreMatcher {
   /** The patterns as cleaned (`!` kept), in order. */
@@ -113,7 +120,7 @@ function matchOne(p: Pattern, path: string): boolean {
       return path.endsWith(suffix) || (suffix[0] === '/' && path === suffix.slice(1));
     }
     case 'regexp':
-      return p.regexp!.test(path);
+      return matchTokens(p.tokens!, path);
   }
 }
 
@@ -125,6 +132,12 @@ function compile(pattern: string): Omit<Pattern, 'text' | 'exclusion'> | { reaso
   let kind: Pattern['kind'] = 'exact';
   const chars = [...pattern]; // code points, as Go's scanner reads runes
   let inClass = false;
+  let classStart = 0;
+  const tokens: Token[] = [];
+  /** A character outside brackets matches itself; inside, it is part of the class. */
+  const literal = (c: string) => {
+    if (!inClass) tokens.push({ t: 'char', c });
+  };
   for (let i = 0, n = 0; i < chars.length; n++) {
     const ch = chars[i++]!;
     if (ch === '*' && !inClass) {
@@ -137,42 +150,121 @@ function compile(pattern: string): Omit<Pattern, 'text' | 'exclusion'> | { reaso
             re += '.*';
             kind = 'regexp';
           }
+          tokens.push({ t: 'any' });
         } else {
           re += '(.*/)?';
           kind = 'regexp';
+          tokens.push({ t: 'dirs' });
         }
         if (n === 0) kind = 'suffix';
       } else {
         re += '[^/]*';
         kind = 'regexp';
+        tokens.push({ t: 'star' });
       }
     } else if (ch === '?' && !inClass) {
       re += '[^/]';
       kind = 'regexp';
+      tokens.push({ t: 'one' });
     } else if ((ch === '*' || ch === '?') && inClass) {
       return { reason: `"${ch}" inside [...] becomes part of a regular expression in BuildKit's matcher, which bake-matrix cannot reproduce exactly` };
     } else if (ESCAPED.has(ch)) {
       re += `\\${ch}`;
+      literal(ch);
     } else if (ch === '\\') {
       if (i < chars.length) {
         const next = chars[i++]!;
         if (/[A-Za-z0-9]/.test(next)) return { reason: `"\\${next}" is read by Go's regular expressions as a class or an error, which bake-matrix cannot reproduce exactly` };
         re += `\\${next}`;
         kind = 'regexp';
-      } else re += '\\\\';
-    } else if (ch === '[' || ch === ']') {
-      if (ch === '[') inClass = true;
-      else inClass = false;
+        literal(next);
+      } else {
+        re += '\\\\';
+        literal('\\');
+      }
+    } else if (ch === '[') {
+      inClass = true;
+      classStart = re.length;
       re += ch;
       kind = 'regexp';
-    } else re += ch;
+    } else if (ch === ']') {
+      re += ch;
+      kind = 'regexp';
+      if (inClass) {
+        inClass = false;
+        const one = regexpOf(`^${re.slice(classStart)}$`);
+        if (typeof one === 'string') return { reason: `its expression ${re}$ is not one JavaScript reads like Go (${one})` };
+        tokens.push({ t: 'class', re: one });
+      } else literal(ch);
+    } else {
+      re += ch;
+      literal(ch);
+    }
   }
   if (kind !== 'regexp') return { kind };
+  // The whole expression is only checked (JavaScript must read it as Go does); matching steps the tokens.
+  const whole = regexpOf(`${re}$`);
+  if (typeof whole === 'string') return { reason: `its expression ${re}$ is not one JavaScript reads like Go (${whole})` };
+  return { kind, tokens };
+}
+
+function regexpOf(source: string): RegExp | string {
   try {
-    return { kind, regexp: new RegExp(`${re}$`, 'u') };
+    return new RegExp(source, 'u');
   } catch (e) {
-    return { reason: `its expression ${re}$ is not one JavaScript reads like Go (${(e as Error).message})` };
+    return (e as Error).message;
   }
+}
+
+/**
+ * Whether `path` matches the whole expression, run as RE2 runs it: the set of
+ * positions in the tokens is carried along the path's code points, so the time
+ * is linear in the path times the pattern, whatever the pattern (JavaScript's
+ * backtracking engine takes exponential time on `**\/a/**\/a/...` and a deep
+ * path). A position k is "before token k"; ~k is "inside the dirs token k,
+ * after at least one character", which only a '/' may end.
+ */
+function matchTokens(tokens: readonly Token[], path: string): boolean {
+  const end = tokens.length;
+  /** Adds a position and those reachable without a character (star, any and dirs may match nothing). */
+  const add = (set: Set<number>, start: number): void => {
+    for (let k = start; !set.has(k); k++) {
+      set.add(k);
+      const t = k < end ? tokens[k]!.t : 'end';
+      if (t !== 'star' && t !== 'any' && t !== 'dirs') return;
+    }
+  };
+  let states = new Set<number>();
+  add(states, 0);
+  for (const ch of path) {
+    const next = new Set<number>();
+    for (const s of states) {
+      if (s < 0) {
+        if (ch !== '\n') next.add(s); // '.' is any character but a newline
+        if (ch === '/') add(next, ~s + 1);
+        continue;
+      }
+      if (s === end) continue;
+      const t = tokens[s]!;
+      if (t.t === 'char') {
+        if (ch === t.c) add(next, s + 1);
+      } else if (t.t === 'one') {
+        if (ch !== '/') add(next, s + 1);
+      } else if (t.t === 'class') {
+        if (t.re.test(ch)) add(next, s + 1);
+      } else if (t.t === 'star') {
+        if (ch !== '/') add(next, s);
+      } else if (t.t === 'any') {
+        if (ch !== '\n') add(next, s);
+      } else {
+        if (ch !== '\n') next.add(~s);
+        if (ch === '/') add(next, s + 1);
+      }
+    }
+    if (next.size === 0) return false;
+    states = next;
+  }
+  return states.has(end);
 }
 
 /** filepath.Match's syntax check (Unix): ErrBadPattern for a malformed [...] or a trailing backslash. */

@@ -94,3 +94,15 @@ describe('patterns as read (ignorefile.ReadAll, TestCleanPatterns*)', () => {
     for (const [a, b] of [['', '.'], ['a//b/./c/', 'a/b/c'], ['../a/..', '..'], ['/../a', '/a'], ['a/../..', '..'], ['/', '/']]) assert.equal(cleanPath(a!), b);
   });
 });
+
+describe('hostile patterns stay linear', () => {
+  test('twelve `**/a/` in one pattern against a 40-folder path: the answers a backtracking engine would take minutes for', () => {
+    const c = compileIgnore(['**/a/'.repeat(12) + 'x']);
+    assert.ok(c.ok);
+    const deep = Array.from({ length: 40 }, () => 'a').join('/');
+    assert.equal(c.matcher.excluded(`${deep}/y`), false);
+    assert.equal(c.matcher.excluded(`${deep}/x`), true);
+    assert.equal(c.matcher.excluded('a/a/a/a/a/a/a/a/a/a/a/x'), false, 'eleven folders: one short');
+    assert.equal(c.matcher.excluded('a/a/a/a/a/a/a/a/a/a/a/a/x'), true);
+  });
+});
