@@ -38,7 +38,14 @@ export function parseYaml(text: string, file: string, limits: Limits = DEFAULT_L
   if (syntax.length || !doc) return { data: undefined, spans: new Map(), problems: syntax };
   const { spans, problems } = walk(doc, file, at, limits);
   if (problems.length) return { data: undefined, spans, problems };
-  return { data: doc.toJS({ maxAliasCount: -1 }), spans, problems };
+  // The walk bounds what it expands, but the yaml library expands merge keys again on its own, once per
+  // occurrence (`a2: {<<: [*a1, *a1]}` doubles per level): its own alias count, at our limit, stops that.
+  try {
+    return { data: doc.toJS({ maxAliasCount: limits.aliases }), spans, problems };
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/resource exhaustion/.test(e.message)) throw e;
+    return { data: undefined, spans, problems: [limitExceeded('aliases', limits, 'its aliases and merge keys expand past it', { file, position: at(0) })] };
+  }
 }
 
 function syntaxProblems(errors: readonly YAMLError[], warnings: readonly YAMLError[], file: string, at: (offset: number) => Position, limits: Limits): Problem[] {
@@ -195,8 +202,14 @@ function walk(doc: Document, file: string, at: (offset: number) => Position, lim
     const inline: YAMLMap[] = [];
     // `counted`: nested in an alias's source, whose size holds it already.
     const todo = sources.reverse().map((source) => ({ ...source, counted: false }));
+    // A mapping merged twice into one (`<<: [*a, *a]`, or reached through two sources) brings nothing the
+    // first time did not (the first occurrence of a key wins): walking it again would make `a1: {<<: [*a0, *a0]}`,
+    // `a2: {<<: [*a1, *a1]}`, ... take time doubling per level.
+    const seen = new Set<YAMLMap>();
     while (todo.length) {
       const source = todo.pop()!;
+      if (seen.has(source.map)) continue;
+      seen.add(source.map);
       if (source.echo && !source.counted && !visit.echo) {
         aliasNodes += sizes.get(source.map) ?? 1;
         if (aliasNodes > limits.aliases) {

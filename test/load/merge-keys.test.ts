@@ -114,3 +114,16 @@ test('a matrix stage written with a merge key generates as if written out', () =
 `;
   assert.deepEqual(bakeOf({ 'stack.yaml': text }), bakeOf({ 'stack.yaml': stringify(BASE_MATRIX) }));
 });
+
+test('merges that double per level (a1: {<<: [*a0, *a0]}, a2: {<<: [*a1, *a1]}, ...) stop at the alias limit, at once', () => {
+  const lines = ['a0: &a0 { x: 1, y: 2 }'];
+  for (let i = 1; i <= 40; i++) lines.push(`a${i}: &a${i} { <<: [*a${i - 1}, *a${i - 1}] }`);
+  const parsed = parseYaml(lines.join('\n') + '\n', 'm.yaml');
+  assert.equal(parsed.data, undefined);
+  assert.deepEqual(parsed.problems.map((p) => p.code), ['limit-exceeded']);
+  assert.match(parsed.problems[0]!.message, /aliases and merge keys expand past it/);
+  // A few levels stay well under it and merge as YAML 1.1 says.
+  const small = parseYaml(lines.slice(0, 4).join('\n') + '\n', 'm.yaml');
+  assert.deepEqual(small.problems, []);
+  assert.deepEqual((small.data as Record<string, unknown>).a3, { x: 1, y: 2 });
+});
