@@ -109,20 +109,36 @@ function expand(template: string, value: (name: string) => Value | undefined | n
 /**
  * A global ARG's value for this target and platform, as a FROM line sees it:
  * the target's arg, else the ARG's default; the platform args from the
- * platform. undefined: not set; null: not known before the build.
+ * platform. undefined: not set; null: not known before the build. A default
+ * sees the ARGs declared above it only, as BuildKit reads them, so a chain
+ * always ends; each ARG is worked out once per lookup (`ARG B=${A}${A}` chains
+ * do not double).
  */
-function globalValue(ts: TargetStage, name: string, platform: string): Value | undefined | null {
+function globalValue(ts: TargetStage, name: string, platform: string, above = ts.model.globalArgs.length, known = new Map<number, Value | undefined | null>()): Value | undefined | null {
   const platformArg = PLATFORM_ARGS[name];
   if (platformArg) return platform ? { text: platformArg(platform) } : null;
-  const decl = ts.model.globalArgs.filter((a) => a.name === name).at(-1);
-  if (!decl) return undefined; // not declared globally: empty in a FROM line
+  const args = ts.model.globalArgs;
+  let index = above - 1;
+  while (index >= 0 && args[index]!.name !== name) index--;
+  if (index < 0) return undefined; // not declared globally (above): empty in a FROM line
+  if (known.has(index)) return known.get(index);
+  const decl = args[index]!;
   const given = ts.target.args[name];
-  if (given) return given.pieces.every((p) => 'text' in p) ? { text: given.preview, origin: given.origin } : null;
-  if (!decl.hasDefault) return undefined;
-  if (!decl.value?.includes('$')) return { text: decl.value ?? '' };
-  const earlier = expand(decl.value, (n) => (n === name ? undefined : globalValue(ts, n, platform)));
-  return earlier ? { text: earlier.text, ...(earlier.used.find((u) => u.value.origin) ? { origin: earlier.used.find((u) => u.value.origin)!.value.origin! } : {}) } : null;
+  let value: Value | undefined | null;
+  if (given) value = given.pieces.every((p) => 'text' in p) ? { text: given.preview, origin: given.origin } : null;
+  else if (!decl.hasDefault) value = undefined;
+  else if (!decl.value?.includes('$')) value = { text: decl.value ?? '' };
+  else {
+    const earlier = expand(decl.value, (n) => globalValue(ts, n, platform, index, known));
+    const origin = earlier?.used.find((u) => u.value.origin)?.value.origin;
+    // Past a reference's length no FROM can name a stage with it: not worked out further (`ARG B=${A}${A}` doubles).
+    value = earlier && earlier.text.length <= MAX_FROM_TEXT ? { text: earlier.text, ...(origin ? { origin } : {}) } : null;
+  }
+  known.set(index, value);
+  return value;
 }
+
+const MAX_FROM_TEXT = 4096;
 
 const PLATFORM_ARGS: Record<string, (platform: string) => string> = {
   TARGETPLATFORM: (p) => p,
