@@ -27,8 +27,7 @@ export interface StarterOptions {
 const SETS_VARIABLES: Record<CiSystem, string> = { github: '.github/workflows/bake.yml', gitlab: '.gitlab-ci.yml', buildkite: '.buildkite/env.sh' };
 
 /** `ci.runners` for each CI: GitHub's hosted labels; GitLab runner tags and Buildkite agent queues are the user's own names. */
-const RUNNERS: Record<CiSystem | 'none', string[]> = {
-  none: ['# Native per-platform builds in CI (`bake-matrix ci`): a runner per platform.', '    linux/amd64: ubuntu-24.04', '    linux/arm64: ubuntu-24.04-arm'],
+const RUNNERS: Record<CiSystem, string[]> = {
   github: ['# Native per-platform builds in CI (`bake-matrix ci`): a runner per platform.', '    linux/amd64: ubuntu-24.04', '    linux/arm64: ubuntu-24.04-arm'],
   gitlab: ['# Native per-platform builds in CI (`bake-matrix ci`): the tag(s) of your runners for each platform.', '    linux/amd64: amd64', '    linux/arm64: arm64'],
   buildkite: ['# Native per-platform builds in CI (`bake-matrix ci`): the agent queue (or key=value tags) for each platform.', '    linux/amd64: linux-amd64', '    linux/arm64: linux-arm64'],
@@ -155,7 +154,7 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
       '  mode: max',
     );
   }
-  const [comment, ...runners] = RUNNERS[options.ci ?? 'none'];
+  const [comment, ...runners] = RUNNERS[options.ci ?? 'github'];
   lines.push('', comment!, 'ci:', '  runners:', ...runners, '');
   const args = new Set([...model.globalArgs, ...model.stages.flatMap((s) => s.args)].filter((a) => literal(a) && !AUTOMATIC_ARG.test(a.name)).map((a) => a.name)).size;
   return { text: lines.join('\n'), stages: stages.map(nameOf), image: image ? nameOf(image) : '', args };

@@ -139,7 +139,9 @@ class PerPlatformPlanner {
       for (const p of info.platforms) {
         if (runnerKeyOf(runners, p, info.osVersion) !== undefined) continue;
         const shown = info.osVersion !== undefined && p.startsWith('windows/') ? `windows(${info.osVersion})${p.slice('windows'.length)}` : p;
-        users.set(shown, [...(users.get(shown) ?? []), info.name]);
+        const list = users.get(shown);
+        if (list) list.push(info.name);
+        else users.set(shown, [info.name]);
       }
     }
     for (const [platform, targets] of users) {

@@ -36,7 +36,11 @@ export function unsafeVariableValues(bake: BakeFile, names: readonly string[], e
   return problems;
 }
 
-/** Variable names an entry interpolates: `${NAME}` and those in `${NAME == "" ? ...}`; `$${` is a literal. */
+/**
+ * Variable names an entry interpolates: `${NAME}` and those in `${NAME == "" ? ...}`; `$${` is a literal.
+ * Not preview-bake's variablesIn: that one skips the `${...}` inside a conditional's quoted string
+ * (`"type=registry,ref=${REGISTRY}/..."`), which is exactly where a value lands in buildx's options.
+ */
 function variablesIn(entry: string): string[] {
   const names: string[] = [];
   for (const match of entry.replace(/\$\$/g, '').matchAll(/\$\{[^}]*/g)) {
@@ -46,6 +50,6 @@ function variablesIn(entry: string): string[] {
 }
 
 function describe(value: string): string {
-  const bad = [...new Set([...value].filter((c) => !/[A-Za-z0-9._\-/:@+]/.test(c)))];
+  const bad = [...new Set([...value].filter((c) => !SAFE_VALUE.test(c)))];
   return bad.map((c) => (c.trim() === '' || c < ' ' ? JSON.stringify(c) : `"${c}"`)).join(', ') + (bad.length === 1 ? ' character' : ' characters');
 }
