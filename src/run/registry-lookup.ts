@@ -15,10 +15,10 @@
 // to a loopback host). Plain http is used for loopback registries only
 // (localhost, 127.0.0.0/8, [::1]), as docker and containerd do. Every request
 // has a time limit and a bounded answer; redirects are refused.
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageReference } from '../reference/parse-reference.ts';
+import { MAX_JSON_DEPTH, readJsonFile } from './read-json-file.ts';
 import type { Lookup } from './skip-built.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -54,17 +54,11 @@ const isLoopback = (host: string) => /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d
 
 type DockerConfig = { auths?: Record<string, { auth?: string; identitytoken?: string }>; credsStore?: string; credHelpers?: Record<string, string> };
 
-/** docker's config.json (bounded; unreadable: no credentials). */
+/** docker's config.json: a regular file, size and depth bounded (unreadable: no credentials). */
 function dockerConfig(env: RegistryLookupOptions['env']): DockerConfig {
-  try {
-    const dir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
-    const text = readFileSync(join(dir, 'config.json'));
-    if (text.length > MAX_CONFIG_BYTES) return {};
-    const parsed = JSON.parse(text.toString('utf8')) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as DockerConfig) : {};
-  } catch {
-    return {};
-  }
+  const dir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+  const read = readJsonFile(join(dir, 'config.json'), { size: MAX_CONFIG_BYTES, depth: MAX_JSON_DEPTH });
+  return read.ok && read.value && typeof read.value === 'object' ? (read.value as DockerConfig) : {};
 }
 
 function credentialsFor(key: string, env: RegistryLookupOptions['env']): Credentials {
