@@ -250,5 +250,6 @@ export async function lookupRunner(env: NodeJS.ProcessEnv, cwd: string): Promise
   const docker = findOnPath('docker', env);
   if (docker) return { ok: true, value: createRunner(docker, cwd, env), warnings: [] };
   const ready = await checkDocker({ runner: undefined, path: env.PATH ?? '', flags: [], needBuilder: false, builder: undefined, envBuilder: undefined, targets: [] });
-  return ready.ok ? { ok: false, problems: [] } : ready;
+  if (ready.ok) throw new Error('checkDocker accepted a missing docker');
+  return ready;
 }

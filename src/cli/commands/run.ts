@@ -24,7 +24,6 @@ import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
 import { lookupRunner, planSkips, retagSkipped, skipText, withContentTags } from '../../run/skip-built.ts';
-import type { Runner } from '../../run/runner.ts';
 import { buildSets } from '../../inputs/input-digests.ts';
 import { contentTemplatesOf, type ContentTemplates } from '../../inputs/content-tags.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
@@ -82,11 +81,15 @@ export const runCommand: Command = {
     // --skip-built: look the images up, leave out what exists, tag and label what is built.
     let handedBake = bake;
     if (run.skipBuilt && building && !run.dryRun) {
-      const runner = await lookupRunner(io.env, root);
-      if (!runner.ok) fail(io, run.json, runner.problems);
-      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, (runner as { value: Runner }).value, buildSets(flagValues(run, 'set')), run.pinBases, contentTags);
+      const lookup = await lookupRunner(io.env, root);
+      if (!lookup.ok) {
+        fail(io, run.json, lookup.problems);
+        return EXIT.usage;
+      }
+      const runner = lookup.value;
+      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, runner, buildSets(flagValues(run, 'set')), run.pinBases, contentTags);
       if (!planned.ok) throw reportProblems(planned.problems, [], io, run.json);
-      const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, (runner as { value: Runner }).value) : [];
+      const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, runner) : [];
       if (!run.json) io.stderr(skipText(planned.value, retags));
       const retagFailed = retags.some((r) => r.exitCode !== 0);
       if (planned.value.build.length === 0) {
