@@ -184,10 +184,13 @@ export function planManifests(plan: Plan, names: readonly string[], pushed: Read
     // from the tag entries; this catches tags that meet only under this run's variables).
     const seen = new Map<string, string>();
     for (const s of entry.sources) {
-      const place = manifestPlatform(s.platform, s.osVersion);
-      const other = seen.get(place);
-      if (other) found.push({ problem: error('shared-tag-platform', `The shared tag "${tag}" would hold two ${place} images, of ${other} and of ${s.target}: a client could not choose between them.`, { ...at, hint: 'A shared tag stands for images of different platforms (one manifest list), or of different Windows versions (`os_version`); give the images tags of their own.' }), concerns: [what] });
-      seen.set(place, s.target);
+      // An image that exists already (--skip-built) is one source for all its platforms.
+      for (const platform of s.platform.split(',')) {
+        const place = manifestPlatform(platform, s.osVersion);
+        const other = seen.get(place);
+        if (other) found.push({ problem: error('shared-tag-platform', `The shared tag "${tag}" would hold two ${place} images, of ${other} and of ${s.target}: a client could not choose between them.`, { ...at, hint: 'A shared tag stands for images of different platforms (one manifest list), or of different Windows versions (`os_version`); give the images tags of their own.' }), concerns: [what] });
+        seen.set(place, s.target);
+      }
     }
     // A source handed over as a descriptor is read from the tags' repository (buildx infers it from them).
     const tagRepository = parseDockerReference(tag);
