@@ -28,7 +28,7 @@
 // project: the Dockerfile and the context folders must resolve inside the
 // project root; a link inside a context is hashed as a link, never followed.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDockerfile, findStage, type DockerfileModel } from '../check-dockerfiles/parse-dockerfile.ts';
 import { previewBake, variablesIn } from '../inspect/preview-bake.ts';
@@ -39,6 +39,7 @@ import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import { CONTEXT_LIMITS, hashContext, type ContextLimits } from './context-files.ts';
 import { bakeValues } from './content-tags.ts';
 import { compileIgnore, readIgnoreFile, type IgnoreMatcher } from './dockerignore.ts';
+import { readRegularFile } from '../run/read-json-file.ts';
 
 /** The label every image built with --skip-built carries, holding its input digest. */
 export const INPUTS_LABEL = 'io.bake-matrix.inputs';
@@ -230,8 +231,12 @@ class Digester {
   private loadDockerfile(path: string): { text: string; model: DockerfileModel } | Problem {
     let known = this.dockerfiles.get(path);
     if (!known) {
-      const text = readBounded(path, DOCKERFILE_MAX);
-      known = text === undefined ? error('inputs-file-too-large', `The Dockerfile ${this.shown(path)} is larger than ${DOCKERFILE_MAX} bytes.`) : { text, model: parseDockerfile(text, this.shown(path)) };
+      const read = readRegularFile(path, DOCKERFILE_MAX, 'a Dockerfile', { noFollow: true });
+      known = read.ok
+        ? { text: read.text, model: parseDockerfile(read.text, this.shown(path)) }
+        : read.tooLarge
+          ? error('inputs-file-too-large', `The Dockerfile ${this.shown(path)} is larger than ${DOCKERFILE_MAX} bytes.`)
+          : error('inputs-unreadable', `The Dockerfile ${this.shown(path)} ${read.reason}.`);
       this.dockerfiles.set(path, known);
     }
     return known;
@@ -247,9 +252,12 @@ class Digester {
         continue;
       }
       if (!stats.isFile()) return this.fail(name, error('inputs-unreadable', `${name}: ${this.shown(file)} is not a regular file (a link or a folder): bake-matrix reads the ignore file without following links.`));
-      const text = readBounded(file, IGNORE_MAX);
-      if (text === undefined) return this.fail(name, error('inputs-file-too-large', `${name}: ${this.shown(file)} is larger than ${IGNORE_MAX} bytes.`));
-      const compiled = compileIgnore(readIgnoreFile(text));
+      const read = readRegularFile(file, IGNORE_MAX, 'an ignore file', { noFollow: true });
+      if (!read.ok) {
+        if (read.tooLarge) return this.fail(name, error('inputs-file-too-large', `${name}: ${this.shown(file)} is larger than ${IGNORE_MAX} bytes.`));
+        return this.fail(name, error('inputs-unreadable', `${name}: ${this.shown(file)} ${read.reason}.`));
+      }
+      const compiled = compileIgnore(readIgnoreFile(read.text));
       if (!compiled.ok) return this.fail(name, error('dockerignore-pattern', `${this.shown(file)}: the pattern ${JSON.stringify(compiled.pattern)} cannot be matched as BuildKit does: ${compiled.reason}.`, { hint: 'Write it without that construct (e.g. list the names, or use a plain * or ?).' }));
       return { file, matcher: compiled.matcher };
     }
@@ -328,23 +336,6 @@ function baseImages(model: DockerfileModel, lines: readonly string[], stages: Do
     out.push(image);
   }
   return out;
-}
-
-/** A regular file's text, read without following a final link; undefined when larger than `max`. */
-function readBounded(path: string, max: number): string | undefined {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
-    if (stats.size > max) return undefined;
-    const buffer = Buffer.alloc(Math.min(stats.size, max) + 1);
-    let total = 0;
-    for (let n; total < buffer.length && (n = readSync(fd, buffer, total, buffer.length - total, null)) > 0; ) total += n;
-    if (total > max) return undefined;
-    return buffer.subarray(0, total).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Attributes a `--set` may change without changing what is built. */

@@ -32,11 +32,11 @@ export function openFailure(e: unknown): { reason: string; missing: boolean } {
 export type TextRead = { ok: true; text: string } | { ok: false; reason: string; missing?: boolean; tooLarge?: boolean };
 
 /** A regular file's text, at most `maxSize` bytes (`what` names the kind of file in the reason); never blocks on a FIFO or a device. */
-export function readRegularFile(path: string, maxSize: number, what: string): TextRead {
+export function readRegularFile(path: string, maxSize: number, what: string, options: { noFollow?: boolean } = {}): TextRead {
   let fd: number;
   try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it. O_NOFOLLOW: a final link is refused.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
   } catch (e) {
     return { ok: false, ...openFailure(e) };
   }
