@@ -58,47 +58,61 @@ export function hashContext(dir: string, options: ContextOptions = {}): ContextD
   let bytes = 0;
   let files = 0;
   const stack: string[] = [''];
-  while (stack.length) {
-    const rel = stack.pop()!;
-    const names = readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const subdirs: string[] = [];
-    for (const entry of names) {
-      if (++entries > limits.entries) return { ok: false, reason: `holds more than ${limits.entries} entries`, hint: 'Leave out what the build does not read with a .dockerignore.' };
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      const out = matcher?.excluded(path) ?? false;
-      if (entry.isDirectory()) {
-        if (entry.name === SCRATCH) continue;
-        if (out && !mayHoldException(path)) continue;
-        if (!out) emit(`d ${JSON.stringify(path)}`);
-        subdirs.push(path);
-        continue;
-      }
-      if (out || options.skip?.has(path)) continue;
-      if (entry.isSymbolicLink()) emit(`l ${JSON.stringify(path)} ${JSON.stringify(readlinkSync(join(dir, path)))}`);
-      else if (entry.isFile()) {
-        const fd = openSync(join(dir, path), constants.O_RDONLY | NOFOLLOW | NONBLOCK);
-        try {
-          const stats = fstatSync(fd);
-          if (!stats.isFile()) {
-            emit(`o ${JSON.stringify(path)}`);
-            continue;
-          }
-          const content = createHash('sha256');
-          for (let n; (n = readSync(fd, buffer, 0, CHUNK, null)) > 0; ) {
-            bytes += n;
-            if (bytes > limits.bytes) return { ok: false, reason: `holds more than ${limits.bytes} bytes of files`, hint: 'Leave out what the build does not read with a .dockerignore.' };
-            content.update(buffer.subarray(0, n));
-          }
-          files++;
-          emit(`f ${JSON.stringify(path)} ${stats.mode & 0o111 ? 'x' : '-'} ${content.digest('hex')}`);
-        } finally {
-          closeSync(fd);
-        }
-      } else emit(`o ${JSON.stringify(path)}`); // a FIFO, socket or device: its name only, never opened
-    }
-    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+  let at = '';
+  try {
+    return walk();
+  } catch (e) {
+    // A folder or file that cannot be read (permissions, removed while walking): said, not an internal error.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    return { ok: false, reason: `cannot be read at ${JSON.stringify(at || '.')} (${code})`, hint: 'Make the context readable, or leave that path out with a .dockerignore.' };
   }
-  return { ok: true, digest: hash.digest('hex'), files, bytes, ...(lines ? { lines } : {}) };
+
+  function walk(): ContextDigest {
+    while (stack.length) {
+      const rel = stack.pop()!;
+      at = rel;
+      const names = readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const subdirs: string[] = [];
+      for (const entry of names) {
+        if (++entries > limits.entries) return { ok: false, reason: `holds more than ${limits.entries} entries`, hint: 'Leave out what the build does not read with a .dockerignore.' };
+        const path = rel ? `${rel}/${entry.name}` : entry.name;
+        at = path;
+        const out = matcher?.excluded(path) ?? false;
+        if (entry.isDirectory()) {
+          if (entry.name === SCRATCH) continue;
+          if (out && !mayHoldException(path)) continue;
+          if (!out) emit(`d ${JSON.stringify(path)}`);
+          subdirs.push(path);
+          continue;
+        }
+        if (out || options.skip?.has(path)) continue;
+        if (entry.isSymbolicLink()) emit(`l ${JSON.stringify(path)} ${JSON.stringify(readlinkSync(join(dir, path)))}`);
+        else if (entry.isFile()) {
+          const fd = openSync(join(dir, path), constants.O_RDONLY | NOFOLLOW | NONBLOCK);
+          try {
+            const stats = fstatSync(fd);
+            if (!stats.isFile()) {
+              emit(`o ${JSON.stringify(path)}`);
+              continue;
+            }
+            const content = createHash('sha256');
+            for (let n; (n = readSync(fd, buffer, 0, CHUNK, null)) > 0; ) {
+              bytes += n;
+              if (bytes > limits.bytes) return { ok: false, reason: `holds more than ${limits.bytes} bytes of files`, hint: 'Leave out what the build does not read with a .dockerignore.' };
+              content.update(buffer.subarray(0, n));
+            }
+            files++;
+            emit(`f ${JSON.stringify(path)} ${stats.mode & 0o111 ? 'x' : '-'} ${content.digest('hex')}`);
+          } finally {
+            closeSync(fd);
+          }
+        } else emit(`o ${JSON.stringify(path)}`); // a FIFO, socket or device: its name only, never opened
+      }
+      for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+    }
+    return { ok: true, digest: hash.digest('hex'), files, bytes, ...(lines ? { lines } : {}) };
+  }
 }
 
 /** A pattern's text up to its first wildcard or escape: every path it matches starts with it. */
