@@ -159,3 +159,12 @@ describe('hash --pin-bases', () => {
     assert.notEqual(await digestWith(`busybox=sha256:${'2'.repeat(64)}`), one);
   });
 });
+
+test('run --skip-built --dry-run says that nothing is looked up, and shows the plan without skips', async () => {
+  const docker = fakeDocker({ FAKE_DOCKER_PLATFORMS: 'linux/amd64,linux/arm64' });
+  const run = await runCli(['run', 'vllm-cu129', '--skip-built', '--dry-run'], stackDir(), docker.env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^bake-matrix: --skip-built: nothing looked up under --dry-run;/m);
+  assert.match(run.stdout, /Nothing was run \(--dry-run\)\./);
+  assert.deepEqual(docker.calls(), [], 'no look-up, no docker at all');
+});

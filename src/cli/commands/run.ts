@@ -49,7 +49,7 @@ to $GITHUB_STEP_SUMMARY when set. The exit code is buildx's.
 export const runCommand: Command = {
   name: 'run',
   summary: 'Generate the bake file, then `docker buildx bake` the given targets or groups',
-  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--full-file] [--json] [-f FILE]... [docker buildx bake flags]',
+  usage: 'bake-matrix run <target|group>... [--matrix PATH] [--out DIR] [--dry-run] [--full-file] [--skip-built [--pin-bases]] [--json] [-f FILE]... [docker buildx bake flags]',
   // -f is buildx's, listed because the help explains overlays.
   options: { ...RUN_OPTIONS, file: { type: 'string', short: 'f', multiple: true } },
   examples: [
@@ -115,6 +115,7 @@ export const runCommand: Command = {
     const shown = buildCommand(run, handed);
     const here = root === resolve(io.cwd);
     if (run.dryRun) {
+      if (run.skipBuilt && building && !run.json) io.stderr('bake-matrix: --skip-built: nothing looked up under --dry-run; this is the plan before any image is skipped (`bake-matrix hash` shows the content tags it would look up).\n');
       io.stdout(run.json ? JSON.stringify(withWarningsJson({ ...dryRunJson(shown, selection), cwd: root }, warnings), null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
       return EXIT.ok;
     }
