@@ -86,4 +86,18 @@ describe('manifest --skip-built', () => {
     assert.equal(r.code, 2);
     assert.match(r.stdout, /vllm-cu129-runtime: linux\/amd64 \(vllm-cu129-runtime-amd64\)/);
   });
+  test('--pin-bases: the content tags looked up are those of hash --pin-bases (the build jobs\' tags), not the unpinned ones', async () => {
+    const { dir, tags } = await setup();
+    const bases = CI_DOCKERFILE.match(/^FROM (\S+)/m)![1]!;
+    const images = `${bases}=sha256:${'1'.repeat(64)}`;
+    const pinned = await runCli(['hash', 'default', '--pin-bases', '--json'], dir, fakeDocker({ FAKE_DOCKER_IMAGES: images }).env);
+    assert.equal(pinned.code, 0, pinned.stderr);
+    const pinnedTags = (JSON.parse(pinned.stdout) as { targets: { contentTag?: string }[] }).targets.map((t) => t.contentTag!).filter(Boolean);
+    assert.notDeepEqual(pinnedTags.sort(), Object.values(tags).sort(), 'pinning changes the tags');
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const docker = fakeDocker({ FAKE_DOCKER_IMAGES: [images, ...pinnedTags.map((t) => `${t}=${digest}`)].join(',') });
+    const r = await runCli(['manifest', 'default', '--skip-built', '--pin-bases', '--dry-run', '--json'], dir, docker.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { commands: string[][] }).commands.length, 4, 'every image found under its pinned content tag');
+  });
 });

@@ -8,7 +8,7 @@ import { imagetoolsArgs, MANIFEST_SCOPES, planManifests, runtimeValues, type Man
 import { resolveNames } from '../../ci/resolve-names.ts';
 import { bakeValues, contentTagOf, contentTemplatesOf } from '../../inputs/content-tags.ts';
 import { inputDigests } from '../../inputs/input-digests.ts';
-import { lookupImages, lookupRunner } from '../../run/skip-built.ts';
+import { lookupImages, lookupRunner, pinBases } from '../../run/skip-built.ts';
 import type { Plan } from '../../plan/index.ts';
 import type { Io } from '../io.ts';
 import { formatProblems, problemsAsJson } from '../../problems/format.ts';
@@ -58,12 +58,12 @@ Exit 0 when every manifest list was created, 1 when one failed (and none was lef
 missing input or when a manifest list was left out for a problem.
 `;
 
-const MANIFEST_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, metadata: { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'metadata-file': { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'dry-run': { type: 'boolean' as const, default: false }, scope: { type: 'string' as const, default: 'all' }, 'skip-built': { type: 'boolean' as const, default: false } };
+const MANIFEST_OPTIONS = { matrix: COMMON_OPTIONS.matrix, json: COMMON_OPTIONS.json, help: COMMON_OPTIONS.help, metadata: { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'metadata-file': { type: 'string' as const, multiple: true as const, default: [] as string[] }, 'dry-run': { type: 'boolean' as const, default: false }, scope: { type: 'string' as const, default: 'all' }, 'skip-built': { type: 'boolean' as const, default: false }, 'pin-bases': { type: 'boolean' as const, default: false } };
 
 export const manifestCommand: Command = {
   name: 'manifest',
   summary: 'Merge the per-platform images of targets or groups into multi-platform manifest lists under their final tags',
-  usage: 'bake-matrix manifest [<group|target>...] --metadata <file|folder>... [--scope all|group|tag] [--skip-built] [--dry-run] [--json] [--matrix PATH]',
+  usage: 'bake-matrix manifest [<group|target>...] --metadata <file|folder>... [--scope all|group|tag] [--skip-built [--pin-bases]] [--dry-run] [--json] [--matrix PATH]',
   options: MANIFEST_OPTIONS,
   optionHelp: {
     metadata: { arg: 'P', text: 'a --metadata-file of a per-platform build, or a folder of them (repeatable)' },
@@ -72,6 +72,7 @@ export const manifestCommand: Command = {
     scope: { arg: 'all|group|tag', text: 'what a problem keeps from being made: everything (all, the default), the names given that hold it (group), or its manifest lists only (tag)' },
     json: { text: 'the plan (or the results), and any problems, as JSON on stdout' },
     'skip-built': { text: 'as after `ci --skip-built`: an image whose content tag exists gets its tags from that digest (no per-platform digest needed); every other image gets its content tag too (docker needed, --metadata optional)' },
+    'pin-bases': { text: 'with --skip-built: base images enter the digests at their current digest, as in the build jobs that `ci --skip-built --pin-bases` made (the content tags must be the same)' },
   },
   examples: ['bake-matrix manifest default --metadata metadata/', 'bake-matrix manifest vllm --metadata metadata/ --dry-run', 'bake-matrix manifest vllm sglang --metadata "$RUNNER_TEMP/metadata" --scope group'],
   details: HELP,
@@ -84,7 +85,7 @@ export const manifestCommand: Command = {
     const generated = generateOrThrow(values.matrix, io, values.json);
     const digests = metadata.length ? readDigests(metadata, io.cwd) : ({ ok: true, value: { images: new Map(), files: [] } } as const);
     if (!digests.ok) throw reportProblems(digests.problems, generated.files, io, values.json);
-    const skips = values['skip-built'] ? await manifestSkips(generated.plan, positionals, generated.matrix.root, io, values.json) : undefined;
+    const skips = values['skip-built'] ? await manifestSkips(generated.plan, positionals, generated.matrix.root, io, values.json, values['pin-bases']) : undefined;
     const planned = planManifests(generated.plan, positionals, digests.value.images, runtimeValues(generated.matrix.variables, io.env), digests.value.files, scope, skips);
     if (!planned.ok) {
       const reported = reportProblems(planned.problems, generated.files, io, values.json);
@@ -154,11 +155,15 @@ function summaryMarkdown(results: { manifest: Manifest; exitCode: number }[], no
 
 
 /** --skip-built: each image's content tag, and the digest of those that exist. */
-async function manifestSkips(plan: Plan, names: readonly string[], root: string, io: Io, json: boolean): Promise<ManifestSkips> {
+async function manifestSkips(plan: Plan, names: readonly string[], root: string, io: Io, json: boolean, pin: boolean): Promise<ManifestSkips> {
   const resolved = resolveNames(plan, names.length ? names : ['default'], 'manifest');
   if (!resolved.ok) throw reportProblems(resolved.problems, [], io, json);
   const images = resolved.value.filter((t) => plan.targets.get(t)!.tags.length > 0 && plan.targets.get(t)!.platforms.length > 0);
-  const digests = inputDigests(plan.bake, images, { root, env: io.env });
+  const runner = await lookupRunner(io.env, io.cwd);
+  if (!runner.ok) throw reportProblems(runner.problems, [], io, json);
+  const pinned = pin ? await pinBases(plan.bake, images, { root, env: io.env }, runner.value) : undefined;
+  if (pinned && !pinned.ok) throw reportProblems(pinned.problems, [], io, json);
+  const digests = inputDigests(plan.bake, images, { root, env: io.env, ...(pinned ? { pinned: pinned.value } : {}) });
   if (!digests.ok) throw reportProblems(digests.problems, [], io, json);
   const values = bakeValues(plan.bake, io.env);
   const contentTags = new Map<string, string>();
@@ -169,8 +174,6 @@ async function manifestSkips(plan: Plan, names: readonly string[], root: string,
     if (tag.ok) contentTags.set(image, tag.tag);
     if (tag.ok && tag.tags.length > 1) moreTags.set(image, tag.tags.slice(1));
   }
-  const runner = await lookupRunner(io.env, io.cwd);
-  if (!runner.ok) throw reportProblems(runner.problems, [], io, json);
   const lookups = await lookupImages(runner.value, [...contentTags.values()], io.env);
   const existing = new Map<string, string>();
   for (const [image, tag] of contentTags) {
