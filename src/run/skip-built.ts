@@ -13,7 +13,7 @@ import { previewBake } from '../inspect/preview-bake.ts';
 import { resolveTarget } from '../inspect/resolve-target.ts';
 import { linkClosures, walkLinks } from '../links/walk-links.ts';
 import { parseDockerReference } from '../reference/parse-reference.ts';
-import type { Result } from '../problems/problem.ts';
+import { error, type Result } from '../problems/problem.ts';
 import type { BakeFile } from '../types/bake.ts';
 import { createRunner, findOnPath, type Runner } from './runner.ts';
 import { checkDocker } from './preflight.ts';
@@ -68,13 +68,18 @@ export function decideSkips(bake: BakeFile, requested: readonly string[], tags: 
 /**
  * --pin-bases: the current digest of every base image the targets read (FROM
  * images, `docker-image://` contexts), so that a tag moved to a new image
- * changes the digests. Images not found are left out (they enter as "not found").
+ * changes the digests. A base that cannot be looked up is an error: a digest
+ * (and a content tag pushed under it) must never stand for a base it could not see.
  */
 export async function pinBases(bake: BakeFile, names: readonly string[], options: DigestOptions, runner: Runner): Promise<Result<Map<string, string>>> {
   const first = inputDigests(bake, names, options);
   if (!first.ok) return first;
   const refs = [...new Set([...first.value.values()].flatMap((d) => d.bases))];
   const lookups = await lookupImages(runner, refs, options.env);
+  const unseen = [...lookups].flatMap(([ref, l]) => (l.exists ? [] : [`${ref} (${l.why})`]));
+  if (unseen.length) {
+    return { ok: false, problems: [error('base-not-found', `--pin-bases: ${unseen.length === 1 ? 'the base image' : `${unseen.length} base images`} ${unseen.join(', ')} could not be looked up, so ${unseen.length === 1 ? 'its' : 'their'} current digest cannot enter the input digests.`, { hint: 'Check the name and that docker can read it (`docker buildx imagetools inspect <image>`, `docker login`), or leave out --pin-bases: bases then enter as written.' })] };
+  }
   return { ok: true, value: new Map([...lookups].flatMap(([ref, l]) => (l.exists ? [[ref, l.digest] as const] : []))), warnings: [] };
 }
 

@@ -168,3 +168,11 @@ test('run --skip-built --dry-run says that nothing is looked up, and shows the p
   assert.match(run.stdout, /Nothing was run \(--dry-run\)\./);
   assert.deepEqual(docker.calls(), [], 'no look-up, no docker at all');
 });
+
+test('hash --pin-bases with a base that cannot be looked up: exit 2 base-not-found naming it, no digest', async () => {
+  const docker = fakeDocker({ FAKE_DOCKER_IMAGES: '' });
+  const r = await runCli(['hash', 'vllm-cu129-runtime', '--pin-bases'], stackDir(), docker.env);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /base-not-found[\s\S]*--pin-bases: the base image busybox \(.+\) could not be looked up/);
+  assert.equal(r.stdout, '');
+});
