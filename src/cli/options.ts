@@ -19,7 +19,7 @@ export const COMMON_OPTIONS = {
 export const OPTION_HELP: Record<string, { arg?: string; text: string }> = {
   matrix: { arg: 'PATH', text: 'the matrix: a file, or a folder of .yaml/.yml/.toml/.ts files (default: matrix/, or else the one bake-matrix.yaml, .yml, .toml or .ts in the working directory)' },
   out: { arg: 'DIR', text: 'the folder of the bake files (default: bake/ in the project root)' },
-  format: { arg: 'json|hcl|both', text: 'which bake file(s) to write or compare (default: both)' },
+  format: { arg: 'json|hcl|both', text: 'which bake file(s) to write or compare (default: json)' },
   json: { text: 'print the result, and any problems and warnings, as JSON on stdout (bake-matrix prints nothing of its own on stderr)' },
   help: { text: 'show this help' },
   where: { arg: 'AXIS=VALUE[,VALUE]', text: 'only targets with one of these values; repeat for more axes (all must match)' },

@@ -94,7 +94,7 @@ export const initCommand: Command = {
     const bake = writeOutputs(generated, outDir(undefined, generated, io), io);
     wrote.push(...bake.written);
     const notes: string[] = [];
-    if (pkgText === undefined) notes.push('No package.json here: `npm init -y && npm i -D bake-matrix` adds one, and `bake-matrix init` run again after moving bake-matrix.yaml aside adds the scripts.');
+    if (pkgText === undefined) notes.push('No package.json here: `npm init -y` adds one; then install bake-matrix into it as a dev dependency (README, "Install": it is not on the npm registry yet), and `bake-matrix init` run again after moving bake-matrix.yaml aside adds the scripts.');
     if (scripts?.kept.length) notes.push(`package.json has a script of its own named ${scripts.kept.join(', ')}: left as ${scripts.kept.length === 1 ? 'it is' : 'they are'}.`);
     const target = [...generated.plan.targets.values()].find((t) => t.kind !== 'common' && t.tags?.length)?.name;
     io.stdout(

@@ -1,0 +1,49 @@
+// docs/errors.md "Codes" lists every problem code the source can report, and no other.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+/** Codes as the source writes them: `error('code', ...)` and `code: 'code'` (problems of templates and lookups). */
+function reportedCodes(): Map<string, string> {
+  const codes = new Map<string, string>();
+  for (const file of sourceFiles(join(ROOT, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\berror\(\s*'([a-z][a-z0-9-]*)'|\bcode: '([a-z][a-z0-9-]*)'/g)) codes.set((m[1] ?? m[2])!, file.slice(ROOT.length));
+  }
+  return codes;
+}
+
+function documentedCodes(): Set<string> {
+  const doc = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('\n## Codes\n'));
+  assert.ok(section.length > 20, 'docs/errors.md has no "## Codes" section');
+  const codes = new Set<string>();
+  for (const row of section.matchAll(/^\| ([^|]+) \|/gm)) for (const m of row[1]!.matchAll(/`([a-z][a-z0-9-]*)`/g)) codes.add(m[1]!);
+  return codes;
+}
+
+test('every code the source reports is listed in docs/errors.md', () => {
+  const documented = documentedCodes();
+  const missing = [...reportedCodes()].filter(([code]) => !documented.has(code)).map(([code, file]) => `${code} (${file})`);
+  assert.deepEqual(missing, [], `add these to the "Codes" tables of docs/errors.md: ${missing.join(', ')}`);
+});
+
+test('every code listed in docs/errors.md is one the source reports', () => {
+  const reported = reportedCodes();
+  const stale = [...documentedCodes()].filter((code) => !reported.has(code));
+  assert.deepEqual(stale, [], `docs/errors.md lists codes nothing reports: ${stale.join(', ')}`);
+});
+
+test('the extraction finds the codes of both forms (a guard for the scan itself)', () => {
+  const reported = reportedCodes();
+  for (const code of ['unknown-key', 'yaml-syntax', 'missing-var', 'list-var', 'unknown-filter']) assert.ok(reported.has(code), `the scan of src/ missed ${code}`);
+  assert.ok(reported.size > 150, `only ${reported.size} codes found in src/`);
+});
