@@ -21,7 +21,7 @@ export function ciJson(plan: CiPlan): object {
 
 /** A GitHub matrix entry: every value a string or a list, `targets` and `bake` joined by spaces for `run:`. */
 function githubEntry(job: CiJob) {
-  return { id: job.id, name: job.name, level: job.level, platform: job.platform, runner: job.runner, targets: job.targets.join(' '), bake: job.bake.join(' '), images: job.images.join(' ') };
+  return { id: job.id, name: job.name, level: job.level, platform: job.platform, runner: job.runner, targets: job.targets.join(' '), bake: job.bake.join(' '), images: job.images.join(' '), gha: String(job.gha) };
 }
 
 export function ciGithub(plan: CiPlan): object {

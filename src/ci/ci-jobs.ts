@@ -36,6 +36,11 @@ export interface CiJob {
   reuses: string[];
   /** The arguments of `npm run bake --` (or `bake-matrix run`). */
   bake: string[];
+  /**
+   * Whether a target it builds reads or writes a GitHub Actions cache (`type=gha`): buildx drops such an
+   * entry without a word unless the job's environment holds the runner's cache token and URL.
+   */
+  gha: boolean;
 }
 
 export interface CiPlan {
@@ -130,8 +135,18 @@ function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platf
       images: originals(targets.filter((t) => asked.has(t))).filter((t) => plan.targets.get(t)!.tags.length > 0),
       reuses,
       bake: bakeArgs(targets, reuses),
+      gha: [...targets, ...reuses].some((t) => usesGhaCache(plan.bake.target, t)),
     };
   });
+}
+
+/** Whether a target's cache entries, its own or inherited, include a `type=gha` one. */
+function usesGhaCache(targets: Plan['bake']['target'], name: string, depth = 0): boolean {
+  const target = targets[name];
+  if (!target || depth > 64) return false;
+  const entries = [...(target['cache-from'] ?? []), ...(target['cache-to'] ?? [])];
+  if (entries.some((e) => e.startsWith('type=gha'))) return true;
+  return (target.inherits ?? []).some((parent) => usesGhaCache(targets, parent, depth + 1));
 }
 
 /**

@@ -141,6 +141,18 @@ describe('bake-matrix ci', () => {
     });
   }
 
+  test('a job whose targets use a GitHub Actions cache says so (gha), for the workflow to expose the cache token', async () => {
+    const stack = CI_STACK.replace('    tags:\n', '    cache: { ref: "{registry}/cache:{target}", gha: "{target}" }\n    tags:\n');
+    const gha = testdir({ 'matrix/stack.yaml': stack, Dockerfile: CI_DOCKERFILE });
+    const run = await runCli(['ci', 'default', '--format', 'github'], gha);
+    assert.equal(run.code, 0, run.stderr);
+    const entries = (JSON.parse(run.stdout) as GithubCi).stages.flatMap((s) => s.include) as unknown as { bake: string; gha: string }[];
+    assert.ok(entries.length > 4);
+    for (const entry of entries) assert.equal(entry.gha, String(entry.bake.includes('-runtime-')), entry.bake);
+    const plain = JSON.parse((await runCli(['ci', 'default', '--format', 'github'], dir)).stdout) as GithubCi;
+    assert.ok(plain.stages.flatMap((s) => s.include).every((e) => (e as unknown as { gha: string }).gha === 'false'));
+  });
+
   test('exit 2 without ci: in the matrix', async () => {
     const plain = testdir({ 'matrix/stack.yaml': CI_STACK.replace(/\nci:[\s\S]*$/, '\n'), Dockerfile: CI_DOCKERFILE });
     const run = await runCli(['ci', 'default'], plain);

@@ -103,6 +103,19 @@ describe('the GitHub Actions workflow', () => {
     for (const entry of ci.stages.flatMap((s) => s.include)) for (const key of ['runner', 'bake', 'id', 'name']) assert.ok(key in entry, key);
   });
 
+  test('the stage jobs expose the Actions cache token to buildx when the job uses a gha cache (matrix.gha) or BAKE_GHA_CACHE is set', () => {
+    for (const file of ALL.filter((f) => f.endsWith('bake-stage.yml'))) {
+      const stage = parse(readFileSync(file, 'utf8')) as Workflow;
+      for (const [name, job] of [['publish', stage.jobs.publish!], ['verify', stage.jobs.verify!]] as const) {
+        const steps = job.steps!;
+        const expose = steps.findIndex((s) => s.uses?.startsWith('crazy-max/ghaction-github-runtime@'));
+        assert.ok(expose >= 0, `${file} ${name}`);
+        assert.equal((steps[expose] as { if?: string }).if, "vars.BAKE_GHA_CACHE == 'true' || matrix.gha == 'true'", `${file} ${name}`);
+        assert.ok(expose < steps.findIndex((s) => /bake-matrix(\.js)? run \$BAKE/.test(s.run ?? '')), `${file} ${name}: the token must be exposed before the bake step`);
+      }
+    }
+  });
+
   test('the manifest job downloads the metadata outside the checkout and passes that absolute folder to `bake-matrix manifest`', async () => {
     const images = parse(readFileSync(WORKFLOWS[0]!, 'utf8')) as Workflow;
     const steps = images.jobs.manifest!.steps!;
