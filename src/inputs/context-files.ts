@@ -22,7 +22,17 @@ export interface ContextLimits {
 export const CONTEXT_LIMITS: ContextLimits = { entries: 200_000, bytes: 8 * 1024 ** 3 };
 
 export type ContextDigest =
-  | { ok: true; digest: string; files: number; bytes: number; lines?: string[] }
+  | {
+      ok: true;
+      digest: string;
+      files: number;
+      bytes: number;
+      lines?: string[];
+      /** Whether the context's own `.git` (a folder, or a worktree's file) is in it: every commit changes the digest then. */
+      git: boolean;
+      /** Bake files in it (docker-bake.json, .hcl: generated ones change with every matrix change), the first few. */
+      bakeFiles: string[];
+    }
   | { ok: false; reason: string; hint: string };
 
 export interface ContextOptions {
@@ -57,6 +67,8 @@ export function hashContext(dir: string, options: ContextOptions = {}): ContextD
   let entries = 0;
   let bytes = 0;
   let files = 0;
+  let git = false;
+  const bakeFiles: string[] = [];
   const stack: string[] = [''];
   let at = '';
   try {
@@ -79,6 +91,7 @@ export function hashContext(dir: string, options: ContextOptions = {}): ContextD
         const path = rel ? `${rel}/${entry.name}` : entry.name;
         at = path;
         const out = matcher?.excluded(path) ?? false;
+        if (path === '.git' && !out) git = true;
         if (entry.isDirectory()) {
           if (entry.name === SCRATCH) continue;
           if (out && !mayHoldException(path)) continue;
@@ -103,6 +116,7 @@ export function hashContext(dir: string, options: ContextOptions = {}): ContextD
               content.update(buffer.subarray(0, n));
             }
             files++;
+            if ((entry.name === 'docker-bake.json' || entry.name === 'docker-bake.hcl') && bakeFiles.length < 3) bakeFiles.push(path);
             emit(`f ${JSON.stringify(path)} ${stats.mode & 0o111 ? 'x' : '-'} ${content.digest('hex')}`);
           } finally {
             closeSync(fd);
@@ -111,7 +125,7 @@ export function hashContext(dir: string, options: ContextOptions = {}): ContextD
       }
       for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
     }
-    return { ok: true, digest: hash.digest('hex'), files, bytes, ...(lines ? { lines } : {}) };
+    return { ok: true, digest: hash.digest('hex'), files, bytes, ...(lines ? { lines } : {}), git, bakeFiles };
   }
 }
 

@@ -84,15 +84,17 @@ export function inputDigests(bake: BakeFile, names: readonly string[], options: 
   const order = walkLinks(bake.target, names);
   for (const name of order) state.digest(name, []);
   if (state.problems.length) return { ok: false, problems: state.problems };
-  return { ok: true, value: state.done, warnings: [] };
+  return { ok: true, value: state.done, warnings: state.warnings };
 }
 
 class Digester {
   readonly done = new Map<string, InputDigest>();
   readonly problems: Problem[] = [];
+  readonly warnings: Problem[] = [];
   private readonly failed = new Set<string>();
   private readonly dockerfiles = new Map<string, { text: string; model: DockerfileModel } | Problem>();
   private readonly contexts = new Map<string, ReturnType<typeof hashContext>>();
+  private readonly warnedContexts = new Set<string>();
   private readonly realRoot: string;
 
   constructor(
@@ -272,6 +274,28 @@ class Digester {
       this.contexts.set(key, known);
     }
     if (!known.ok) return this.fail(name, error('inputs-context-too-large', `${name}: the build context ${this.shown(dir)} ${known.reason}.`, { hint: known.hint }));
+    if ((known.git || known.bakeFiles.length) && !this.warnedContexts.has(dir)) {
+      this.warnedContexts.add(dir);
+      const shown = this.shown(dir);
+      const ignore = `${shown === '.' ? '' : `${shown}/`}.dockerignore`;
+      if (known.git) {
+        this.warnings.push({
+          ...error('inputs-cover-git', `The build context "${shown}" (of ${name}) holds .git, and no .dockerignore rule leaves it out: BuildKit sends it, so it enters the input digest of every target built there, and every commit changes those digests. --skip-built then finds no image built at an earlier commit.`, {
+            hint: `Add the line ".git" to ${ignore} (as \`docker init\` does), unless the build reads the repository's history (e.g. setuptools_scm).`,
+          }),
+          severity: 'warning',
+        });
+      }
+      if (known.bakeFiles.length) {
+        const lines = [...new Set(known.bakeFiles.map((f) => f.split('/').slice(0, -1).join('/')))].map((folder) => (folder ? `${folder}/docker-bake.*` : 'docker-bake.*'));
+        this.warnings.push({
+          ...error('inputs-cover-bake-file', `The build context "${shown}" (of ${name}) holds ${known.bakeFiles.join(', ')}, and no .dockerignore rule leaves it out: a generated bake file changes with every change of the matrix, so every such change changes the input digest of every target built there, and --skip-built rebuilds them all.`, {
+            hint: `Add ${lines.map((l) => `"${l}"`).join(' and ')} to ${ignore}, unless the build reads the bake file.`,
+          }),
+          severity: 'warning',
+        });
+      }
+    }
     return known;
   }
 

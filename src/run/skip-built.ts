@@ -13,7 +13,8 @@ import { previewBake } from '../inspect/preview-bake.ts';
 import { resolveTarget } from '../inspect/resolve-target.ts';
 import { linkClosures, walkLinks } from '../links/walk-links.ts';
 import { parseDockerReference } from '../reference/parse-reference.ts';
-import { error, type Result } from '../problems/problem.ts';
+import { error, type Problem, type Result } from '../problems/problem.ts';
+import { formatProblems } from '../problems/format.ts';
 import type { BakeFile } from '../types/bake.ts';
 import { createRunner, findOnPath, type Runner } from './runner.ts';
 import { checkDocker } from './preflight.ts';
@@ -137,6 +138,8 @@ export interface SkipPlan extends Skips {
   /** Requested target -> its other content tags ({inputs} tags after the first), made from the first when it is skipped. */
   moreTags: Map<string, string[]>;
   lookups: Map<string, Lookup>;
+  /** What makes the digests less useful than they could be (a context holding .git): shown with the decision. */
+  warnings: Problem[];
 }
 
 /** Digests, content tags and lookups for `requested` (target names), then the decision. */
@@ -156,7 +159,7 @@ export async function planSkips(bake: BakeFile, requested: readonly string[], ro
   }
   const lookups = await lookupImages(runner, [...tags.values()].filter((t): t is string => t !== undefined), env);
   const existing = new Set([...lookups].flatMap(([ref, l]) => (l.exists ? [ref] : [])));
-  return { ok: true, value: { ...decideSkips(bake, requested, tags, existing), digests: digests.value, tags, moreTags, lookups }, warnings: [] };
+  return { ok: true, value: { ...decideSkips(bake, requested, tags, existing), digests: digests.value, tags, moreTags, lookups, warnings: digests.warnings }, warnings: [] };
 }
 
 /**
@@ -242,7 +245,8 @@ export function skipText(plan: SkipPlan, retags: readonly Retag[]): string {
     lines.push(`  build  ${n}: ${tag ? `${tag} ${lookup && !lookup.exists ? `not found (${lookup.why})` : 'not found'}` : 'no content tag (no tags)'}`);
   }
   for (const r of retags) lines.push(`  tag    ${r.image}: ${r.tags.join(', ')} <- ${r.source}${r.why ? ` FAILED: ${r.why}` : ''}`);
-  return `bake-matrix: --skip-built: ${plan.build.length} to build, ${plan.skipped.length + plan.unneeded.length} skipped\n${lines.join('\n')}\n`;
+  const warnings = plan.warnings.length ? formatProblems(plan.warnings, []) : '';
+  return `bake-matrix: --skip-built: ${plan.build.length} to build, ${plan.skipped.length + plan.unneeded.length} skipped\n${lines.join('\n')}\n${warnings}`;
 }
 
 /**

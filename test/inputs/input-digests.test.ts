@@ -157,6 +157,31 @@ describe('links and bounds', () => {
     const b = digestsOf({ ...FILES, 'Dockerfile.dockerignore': 'app/\n', 'app/main.py': 'changed' }, BAKE());
     assert.equal(a.app, b.app);
   });
+  test('a context holding .git that no ignore rule leaves out: one warning per context, naming the file to edit', () => {
+    const warned = (files: Record<string, string>) => {
+      const result = inputDigests(BAKE(), ['app', 'other'], { root: testdir(files), env: {} });
+      assert.ok(result.ok);
+      return result.warnings;
+    };
+    const git = { ...FILES, '.git/HEAD': 'ref: refs/heads/main\n' };
+    const [warning, ...more] = warned(git);
+    assert.equal(more.length, 0, 'once for the context both targets share');
+    assert.equal(warning!.code, 'inputs-cover-git');
+    assert.equal(warning!.severity, 'warning');
+    assert.match(warning!.hint!, /Add the line "\.git" to \.dockerignore/);
+    assert.deepEqual(warned({ ...git, '.dockerignore': `${FILES['.dockerignore']}.git\n` }), []);
+    assert.deepEqual(warned({ ...FILES, 'app/.git': 'gitdir: ../x\n' }), [], 'only the context\'s own .git');
+    assert.equal(warned({ ...FILES, '.git': 'gitdir: /elsewhere/.git/worktrees/x\n' })[0]?.code, 'inputs-cover-git', 'a worktree\'s .git file');
+  });
+  test('a context holding a bake file (it changes with every matrix change) that no ignore rule leaves out: a warning naming the folder to leave out', () => {
+    const result = inputDigests(BAKE(), ['app'], { root: testdir({ ...FILES, 'bake/docker-bake.json': '{}' }), env: {} });
+    assert.ok(result.ok);
+    assert.deepEqual(result.warnings.map((w) => w.code), ['inputs-cover-bake-file']);
+    assert.match(result.warnings[0]!.hint!, /Add "bake\/docker-bake\.\*" to \.dockerignore/);
+    const ignored = inputDigests(BAKE(), ['app'], { root: testdir({ ...FILES, '.dockerignore': 'bake/\n', 'bake/docker-bake.json': '{}' }), env: {} });
+    assert.ok(ignored.ok);
+    assert.deepEqual(ignored.warnings, []);
+  });
   test('a cycle of links is a problem, not a hang', () => {
     const bake = BAKE();
     bake.target.base!.contexts = { app: 'target:app' };

@@ -4,6 +4,7 @@
 import { contentTagOf, bakeValues, contentTemplatesOf } from '../../inputs/content-tags.ts';
 import { inputDigests, type InputDigest } from '../../inputs/input-digests.ts';
 import { error } from '../../problems/problem.ts';
+import { formatProblems, problemsAsJson } from '../../problems/format.ts';
 import { lookupRunner, pinBases } from '../../run/skip-built.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { didYouMean } from '../../problems/suggest.ts';
@@ -70,7 +71,9 @@ export const hashCommand: Command = {
     });
     if (values.json) {
       const json = rows.map(({ name, digest, contentTag, contentTags }) => ({ name, digest: digest.digest, ...(contentTag ? { contentTag } : {}), ...(contentTags ? { contentTags } : {}), ...(values.explain ? { inputs: explained(digest) } : {}) }));
-      io.stdout(JSON.stringify(withWarnings({ targets: json }, generated), null, 2) + '\n');
+      const result = withWarnings({ targets: json }, generated);
+      const warnings = [...(result.warnings ?? []), ...problemsAsJson(digests.warnings, [])];
+      io.stdout(JSON.stringify(warnings.length ? { ...result, warnings } : result, null, 2) + '\n');
       return EXIT.ok;
     }
     const width = Math.max(...rows.map((r) => r.name.length));
@@ -88,6 +91,7 @@ export const hashCommand: Command = {
       }
     }
     io.stdout(out.join('\n') + '\n');
+    if (digests.warnings.length) io.stderr(formatProblems(digests.warnings, []));
     return EXIT.ok;
   },
 };
