@@ -148,19 +148,19 @@ export function cacheRefCollision(written: { what: string }, first: { target: st
 
 /** Which target writes which cache ref. */
 export class CacheWriters {
-  private readonly writers = new Map<string, { target: string; index: number; origin: (index: number) => Origin }>();
+  /** The spec (shared by a stage's targets, no closure per target): where an entry was written is looked up only for a message. */
+  private readonly writers = new Map<string, { target: string; index: number; spec: CacheSpec }>();
 
-  /** `origin(i)`: where the i-th entry of `cacheTo` was written. */
-  claim(cacheTo: readonly string[], target: string, origin: (index: number) => Origin): Problem | undefined {
+  /** `cacheTo`: the cache-to entries of `target`, planned from `spec`. */
+  claim(cacheTo: readonly string[], target: string, spec: CacheSpec): Problem | undefined {
     for (let index = 0; index < cacheTo.length; index++) {
       const entry = cacheTo[index]!;
       const key = writtenKey(entry);
       const writer = this.writers.get(key);
       if (writer && writer.target !== target) {
-        return cacheRefCollision(cacheWritten(entry), { target: writer.target, origin: writer.origin(writer.index) }, { target, origin: origin(index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref or scope (e.g. "{registry}/cache:{target}", "{target}"), so that every target writes its own.');
+        return cacheRefCollision(cacheWritten(entry), { target: writer.target, origin: cacheToOrigin(writer.spec, writer.index) }, { target, origin: cacheToOrigin(spec, index) }, 'the last export wins, so one of them loses its cache on every build (buildx#3819)', 'Put {target} into the cache ref or scope (e.g. "{registry}/cache:{target}", "{target}"), so that every target writes its own.');
       }
-      // Where it is written is looked up only for a message.
-      this.writers.set(key, { target, index, origin });
+      this.writers.set(key, { target, index, spec });
     }
     return undefined;
   }

@@ -5,7 +5,7 @@ import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
 import type { CacheSpec, Matrix, Origin, Secret, Stage, Template } from '../types/matrix.ts';
 import { cellScope, escapeBake, type CellInput, matrixNames, render, RenderBudget, type Lookup, type MatrixNames, type RenderProblem, type Scope } from '../template/index.ts';
-import { CacheWriters, cacheToOrigin, planCache } from './cache.ts';
+import { CacheWriters, planCache } from './cache.ts';
 import { applyCacheLayout } from './cache-layout.ts';
 import { baseImageKey } from './image-key.ts';
 import { isDefaultTarget, planGroups, type GroupInfo } from './groups.ts';
@@ -83,8 +83,8 @@ class Planner {
   private readonly bakeTargets: Record<string, BakeTarget> = dict();
   private readonly cellNames = new Map<Cell, string>();
   private readonly layerNames = new Map<LayerCell, string>();
-  /** Each target name's owner; `what` describes it, made only for a message. */
-  private readonly nameOwners = new Map<string, { what: () => string; origin: Origin }>();
+  /** Each target name's owner: its cell (held by the expansion anyway), described only for a message. */
+  private readonly nameOwners = new Map<string, Cell | LayerCell>();
   private readonly tagOwners: TagOwners;
   private readonly cacheWriters = new CacheWriters();
   /** Targets with an `output` of their own or inherited: the targets built on them reset it. */
@@ -178,35 +178,36 @@ class Planner {
     this.bakeTargets[COMMON_TARGET] = target;
   }
 
-  private nameOf(template: Template, scope: Scope, what: () => string, origin: Origin): string | undefined {
+  private nameOf(template: Template, scope: Scope, owner: Cell | LayerCell): string | undefined {
     const result = render(template, scope);
     if (!result.ok) {
       this.templates.report(template, result.problems, scope);
       return undefined;
     }
     if (result.value.usesVariables) {
-      this.problems.push(error('name-uses-variable', `The name template "${template.text}" of ${what()} uses a run-time variable; target names are fixed when the file is generated.`, { file: template.origin.file, pointer: template.origin.pointer }));
+      this.problems.push(error('name-uses-variable', `The name template "${template.text}" of ${describeOwner(owner)} uses a run-time variable; target names are fixed when the file is generated.`, { file: template.origin.file, pointer: template.origin.pointer }));
       return undefined;
     }
     const name = sanitizeName(result.value.preview);
     if (!NAME.test(name) || name.startsWith('-') || name.startsWith('_')) {
-      this.problems.push(error('bad-name', `The name "${result.value.preview}" of ${what()} is not a usable bake target name.`, { file: origin.file, pointer: origin.pointer, hint: 'Names are letters, digits, "_" and "-", and start with a letter or digit.' }));
+      this.problems.push(error('bad-name', `The name "${result.value.preview}" of ${describeOwner(owner)} is not a usable bake target name.`, { file: ownerOrigin(owner).file, pointer: ownerOrigin(owner).pointer, hint: 'Names are letters, digits, "_" and "-", and start with a letter or digit.' }));
       return undefined;
     }
     return name;
   }
 
-  private claimName(name: string, what: () => string, origin: Origin): boolean {
+  private claimName(name: string, claimant: Cell | LayerCell): boolean {
     const owner = this.nameOwners.get(name);
     if (owner) {
-      this.problems.push(error('name-collision', `${capital(what())} and ${owner.what()} both get the target name "${name}".`, {
+      const origin = ownerOrigin(claimant);
+      this.problems.push(error('name-collision', `${capital(describeOwner(claimant))} and ${describeOwner(owner)} both get the target name "${name}".`, {
         file: origin.file,
         pointer: origin.pointer,
         hint: 'Give one of the stages a `name` template that includes the axes that tell them apart.',
       }));
       return false;
     }
-    this.nameOwners.set(name, { what, origin });
+    this.nameOwners.set(name, claimant);
     return true;
   }
 
@@ -347,12 +348,11 @@ class Planner {
 
   private planCell(cell: Cell) {
     const { stage } = cell;
-    const what = () => `stage "${stage.key}" (${describeValues(cell.values)})`;
-    const name = this.nameOf(stage.name, this.scope(stage, cell.values, { target: '' }), what, stage.origin);
+    const name = this.nameOf(stage.name, this.scope(stage, cell.values, { target: '' }), cell);
     if (!name) return;
     const parentName = cell.parent ? this.cellNames.get(cell.parent) : COMMON_TARGET;
     if (!parentName) return; // the parent failed; its problem is reported, and its children are skipped
-    if (!this.claimName(name, what, stage.origin)) return;
+    if (!this.claimName(name, cell)) return;
     const chain: Cell[] = [];
     for (let c: Cell | undefined = cell; c; c = c.parent) chain.unshift(c);
     const ancestors = chain.slice(0, -1);
@@ -518,7 +518,7 @@ class Planner {
         target['cache-from'] = planned.from;
         if (planned.to.length) {
           target['cache-to'] = planned.to;
-          const problem = this.cacheWriters.claim(planned.to, name, (i) => cacheToOrigin(cache, i));
+          const problem = this.cacheWriters.claim(planned.to, name, cache);
           if (problem) this.problems.push(problem);
         }
       }
@@ -531,8 +531,7 @@ class Planner {
 
   private planLayer(layerCell: LayerCell, ancestors: Cell[], consumer: string, consumerCell: Cell, imageInfo: TargetInfo['image']): string | undefined {
     const { stage, layer, parent } = layerCell;
-    const what = () => `layer "${layer.key}" of stage "${stage.key}" (${describeValues(layerCell.values)})`;
-    const name = this.nameOf(layer.name, this.scope(stage, layerCell.values, { target: '', layer: layer.key }, undefined, layer.axes), what, layer.origin);
+    const name = this.nameOf(layer.name, this.scope(stage, layerCell.values, { target: '', layer: layer.key }, undefined, layer.axes), layerCell);
     if (!name) return undefined;
     const parentName = parent ? this.cellNames.get(parent) : COMMON_TARGET;
     if (!parentName) return undefined;
@@ -566,7 +565,7 @@ class Planner {
     // Cells that need a layer target of one name share it when its content is the same (key order aside: both files sort keys).
     if (this.targets.get(name)?.kind === 'layer') {
       if (!sameJson(this.bakeTargets[name], sorted)) {
-        this.problems.push(error('layer-collision', `Two cells need different "${name}" targets for ${what()}: their layer inputs differ but the name is the same.`, {
+        this.problems.push(error('layer-collision', `Two cells need different "${name}" targets for ${describeOwner(layerCell)}: their layer inputs differ but the name is the same.`, {
           file: layer.origin.file,
           pointer: layer.origin.pointer,
           hint: `Add the axes its inputs vary over to the layer's \`axes\` (now: ${layer.axes.join(', ') || 'none'}) or give it a \`name\` template that tells them apart.`,
@@ -577,7 +576,7 @@ class Planner {
       this.layerNames.set(layerCell, name);
       return name;
     }
-    if (!this.claimName(name, what, layer.origin)) return undefined;
+    if (!this.claimName(name, layerCell)) return undefined;
     this.bakeTargets[name] = sorted;
     this.layerInputs.set(name, inputs);
     this.layerNames.set(layerCell, name);
@@ -598,6 +597,16 @@ class Planner {
     });
     return name;
   }
+}
+
+/** What owns a target name, as a message names it: `stage "runtime" (cuda=cu129)`, `layer "torch" of stage "framework" (cuda=cu129)`. */
+function describeOwner(owner: Cell | LayerCell): string {
+  return 'layer' in owner ? `layer "${owner.layer.key}" of stage "${owner.stage.key}" (${describeValues(owner.values)})` : `stage "${owner.stage.key}" (${describeValues(owner.values)})`;
+}
+
+/** Where a target name's owner is written: its layer, or its stage. */
+function ownerOrigin(owner: Cell | LayerCell): Origin {
+  return 'layer' in owner ? owner.layer.origin : owner.stage.origin;
 }
 
 /** The winners above with a level's templates over them: the same (read only) map when the level sets none. */
