@@ -60,6 +60,8 @@ export function piecesToPreview(pieces: readonly Piece[]): string {
 
 /** Adjacent literal pieces joined, so equal texts give equal piece lists. */
 export function joinPieces(pieces: readonly Piece[]): Piece[] {
+  // Most lists have nothing to join: they are kept (read only), not copied.
+  if (pieces.every((piece, i) => ('text' in piece ? piece.text !== '' && !(i > 0 && 'text' in pieces[i - 1]!) : true))) return pieces as Piece[];
   const out: Piece[] = [];
   for (const piece of pieces) {
     const last = out[out.length - 1];

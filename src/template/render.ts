@@ -88,17 +88,22 @@ export function render(template: Template | string, scope: Scope): RenderResult 
 function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget): RenderResult {
   // Most renderings are all text: it is gathered as one string, and a piece list is made only once a run-time piece comes.
   let plain = '';
+  /** Until something is added to them, `pieces` and `sources` are one placeholder's own lists (read only, often shared by every target): no copy, no grown array per rendering. */
   let pieces: Piece[] | undefined;
+  let ownPieces = false;
+  let sources: Source[] = NO_SOURCES;
+  let ownSources = false;
   /** Characters so far (an expression counts as its text): checked before anything is added, so no value grows past the limit. */
   let length = 0;
-  const sources: Source[] = [];
   let problems: RenderProblem[] | undefined;
   for (const part of parts) {
     if (part.kind === 'literal') {
       length += part.text.length;
       if (length > budget.valueLength) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: firstPlaceholder(parts), ...budget.tooLong(length) }] };
-      if (pieces) pieces.push({ text: part.text });
-      else plain += part.text;
+      if (pieces) {
+        if (!ownPieces) (pieces = [...pieces]), (ownPieces = true);
+        pieces.push({ text: part.text });
+      } else plain += part.text;
       continue;
     }
     const result = renderPlaceholder(part, scope);
@@ -109,16 +114,33 @@ function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget)
     }
     for (const piece of result.pieces) length += 'text' in piece ? piece.text.length : piece.expr.length;
     if (length > budget.valueLength) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: part, ...budget.tooLong(length) }] };
-    for (const piece of result.pieces) {
-      if (!pieces && 'text' in piece) plain += piece.text;
-      else (pieces ??= plain ? [{ text: plain }] : []).push(piece);
+    if (!pieces && !plain && result.pieces.length && !('text' in result.pieces[0]!)) pieces = result.pieces;
+    else {
+      for (const piece of result.pieces) {
+        if (!pieces && 'text' in piece) plain += piece.text;
+        else {
+          if (!pieces) (pieces = plain ? [{ text: plain }] : []), (ownPieces = true);
+          else if (!ownPieces) (pieces = [...pieces]), (ownPieces = true);
+          pieces.push(piece);
+        }
+      }
     }
     // A source used again (an arg or table entry read twice) is listed once: the list stays as long as the templates behind it.
-    for (const source of result.sources) addSource(sources, source);
+    if (!result.sources.length) continue;
+    if (sources.length === 0 && result.sources.length === 1) sources = result.sources;
+    else {
+      if (!ownSources) {
+        const first = sources;
+        (sources = []), (ownSources = true);
+        for (const source of first) addSource(sources, source);
+      }
+      for (const source of result.sources) addSource(sources, source);
+    }
   }
   // Each source counts as a character: a long chain of args lists every arg of it.
   if (!problems && !budget.spend(length + sources.length)) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: firstPlaceholder(parts), ...budget.spent() }] };
   if (problems) return { ok: false, problems };
+  if (sources === NO_SOURCES) sources = [];
   if (!pieces) return { ok: true, value: { pieces: plain ? [{ text: plain }] : [], bake: escapeBake(plain), preview: plain, usesVariables: false, sources } };
   const joined = joinPieces(pieces);
   return {
@@ -126,6 +148,9 @@ function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget)
     value: { pieces: joined, bake: piecesToBake(joined), preview: piecesToPreview(joined), usesVariables: joined.some((p) => 'expr' in p), sources },
   };
 }
+
+/** No source yet (never handed out: a rendering without sources gets an array of its own). */
+const NO_SOURCES: Source[] = [];
 
 /** Seen sources of the lists that grew long (a long chain of args): a lookup instead of a scan. */
 const seenSources = new WeakMap<Source[], Set<Source>>();
