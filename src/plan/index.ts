@@ -627,8 +627,9 @@ interface ChainWinners {
  */
 function layerInputsKey(layerCell: LayerCell, parentName: string, location: Location | undefined, image: TargetInfo['image']): string {
   // Each part prefixed with its length, so that no text (a path may hold any character) can run into the next.
-  let key = '';
-  const add = (text: string | undefined) => (key += text === undefined ? '-' : `${text.length}:${text}`);
+  // Joined once into a flat string: one kept per layer target, where appending would keep a chain of pieces.
+  const key: string[] = [];
+  const add = (text: string | undefined) => key.push(text === undefined ? '-' : `${text.length}:${text}`);
   add(layerCell.stage.key);
   add(layerCell.layer.key);
   add(parentName);
@@ -641,7 +642,7 @@ function layerInputsKey(layerCell: LayerCell, parentName: string, location: Loca
     add(axis);
     add(layerCell.values[axis]);
   }
-  return key;
+  return key.join('');
 }
 
 /** The stage secrets a chain's targets get through bake's inherits, for a target that inherits none of them: a deeper stage's id wins. */
