@@ -13,6 +13,7 @@ import { limitsFrom } from '../load/limits.ts';
 import { formatProblems, problemsAsJson } from '../problems/format.ts';
 import type { Io } from './io.ts';
 import { reportProblems } from './reported-error.ts';
+import { withWarningsJson } from './warnings-json.ts';
 
 export { reportProblems } from './reported-error.ts';
 
@@ -42,10 +43,7 @@ export function withWarnings<T extends object>(result: T, generated: Generated |
   return withWarningsJson(result, generated?.warnings.length ? problemsAsJson(generated.warnings, generated.files) : []);
 }
 
-/** The same, from warnings already as JSON (run's reused generation keeps them so). */
-export function withWarningsJson<T extends object>(result: T, warnings: readonly object[]): T & { warnings?: object[] } {
-  return warnings.length ? { ...result, warnings: [...warnings] } : result;
-}
+export { withWarningsJson } from './warnings-json.ts';
 
 /** What writeOutputs did: the files written and removed, and bake files of another format it left alone, as shown. */
 export interface Written {

@@ -68,13 +68,7 @@ export function loadMatrix(given: string | undefined, cwd = process.cwd(), limit
   return problems.length ? { ok: false, problems, files, root } : { ok: true, value: files, warnings: [], files, root };
 }
 
-/** The matrix files `input` names (one file, or those under a folder), absolute; undefined when there is nothing usable at `input`. */
-export function matrixPaths(given: string | undefined, cwd = process.cwd()): string[] | undefined {
-  const chosen = defaultMatrix(given, cwd);
-  if (!chosen.ok) return undefined;
-  const found = findMatrixFiles(resolve(cwd, chosen.input), (p) => p, cwd);
-  return found.ok && found.problems.length === 0 ? found.files.map((f) => f.path) : undefined;
-}
+export { matrixPaths } from './matrix-paths.ts';
 
 function parse(text: string, file: string, ext: string, limits: Limits): Parsed {
   if (ext !== '.ts') {

@@ -23,7 +23,7 @@ import { realPathOf } from '../check-dockerfiles/real-paths.ts';
 import { BAKE_FILE_NAMES } from '../emit/emit-bake.ts';
 import { parseBakeJson } from '../inspect/parse-bake-json.ts';
 import { decodeText } from '../load/decode-text.ts';
-import { matrixPaths } from '../load/index.ts';
+import { matrixPaths } from '../load/matrix-paths.ts';
 import type { BakeFile } from '../types/bake.ts';
 import type { ContentTemplates } from '../inputs/content-tags.ts';
 

@@ -19,17 +19,14 @@ import { checkDocker, checkNames } from '../../run/preflight.ts';
 import { unsafeVariableValues } from '../../run/variable-values.ts';
 import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, RUN_OPTIONS, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
-import { pathsRead } from '../../check-dockerfiles/paths-read.ts';
 import { createRunner, findOnPath } from '../../run/runner.ts';
 import { knownNames, selectTargets } from '../../run/select-targets.ts';
 import { appendStepSummary } from '../../run/step-summary.ts';
-import { lookupRunner, planSkips, retagSkipped, skipText, withContentTags } from '../../run/skip-built.ts';
-import { buildSets } from '../../inputs/input-digests.ts';
-import { contentTemplatesOf, type ContentTemplates } from '../../inputs/content-tags.ts';
+import type { ContentTemplates } from '../../inputs/content-tags.ts';
 import { summarize, summaryMarkdown, summaryText } from '../../run/summary.ts';
 import { EXIT, type Command, type Io } from '../io.ts';
-import { generateOrThrow, outDir, reportProblems, warningsText, withWarningsJson, writeOutputs } from '../pipeline.ts';
-import { ReportedError } from '../reported-error.ts';
+import { ReportedError, reportProblems } from '../reported-error.ts';
+import { withWarningsJson } from '../warnings-json.ts';
 import { help } from '../help.ts';
 
 const HELP = `Flags other than bake-matrix's own pass through to \`docker buildx bake\` unchanged
@@ -65,7 +62,7 @@ export const runCommand: Command = {
     fail(io, run.json, nameProblems(run.names));
     const unknownFlag = closeToKnownFlag(run.flags);
     if (unknownFlag) throw reportProblems([unknownFlag], [], io, run.json);
-    const { bake, out, root, warnings, contentTags } = currentBake(run, io);
+    const { bake, out, root, warnings, contentTags } = await currentBake(run, io);
     // buildx runs in the project root: every path it reads is written from there.
     const bakeFile = fromRoot(join(out, BAKE_FILE_NAMES.json), io.cwd, root);
     run = rebaseRunPaths(run, io.cwd, root);
@@ -81,6 +78,8 @@ export const runCommand: Command = {
     // --skip-built: look the images up, leave out what exists, tag and label what is built.
     let handedBake = bake;
     if (run.skipBuilt && building && !run.dryRun) {
+      // Loaded only here: the digests, the look-ups and the retagging are for --skip-built alone.
+      const [{ lookupRunner, planSkips, retagSkipped, skipText, withContentTags }, { buildSets }] = await Promise.all([import('../../run/skip-built.ts'), import('../../inputs/input-digests.ts')]);
       const lookup = await lookupRunner(io.env, root);
       if (!lookup.ok) {
         fail(io, run.json, lookup.problems);
@@ -161,14 +160,23 @@ export const runCommand: Command = {
   },
 };
 
-/** The generated model, the output folder (as given or defaulted) and the project root: from the last generation when no input changed, else generated and written now. */
-function currentBake(run: RunArgs, io: Io): { bake: BakeFile; out: string; root: string; warnings: object[]; contentTags: ContentTemplates } {
+/**
+ * The generated model, the output folder (as given or defaulted) and the project root: from the
+ * last generation when no input changed, else generated and written now. The pipeline is loaded
+ * only then (about 150 modules): a run on an unchanged matrix starts buildx without it.
+ */
+async function currentBake(run: RunArgs, io: Io): Promise<{ bake: BakeFile; out: string; root: string; warnings: object[]; contentTags: ContentTemplates }> {
   const generation = { matrix: run.matrix, out: run.out, cwd: io.cwd };
   const reused = reuseGeneration(generation);
   if (reused) {
     if (reused.warnings && !run.json) io.stderr(reused.warnings);
     return { ...reused, warnings: reused.warningsJson };
   }
+  const [{ generateOrThrow, outDir, warningsText, writeOutputs }, { pathsRead }, { contentTemplatesOf }] = await Promise.all([
+    import('../pipeline.ts'),
+    import('../../check-dockerfiles/paths-read.ts'),
+    import('../../inputs/content-tags.ts'),
+  ]);
   const generated = generateOrThrow(run.matrix, io, run.json);
   const out = outDir(run.out, generated, io);
   const { notes } = writeOutputs(generated, out, io);
