@@ -9,6 +9,8 @@ export interface BakeCommand {
   /** The executable, as the user would type it. */
   command: 'docker';
   args: string[];
+  /** Added to the environment buildx runs in (run/default-load.ts); shown before the command. */
+  env: Record<string, string>;
 }
 
 /**
@@ -21,12 +23,17 @@ export function nameProblems(names: readonly string[]): Problem[] {
     .map((name) => error('bad-name', `${JSON.stringify(name)} is not a target or group name${name.startsWith('-') ? ': buildx would read it as an option' : ''}.`, { hint: 'Target and group names are letters, digits, "_" and "-", and do not start with "-".' }));
 }
 
-export function buildCommand(run: RunArgs, bakeFile: string, metadataFile?: string): BakeCommand {
+export function buildCommand(run: RunArgs, bakeFile: string, metadataFile?: string, env: Record<string, string> = {}): BakeCommand {
   if (nameProblems(run.names).length) throw new Error(`internal: a name that is not a target name reached the bake argv: ${JSON.stringify(run.names)}`);
   const overlays = run.flags.filter((f) => f.name === 'file' && f.value !== undefined).flatMap((f) => ['-f', f.value!]);
   const passed = run.flags.filter((f) => f.name !== 'file').flatMap((f) => f.raw);
   const metadata = metadataFile ? ['--metadata-file', metadataFile] : [];
-  return { command: 'docker', args: ['buildx', 'bake', '-f', bakeFile, ...overlays, ...run.names, ...passed, ...metadata] };
+  return { command: 'docker', args: ['buildx', 'bake', '-f', bakeFile, ...overlays, ...run.names, ...passed, ...metadata], env };
+}
+
+/** The command as a shell line, its environment first (`BUILDX_NO_DEFAULT_LOAD=1 docker buildx bake ...`): for showing only. */
+export function commandLine(c: BakeCommand): string {
+  return shellQuote([...Object.entries(c.env).map(([k, v]) => `${k}=${v}`), c.command, ...c.args]);
 }
 
 /** POSIX shell quoting, for showing a command only: it is never run through a shell. */

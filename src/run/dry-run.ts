@@ -1,5 +1,5 @@
 // `run --dry-run`: the exact command and what it would build, without docker.
-import { shellQuote, type BakeCommand } from './build-command.ts';
+import { commandLine, type BakeCommand } from './build-command.ts';
 import type { Selection } from './select-targets.ts';
 
 export function dryRunText(command: BakeCommand, selection: Selection, overlays: readonly string[]): string {
@@ -11,7 +11,7 @@ export function dryRunText(command: BakeCommand, selection: Selection, overlays:
   const platformWidth = Math.max(0, ...rows.map((r) => platformsText(r.platforms).length));
   const row = (r: (typeof rows)[number], mark: string) => `  ${mark} ${r.name.padEnd(width)}  ${platformsText(r.platforms).padEnd(platformWidth)}  ${r.note}`.trimEnd();
   const lines = [
-    shellQuote([command.command, ...command.args]),
+    commandLine(command),
     '',
     `Would build ${selection.targets.length} target${selection.targets.length === 1 ? '' : 's'}, and ${selection.linked.length} linked target${selection.linked.length === 1 ? '' : 's'} (built for their consumers, not exported):`,
     ...rows.slice(0, selection.targets.length).map((r) => row(r, '*')),
@@ -25,7 +25,8 @@ export function dryRunText(command: BakeCommand, selection: Selection, overlays:
 export function dryRunJson(command: BakeCommand, selection: Selection): object {
   return {
     command: [command.command, ...command.args],
-    display: shellQuote([command.command, ...command.args]),
+    ...(Object.keys(command.env).length ? { env: command.env } : {}),
+    display: commandLine(command),
     targets: selection.targets,
     linked: selection.linked,
   };

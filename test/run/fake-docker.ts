@@ -16,6 +16,8 @@ export interface FakeDockerEvent {
   argv?: string[];
   signal?: string;
   builderEnv?: string | null;
+  /** BUILDX_NO_DEFAULT_LOAD as the stand-in got it. */
+  noDefaultLoad?: string | null;
 }
 
 export interface FakeDocker {

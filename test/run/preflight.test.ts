@@ -133,7 +133,7 @@ describe('what needs no builder', () => {
     const r = await runCli(['run', '--dry-run', 'vllm-cu129', '--set', '*.platform=linux/amd64', '--push'], cwd, docker.env);
     assert.equal(r.code, 0, r.stderr);
     const [command, ...rest] = r.stdout.split('\n');
-    const file = /^docker buildx bake -f (bake\/\.bake-matrix\/run-[0-9a-f]{16}\.json) vllm-cu129 --set '\*\.platform=linux\/amd64' --push$/.exec(command!)?.[1];
+    const file = /^BUILDX_NO_DEFAULT_LOAD=1 docker buildx bake -f (bake\/\.bake-matrix\/run-[0-9a-f]{16}\.json) vllm-cu129 --set '\*\.platform=linux\/amd64' --push$/.exec(command!)?.[1];
     assert.ok(file, `the command hands buildx the closure file: ${command}`);
     assert.equal(rest.join('\n'), [
       '',

@@ -8,7 +8,8 @@ import type { Problem } from '../../problems/problem.ts';
 import type { BakeFile } from '../../types/bake.ts';
 import { BAKE_FILE_NAMES } from '../../emit/emit-bake.ts';
 import { emitJson } from '../../emit/json.ts';
-import { buildCommand, nameProblems, shellQuote } from '../../run/build-command.ts';
+import { buildCommand, commandLine, nameProblems } from '../../run/build-command.ts';
+import { buildxEnv } from '../../run/default-load.ts';
 import { requestClosure } from '../../run/closure.ts';
 import { CLOSURE_DIR, writeClosureFile } from '../../run/closure-file.ts';
 import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
@@ -109,9 +110,10 @@ export const runCommand: Command = {
 
     const theirMetadata = flagValues(run, 'metadata-file').at(-1);
     const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
-    const command = buildCommand(run, handed, ourMetadata?.path);
+    const env = building ? buildxEnv(run, io.env) : {};
+    const command = buildCommand(run, handed, ourMetadata?.path, env);
     /** The command as the user would type it: without the metadata file bake-matrix adds. */
-    const shown = buildCommand(run, handed);
+    const shown = buildCommand(run, handed, undefined, env);
     const here = root === resolve(io.cwd);
     if (run.dryRun) {
       if (run.skipBuilt && building && !run.json) io.stderr('bake-matrix: --skip-built: nothing looked up under --dry-run; this is the plan before any image is skipped (`bake-matrix hash` shows the content tags it would look up).\n');
@@ -133,15 +135,15 @@ export const runCommand: Command = {
       });
       if (!ready.ok) fail(io, run.json, ready.problems);
 
-      if (!run.json) io.stderr(`bake-matrix: ${here ? '' : `(in ${root}) `}${shellQuote([command.command, ...command.args])}\n`);
+      if (!run.json) io.stderr(`bake-matrix: ${here ? '' : `(in ${root}) `}${commandLine(command)}\n`);
       const started = Date.now();
-      const finished = await runner!.inherit(command.args);
+      const finished = await runner!.inherit(command.args, command.env);
       if (!building) return finished.exitCode;
 
       const metadata = readMetadata(resolve(root, theirMetadata ?? ourMetadata!.path));
       const summary = summarize({
         names: run.names,
-        command: shellQuote([shown.command, ...shown.args]),
+        command: commandLine(shown),
         exitCode: finished.exitCode,
         ...(finished.forwarded ? { signal: finished.forwarded } : {}),
         seconds: (Date.now() - started) / 1000,
