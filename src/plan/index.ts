@@ -11,7 +11,7 @@ import { baseImageKey } from './image-key.ts';
 import { isDefaultTarget, planGroups, type GroupInfo } from './groups.ts';
 import { NAME, sanitizeName } from './names.ts';
 import { locationOf, namedContexts, type Location, type NamedContext } from './paths.ts';
-import { platformLinkProblems } from './platform-links.ts';
+import { differentPlatformSets, platformLinkProblems } from './platform-links.ts';
 import { ArgResolver, levelSettings, ownSettings, renderSettings, winners, type Keyed, type LevelInput, type ResolvedSettings } from './settings.ts';
 import { sameJson } from './same-json.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortTargetKeys } from './shapes.ts';
@@ -87,6 +87,8 @@ class Planner {
   private readonly nameOwners = new Map<string, Cell | LayerCell>();
   private readonly tagOwners: TagOwners;
   private readonly cacheWriters = new CacheWriters();
+  /** The platform lists of the multi-platform targets (cells without a restriction share one): links are checked only when they hold different sets. */
+  private readonly platformLists = new Set<readonly string[]>();
   /** Targets with an `output` of their own or inherited: the targets built on them reset it. */
   private readonly withOutput = new Set<string>();
   private readonly stages: Map<string, Stage>;
@@ -114,7 +116,7 @@ class Planner {
     }
     this.checkContextTargets();
     this.problems.push(...assignOsVersions(this.m, this.targets), ...sharedTagProblems(this.targets));
-    this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.stages.get(this.targets.get(name)?.stage ?? '')?.origin));
+    if (differentPlatformSets(this.platformLists)) this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.stages.get(this.targets.get(name)?.stage ?? '')?.origin));
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (target, cell) => this.scope(cell.stage, cell.values, { target }));
     if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
@@ -507,6 +509,7 @@ class Planner {
   private baseTarget(parent: string, dockerfileTarget: string | undefined, platforms: string[], scope: Scope, location: Location | undefined, cache: CacheSpec | null, name: string): BakeTarget {
     // Platforms nothing declares are left to the builder (its own platform), as `docker buildx build` does.
     const target: BakeTarget = { inherits: [parent], ...(dockerfileTarget !== undefined ? { target: dockerfileTarget } : {}), ...(this.m.platformsDeclared ? { platforms } : {}) };
+    if (this.m.platformsDeclared && platforms.length > 1) this.platformLists.add(platforms);
     const above = this.targets.get(parent)?.location;
     if (location) {
       if (location.context !== above?.context) target.context = location.context;

@@ -5,6 +5,22 @@ import { error, type Problem } from '../problems/problem.ts';
 import type { BakeTarget } from '../types/bake.ts';
 import type { Origin } from '../types/matrix.ts';
 
+/**
+ * Whether the platform lists of the multi-platform targets hold two different sets. When they do not, no link
+ * can join two different multi-platform sets, and platformLinkProblems (a walk over every context of every
+ * target) has nothing to find.
+ */
+export function differentPlatformSets(lists: Iterable<readonly string[]>): boolean {
+  let first: string | undefined;
+  for (const list of lists) {
+    if (list.length < 2) continue;
+    const set = [...list].sort().join();
+    if (first === undefined) first = set;
+    else if (set !== first) return true;
+  }
+  return false;
+}
+
 export function platformLinkProblems(targets: Readonly<Record<string, BakeTarget>>, originOf: (target: string) => Origin | undefined): Problem[] {
   const problems: Problem[] = [];
   const sets = new Map<readonly string[], string>();
