@@ -69,17 +69,39 @@ function missingDockerfiles(targets: readonly TargetDockerfile[], root: ProjectR
 /** Each built target with the Dockerfile stage it builds; targets whose Dockerfile or stage is missing are left out. */
 function targetStages(plan: Plan, targets: readonly TargetDockerfile[]): TargetStage[] {
   const found: TargetStage[] = [];
-  /** Targets of one stage bind the same stages: one set for them all (the checks memoise on it). */
-  const boundSets = new Map<string, Set<string>>();
+  /** Targets of one stage bind the same stages: one set for them all (the checks memoise on it), found by their context keys in order. */
+  const boundSets = new ContextKeyTree();
   for (const t of targets) {
     if (!t.loaded.ok) continue;
     const model = t.loaded.model;
     const dockerStage = t.dockerTarget === undefined ? model.stages.at(-1) : findStage(model, t.dockerTarget);
     if (!dockerStage) continue;
-    const contexts = Object.keys(plan.bake.target[t.target.name]?.contexts ?? {}).map((c) => c.toLowerCase()).join('\0');
-    let bound = boundSets.get(contexts);
-    if (!bound) boundSets.set(contexts, (bound = new Set(contexts ? contexts.split('\0') : [])));
+    const bound = boundSets.setOf(plan.bake.target[t.target.name]?.contexts);
     found.push({ target: t.target, stage: t.stage, origin: t.origin, model, dockerStage, bound });
   }
   return found;
+}
+
+/**
+ * The set of the lower-cased context keys of a target, one per distinct list of keys: a tree walked key by key
+ * (the keys are property names, hashed once), so no text is joined and looked up per target. Lists that differ
+ * only in case get equal sets.
+ */
+class ContextKeyTree {
+  private readonly root: KeyNode = { next: new Map() };
+
+  setOf(contexts: Readonly<Record<string, string>> | undefined): Set<string> {
+    let node = this.root;
+    for (const key in contexts) {
+      let next = node.next.get(key);
+      if (!next) node.next.set(key, (next = { next: new Map() }));
+      node = next;
+    }
+    return (node.set ??= new Set(Object.keys(contexts ?? {}).map((c) => c.toLowerCase())));
+  }
+}
+
+interface KeyNode {
+  next: Map<string, KeyNode>;
+  set?: Set<string>;
 }

@@ -59,23 +59,34 @@ export function unreadArgs(matrix: Matrix, targets: readonly TargetStage[]): Pro
   return [...problems, ...allowances.unused(targets)];
 }
 
-/** Every (setting, arg name) and the targets it reaches; args BuildKit sets itself are left out. */
+/** Every (setting, arg name) and the targets it reaches, in the order first reached; args BuildKit sets itself are left out. */
 function passedArgs(targets: readonly TargetStage[]): Iterable<Passed> {
-  const byOrigin = new Map<string, Passed>();
-  /** Origins are shared by every target a template reaches: their keys are built once. */
-  const keys = new WeakMap<Origin, string>();
+  const found: Passed[] = [];
+  /** By setting (its origin's key), then by arg name: no key built per target and arg. */
+  const byOrigin = new Map<string, Map<string, Passed>>();
+  /** Origins are shared by every target a template reaches: their keys are built once, with the map of their args. */
+  const names = new WeakMap<Origin, Map<string, Passed>>();
   for (const ts of targets) {
     for (const name in ts.target.args) {
       if (PREDEFINED_ARGS.has(name)) continue;
       const origin = ts.target.args[name]!.origin;
-      let key = keys.get(origin);
-      if (key === undefined) keys.set(origin, (key = originKey(origin)));
-      const entry = byOrigin.get(`${key}#${name}`);
+      let byName = names.get(origin);
+      if (byName === undefined) {
+        const key = originKey(origin);
+        byName = byOrigin.get(key);
+        if (byName === undefined) byOrigin.set(key, (byName = new Map()));
+        names.set(origin, byName);
+      }
+      const entry = byName.get(name);
       if (entry) entry.receivers.push(ts);
-      else byOrigin.set(`${key}#${name}`, { name, origin, receivers: [ts] });
+      else {
+        const passed = { name, origin, receivers: [ts] };
+        byName.set(name, passed);
+        found.push(passed);
+      }
     }
   }
-  return byOrigin.values();
+  return found;
 }
 
 function settingsOf(m: Matrix): Map<string, Setting> {
