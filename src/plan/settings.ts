@@ -3,7 +3,7 @@
 import { matches, type Values } from '../expand/index.ts';
 import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
 import { didYouMean } from '../problems/suggest.ts';
-import { escapeBake, piecesToBake, piecesToPreview, render, REPORTED, type Lookup, type Piece, type Rendered, type RenderProblem, type Scope, type Source } from '../template/index.ts';
+import { escapeBake, isSharedRendering, piecesToBake, piecesToPreview, render, REPORTED, type Lookup, type Piece, type Rendered, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 import { define, dict } from '../dict.ts';
 
 /** One resolved value: as emitted, with defaults filled in, and its source. */
@@ -167,12 +167,15 @@ export function renderSettings(list: ReadonlyMap<string, Keyed>, scope: Scope, r
   return out;
 }
 
-/** The last Resolved made of each rendering: a text without placeholders renders to one shared result, so the targets it reaches share one Resolved (read only). */
+/**
+ * The last Resolved made of each rendering: a text without placeholders, or one variable or axis value alone
+ * (`{version}`, `{cuda.version}`), renders to one shared result, so the targets it reaches share one Resolved (read only).
+ */
 const resolved = new WeakMap<Rendered, Resolved>();
 
 function resolvedOf(rendered: Rendered, origin: Origin): Resolved {
-  // A rendering with sources read a placeholder: made for this target alone, it is never seen again.
-  if (rendered.sources.length) return { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces };
+  // Any other rendering with sources read a placeholder: made for this target alone, it is never seen again.
+  if (rendered.sources.length && !isSharedRendering(rendered)) return { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces };
   const known = resolved.get(rendered);
   if (known?.origin === origin) return known;
   const made = { bake: rendered.bake, preview: rendered.preview, origin, sources: rendered.sources, pieces: rendered.pieces };

@@ -96,6 +96,8 @@ function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget)
   /** Characters so far (an expression counts as its text): checked before anything is added, so no value grows past the limit. */
   let length = 0;
   let problems: RenderProblem[] | undefined;
+  /** The last placeholder's result: a template that is one placeholder with a shared result renders the same everywhere. */
+  let last: PlaceholderResult | undefined;
   for (const part of parts) {
     if (part.kind === 'literal') {
       length += part.text.length;
@@ -107,6 +109,7 @@ function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget)
       continue;
     }
     const result = renderPlaceholder(part, scope);
+    last = result;
     if ('reason' in result) {
       (problems ??= []).push({ code: result.code, placeholder: part, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
       if (result.code === REPORTED && budget.exhausted) break;
@@ -140,9 +143,33 @@ function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget)
   // Each source counts as a character: a long chain of args lists every arg of it.
   if (!problems && !budget.spend(length + sources.length)) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: firstPlaceholder(parts), ...budget.spent() }] };
   if (problems) return { ok: false, problems };
+  if (parts.length === 1 && last && sharedPlaceholderResults.has(last)) {
+    const known = sharedRenderings.get(last);
+    if (known) return known;
+    const made = renderedOf(plain, pieces, ownPieces, sources, ownSources);
+    sharedRenderings.set(last, made);
+    sharedValues.add(made.value);
+    return made;
+  }
+  return renderedOf(plain, pieces, ownPieces, sources, ownSources);
+}
+
+/** The rendering of a template that is one placeholder whose result is shared (read only): made once, for every scope. */
+const sharedRenderings = new WeakMap<PlaceholderResult, { ok: true; value: Rendered }>();
+const sharedValues = new WeakSet<Rendered>();
+
+/** Whether a rendering with sources is handed to every scope that renders its template (read only): a template of one variable or axis value. */
+export function isSharedRendering(rendered: Rendered): boolean {
+  return sharedValues.has(rendered);
+}
+
+function renderedOf(plain: string, pieces: Piece[] | undefined, ownPieces: boolean, sources: Source[], ownSources: boolean): { ok: true; value: Rendered } {
+  // A list grown by push has room for 16 more: one that is kept (an arg, a label, a tag of every target) is copied to its size.
   if (sources === NO_SOURCES) sources = [];
+  else if (ownSources) sources = sources.slice();
   if (!pieces) return { ok: true, value: { pieces: plain ? [{ text: plain }] : [], bake: escapeBake(plain), preview: plain, usesVariables: false, sources } };
-  const joined = joinPieces(pieces);
+  let joined = joinPieces(pieces);
+  if (joined !== pieces || ownPieces) joined = joined.slice();
   return {
     ok: true,
     value: { pieces: joined, bake: piecesToBake(joined), preview: piecesToPreview(joined), usesVariables: joined.some((p) => 'expr' in p), sources },
@@ -179,6 +206,7 @@ type PlaceholderResult = { pieces: Piece[]; sources: Source[] } | { code: string
  * (and axis value, or variable) and handed to every scope, so the result is the same for all of them (read only).
  */
 const sharedResults = new WeakMap<Lookup, PlaceholderResult>();
+const sharedPlaceholderResults = new WeakSet<PlaceholderResult>();
 
 function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResult {
   const unknownFilter = part.filters.length ? part.filters.find((f) => !filterFor(f)) : undefined;
@@ -186,7 +214,10 @@ function renderPlaceholder(part: PlaceholderPart, scope: Scope): PlaceholderResu
   const found = scope.lookup(part);
   if (!('shared' in found && found.shared)) return placeholderResult(part, found);
   let result = sharedResults.get(found);
-  if (!result) sharedResults.set(found, (result = placeholderResult(part, found)));
+  if (!result) {
+    sharedResults.set(found, (result = placeholderResult(part, found)));
+    sharedPlaceholderResults.add(result);
+  }
   return result;
 }
 
