@@ -63,7 +63,8 @@ export function levelSettings(m: Matrix, input: LevelInput, values: Values): { a
     args.push(...entries(o.args));
     labels.push(...entries(o.labels));
   }
-  return { args, labels };
+  // Kept for every cell (its targets' children read it again): at their size, not with the room push leaves.
+  return { args: args.slice(), labels: labels.slice() };
 }
 
 /** The winning template of each key, in the order keys first appear (later entries win). */

@@ -105,7 +105,8 @@ export function renderTags(specs: readonly TagSpec[], cellScope: Scope, report: 
       const found = scope.lookup({ kind: 'placeholder', raw: `{${key}}`, name: key, arg: false, filters: [] });
       return found.kind === 'variable' ? [found.variable] : []; // an unknown one is reported by validation
     });
-    const bake = conditionalBake(result.value.pieces, conditions.map((v) => v.env));
+    // Without a condition, the text the rendering already made (not a second copy of it).
+    const bake = conditions.length ? conditionalBake(result.value.pieces, conditions.map((v) => v.env)) : result.value.bake;
     if (tags.some((t) => t.bake === bake)) continue;
     const preview = conditions.some((v) => v.default === '') ? '' : content ? contentTagText(result.value.pieces, INPUTS_SAMPLE, {}) : result.value.preview;
     tags.push({ bake, preview, origin: spec.template.origin, template: spec.template.text, shared: spec.shared, sources: result.value.sources, pieces: result.value.pieces, ...(conditions.length ? { if: conditions.map((v) => v.env) } : {}), ...(content ? { content: true as const, ...(conditions.length ? { conditions: conditions.map((v) => ({ env: v.env, default: v.default })) } : {}) } : {}) });
@@ -140,7 +141,8 @@ export class TagOwners {
     if (invalid) return this.invalid(tag, target, invalid);
     // A content tag differs with each image's inputs: two images with the same inputs are the same image.
     if (tag.content) return undefined;
-    const key = piecesToBake(tag.pieces);
+    // The tag as written, without its condition (a tag without one is written as that already).
+    const key = tag.if ? piecesToBake(tag.pieces) : tag.bake;
     // A conditional tag whose condition is empty by default exists only at run time: compared as written only.
     const value = tag.preview || undefined;
     const owner = this.owners.get(key) ?? (value !== undefined ? this.resolved.get(value) : undefined);
