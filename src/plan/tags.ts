@@ -29,15 +29,18 @@ export interface PlannedTag {
   conditions?: { env: string; default: string }[];
 }
 
-export function tagSpecsOf(m: Matrix, stage: Stage, values: Values): TagSpec[] {
-  let specs = stage.tags.filter((t) => !t.when || matches(t.when, values));
+export function tagSpecsOf(m: Matrix, stage: Stage, values: Values): readonly TagSpec[] {
+  // Most stages have no tags of their own and no override adds any: nothing is copied for their cells.
+  let specs: readonly TagSpec[] = stage.tags.length ? stage.tags.filter((t) => !t.when || matches(t.when, values)) : NO_TAGS;
   for (const o of m.overrides) {
     if (!o.tags.length || !o.stages?.includes(stage.key) || !matches(o.when, values)) continue;
     const added = o.tags.filter((t) => !t.when || matches(t.when, values));
     specs = o.replaceTags ? added : [...specs, ...added];
   }
-  return specs.flatMap((spec) => perElement(m, spec, values));
+  return specs.length ? specs.flatMap((spec) => perElement(m, spec, values)) : NO_TAGS;
 }
+
+const NO_TAGS: readonly TagSpec[] = [];
 
 /**
  * A tag that uses a list attribute of a value ({python.aliases}) once per
