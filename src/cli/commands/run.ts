@@ -11,6 +11,7 @@ import { emitJson } from '../../emit/json.ts';
 import { buildCommand, commandLine, nameProblems } from '../../run/build-command.ts';
 import { buildxEnv } from '../../run/default-load.ts';
 import { requestClosure } from '../../run/closure.ts';
+import { withoutRepeatedCacheFrom } from '../../run/cache-from-repeats.ts';
 import { CLOSURE_DIR, writeClosureFile } from '../../run/closure-file.ts';
 import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
 import { recordGeneration, reuseGeneration } from '../../run/generation-record.ts';
@@ -106,7 +107,7 @@ export const runCommand: Command = {
       fail(io, run.json, [...unsafeVariableValues(handedBake, built, io.env), ...(building ? linkedOutputDests(handedBake, selection.targets.map((t) => t.name), root) : [])]);
     }
     // buildx reads the blocks the names need, not the whole file (listing wants every name).
-    const handed = listing || run.fullFile ? bakeFile : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root) ?? bakeFile;
+    const handed = listing || run.fullFile ? bakeFile : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root, io.env) ?? bakeFile;
 
     const theirMetadata = flagValues(run, 'metadata-file').at(-1);
     const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
@@ -193,7 +194,7 @@ async function currentBake(run: RunArgs, io: Io): Promise<{ bake: BakeFile; out:
 }
 
 /** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). Its path is relative to the root. */
-function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], out: string, outAbsolute: string, root: string): string | undefined {
+function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], out: string, outAbsolute: string, root: string, env: NodeJS.ProcessEnv): string | undefined {
   const texts: string[] = [];
   for (const overlay of overlays) {
     if (overlay === '-') return undefined;
@@ -203,7 +204,7 @@ function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], 
       return undefined;
     }
   }
-  const text = emitJson(requestClosure(bake, { names: run.names, sets: flagValues(run, 'set'), overlays: texts }));
+  const text = emitJson(withoutRepeatedCacheFrom(requestClosure(bake, { names: run.names, sets: flagValues(run, 'set'), overlays: texts }), env));
   return fromRoot(join(outAbsolute, CLOSURE_DIR, writeClosureFile(outAbsolute, out, text)), root, root);
 }
 
