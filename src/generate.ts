@@ -1,6 +1,7 @@
 // The pipeline, end to end: load -> validate -> expand -> plan -> check Dockerfiles -> per-platform targets -> emit.
 // Pure but for reading the matrix; writing is the caller's choice.
-import { emitBake, type BakeFormat } from './emit/emit-bake.ts';
+import type { ByteSource } from './emit/byte-writer.ts';
+import { bakeSources, lazyTexts, type BakeFormat } from './emit/emit-bake.ts';
 import { emptySelections } from './expand/empty-selections.ts';
 import { expandMatrix } from './expand/index.ts';
 import { cellLimitProblems, targetLimitProblems } from './expand/size-limits.ts';
@@ -19,7 +20,13 @@ export interface Generated {
   files: SourceFile[];
   matrix: Matrix;
   plan: Plan;
-  /** File name -> content: docker-bake.json and/or docker-bake.hcl, per `format`. */
+  /**
+   * File name -> its bytes, made while they are read: docker-bake.json and/or
+   * docker-bake.hcl, per `format`. writeOutputs streams them into the files, so
+   * a big bake file is never one string.
+   */
+  sources: Record<string, ByteSource>;
+  /** File name -> content (the same files as `sources`), each text made when first read. */
   outputs: Record<string, string>;
   warnings: Problem[];
 }
@@ -67,7 +74,7 @@ export function generateFrom(files: SourceFile[], options: GenerateOptions = {})
   if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
   const perPlatform = planPerPlatform(matrix, planned.value, limits);
   if (!perPlatform.ok) return { ok: false, problems: perPlatform.problems, files };
-  const outputs = emitBake(perPlatform.value.bake, options.format);
+  const sources = bakeSources(perPlatform.value.bake, options.format);
   const warnings = [...validated.warnings, ...selectionProblems, ...planned.warnings, ...dockerfileProblems];
-  return { ok: true, value: { files, matrix, plan: perPlatform.value, outputs, warnings } };
+  return { ok: true, value: { files, matrix, plan: perPlatform.value, sources, outputs: lazyTexts(sources), warnings } };
 }

@@ -48,6 +48,8 @@ export { withWarningsJson } from './warnings-json.ts';
 /** What writeOutputs did: the files written and removed, and bake files of another format it left alone, as shown. */
 export interface Written {
   written: string[];
+  /** File name -> SHA-256 of the bytes written. */
+  hashes: Record<string, string>;
   removed: string[];
   /** A notice per bake file of the other format left in the folder that bake-matrix did not write (plain buildx merges it). */
   notes: string[];
@@ -60,14 +62,15 @@ export interface Written {
  * over the new JSON.
  */
 export function writeOutputs(generated: Generated, out: string, io: Io): Written {
-  const names = Object.keys(generated.outputs);
+  const names = Object.keys(generated.sources);
   const written = names.map((name) => join(out, name));
   const left = leftoverBakeFiles(resolve(io.cwd, out), names);
-  writeFilesAtomic(
-    names.map((name, i) => ({ path: resolve(io.cwd, written[i]!), text: generated.outputs[name]!, shown: written[i] })),
+  // Streamed from the model into the files: the texts are never made whole.
+  const hashes = writeFilesAtomic(
+    names.map((name, i) => ({ path: resolve(io.cwd, written[i]!), text: generated.sources[name]!, shown: written[i] })),
     { ...writeOptions(io), owns: isBakeFileName, remove: left.ours, shownDir: out },
   );
-  return { written, removed: left.ours.map((name) => join(out, name)), notes: left.others.map((name) => leftoverNote(join(out, name), written)) };
+  return { written, hashes, removed: left.ours.map((name) => join(out, name)), notes: left.others.map((name) => leftoverNote(join(out, name), written)) };
 }
 
 /** The bake files in `outAbsolute` other than `names`: those bake-matrix generated (an HCL with its header), and the others. */

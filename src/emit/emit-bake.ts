@@ -7,8 +7,9 @@
 // after the other, so a kill between the two renames would leave plain buildx
 // a mix of two generations. One file is replaced in one rename.
 import type { BakeFile } from '../types/bake.ts';
-import { emitHcl, HCL_HEADER } from './hcl.ts';
-import { emitJson } from './json.ts';
+import { textOf, type ByteSource } from './byte-writer.ts';
+import { hclSource, HCL_HEADER } from './hcl.ts';
+import { jsonSource } from './json.ts';
 
 export const BAKE_FORMATS = ['json', 'hcl', 'both'] as const;
 export type BakeFormat = (typeof BAKE_FORMATS)[number];
@@ -24,8 +25,30 @@ export const isGeneratedHcl = (text: string): boolean => text.startsWith(HCL_HEA
 
 /** File name -> content; JSON first when both are emitted. */
 export function emitBake(bake: BakeFile, format: BakeFormat = DEFAULT_BAKE_FORMAT): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  if (format !== 'hcl') outputs[BAKE_FILE_NAMES.json] = emitJson(bake);
-  if (format !== 'json') outputs[BAKE_FILE_NAMES.hcl] = emitHcl(bake);
-  return outputs;
+  return Object.fromEntries(Object.entries(bakeSources(bake, format)).map(([name, source]) => [name, textOf(source)]));
+}
+
+/** File name -> its bytes, made as they are read (the writer streams them into the file); JSON first when both are emitted. */
+export function bakeSources(bake: BakeFile, format: BakeFormat = DEFAULT_BAKE_FORMAT): Record<string, ByteSource> {
+  const sources: Record<string, ByteSource> = {};
+  if (format !== 'hcl') sources[BAKE_FILE_NAMES.json] = jsonSource(bake);
+  if (format !== 'json') sources[BAKE_FILE_NAMES.hcl] = hclSource(bake);
+  return sources;
+}
+
+/** File name -> content, each text made from its source when first read, then kept. */
+export function lazyTexts(sources: Readonly<Record<string, ByteSource>>): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [name, source] of Object.entries(sources)) {
+    Object.defineProperty(texts, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const text = textOf(source);
+        Object.defineProperty(texts, name, { value: text, enumerable: true, writable: false, configurable: false });
+        return text;
+      },
+    });
+  }
+  return texts;
 }

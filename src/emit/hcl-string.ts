@@ -12,9 +12,9 @@
 
 /** `"text"`, escaped for an HCL quoted string; throws on an unterminated `${` or `%{` (a bug upstream). */
 export function hclString(template: string): string {
-  // Printable ASCII without a quote, a backslash or a template sequence reads
+  // Printable ASCII without a quote or a backslash, its sequences closed, reads
   // the same inside quotes: the common case, without the walk below.
-  if (PLAIN.test(template)) return `"${template}"`;
+  if (isSimple(template)) return '"' + template + '"';
   let out = '"';
   let last = 0;
   SEQUENCE.lastIndex = 0;
@@ -32,7 +32,33 @@ export function hclString(template: string): string {
   return out + escapeLiteral(template.slice(last)) + '"';
 }
 
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7a\x7c\x7e]*$/; // no " \\ { }
+/**
+ * Whether the template is printable ASCII without `"` or `\\` and every `${`
+ * or `%{` in it is closed: the walk below would then copy it as it is (it
+ * escapes nothing, and a sequence without quotes ends at its matching brace).
+ */
+function isSimple(template: string): boolean {
+  for (let i = 0; i < template.length; i++) {
+    const code = template.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
+    if ((code !== 0x24 && code !== 0x25) || i + 1 >= template.length) continue; // not `$` or `%`
+    const next = template.charCodeAt(i + 1);
+    if (next === code && template.charCodeAt(i + 2) === 0x7b) i += 2; // `$${` or `%%{`: a literal `${` or `%{`
+    else if (next === 0x7b) {
+      let depth = 0;
+      let end = i + 2;
+      for (; end < template.length; end++) {
+        const c = template.charCodeAt(end);
+        if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+        if (c === 0x7b) depth++;
+        else if (c === 0x7d && depth-- === 0) break;
+      }
+      if (end >= template.length) return false; // unterminated: the walk says so
+      i = end;
+    }
+  }
+  return true;
+}
 /** Where a template sequence starts: the escapes first, so `$${` is never read as `$` + `${`. */
 const SEQUENCE = /\$\$\{|%%\{|\$\{|%\{/g;
 

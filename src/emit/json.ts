@@ -1,13 +1,79 @@
 // emit: Bake model -> docker-bake.json text. Same model, same bytes: every
 // object's keys are sorted; arrays keep their (meaningful) order.
 import type { BakeFile } from '../types/bake.ts';
-import { define, dict } from '../dict.ts';
+import { define } from '../dict.ts';
+import { ByteWriter, textOf, type ByteSource } from './byte-writer.ts';
 
 export function emitJson(bake: BakeFile): string {
-  // An empty "group" (or "target", "variable") object is an error for bake's HCL-JSON
-  // reader ("Missing block label"): leave it out, as the HCL form has no block then.
-  const blocks = dict(Object.entries(bake).filter(([, v]) => v && Object.keys(v).length > 0));
-  return JSON.stringify(sortDeep(blocks), null, 2) + '\n';
+  return textOf(jsonSource(bake));
+}
+
+/**
+ * The docker-bake.json bytes of `bake`: what `JSON.stringify` of the model
+ * with every object's keys sorted writes (indented by 2, and a newline), a
+ * block at a time, so that the whole text never exists as one string.
+ */
+export function jsonSource(bake: BakeFile): ByteSource {
+  return (write) => {
+    const out = new ByteWriter(write);
+    // An empty "group" (or "target", "variable") object is an error for bake's HCL-JSON
+    // reader ("Missing block label"): leave it out, as the HCL form has no block then.
+    const model = bake as unknown as Record<string, unknown>;
+    const types = sortedKeys(model).filter((type) => {
+      const blocks = model[type];
+      return blocks && Object.keys(blocks).length > 0;
+    });
+    if (types.length === 0) out.text('{}');
+    types.forEach((type, i) => {
+      const blocks = model[type];
+      const lead = `${i ? ',' : '{'}\n  ${JSON.stringify(type)}: `;
+      if (typeof blocks !== 'object' || blocks === null || Array.isArray(blocks)) return out.text(lead + indented(blocks, '\n  '));
+      const object = blocks as Record<string, unknown>;
+      // JSON.stringify leaves out an object's undefined, function and symbol values.
+      const names = sortedKeys(object).filter((name) => object[name] !== undefined && typeof object[name] !== 'function' && typeof object[name] !== 'symbol');
+      if (names.length === 0) return out.text(`${lead}{}`);
+      // A batch of blocks at a time, stringified at their depth inside a wrapper
+      // whose own lines are cut off: the text is JSON.stringify's all through.
+      for (let start = 0; start < names.length; start += BATCH) {
+        const batch: Record<string, unknown> = {};
+        for (const name of names.slice(start, start + BATCH)) define(batch, name, sortDeep(object[name]));
+        const text = JSON.stringify({ x: batch }, null, 2);
+        out.text(start === 0 ? `${lead}{${BATCH_OPEN}` : `,${BATCH_OPEN}`);
+        out.text(text.slice(WRAPPER_OPEN.length, text.length - WRAPPER_CLOSE.length));
+      }
+      out.text(WRAPPER_CLOSE.slice(0, -2));
+    });
+    if (types.length) out.text('\n}');
+    out.text('\n');
+    out.end();
+  };
+}
+
+/** Blocks per JSON.stringify call. */
+const BATCH = 256;
+/** How JSON.stringify({ x: batch }, null, 2) begins and ends around the batch's entries. */
+const WRAPPER_OPEN = '{\n  "x": {\n    ';
+const WRAPPER_CLOSE = '\n  }\n}';
+const BATCH_OPEN = '\n    ';
+
+/** JSON.stringify(value with its keys sorted, null, 2) with each line after the first indented by `newline`'s spaces. */
+function indented(value: unknown, newline: string): string {
+  return JSON.stringify(sortDeep(value), null, 2).replaceAll('\n', newline);
+}
+
+/**
+ * The keys in the order JSON.stringify writes them from a sorted copy (what
+ * sortDeep makes): sorted, but an array index ("0", "42"), which an object
+ * lists first in numeric order, before the others.
+ */
+function sortedKeys(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  if (inOrder(keys)) return keys;
+  keys.sort();
+  if (!keys.some((key) => key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39)) return keys; // no index
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) define(copy, key, true);
+  return Object.keys(copy);
 }
 
 /** The value with every object's keys sorted; parts already in order are returned as they are, not copied. */

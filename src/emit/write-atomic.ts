@@ -17,16 +17,19 @@
 // names the folder's own files.
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { dict } from '../dict.ts';
 import { error, UserError } from '../problems/problem.ts';
 import { noStep, type Step } from './kill-point.ts';
-import { applyJournal, JOURNAL_FILE, kindOf, lstatOf, needsRecovery, recoverFolder, sha256, tempName, writeDurably, writeJournal, type JournalEntry, type OwnNames } from './output-journal.ts';
+import type { ByteSource } from './byte-writer.ts';
+import { applyJournal, JOURNAL_FILE, kindOf, lstatOf, needsRecovery, recoverFolder, sha256, SourceError, tempName, writeDurably, writeJournal, type JournalEntry, type OwnNames } from './output-journal.ts';
 import { lockOutputFolder } from './output-lock.ts';
 import { writeProblem } from './write-error.ts';
 
 export interface FileToWrite {
   /** Absolute path. */
   path: string;
-  text: string;
+  /** The content, or a source of it, streamed into the file as it is made. */
+  text: string | ByteSource;
   /** As shown to the user. */
   shown?: string;
 }
@@ -54,9 +57,15 @@ interface Staged {
   previous?: string;
 }
 
-/** Writes every file (all in one folder) and removes `options.remove`, or changes nothing; throws a UserError saying why in words. */
-export function writeFilesAtomic(files: readonly FileToWrite[], options: WriteOptions = {}): void {
-  if (files.length === 0 && !options.remove?.length) return;
+/**
+ * Writes every file (all in one folder) and removes `options.remove`, or
+ * changes nothing; throws a UserError saying why in words (or, when a source
+ * fails to make its content, what it threw). Returns each written file's
+ * name -> SHA-256.
+ */
+export function writeFilesAtomic(files: readonly FileToWrite[], options: WriteOptions = {}): Record<string, string> {
+  const hashes = dict<string>();
+  if (files.length === 0 && !options.remove?.length) return hashes;
   const dir = files.length ? dirname(files[0]!.path) : undefined;
   if (!dir) throw new Error('writeFilesAtomic: removing needs a file to write beside');
   if (files.some((f) => dirname(f.path) !== dir)) throw new Error('writeFilesAtomic: every file must be in one folder');
@@ -83,7 +92,7 @@ export function writeFilesAtomic(files: readonly FileToWrite[], options: WriteOp
         const entry: Staged = { name: nameOf(file.path), shown: file.shown ?? file.path, temp: tempName() };
         staged.push(entry);
         culprit = entry.shown;
-        entry.sha256 = writeDurably(join(dir, entry.temp!), file.text, step);
+        entry.sha256 = hashes[entry.name] = writeDurably(join(dir, entry.temp!), file.text, step);
         keepPrevious(dir, entry, step);
       }
       writeJournal(dir, staged.map(journalEntry), step);
@@ -102,6 +111,7 @@ export function writeFilesAtomic(files: readonly FileToWrite[], options: WriteOp
       rmSync(join(dir, JOURNAL_FILE), { force: true });
     } catch (e) {
       const kept = rollBack(dir, staged, done);
+      if (e instanceof SourceError) throw e.reason; // nothing was replaced: a bug, not a failed write
       throw new UserError([writeProblem(e, culprit, kept)]);
     } finally {
       for (const entry of staged) {
@@ -109,6 +119,7 @@ export function writeFilesAtomic(files: readonly FileToWrite[], options: WriteOp
       }
     }
   });
+  return hashes;
 }
 
 /** Writes one file, alone in what it owns of its folder (`owns`: the names a journal there may name). */

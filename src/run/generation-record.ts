@@ -89,13 +89,13 @@ export function reuseGeneration(g: Generation): Reused | undefined {
   }
 }
 
-/** Records what was just generated and written; a failure to record only costs the next run a generation. */
-export function recordGeneration(g: Generation, generated: Generated, outputs: { readonly [name: string]: string }, warnings: string, warningsJson: object[]): void {
+/** Records what was just generated and written (`hashes`: file name -> SHA-256 of what was written); a failure to record only costs the next run a generation. */
+export function recordGeneration(g: Generation, generated: Generated, hashes: { readonly [name: string]: string }, warnings: string, warningsJson: object[]): void {
   try {
     const partial = { out: generated.out, root: generated.root, checked: [...new Set(generated.checked)] };
     const key = keyOf(g, partial, generated.loaded);
     if (!key) return;
-    const record: GenerationRecord = { key, ...partial, outputs: Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, sha256(text)])), warnings, warningsJson, ...(Object.keys(generated.contentTags).length ? { contentTags: generated.contentTags } : {}) };
+    const record: GenerationRecord = { key, ...partial, outputs: { ...hashes }, warnings, warningsJson, ...(Object.keys(generated.contentTags).length ? { contentTags: generated.contentTags } : {}) };
     const path = recordPath(g, true);
     if (path) writeAtomic(path, JSON.stringify(record) + '\n', (name) => /^[0-9a-f]{32}\.json$/.test(name));
   } catch {

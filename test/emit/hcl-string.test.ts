@@ -16,6 +16,9 @@ const cases: { name: string; template: string; hcl: string }[] = [
   { name: 'interpolation kept', template: '${REGISTRY}/app:${VERSION}', hcl: '"${REGISTRY}/app:${VERSION}"' },
   { name: 'escaped ${ and %{ kept', template: '$${HOME} %%{x} $$${y}', hcl: '"$${HOME} %%{x} $$${y}"' },
   { name: 'lone $ and %', template: '$ 100% $$ %% $', hcl: '"$ 100% $$ %% $"' },
+  { name: 'lone braces', template: 'a{b}c} {', hcl: '"a{b}c} {"' },
+  { name: 'sequences side by side', template: '${A}${B}%${C}$$${D}', hcl: '"${A}${B}%${C}$$${D}"' },
+  { name: 'braces nested in an interpolation', template: '${ {a = 1}.a }x', hcl: '"${ {a = 1}.a }x"' },
   { name: 'quoted string inside an interpolation kept bare', template: '${lower("A\\"B")}-x"y', hcl: '"${lower("A\\"B")}-x\\"y"' },
   { name: 'braces and a nested template inside an interpolation', template: '${ {a = "${B}}"}.a }!', hcl: '"${ {a = "${B}}"}.a }!"' },
   { name: 'directive with a quoted string', template: '%{ if R != "" }"q"%{ endif }', hcl: '"%{ if R != "" }\\"q\\"%{ endif }"' },
@@ -30,4 +33,6 @@ for (const c of cases) {
 test('hclString: an unterminated ${ is a bug upstream and throws', () => {
   assert.throws(() => hclString('a ${REGISTRY'), /unterminated template sequence at offset 2/);
   assert.throws(() => hclString('${f("x)}'), /unterminated quoted string/);
+  assert.throws(() => hclString('$${ok} ${no'), /unterminated template sequence at offset 7/);
+  assert.throws(() => hclString('%{ {x}'), /unterminated template sequence at offset 0/);
 });

@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import { sha256, tempName, writeDurably, writeJournal } from '../../src/emit/output-journal.ts';
 import { LOCK_FILE } from '../../src/emit/output-lock.ts';
 import { isBakeFileName } from '../../src/emit/emit-bake.ts';
+import { stringSource } from '../../src/emit/byte-writer.ts';
 import { repairOutputFolder, writeFilesAtomic } from '../../src/emit/write-atomic.ts';
 import { writeProblem } from '../../src/emit/write-error.ts';
 import { UserError } from '../../src/problems/problem.ts';
@@ -45,6 +46,32 @@ test('a big file is written in chunks with the same bytes, a surrogate pair acro
   const bytes = readFileSync(join(dir, 'big'));
   assert.ok(bytes.equals(Buffer.from(text)));
   assert.equal(hash, sha256(bytes));
+});
+
+test('a streamed file is written as its source makes it, with the bytes and hash of the whole text', () => {
+  const dir = testdir({});
+  const text = 'target "a" {}\n'.repeat(50_000) + 'é😀\n';
+  const hashes = writeFilesAtomic([{ path: join(dir, 'docker-bake.hcl'), text: stringSource(text) }], { owns: isBakeFileName });
+  const bytes = readFileSync(join(dir, 'docker-bake.hcl'));
+  assert.ok(bytes.equals(Buffer.from(text)));
+  assert.deepEqual({ ...hashes }, { 'docker-bake.hcl': sha256(bytes) });
+});
+
+test('a source that fails half way (a bug in making the text) leaves the previous files byte for byte, no temp file, and throws its own error', () => {
+  const dir = testdir({});
+  writeFilesAtomic(files(dir, 'old json\n', 'old hcl\n'));
+  const boom = new Error('emitHcl: invalid target name');
+  const failing = (write: (bytes: Uint8Array) => void) => {
+    write(Buffer.from('new hcl, a first chunk\n'.repeat(10_000)));
+    throw boom;
+  };
+  assert.throws(
+    () => writeFilesAtomic([{ path: join(dir, 'docker-bake.json'), text: 'new json\n' }, { path: join(dir, 'docker-bake.hcl'), text: failing }]),
+    (e) => e === boom,
+    'the source\'s own error, not a UserError about writing',
+  );
+  assert.deepEqual(read(dir), { json: 'old json\n', hcl: 'old hcl\n' });
+  assert.deepEqual(leftovers(dir), []);
 });
 
 describe('writes survive a kill', () => {

@@ -182,14 +182,14 @@ async function currentBake(run: RunArgs, io: Io): Promise<{ bake: BakeFile; out:
   ]);
   const generated = generateOrThrow(run.matrix, io, run.json);
   const out = outDir(run.out, generated, io);
-  const { notes } = writeOutputs(generated, out, io);
+  const { notes, hashes } = writeOutputs(generated, out, io);
   if (!run.json) for (const note of notes) io.stderr(note);
   // Every path the checks read: a change to any of them (a symlink included) means generate again.
   const checked = pathsRead(generated.matrix, generated.plan).map((p) => p.value);
   const warnings = problemsAsJson(generated.warnings, generated.files);
   const loaded = new Map(generated.files.flatMap((f) => (f.absolutePath ? [[f.absolutePath, f.text] as const] : [])));
   const contentTags = contentTemplatesOf(generated.plan);
-  recordGeneration(generation, { out, root: generated.matrix.root, checked, loaded, contentTags }, generated.outputs, warningsText(generated), warnings);
+  recordGeneration(generation, { out, root: generated.matrix.root, checked, loaded, contentTags }, hashes, warningsText(generated), warnings);
   return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings, contentTags };
 }
 
