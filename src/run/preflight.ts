@@ -8,7 +8,7 @@ import { MINIMUM_BUILDX, parseBuildxVersion, versionSatisfies, type BuildxVersio
 import { builderPlatforms, builderProblem, parseInspect, type BuilderInfo } from './inspect-builder.ts';
 import { missingPlatforms } from './platform.ts';
 import { BAKE_FLAGS, type PassedFlag } from './run-args.ts';
-import type { Runner } from './runner.ts';
+import type { Captured, Runner } from './runner.ts';
 import type { LinkedTarget, SelectedTarget } from './select-targets.ts';
 
 export const VERSION_TIMEOUT_MS = 30_000;
@@ -47,22 +47,33 @@ export interface DockerReady {
   builder?: BuilderInfo;
 }
 
-export async function checkDocker(check: DockerCheck): Promise<{ ok: true; value: DockerReady } | { ok: false; problems: Problem[] }> {
-  const fail = (p: Problem) => ({ ok: false as const, problems: [p] });
+/** What docker answered: `buildx version`, and `buildx inspect --bootstrap` when a builder is needed. */
+export type DockerAnswers = [version: Captured, inspected: Captured | undefined];
+
+/**
+ * Asks docker (undefined without one): the builder is inspected while the version is asked,
+ * not after: each is a docker CLI and buildx plugin start (0.1-1 s), and every `run` pays for
+ * both. `run` asks before it writes a new generation's files, and reads the answers after.
+ */
+export function askDocker(check: Pick<DockerCheck, 'runner' | 'needBuilder' | 'builder'>): Promise<DockerAnswers> | undefined {
   const { runner } = check;
-  if (!runner) {
+  if (!runner) return undefined;
+  const inspectArgs = ['buildx', 'inspect', ...(check.builder ? ['--builder', check.builder] : []), '--bootstrap'];
+  return Promise.all([
+    runner.capture(['buildx', 'version'], VERSION_TIMEOUT_MS),
+    check.needBuilder ? runner.capture(inspectArgs, INSPECT_TIMEOUT_MS) : undefined,
+  ]);
+}
+
+/** The problems of docker, buildx and the builder, from `asked` (askDocker) or asking now. The builder's answer is read only once the version is fine. */
+export async function checkDocker(check: DockerCheck, asked = askDocker(check)): Promise<{ ok: true; value: DockerReady } | { ok: false; problems: Problem[] }> {
+  const fail = (p: Problem) => ({ ok: false as const, problems: [p] });
+  if (!asked) {
     return fail(error('docker-not-found', `docker is not on PATH (${check.path || 'PATH is empty'}).`, {
       hint: 'Install the Docker CLI with the buildx plugin, or put it on PATH. `--dry-run` shows the command without running it.',
     }));
   }
-  // The builder is inspected while the version is asked, not after: each is a docker CLI and
-  // buildx plugin start (0.3-1 s), and every `run` pays for both. Its answer is read only once
-  // the version is fine.
-  const inspectArgs = ['buildx', 'inspect', ...(check.builder ? ['--builder', check.builder] : []), '--bootstrap'];
-  const [version, inspected] = await Promise.all([
-    runner.capture(['buildx', 'version'], VERSION_TIMEOUT_MS),
-    check.needBuilder ? runner.capture(inspectArgs, INSPECT_TIMEOUT_MS) : undefined,
-  ]);
+  const [version, inspected] = await asked;
   if (version.exitCode !== 0) {
     const why = version.failure ?? firstLine(version.stderr || version.stdout) ?? `exit code ${version.exitCode}`;
     return fail(error('buildx-not-found', `docker has no working buildx plugin: \`docker buildx version\` ${sentence(version.failure ? why : `failed: ${why}`)}`, {

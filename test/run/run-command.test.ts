@@ -86,6 +86,25 @@ describe('the bake call', () => {
   });
 });
 
+describe('a new generation', () => {
+  test('is written before buildx starts, and also when the run stops before docker (an unknown name)', async () => {
+    const built = await run(['vllm-cu129']);
+    assert.equal(built.code, 0, built.stderr);
+    const file = join(built.cwd, 'bake/docker-bake.json');
+    assert.ok(existsSync(file));
+    const generated = readFileSync(file, 'utf8');
+    assert.ok(readFileSync(join(built.cwd, built.bakeFile), 'utf8').length > 0, 'the closure file is there too');
+
+    const docker = fakeDocker(PLATFORMS);
+    const cwd = stackDir();
+    const refused = await runCli(['run', 'vllm-cu12'], cwd, docker.env);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /"vllm-cu12" is no target or group/);
+    assert.deepEqual(docker.calls(), [], 'no docker for a refused name');
+    assert.equal(readFileSync(join(cwd, 'bake/docker-bake.json'), 'utf8'), generated, 'the bake file is written all the same');
+  });
+});
+
 describe('the closure file', () => {
   test('holds the names\' groups, targets and linked targets, and nothing else', async () => {
     const r = await run(['vllm-cu129']);

@@ -17,7 +17,7 @@ import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
 import { recordGeneration, reuseGeneration } from '../../run/generation-record.ts';
 import { readMetadata, tempMetadataFile } from '../../run/metadata.ts';
 import { linkedOutputDests } from '../../run/output-dests.ts';
-import { checkDocker, checkNames } from '../../run/preflight.ts';
+import { askDocker, checkDocker, checkNames } from '../../run/preflight.ts';
 import { unsafeVariableValues } from '../../run/variable-values.ts';
 import { closeToKnownFlag, flagOn, flagValues, parseRunArgs, RUN_OPTIONS, type RunArgs } from '../../run/run-args.ts';
 import { fromRoot, rebaseRunPaths } from '../../run/rebase-paths.ts';
@@ -59,121 +59,149 @@ export const runCommand: Command = {
   ],
   details: HELP,
   async run(args, io) {
-    let run = parseRunArgs(args, this.usage);
+    const run = parseRunArgs(args, this.usage);
     if (run.help) return help(this, io);
     fail(io, run.json, nameProblems(run.names));
     const unknownFlag = closeToKnownFlag(run.flags);
     if (unknownFlag) throw reportProblems([unknownFlag], [], io, run.json);
-    const { bake, out, root, warnings, contentTags } = await currentBake(run, io);
-    // buildx runs in the project root: every path it reads is written from there.
-    const bakeFile = fromRoot(join(out, BAKE_FILE_NAMES.json), io.cwd, root);
-    run = rebaseRunPaths(run, io.cwd, root);
-    const overlays = flagValues(run, 'file');
-    let selection = selectTargets(bake, run.names, flagValues(run, 'set'));
-    const listing = flagValues(run, 'list').length > 0 || flagOn(run, 'list-targets') || flagOn(run, 'list-variables');
-    const printing = flagOn(run, 'print');
-    const call = flagValues(run, 'call').at(-1);
-    const building = !printing && !listing && !flagOn(run, 'check') && (call === undefined || call === 'build');
-
-    if (!listing) fail(io, run.json, checkNames(selection.unknown, knownNames(bake), bakeFile, overlays, run.flags.filter((f) => f.unknown && f.value === undefined)));
-
-    // --skip-built: look the images up, leave out what exists, tag and label what is built.
-    let handedBake = bake;
-    if (run.skipBuilt && building && !run.dryRun) {
-      // Loaded only here: the digests, the look-ups and the retagging are for --skip-built alone.
-      const [{ lookupRunner, planSkips, retagSkipped, skipText, withContentTags }, { buildSets }] = await Promise.all([import('../../run/skip-built.ts'), import('../../inputs/input-digests.ts')]);
-      const lookup = await lookupRunner(io.env, root);
-      if (!lookup.ok) {
-        fail(io, run.json, lookup.problems);
-        return EXIT.usage;
-      }
-      const runner = lookup.value;
-      const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, runner, buildSets(flagValues(run, 'set')), run.pinBases, contentTags);
-      if (!planned.ok) throw reportProblems(planned.problems, [], io, run.json);
-      const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, runner) : [];
-      if (!run.json) io.stderr(skipText(planned.value, retags));
-      const retagFailed = retags.some((r) => r.exitCode !== 0);
-      if (planned.value.build.length === 0) {
-        if (run.json) io.stdout(JSON.stringify(withWarningsJson({ built: [], skipped: planned.value.skipped, unneeded: planned.value.unneeded, retagged: retags }, warnings), null, 2) + '\n');
-        else io.stderr('bake-matrix: every requested image exists: nothing handed to buildx.\n');
-        return retagFailed ? EXIT.failed : EXIT.ok;
-      }
-      handedBake = withContentTags(bake, planned.value.build, planned.value.digests, io.env, contentTags);
-      run = { ...run, names: planned.value.build, fullFile: false };
-      selection = selectTargets(handedBake, run.names, flagValues(run, 'set'));
-    }
-    if (!run.dryRun && !listing) {
-      const built = [...selection.targets, ...selection.linked].map((t) => t.name);
-      fail(io, run.json, [...unsafeVariableValues(handedBake, built, io.env), ...(building ? linkedOutputDests(handedBake, selection.targets.map((t) => t.name), root) : [])]);
-    }
-    // buildx reads the blocks the names need, not the whole file (listing wants every name).
-    const handed = listing || run.fullFile ? bakeFile : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root, io.env) ?? bakeFile;
-
-    const theirMetadata = flagValues(run, 'metadata-file').at(-1);
-    const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
-    const env = building ? buildxEnv(run, io.env) : {};
-    const command = buildCommand(run, handed, ourMetadata?.path, env);
-    /** The command as the user would type it: without the metadata file bake-matrix adds. */
-    const shown = buildCommand(run, handed, undefined, env);
-    const here = root === resolve(io.cwd);
-    if (run.dryRun) {
-      if (run.skipBuilt && building && !run.json) io.stderr('bake-matrix: --skip-built: nothing looked up under --dry-run; this is the plan before any image is skipped (`bake-matrix hash` shows the content tags it would look up).\n');
-      io.stdout(run.json ? JSON.stringify(withWarningsJson({ ...dryRunJson(shown, selection), cwd: root }, warnings), null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
-      return EXIT.ok;
-    }
-
+    const current = await currentBake(run, io);
+    // A new generation's files are written while docker answers the preflight (below), or on the
+    // way out when the run stops before it: they are current whatever happens next.
     try {
-      const docker = findOnPath('docker', io.env);
-      const runner = docker ? createRunner(docker, root, io.env) : undefined;
-      const ready = await checkDocker({
-        runner,
-        path: io.env.PATH ?? '',
-        flags: run.flags,
-        needBuilder: !printing && !listing,
-        builder: flagValues(run, 'builder').at(-1),
-        envBuilder: io.env.BUILDX_BUILDER || undefined,
-        targets: [...selection.targets, ...selection.linked],
-      });
-      if (!ready.ok) fail(io, run.json, ready.problems);
-
-      if (!run.json) io.stderr(`bake-matrix: ${here ? '' : `(in ${root}) `}${commandLine(command)}\n`);
-      const started = Date.now();
-      const finished = await runner!.inherit(command.args, command.env);
-      if (!building) return finished.exitCode;
-
-      const metadata = readMetadata(resolve(root, theirMetadata ?? ourMetadata!.path));
-      const summary = summarize({
-        names: run.names,
-        command: commandLine(shown),
-        exitCode: finished.exitCode,
-        ...(finished.forwarded ? { signal: finished.forwarded } : {}),
-        seconds: (Date.now() - started) / 1000,
-        targets: selection.targets,
-        metadata,
-        // Targets an overlay defines are known only from what buildx reports.
-        others: overlays.length ? [...(metadata?.keys() ?? [])].filter((k) => !k.includes('.')) : [],
-      });
-      if (!run.json) io.stderr(summaryText(summary));
-      if (run.json) io.stdout(JSON.stringify(withWarningsJson(summary, warnings), null, 2) + '\n');
-      appendStepSummary(io, summaryMarkdown(summary));
-      return finished.exitCode;
+      return await afterGeneration(run, io, current);
     } finally {
-      ourMetadata?.dispose();
+      current.write();
     }
   },
 };
 
+/** The rest of `run`, once the model is there: checks, --skip-built, the preflight, buildx and its summary. */
+async function afterGeneration(run: RunArgs, io: Io, current: CurrentBake): Promise<number> {
+  const { bake, out, root, warnings, contentTags } = current;
+  // buildx runs in the project root: every path it reads is written from there.
+  const bakeFile = fromRoot(join(out, BAKE_FILE_NAMES.json), io.cwd, root);
+  run = rebaseRunPaths(run, io.cwd, root);
+  const overlays = flagValues(run, 'file');
+  let selection = selectTargets(bake, run.names, flagValues(run, 'set'));
+  const listing = flagValues(run, 'list').length > 0 || flagOn(run, 'list-targets') || flagOn(run, 'list-variables');
+  const printing = flagOn(run, 'print');
+  const call = flagValues(run, 'call').at(-1);
+  const building = !printing && !listing && !flagOn(run, 'check') && (call === undefined || call === 'build');
+
+  if (!listing) fail(io, run.json, checkNames(selection.unknown, knownNames(bake), bakeFile, overlays, run.flags.filter((f) => f.unknown && f.value === undefined)));
+
+  // --skip-built: look the images up, leave out what exists, tag and label what is built.
+  let handedBake = bake;
+  if (run.skipBuilt && building && !run.dryRun) {
+    // Loaded only here: the digests, the look-ups and the retagging are for --skip-built alone.
+    const [{ lookupRunner, planSkips, retagSkipped, skipText, withContentTags }, { buildSets }] = await Promise.all([import('../../run/skip-built.ts'), import('../../inputs/input-digests.ts')]);
+    const lookup = await lookupRunner(io.env, root);
+    if (!lookup.ok) {
+      fail(io, run.json, lookup.problems);
+      return EXIT.usage;
+    }
+    const runner = lookup.value;
+    const planned = await planSkips(bake, selection.targets.map((t) => t.name), root, io.env, runner, buildSets(flagValues(run, 'set')), run.pinBases, contentTags);
+    if (!planned.ok) throw reportProblems(planned.problems, [], io, run.json);
+    const retags = flagOn(run, 'push') ? await retagSkipped(bake, planned.value, io.env, runner) : [];
+    if (!run.json) io.stderr(skipText(planned.value, retags));
+    const retagFailed = retags.some((r) => r.exitCode !== 0);
+    if (planned.value.build.length === 0) {
+      if (run.json) io.stdout(JSON.stringify(withWarningsJson({ built: [], skipped: planned.value.skipped, unneeded: planned.value.unneeded, retagged: retags }, warnings), null, 2) + '\n');
+      else io.stderr('bake-matrix: every requested image exists: nothing handed to buildx.\n');
+      return retagFailed ? EXIT.failed : EXIT.ok;
+    }
+    handedBake = withContentTags(bake, planned.value.build, planned.value.digests, io.env, contentTags);
+    run = { ...run, names: planned.value.build, fullFile: false };
+    selection = selectTargets(handedBake, run.names, flagValues(run, 'set'));
+  }
+  if (!run.dryRun && !listing) {
+    const built = [...selection.targets, ...selection.linked].map((t) => t.name);
+    fail(io, run.json, [...unsafeVariableValues(handedBake, built, io.env), ...(building ? linkedOutputDests(handedBake, selection.targets.map((t) => t.name), root) : [])]);
+  }
+  const docker = run.dryRun ? undefined : findOnPath('docker', io.env);
+  const runner = docker ? createRunner(docker, root, io.env) : undefined;
+  const check = {
+    runner,
+    path: io.env.PATH ?? '',
+    flags: run.flags,
+    needBuilder: !printing && !listing,
+    builder: flagValues(run, 'builder').at(-1),
+    envBuilder: io.env.BUILDX_BUILDER || undefined,
+    targets: [...selection.targets, ...selection.linked],
+  };
+  // Docker answers (0.1-0.3 s) while a new generation's bake files are written and recorded
+  // (about 0.1 s at 10 000 targets); the closure file comes after them, in the folder they checked.
+  const asked = run.dryRun ? undefined : askDocker(check);
+  current.write();
+  // buildx reads the blocks the names need, not the whole file (listing wants every name).
+  const handed = listing || run.fullFile ? bakeFile : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root, io.env) ?? bakeFile;
+
+  const theirMetadata = flagValues(run, 'metadata-file').at(-1);
+  const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
+  const env = building ? buildxEnv(run, io.env) : {};
+  const command = buildCommand(run, handed, ourMetadata?.path, env);
+  /** The command as the user would type it: without the metadata file bake-matrix adds. */
+  const shown = buildCommand(run, handed, undefined, env);
+  const here = root === resolve(io.cwd);
+  if (run.dryRun) {
+    if (run.skipBuilt && building && !run.json) io.stderr('bake-matrix: --skip-built: nothing looked up under --dry-run; this is the plan before any image is skipped (`bake-matrix hash` shows the content tags it would look up).\n');
+    io.stdout(run.json ? JSON.stringify(withWarningsJson({ ...dryRunJson(shown, selection), cwd: root }, warnings), null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
+    return EXIT.ok;
+  }
+
+  try {
+    const ready = await checkDocker(check, asked);
+    if (!ready.ok) fail(io, run.json, ready.problems);
+
+    if (!run.json) io.stderr(`bake-matrix: ${here ? '' : `(in ${root}) `}${commandLine(command)}\n`);
+    const started = Date.now();
+    const finished = await runner!.inherit(command.args, command.env);
+    if (!building) return finished.exitCode;
+
+    const metadata = readMetadata(resolve(root, theirMetadata ?? ourMetadata!.path));
+    const summary = summarize({
+      names: run.names,
+      command: commandLine(shown),
+      exitCode: finished.exitCode,
+      ...(finished.forwarded ? { signal: finished.forwarded } : {}),
+      seconds: (Date.now() - started) / 1000,
+      targets: selection.targets,
+      metadata,
+      // Targets an overlay defines are known only from what buildx reports.
+      others: overlays.length ? [...(metadata?.keys() ?? [])].filter((k) => !k.includes('.')) : [],
+    });
+    if (!run.json) io.stderr(summaryText(summary));
+    if (run.json) io.stdout(JSON.stringify(withWarningsJson(summary, warnings), null, 2) + '\n');
+    appendStepSummary(io, summaryMarkdown(summary));
+    return finished.exitCode;
+  } finally {
+    ourMetadata?.dispose();
+  }
+}
+
+interface CurrentBake {
+  bake: BakeFile;
+  out: string;
+  root: string;
+  warnings: object[];
+  contentTags: ContentTemplates;
+  /** Writes a new generation's bake files and records it (once; later calls do nothing); nothing for a reused one. */
+  write: () => void;
+}
+
 /**
  * The generated model, the output folder (as given or defaulted) and the project root: from the
- * last generation when no input changed, else generated and written now. The pipeline is loaded
- * only then (about 150 modules): a run on an unchanged matrix starts buildx without it.
+ * last generation when no input changed, else generated now (written by its `write()`). The
+ * pipeline is loaded only then (about 150 modules): a run on an unchanged matrix starts buildx
+ * without it.
  */
-async function currentBake(run: RunArgs, io: Io): Promise<{ bake: BakeFile; out: string; root: string; warnings: object[]; contentTags: ContentTemplates }> {
+async function currentBake(run: RunArgs, io: Io): Promise<CurrentBake> {
   const generation = { matrix: run.matrix, out: run.out, cwd: io.cwd };
   const reused = reuseGeneration(generation);
   if (reused) {
     if (reused.warnings && !run.json) io.stderr(reused.warnings);
-    return { ...reused, warnings: reused.warningsJson };
+    return { ...reused, warnings: reused.warningsJson, write: () => {} };
   }
   const [{ generateOrThrow, outDir, warningsText, writeOutputs }, { pathsRead }, { contentTemplatesOf }] = await Promise.all([
     import('../pipeline.ts'),
@@ -182,15 +210,20 @@ async function currentBake(run: RunArgs, io: Io): Promise<{ bake: BakeFile; out:
   ]);
   const generated = generateOrThrow(run.matrix, io, run.json);
   const out = outDir(run.out, generated, io);
-  const { notes, hashes } = writeOutputs(generated, out, io);
-  if (!run.json) for (const note of notes) io.stderr(note);
-  // Every path the checks read: a change to any of them (a symlink included) means generate again.
-  const checked = pathsRead(generated.matrix, generated.plan).map((p) => p.value);
   const warnings = problemsAsJson(generated.warnings, generated.files);
-  const loaded = new Map(generated.files.flatMap((f) => (f.absolutePath ? [[f.absolutePath, f.text] as const] : [])));
   const contentTags = contentTemplatesOf(generated.plan);
-  recordGeneration(generation, { out, root: generated.matrix.root, checked, loaded, contentTags }, hashes, warningsText(generated), warnings);
-  return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings, contentTags };
+  let written = false;
+  const write = () => {
+    if (written) return;
+    written = true;
+    const { notes, hashes } = writeOutputs(generated, out, io);
+    if (!run.json) for (const note of notes) io.stderr(note);
+    // Every path the checks read: a change to any of them (a symlink included) means generate again.
+    const checked = pathsRead(generated.matrix, generated.plan).map((p) => p.value);
+    const loaded = new Map(generated.files.flatMap((f) => (f.absolutePath ? [[f.absolutePath, f.text] as const] : [])));
+    recordGeneration(generation, { out, root: generated.matrix.root, checked, loaded, contentTags }, hashes, warningsText(generated), warnings);
+  };
+  return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings, contentTags, write };
 }
 
 /** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). Its path is relative to the root. */
