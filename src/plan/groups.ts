@@ -90,14 +90,21 @@ export function planGroups(
   for (const axis of m.axes) {
     if (!m.autoGroups.values.includes(axis.name)) continue;
     for (const value of axis.values) {
-      for (const cell of byValue.get(`${axis.name}\0${value.name}`) ?? []) add(sanitizeName(value.name), named(cell), `the ${axis.name} "${value.name}"`, value.origin);
+      const cells = byValue.get(`${axis.name}\0${value.name}`);
+      if (!cells) continue;
+      // The group's name and source once per value, not per member.
+      const name = sanitizeName(value.name);
+      const source = `the ${axis.name} "${value.name}"`;
+      for (const cell of cells) add(name, named(cell), source, value.origin);
     }
   }
   if (m.autoGroups.stages) {
     const byStage = new Map<Cell['stage'], Cell[]>(m.stages.map((s) => [s, []]));
     for (const cell of built) byStage.get(cell.stage)?.push(cell);
     for (const stage of m.stages) {
-      for (const cell of byStage.get(stage)!) add(sanitizeName(stage.key), named(cell), `the stage "${stage.key}"`, stage.origin);
+      const name = sanitizeName(stage.key);
+      const source = `the stage "${stage.key}"`;
+      for (const cell of byStage.get(stage)!) add(name, named(cell), source, stage.origin);
     }
   }
   if (m.autoGroups.default) for (const cell of defaults) add('default', named(cell), 'the default stages', undefined);

@@ -266,5 +266,11 @@ function textResult(text: string, isDefault: boolean, part: PlaceholderPart, sou
 }
 
 function withSources(source: Source, more: readonly Source[] | undefined): Source[] {
-  return more?.length ? [source, ...more] : [source];
+  if (more?.length) return [source, ...more];
+  // One list per source (read only): a built-in such as {target} is read by every target, each with its own text.
+  let list = sourceLists.get(source);
+  if (!list) sourceLists.set(source, (list = [source]));
+  return list;
 }
+
+const sourceLists = new WeakMap<Source, Source[]>();
