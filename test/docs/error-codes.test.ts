@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -11,12 +12,25 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
-/** Codes as the source writes them: `error('code', ...)` and `code: 'code'` (problems of templates and lookups). */
+/**
+ * Codes as the source writes them, read from its syntax tree: every string literal in the first argument
+ * of an `error(...)` call and in the value of a `code:` property (problems of templates and look-ups),
+ * ternaries included (`error(missing ? 'metadata-not-found' : 'metadata-unreadable', ...)`).
+ */
 function reportedCodes(): Map<string, string> {
   const codes = new Map<string, string>();
   for (const file of sourceFiles(join(ROOT, 'src'))) {
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/\berror\(\s*'([a-z][a-z0-9-]*)'|\bcode: '([a-z][a-z0-9-]*)'/g)) codes.set((m[1] ?? m[2])!, file.slice(ROOT.length));
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    const literals = (node: ts.Node): void => {
+      if (ts.isStringLiteral(node) && /^[a-z][a-z0-9]*(-[a-z0-9]+)+$|^[a-z]+$/.test(node.text)) codes.set(node.text, file.slice(ROOT.length));
+      else if (!ts.isCallExpression(node)) ts.forEachChild(node, literals);
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'error' && node.arguments[0]) literals(node.arguments[0]);
+      if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === 'code') literals(node.initializer);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
   }
   return codes;
 }
@@ -44,6 +58,6 @@ test('every code listed in docs/errors.md is one the source reports', () => {
 
 test('the extraction finds the codes of both forms (a guard for the scan itself)', () => {
   const reported = reportedCodes();
-  for (const code of ['unknown-key', 'yaml-syntax', 'missing-var', 'list-var', 'unknown-filter']) assert.ok(reported.has(code), `the scan of src/ missed ${code}`);
+  for (const code of ['unknown-key', 'yaml-syntax', 'missing-var', 'list-var', 'unknown-filter', 'metadata-not-found', 'usage', 'empty']) assert.ok(reported.has(code), `the scan of src/ missed ${code}`);
   assert.ok(reported.size > 150, `only ${reported.size} codes found in src/`);
 });

@@ -358,3 +358,28 @@ describe('bake-matrix manifest: problems in text name file:line:col', () => {
     assert.match(run.stderr, /^matrix\/stack\.yaml:14:56: error shared-tag-incomplete {2}\(stages\.runtime\.tags\.1\.tag\)\n.*\n {2}14 \| {5}tags: \[/m);
   });
 });
+
+describe('manifest --skip-built: a shared tag over an image that exists already', () => {
+  // x86 builds both platforms, arm only arm64. Their shared tags differ at the defaults (so generate
+  // accepts them) and meet under REL_VERSION=dev: one tag over two linux/arm64 images.
+  const STACK = SHARED_TAG_STACK.replace('x86: { platforms: [linux/amd64],', 'x86: {')
+    .replace('stages:', 'variables: { rel: { env: REL_VERSION, default: "other" } }\nstages:')
+    .replace('ci: {', 'overrides:\n  - when: { flavor: arm }\n    stages: [runtime]\n    replace_tags: true\n    tags: ["{registry}/app:{version}-{flavor}", { tag: "{registry}/app:{rel}", shared: true }]\nci: {');
+
+  test('counts each platform of the existing image: two linux/arm64 images under one tag are refused', async () => {
+    const dir = testdir({ 'matrix/stack.yaml': STACK, Dockerfile: CI_DOCKERFILE, '.dockerignore': 'bake/\nmetadata/\n' });
+    assert.equal((await runCli(['generate'], dir)).code, 0, 'the tags differ at the defaults');
+    const env = { REL_VERSION: 'dev' };
+    const hashed = await runCli(['hash', 'default', '--json'], dir, env);
+    assert.equal(hashed.code, 0, hashed.stderr);
+    const x86 = (JSON.parse(hashed.stdout) as { targets: { name: string; contentTag: string }[] }).targets.find((t) => t.name === 'x86-runtime')!.contentTag;
+    writeMetadata(join(dir, 'metadata'), 'arm.json', { 'arm-runtime-arm64': 'localhost:5000/sh/app' });
+    const docker = fakeDocker({ FAKE_DOCKER_IMAGES: `${x86}=sha256:${'c'.repeat(64)}` });
+    const run = await runCli(['manifest', 'default', '--skip-built', '--metadata', 'metadata', '--dry-run'], dir, { ...docker.env, ...env });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /error shared-tag-platform .*\n {2}The shared tag "localhost:5000\/sh\/app:dev" would hold two linux\/arm64 images, of x86-runtime and of arm-runtime-arm64/);
+    // Without the clash (another REL_VERSION), the same run merges.
+    const apart = await runCli(['manifest', 'default', '--skip-built', '--metadata', 'metadata', '--dry-run'], dir, { ...docker.env, REL_VERSION: 'rc1' });
+    assert.doesNotMatch(apart.stderr, /shared-tag-platform/);
+  });
+});
