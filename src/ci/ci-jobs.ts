@@ -17,6 +17,7 @@ import type { PerPlatform } from '../plan/per-platform.ts';
 import { resolveNames } from './resolve-names.ts';
 import { NAME } from '../plan/names.ts';
 import { linkClosures, linksOf } from '../links/walk-links.ts';
+import { resolveTarget } from '../inspect/resolve-target.ts';
 
 export interface CiJob {
   /** Unique, usable in file and artifact names: `<level>-<first top>`. */
@@ -135,18 +136,15 @@ function jobsOf(plan: Plan, pp: PerPlatform, requested: readonly string[], platf
       images: originals(targets.filter((t) => asked.has(t))).filter((t) => plan.targets.get(t)!.tags.length > 0),
       reuses,
       bake: bakeArgs(targets, reuses),
-      gha: [...targets, ...reuses].some((t) => usesGhaCache(plan.bake.target, t)),
+      gha: [...targets, ...reuses].some((t) => usesGhaCache(plan.bake, t)),
     };
   });
 }
 
-/** Whether a target's cache entries, its own or inherited, include a `type=gha` one. */
-function usesGhaCache(targets: Plan['bake']['target'], name: string, depth = 0): boolean {
-  const target = targets[name];
-  if (!target || depth > 64) return false;
-  const entries = [...(target['cache-from'] ?? []), ...(target['cache-to'] ?? [])];
-  if (entries.some((e) => e.startsWith('type=gha'))) return true;
-  return (target.inherits ?? []).some((parent) => usesGhaCache(targets, parent, depth + 1));
+/** Whether a target's cache entries, its own or inherited (as bake resolves them), include a `type=gha` one. */
+function usesGhaCache(bake: Plan['bake'], name: string): boolean {
+  const resolved = resolveTarget(bake, name);
+  return [...resolved['cache-from'].map((c) => c.value), ...(resolved['cache-to']?.value ?? [])].some((e) => e.startsWith('type=gha'));
 }
 
 /**

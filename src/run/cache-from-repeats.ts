@@ -9,13 +9,13 @@
 // pull requests) or repeats the own ref (CACHE_BRANCH=main beside a -main
 // fallback). Left out here, no list is ever shortened, and every version of
 // buildx resolves the same lists it would have printed.
+import { bakeValues } from '../inputs/content-tags.ts';
 import { previewBake } from '../inspect/preview-bake.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
 
 /** The bake file with such entries left out of each target's own `cache-from` (a copy where anything changes). */
 export function withoutRepeatedCacheFrom(bake: BakeFile, env: Readonly<Record<string, string | undefined>>): BakeFile {
-  const values: Record<string, { default: string }> = {};
-  for (const [name, v] of Object.entries(bake.variable ?? {})) values[name] = { default: env[name] ?? v.default ?? '' };
+  const values = bakeValues(bake, env);
   /**
    * An entry as buildx will read it; one that still holds an expression is known only by its text.
    * previewBake leaves the templates inside a conditional's chosen branch as written: they are read
