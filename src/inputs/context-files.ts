@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IgnoreMatcher } from './dockerignore.ts';
+import { isBakeFileName } from '../emit/emit-bake.ts';
 
 export interface ContextLimits {
   /** Entries (files, folders, links) walked, excluded ones included. */
@@ -116,7 +117,7 @@ export function hashContext(dir: string, options: ContextOptions = {}): ContextD
               content.update(buffer.subarray(0, n));
             }
             files++;
-            if ((entry.name === 'docker-bake.json' || entry.name === 'docker-bake.hcl') && bakeFiles.length < 3) bakeFiles.push(path);
+            if (isBakeFileName(entry.name) && bakeFiles.length < 3) bakeFiles.push(path);
             emit(`f ${JSON.stringify(path)} ${stats.mode & 0o111 ? 'x' : '-'} ${content.digest('hex')}`);
           } finally {
             closeSync(fd);

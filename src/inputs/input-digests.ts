@@ -36,7 +36,7 @@ import { resolveTarget } from '../inspect/resolve-target.ts';
 import { inheritsOf, walkLinks } from '../links/walk-links.ts';
 import { error, type Problem, type Result } from '../problems/problem.ts';
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
-import { CONTEXT_LIMITS, hashContext, type ContextLimits } from './context-files.ts';
+import { CONTEXT_LIMITS, hashContext, type ContextDigest, type ContextLimits } from './context-files.ts';
 import { bakeValues } from './content-tags.ts';
 import { compileIgnore, readIgnoreFile, type IgnoreMatcher } from './dockerignore.ts';
 import { readRegularFile } from '../run/read-json-file.ts';
@@ -75,6 +75,8 @@ export interface DigestOptions {
   overrides?: readonly string[];
   /** Keep each context's per-file lines (hash --explain --files). */
   keepLines?: boolean;
+  /** Context digests already made, shared between calls of one command (--pin-bases digests twice: before and after its look-ups). */
+  contextCache?: Map<string, ContextDigest>;
   limits?: ContextLimits;
 }
 
@@ -93,7 +95,7 @@ class Digester {
   readonly warnings: Problem[] = [];
   private readonly failed = new Set<string>();
   private readonly dockerfiles = new Map<string, { text: string; model: DockerfileModel } | Problem>();
-  private readonly contexts = new Map<string, ReturnType<typeof hashContext>>();
+  private readonly contexts: Map<string, ContextDigest>;
   private readonly warnedContexts = new Set<string>();
   private readonly realRoot: string;
 
@@ -103,6 +105,7 @@ class Digester {
     private readonly options: DigestOptions,
   ) {
     this.realRoot = realpathSync(options.root);
+    this.contexts = options.contextCache ?? new Map();
   }
 
   private fail(name: string, problem: Problem): undefined {
@@ -267,7 +270,7 @@ class Digester {
   }
 
   private contextDigest(name: string, dir: string, matcher: IgnoreMatcher | undefined, skip: ReadonlySet<string>) {
-    const key = `${dir}\0${matcher?.patterns.join('\0') ?? ''}\0${[...skip].join('\0')}`;
+    const key = `${dir}\0${matcher?.patterns.join('\0') ?? ''}\0${[...skip].join('\0')}\0${this.options.keepLines ? 'lines' : ''}`;
     let known = this.contexts.get(key);
     if (!known) {
       known = hashContext(dir, { ...(matcher ? { matcher } : {}), skip, limits: this.options.limits ?? CONTEXT_LIMITS, keepLines: this.options.keepLines ?? false });

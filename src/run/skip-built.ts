@@ -8,6 +8,7 @@
 // targets need it (it is linked by one and by no target still built). What is
 // built gets its content tag and the inputs label, so the next run finds it.
 import { inputDigests, INPUTS_LABEL, type DigestOptions, type InputDigest } from '../inputs/input-digests.ts';
+import type { ContextDigest } from '../inputs/context-files.ts';
 import { bakeValues, contentTagOf, imageTargetOf, type ContentTemplates } from '../inputs/content-tags.ts';
 import { previewBake } from '../inspect/preview-bake.ts';
 import { resolveTarget } from '../inspect/resolve-target.ts';
@@ -145,9 +146,10 @@ export interface SkipPlan extends Skips {
 /** Digests, content tags and lookups for `requested` (target names), then the decision. */
 export async function planSkips(bake: BakeFile, requested: readonly string[], root: string, env: Readonly<Record<string, string | undefined>>, runner: Runner, overrides: readonly string[] = [], pin = false, templates?: ContentTemplates): Promise<Result<SkipPlan>> {
   const images = [...new Set(requested.map((n) => imageTargetOf(bake, n)))];
-  const pinned = pin ? await pinBases(bake, [...requested, ...images], { root, env, overrides }, runner) : undefined;
+  const contextCache = new Map<string, ContextDigest>();
+  const pinned = pin ? await pinBases(bake, [...requested, ...images], { root, env, overrides, contextCache }, runner) : undefined;
   if (pinned && !pinned.ok) return pinned;
-  const digests = inputDigests(bake, [...requested, ...images], { root, env, overrides, ...(pinned ? { pinned: pinned.value } : {}) });
+  const digests = inputDigests(bake, [...requested, ...images], { root, env, overrides, contextCache, ...(pinned ? { pinned: pinned.value } : {}) });
   if (!digests.ok) return digests;
   const values = bakeValues(bake, env);
   const tags = new Map<string, string | undefined>();

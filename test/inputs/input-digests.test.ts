@@ -182,6 +182,18 @@ describe('links and bounds', () => {
     assert.ok(ignored.ok);
     assert.deepEqual(ignored.warnings, []);
   });
+  test('a shared context cache hashes each context once per command (--pin-bases digests twice), keeping --files lines apart', () => {
+    const dir = testdir(FILES);
+    const contextCache = new Map();
+    const first = inputDigests(BAKE(), ['app'], { root: dir, env: {}, contextCache });
+    writeFileSync(join(dir, 'app', 'main.py'), 'changed\n');
+    const again = inputDigests(BAKE(), ['app'], { root: dir, env: {}, contextCache });
+    assert.ok(first.ok && again.ok);
+    assert.equal(again.value.get('app')!.digest, first.value.get('app')!.digest, 'the second call reads the cache, not the files');
+    const withLines = inputDigests(BAKE(), ['app'], { root: dir, env: {}, contextCache, keepLines: true });
+    assert.ok(withLines.ok);
+    assert.ok(withLines.value.get('app')!.context.lines!.length > 0, 'a call that keeps lines is not served a digest made without them');
+  });
   test('a cycle of links is a problem, not a hang', () => {
     const bake = BAKE();
     bake.target.base!.contexts = { app: 'target:app' };

@@ -3,6 +3,7 @@
 // in, so a user can see why an image would rebuild.
 import { contentTagOf, bakeValues, contentTemplatesOf } from '../../inputs/content-tags.ts';
 import { inputDigests, type InputDigest } from '../../inputs/input-digests.ts';
+import type { ContextDigest } from '../../inputs/context-files.ts';
 import { error } from '../../problems/problem.ts';
 import { formatProblems, problemsAsJson } from '../../problems/format.ts';
 import { lookupRunner, pinBases } from '../../run/skip-built.ts';
@@ -53,14 +54,15 @@ export const hashCommand: Command = {
     }
     const names = selection.targets.map((t) => t.name);
     let pinned: Map<string, string> | undefined;
+    const contextCache = new Map<string, ContextDigest>();
     if (values['pin-bases']) {
       const runner = await lookupRunner(io.env, generated.matrix.root);
       if (!runner.ok) throw reportProblems(runner.problems, [], io, values.json);
-      const found = await pinBases(bake, names, { root: generated.matrix.root, env: io.env }, runner.value);
+      const found = await pinBases(bake, names, { root: generated.matrix.root, env: io.env, keepLines: values.files, contextCache }, runner.value);
       if (!found.ok) throw reportProblems(found.problems, generated.files, io, values.json);
       pinned = found.value;
     }
-    const digests = inputDigests(bake, names, { root: generated.matrix.root, env: io.env, keepLines: values.files, ...(pinned ? { pinned } : {}) });
+    const digests = inputDigests(bake, names, { root: generated.matrix.root, env: io.env, keepLines: values.files, contextCache, ...(pinned ? { pinned } : {}) });
     if (!digests.ok) throw reportProblems(digests.problems, generated.files, io, values.json);
     const vars = bakeValues(bake, io.env);
     const templates = contentTemplatesOf(generated.plan);

@@ -3,6 +3,7 @@
 // its final tags (docker buildx imagetools create), as a runbook: read the
 // digests, plan every manifest and report every missing platform before
 // anything runs, show each command, run it, summarise.
+import type { ContextDigest } from '../../inputs/context-files.ts';
 import { manifestPlatform } from '../../plan/shared-tags.ts';
 import { imagetoolsArgs, MANIFEST_SCOPES, planManifests, runtimeValues, type Manifest, type ManifestSkips, type NotMade } from '../../manifest/plan-manifests.ts';
 import { resolveNames } from '../../ci/resolve-names.ts';
@@ -161,9 +162,10 @@ async function manifestSkips(plan: Plan, names: readonly string[], root: string,
   const images = resolved.value.filter((t) => plan.targets.get(t)!.tags.length > 0 && plan.targets.get(t)!.platforms.length > 0);
   const runner = await lookupRunner(io.env, io.cwd);
   if (!runner.ok) throw reportProblems(runner.problems, [], io, json);
-  const pinned = pin ? await pinBases(plan.bake, images, { root, env: io.env }, runner.value) : undefined;
+  const contextCache = new Map<string, ContextDigest>();
+  const pinned = pin ? await pinBases(plan.bake, images, { root, env: io.env, contextCache }, runner.value) : undefined;
   if (pinned && !pinned.ok) throw reportProblems(pinned.problems, [], io, json);
-  const digests = inputDigests(plan.bake, images, { root, env: io.env, ...(pinned ? { pinned: pinned.value } : {}) });
+  const digests = inputDigests(plan.bake, images, { root, env: io.env, contextCache, ...(pinned ? { pinned: pinned.value } : {}) });
   if (!digests.ok) throw reportProblems(digests.problems, [], io, json);
   const values = bakeValues(plan.bake, io.env);
   const contentTags = new Map<string, string>();
