@@ -114,7 +114,9 @@ function expand(template: string, value: (name: string) => Value | undefined | n
  * always ends; each ARG is worked out once per lookup (`ARG B=${A}${A}` chains
  * do not double).
  */
-function globalValue(ts: TargetStage, name: string, platform: string, above = ts.model.globalArgs.length, known = new Map<number, Value | undefined | null>()): Value | undefined | null {
+function globalValue(ts: TargetStage, name: string, platform: string, above = ts.model.globalArgs.length, known = new Map<number, Value | undefined | null>(), depth = 0): Value | undefined | null {
+  // A chain of defaults deeper than any real Dockerfile's (ARG B=${A}, ARG C=${B}, ...) is not worked out: one call per link would overflow the stack.
+  if (depth > MAX_ARG_CHAIN) return null;
   const platformArg = PLATFORM_ARGS[name];
   if (platformArg) return platform ? { text: platformArg(platform) } : null;
   const args = ts.model.globalArgs;
@@ -129,7 +131,7 @@ function globalValue(ts: TargetStage, name: string, platform: string, above = ts
   else if (!decl.hasDefault) value = undefined;
   else if (!decl.value?.includes('$')) value = { text: decl.value ?? '' };
   else {
-    const earlier = expand(decl.value, (n) => globalValue(ts, n, platform, index, known));
+    const earlier = expand(decl.value, (n) => globalValue(ts, n, platform, index, known, depth + 1));
     const origin = earlier?.used.find((u) => u.value.origin)?.value.origin;
     // Past a reference's length no FROM can name a stage with it: not worked out further (`ARG B=${A}${A}` doubles).
     value = earlier && earlier.text.length <= MAX_FROM_TEXT ? { text: earlier.text, ...(origin ? { origin } : {}) } : null;
@@ -139,6 +141,8 @@ function globalValue(ts: TargetStage, name: string, platform: string, above = ts
 }
 
 const MAX_FROM_TEXT = 4096;
+/** Global ARG defaults that read each other, link by link, worked out for a FROM line. */
+const MAX_ARG_CHAIN = 64;
 
 const PLATFORM_ARGS: Record<string, (platform: string) => string> = {
   TARGETPLATFORM: (p) => p,

@@ -25,3 +25,12 @@ test('ARG A1=${A0}${A0}, A2=${A1}${A1}, ... 60 lines: the FROM-line check finds 
   const run2 = await runCli(['generate'], dir2);
   assert.notEqual(run2.code, 70, run2.stderr);
 });
+
+test('a chain of 20 000 ARG defaults (358 KB, under the 4 MiB Dockerfile limit): no stack overflow', async () => {
+  const lines = ['ARG A0=nope'];
+  for (let i = 1; i < 20_000; i++) lines.push(`ARG A${i}=\${A${i - 1}}`);
+  const dir = testdir({ 'bake-matrix.yaml': matrix, Dockerfile: [...lines, 'FROM alpine AS deps-x', 'FROM deps-${A19999} AS build', 'RUN true', ''].join('\n') });
+  const run = await runCli(['generate'], dir);
+  assert.notEqual(run.code, 70, run.stderr);
+  assert.doesNotMatch(run.stderr, /Maximum call stack/);
+});
