@@ -43,8 +43,6 @@ export function withWarnings<T extends object>(result: T, generated: Generated |
   return withWarningsJson(result, generated?.warnings.length ? problemsAsJson(generated.warnings, generated.files) : []);
 }
 
-export { withWarningsJson } from './warnings-json.ts';
-
 /** What writeOutputs did: the files written and removed, and bake files of another format it left alone, as shown. */
 export interface Written {
   written: string[];

@@ -23,11 +23,6 @@ export const isBakeFileName = (name: string): boolean => name === BAKE_FILE_NAME
 /** Whether a docker-bake.hcl's text is one bake-matrix generated (its header says so). */
 export const isGeneratedHcl = (text: string): boolean => text.startsWith(HCL_HEADER[0]! + '\n');
 
-/** File name -> content; JSON first when both are emitted. */
-export function emitBake(bake: BakeFile, format: BakeFormat = DEFAULT_BAKE_FORMAT): Record<string, string> {
-  return Object.fromEntries(Object.entries(bakeSources(bake, format)).map(([name, source]) => [name, textOf(source)]));
-}
-
 /** File name -> its bytes, made as they are read (the writer streams them into the file); JSON first when both are emitted. */
 export function bakeSources(bake: BakeFile, format: BakeFormat = DEFAULT_BAKE_FORMAT): Record<string, ByteSource> {
   const sources: Record<string, ByteSource> = {};

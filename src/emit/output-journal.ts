@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { error, UserError } from '../problems/problem.ts';
-import type { ByteSource } from './byte-writer.ts';
+import { stringSource, type ByteSource } from './byte-writer.ts';
 import { noStep, type Step } from './kill-point.ts';
 import { LOCK_FILE } from './output-lock.ts';
 
@@ -47,9 +47,6 @@ export const isTempName = (name: string): boolean => TEMP.test(name) || OLD_TEMP
 
 export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-/** Bytes encoded per write: big files go out through one small buffer, not a copy of their whole text. */
-const CHUNK = 1 << 20;
-
 /**
  * Writes a new file (created exclusively, never through a link) in full and
  * flushes it to disk; returns the SHA-256 of the bytes written. The content is
@@ -62,26 +59,24 @@ export function writeDurably(path: string, data: string | ByteSource, step: Step
   const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o666);
   try {
     const hash = createHash('sha256');
-    const write = (bytes: Uint8Array, length = bytes.length) => {
-      for (let offset = 0; offset < length; ) offset += writeSync(fd, bytes, offset, length - offset);
-      hash.update(length === bytes.length ? bytes : bytes.subarray(0, length));
+    const write = (bytes: Uint8Array) => {
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      hash.update(bytes);
     };
-    if (typeof data === 'string') writeText(data, write);
-    else {
-      let failed: unknown;
-      try {
-        data((bytes) => {
-          try {
-            write(bytes);
-          } catch (e) {
-            failed = e;
-            throw e;
-          }
-        });
-      } catch (e) {
-        if (e === failed) throw e; // the file system's error
-        throw new SourceError(e);
-      }
+    const source = typeof data === 'string' ? stringSource(data) : data;
+    let failed: unknown;
+    try {
+      source((bytes) => {
+        try {
+          write(bytes);
+        } catch (e) {
+          failed = e;
+          throw e;
+        }
+      });
+    } catch (e) {
+      if (e === failed) throw e; // the file system's error
+      throw new SourceError(e);
     }
     step(`flush ${path}`);
     fsyncSync(fd);
@@ -91,26 +86,12 @@ export function writeDurably(path: string, data: string | ByteSource, step: Step
   }
 }
 
-/** A text's UTF-8 bytes through one buffer of at most 3 * CHUNK bytes. */
-function writeText(data: string, write: (bytes: Uint8Array, length: number) => void): void {
-  // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2).
-  const buffer = Buffer.allocUnsafe(Math.min(CHUNK, data.length) * 3);
-  for (let start = 0; start < data.length; ) {
-    let end = Math.min(start + CHUNK, data.length);
-    if (end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end--; // never split a pair
-    write(buffer, buffer.write(data.slice(start, end)));
-    start = end;
-  }
-}
-
 /** What a ByteSource threw while writeDurably wrote it: a bug of its maker, not a failed write. */
 export class SourceError extends Error {
   constructor(readonly reason: unknown) {
     super(`the content to write could not be made: ${(reason as Error)?.message ?? String(reason)}`);
   }
 }
-
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** Puts the journal in place in one step (a temp file renamed). */
 export function writeJournal(dir: string, entries: JournalEntry[], step: Step = noStep): void {

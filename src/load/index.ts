@@ -68,8 +68,6 @@ export function loadMatrix(given: string | undefined, cwd = process.cwd(), limit
   return problems.length ? { ok: false, problems, files, root } : { ok: true, value: files, warnings: [], files, root };
 }
 
-export { matrixPaths } from './matrix-paths.ts';
-
 function parse(text: string, file: string, ext: string, limits: Limits): Parsed {
   if (ext !== '.ts') {
     const lone = /\r(?!\n)/.exec(text);
