@@ -55,10 +55,17 @@ const isLoopback = (host: string) => /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d
 type DockerConfig = { auths?: Record<string, { auth?: string; identitytoken?: string }>; credsStore?: string; credHelpers?: Record<string, string> };
 
 /** docker's config.json: a regular file, size and depth bounded (unreadable: no credentials). */
+/** docker's config.json, read once per environment (one command's look-ups share it), not once per image. */
+const configs = new WeakMap<object, DockerConfig>();
+
 function dockerConfig(env: RegistryLookupOptions['env']): DockerConfig {
+  const known = configs.get(env);
+  if (known) return known;
   const dir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
   const read = readJsonFile(join(dir, 'config.json'), { size: MAX_CONFIG_BYTES, depth: MAX_JSON_DEPTH });
-  return read.ok && read.value && typeof read.value === 'object' ? (read.value as DockerConfig) : {};
+  const config = read.ok && read.value && typeof read.value === 'object' ? (read.value as DockerConfig) : {};
+  configs.set(env, config);
+  return config;
 }
 
 function credentialsFor(key: string, env: RegistryLookupOptions['env']): Credentials {
