@@ -5,9 +5,10 @@ import { error, type Problem } from '../problems/problem.ts';
 import type { TargetInfo } from '../plan/index.ts';
 import type { Matrix, Origin, Stage } from '../types/matrix.ts';
 import { builtStages } from './arg-scope.ts';
-import type { DockerfileModel, DockerStage, VarUse } from './parse-dockerfile.ts';
+import type { DockerfileModel, DockerStage } from './parse-dockerfile.ts';
 import { PREDEFINED_ARGS } from './predefined-args.ts';
 import { originKey, targetList } from '../problems/target-list.ts';
+import { requiredUses } from './required-uses.ts';
 import { unreadArgs } from './unread-args.ts';
 
 /** One built target and the Dockerfile stage it builds. */
@@ -39,7 +40,7 @@ function requiredArgs(targets: readonly TargetStage[]): Problem[] {
     const given = (name: string) => name in target.args || PREDEFINED_ARGS.has(name);
     const globalDecl = (name: string) => model.globalArgs.filter((a) => a.name === name).at(-1);
     for (const built of builtStages(model, dockerStage, ts.bound)) {
-      for (const use of required(built.fromUses)) {
+      for (const use of requiredUses(built.fromUses)) {
         const decl = globalDecl(use.name);
         if (decl && !decl.hasDefault && !given(use.name)) {
           const which = built === dockerStage ? 'its FROM line' : `the FROM line of the stage "${built.label}" it builds`;
@@ -47,7 +48,7 @@ function requiredArgs(targets: readonly TargetStage[]): Problem[] {
         }
       }
     }
-    for (const use of required(dockerStage.uses)) {
+    for (const use of requiredUses(dockerStage.uses)) {
       const decl = dockerStage.args.filter((a) => a.name === use.name && a.line <= use.line).at(-1);
       if (!decl || decl.hasDefault || globalDecl(use.name)?.hasDefault || given(use.name)) continue;
       report(ts, use.name, `${model.path}:${use.line}`, decl.line);
@@ -61,14 +62,3 @@ function requiredArgs(targets: readonly TargetStage[]): Problem[] {
     }),
   );
 }
-
-/**
- * Uses an empty value breaks: not `${X:-default}` or `${X:+alt}`, not in ENV,
- * LABEL or ARG (an empty label is fine), and not args named as optional extras
- * (EXTRA_..., ..._ARGS, ..._FLAGS, ..._OPTS, ..._OPTIONS).
- */
-function required(uses: readonly VarUse[]): VarUse[] {
-  return uses.filter((u) => !u.optional && !['ENV', 'LABEL', 'ARG', 'ONBUILD'].includes(u.keyword) && !OPTIONAL_NAME.test(u.name));
-}
-
-const OPTIONAL_NAME = /(^|_)EXTRA(_|$)|_(ARGS|FLAGS|OPTS|OPTIONS)$/i;

@@ -1,11 +1,15 @@
 // `bake-matrix init`: an existing Dockerfile -> a starter matrix (YAML text).
 // One matrix stage per named Dockerfile stage, linked by `from:` where its
 // FROM names another stage; every ARG that has a literal default, with that
-// default; one axis to fill in, on the stage that makes the image. What it
-// cannot write as a value (a default that uses another ARG, an ARG without a
-// default, a named context the build must be given) it writes as a comment
-// where it belongs. Pure: the parsed Dockerfile in, text out.
+// default; one axis to fill in, on the stage that makes the image. An ARG
+// without a default that the build uses (what `arg-without-value` checks) it
+// sets to "", the value the build gets anyway, with a comment to set it. What
+// it cannot write as a value (a default that uses another ARG, an unused ARG
+// without a default, a named context the build must be given) it writes as a
+// comment where it belongs. Pure: the parsed Dockerfile in, text out.
 import type { ArgDecl, DockerfileModel, DockerStage } from '../check-dockerfiles/parse-dockerfile.ts';
+import { PREDEFINED_ARGS } from '../check-dockerfiles/predefined-args.ts';
+import { requiredUses } from '../check-dockerfiles/required-uses.ts';
 import type { CiSystem } from './ci-files.ts';
 
 /** ARGs BuildKit sets itself, or that a matrix must not pin (proxies, SOURCE_DATE_EPOCH, BUILDKIT_* switches). */
@@ -41,6 +45,55 @@ export interface Starter {
   image: string;
   /** ARGs written with their defaults. */
   args: number;
+  /** ARGs without a default that the build uses, written as "" (globals first, then per stage, in the Dockerfile's order). */
+  unset: Unset[];
+}
+
+/** An ARG without a default that the build uses: the line that declares it, the first line that uses it. */
+export interface Unset {
+  name: string;
+  declared: number;
+  used: number;
+  /** Used in a FROM line, where "" makes an invalid image reference. */
+  inFrom: boolean;
+}
+
+/**
+ * The global ARGs without a default that the build uses: in a FROM line, or in a stage that
+ * declares it again without a default (as check-args.ts reads them).
+ */
+function unsetGlobals(model: DockerfileModel): Map<string, Unset> {
+  const unset = new Map<string, Unset>();
+  const bare = (name: string) => {
+    const decl = model.globalArgs.filter((a) => a.name === name).at(-1);
+    return decl && !decl.hasDefault && !PREDEFINED_ARGS.has(name) && !AUTOMATIC_ARG.test(name) ? decl : undefined;
+  };
+  const add = (name: string, used: number, inFrom: boolean) => {
+    const decl = bare(name);
+    const seen = unset.get(name);
+    if (decl && (!seen || used < seen.used)) unset.set(name, { name, declared: decl.line, used, inFrom: inFrom || !!seen?.inFrom });
+  };
+  for (const stage of model.stages) {
+    for (const use of requiredUses(stage.fromUses)) add(use.name, use.line, true);
+    for (const use of requiredUses(stage.uses)) if (stageDecl(stage, use.name, use.line)?.hasDefault === false) add(use.name, use.line, false);
+  }
+  return new Map([...unset].sort(([, a], [, b]) => a.declared - b.declared));
+}
+
+/** A stage's own ARGs without a default that it uses and no global ARG declares. */
+function unsetInStage(model: DockerfileModel, stage: DockerStage): Map<string, Unset> {
+  const unset = new Map<string, Unset>();
+  for (const use of requiredUses(stage.uses)) {
+    const decl = stageDecl(stage, use.name, use.line);
+    if (!decl || decl.hasDefault || unset.has(use.name) || PREDEFINED_ARGS.has(use.name) || AUTOMATIC_ARG.test(use.name) || model.globalArgs.some((a) => a.name === use.name)) continue;
+    unset.set(use.name, { name: use.name, declared: decl.line, used: use.line, inFrom: false });
+  }
+  return new Map([...unset].sort(([, a], [, b]) => a.declared - b.declared));
+}
+
+/** The stage's last ARG of that name at or before the line. */
+function stageDecl(stage: DockerStage, name: string, line: number): ArgDecl | undefined {
+  return stage.args.filter((a) => a.name === name && a.line <= line).at(-1);
 }
 
 /** The stage the image is: the last one; when that one is unnamed and builds on a named stage (`FROM binaries`), that stage. */
@@ -66,16 +119,21 @@ function str(value: string): string {
   return JSON.stringify(value.replace(/[{}]/g, (b) => b + b));
 }
 
-function argsBlock(args: readonly ArgDecl[], indent: string, skip: ReadonlySet<string> = new Set()): string[] {
+function argsBlock(args: readonly ArgDecl[], indent: string, dockerfile: string, unset: ReadonlyMap<string, Unset>, skip: ReadonlySet<string> = new Set()): string[] {
   const lines: string[] = [];
   const own = args.filter((a) => !AUTOMATIC_ARG.test(a.name) && !skip.has(a.name));
   const literals = own.filter(literal);
   const seen = new Set<string>();
-  const written = literals.filter((a) => !seen.has(a.name) && seen.add(a.name));
-  if (written.length) lines.push(`${indent}args:`, ...written.map((a) => `${indent}  ${a.name}: ${str(a.value)}`));
+  const written = own.filter((a) => (literal(a) || unset.has(a.name)) && !seen.has(a.name) && seen.add(a.name));
+  const value = (a: ArgDecl) => {
+    const u = unset.get(a.name);
+    if (!literal(a) && u) return `"" # set it: this ARG (${dockerfile}:${u.declared}) has no default and the build uses it (${dockerfile}:${u.used})`;
+    return str(a.value!);
+  };
+  if (written.length) lines.push(`${indent}args:`, ...written.map((a) => `${indent}  ${a.name}: ${value(a)}`));
   const derived = own.filter((a) => a.hasDefault && !literal(a)).map((a) => a.name);
   if (derived.length) lines.push(`${indent}# Left to the Dockerfile (their defaults use other ARGs): ${[...new Set(derived)].join(', ')}`);
-  const bare = own.filter((a) => !a.hasDefault && !literals.some((l) => l.name === a.name) && !skip.has(a.name)).map((a) => a.name);
+  const bare = own.filter((a) => !a.hasDefault && !literals.some((l) => l.name === a.name) && !unset.has(a.name) && !skip.has(a.name)).map((a) => a.name);
   if (bare.length) lines.push(`${indent}# Declared without a default (set them in args: to pass a value): ${[...new Set(bare)].join(', ')}`);
   return lines;
 }
@@ -84,7 +142,9 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
   const image = imageStage(model);
   const nameOf = (stage: DockerStage) => (stage.name ? stage.label : 'image');
   const stages = model.stages.filter((s) => s.name || s === image);
-  const globals = new Set(model.globalArgs.filter(literal).map((a) => a.name));
+  const globalUnset = unsetGlobals(model);
+  const globals = new Set([...model.globalArgs.filter(literal).map((a) => a.name), ...globalUnset.keys()]);
+  const unset = [...globalUnset.values()];
   const lines = [
     `# The support matrix of ${options.name}, written by \`bake-matrix init\` from ${options.dockerfile}:`,
     '# a stage per named stage of it (`from:` where it builds on another), every ARG with its default.',
@@ -111,7 +171,7 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
       "    description: Tag-safe name of a pull request's base branch, whose cache is read next.",
     );
   }
-  lines.push(...argsBlock(model.globalArgs, ''));
+  lines.push(...argsBlock(model.globalArgs, '', options.dockerfile, globalUnset));
   lines.push(
     '',
     'axes:',
@@ -131,7 +191,9 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
     if (stage === image) {
       lines.push(`    axes: [${AXIS}]`, `    name: "{stage}{-${AXIS}}" # the default value adds no suffix`, `    tags: [${JSON.stringify(`{registry}/${options.name}:{version}{-${AXIS}}`)}]`);
     }
-    lines.push(...argsBlock(stage.args, '    ', globals));
+    const stageUnset = unsetInStage(model, stage);
+    unset.push(...stageUnset.values());
+    lines.push(...argsBlock(stage.args, '    ', options.dockerfile, stageUnset, globals));
     const named = stage.external.filter((ref) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ref));
     if (named.length) {
       lines.push(
@@ -157,5 +219,5 @@ export function starterMatrix(model: DockerfileModel, options: StarterOptions): 
   const [comment, ...runners] = RUNNERS[options.ci ?? 'github'];
   lines.push('', comment!, 'ci:', '  runners:', ...runners, '');
   const args = new Set([...model.globalArgs, ...model.stages.flatMap((s) => s.args)].filter((a) => literal(a) && !AUTOMATIC_ARG.test(a.name)).map((a) => a.name)).size;
-  return { text: lines.join('\n'), stages: stages.map(nameOf), image: image ? nameOf(image) : '', args };
+  return { text: lines.join('\n'), stages: stages.map(nameOf), image: image ? nameOf(image) : '', args, unset };
 }

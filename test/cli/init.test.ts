@@ -3,7 +3,7 @@
 // as buildx's and vLLM's have; a named context and RUN --mount): what it
 // writes generates, and `check` passes at once. It never overwrites a file.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
@@ -52,6 +52,48 @@ const NAMED_CONTEXT = [
   '',
 ].join('\n');
 
+// ARGs without a default that the build uses, the lines that matter of two public Dockerfiles:
+// VirtusLab/git-machete ci/tox/Dockerfile (one unnamed stage: a global ARG in the FROM line,
+// stage ARGs in RUN, one only in ${x:-0} and ENV) and vLLM's docker/Dockerfile (a global ARG
+// without a default redeclared in two stages that test it in RUN; USE_SCCACHE in one stage).
+const TOX = [
+  'ARG python_version',
+  'FROM python:${python_version}-alpine',
+  'ARG git_version',
+  'RUN wget -q https://github.com/git/git/archive/v$git_version.tar.gz',
+  'ARG python_version',
+  'ENV PYTHON=python${python_version}',
+  'ARG user_id',
+  'ARG group_id',
+  'RUN [ ${user_id:-0} -ne 0 ] && (getent group $group_id || addgroup --gid=${group_id} ci-user) && adduser --uid=${user_id} ci-user',
+  'ARG pip_extra_args',
+  'RUN $PYTHON -m pip install --user tox ${pip_extra_args:-}',
+  '',
+].join('\n');
+
+const VLLM_BARE = [
+  'ARG CUDA_VERSION=12.8.1',
+  'ARG PYTHON_VERSION=3.12',
+  'ARG BUILD_BASE_IMAGE=nvidia/cuda:${CUDA_VERSION}-devel-ubuntu20.04',
+  'ARG DEADSNAKES_MIRROR_URL',
+  'ARG PIP_INDEX_URL',
+  'FROM ${BUILD_BASE_IMAGE} AS base',
+  'ARG CUDA_VERSION',
+  'ARG PYTHON_VERSION',
+  'ARG DEADSNAKES_MIRROR_URL',
+  'RUN if [ ! -z ${DEADSNAKES_MIRROR_URL} ] ; then echo mirror ; fi && apt-get install -y python${PYTHON_VERSION}',
+  'ARG PIP_INDEX_URL',
+  'FROM base AS build',
+  'ARG USE_SCCACHE',
+  'ARG SCCACHE_ENDPOINT',
+  'RUN if [ "$USE_SCCACHE" = "1" ]; then echo sccache; fi',
+  'FROM base AS vllm-base',
+  'ARG DEADSNAKES_MIRROR_URL',
+  'RUN if [ ! -z ${DEADSNAKES_MIRROR_URL} ] ; then echo mirror ; fi',
+  'COPY --from=build /workspace/dist /dist',
+  '',
+].join('\n');
+
 async function init(files: Record<string, string>, argv: string[] = []) {
   const dir = testdir(files);
   const run = await runCli(['init', ...argv], dir);
@@ -59,7 +101,7 @@ async function init(files: Record<string, string>, argv: string[] = []) {
 }
 
 describe('bake-matrix init', () => {
-  const cases: { name: string; files: Record<string, string>; argv: string[]; lines: string[]; absent: string[]; targets: string[] }[] = [
+  const cases: { name: string; files: Record<string, string>; argv: string[]; lines: string[]; absent: string[]; targets: string[]; notes?: string[] }[] = [
     {
       name: 'a single unnamed stage (official images)',
       files: { Dockerfile: SINGLE, 'package.json': '{"name":"app","version":"1.0.0"}\n' },
@@ -100,6 +142,33 @@ describe('bake-matrix init', () => {
       absent: ['from: builder'],
       targets: ['builder', 'runtime'],
     },
+    {
+      name: 'a global ARG without a default in the FROM line, stage ARGs without one in RUN (git-machete\'s tox image)',
+      files: { Dockerfile: TOX },
+      argv: ['--name', 'tox'],
+      lines: [
+        'args:\n  python_version: "" # set it: this ARG (Dockerfile:1) has no default and the build uses it (Dockerfile:2)',
+        '  image:\n    # the Dockerfile\'s last stage',
+        '    args:\n      git_version: "" # set it: this ARG (Dockerfile:3) has no default and the build uses it (Dockerfile:4)\n      user_id: "" # set it: this ARG (Dockerfile:7) has no default and the build uses it (Dockerfile:9)\n      group_id: "" # set it: this ARG (Dockerfile:8) has no default and the build uses it (Dockerfile:9)\n',
+        '    # Declared without a default (set them in args: to pass a value): pip_extra_args',
+      ],
+      absent: ['python_version: ""\n      '],
+      targets: ['image'],
+      notes: ['note: 4 ARGs have no default in Dockerfile and the build uses them: python_version, git_version, user_id, group_id. bake-matrix.yaml sets them to "" (what the build gets without a value, and an empty python_version makes an invalid image reference in its FROM line); set their values there.'],
+    },
+    {
+      name: 'a global ARG without a default that stages redeclare and test in RUN, a stage ARG in one (vLLM)',
+      files: { Dockerfile: VLLM_BARE },
+      argv: ['--name', 'vllm'],
+      lines: [
+        'args:\n  CUDA_VERSION: "12.8.1"\n  PYTHON_VERSION: "3.12"\n  DEADSNAKES_MIRROR_URL: "" # set it: this ARG (Dockerfile:4) has no default and the build uses it (Dockerfile:10)\n',
+        '# Declared without a default (set them in args: to pass a value): PIP_INDEX_URL',
+        '  build:\n    target: build\n    from: base\n    args:\n      USE_SCCACHE: "" # set it: this ARG (Dockerfile:13) has no default and the build uses it (Dockerfile:15)\n    # Declared without a default (set them in args: to pass a value): SCCACHE_ENDPOINT\n',
+      ],
+      absent: ['      DEADSNAKES_MIRROR_URL'],
+      targets: ['base', 'build', 'vllm-base'],
+      notes: ['note: 2 ARGs have no default in Dockerfile and the build uses them: DEADSNAKES_MIRROR_URL, USE_SCCACHE. bake-matrix.yaml sets them to "" (what the build gets without a value); set their values there.'],
+    },
   ];
   for (const c of cases) {
     test(`${c.name}: a matrix that generates and passes check at once`, async () => {
@@ -107,6 +176,8 @@ describe('bake-matrix init', () => {
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '');
       assert.match(run.stdout, /^wrote bake-matrix\.yaml \(/);
+      for (const note of c.notes ?? []) assert.ok(run.stdout.includes(`${note}\n`), `missing:\n${note}\nin:\n${run.stdout}`);
+      if (!c.notes) assert.doesNotMatch(run.stdout, /have no default/);
       const text = matrix();
       for (const line of c.lines) assert.ok(text.includes(line), `missing:\n${line}\nin:\n${text}`);
       for (const word of c.absent) assert.ok(!text.includes(word), `unexpected ${word} in:\n${text}`);
@@ -116,6 +187,17 @@ describe('bake-matrix init', () => {
       for (const target of c.targets) assert.ok(bake.target[target], `no target ${target} in ${Object.keys(bake.target).join(', ')}`);
     });
   }
+
+  test('an ARG init set to "" and the user removes is refused by generate as before (arg-without-value)', async () => {
+    const { dir, run, matrix } = await init({ Dockerfile: TOX }, ['--name', 'tox']);
+    assert.equal(run.code, 0, run.stderr);
+    const edited = matrix().replace(/\nargs:\n  python_version: "".*/, '');
+    assert.notEqual(edited, matrix());
+    writeFileSync(join(dir, 'bake-matrix.yaml'), edited);
+    const generate = await runCli(['generate'], dir);
+    assert.equal(generate.code, 2, generate.stderr);
+    assert.match(generate.stderr, /error arg-without-value[\s\S]*uses \$\{python_version\} in its FROM line \(Dockerfile:2\)/);
+  });
 
   test('package.json gets the scripts it has no name for; its own are kept, its indentation too', async () => {
     const { dir, run } = await init(cases[2]!.files, ['--name', 'ros-app']);

@@ -8,7 +8,7 @@ import { error, UserError, type Problem } from '../../problems/problem.ts';
 import { CI_SYSTEMS, ciFiles } from '../../init/ci-files.ts';
 import { cannotCreate, createFile, readRegular, replaceFile } from '../../init/new-files.ts';
 import { addScripts } from '../../init/package-scripts.ts';
-import { starterMatrix } from '../../init/starter-matrix.ts';
+import { starterMatrix, type Unset } from '../../init/starter-matrix.ts';
 import { help } from '../help.ts';
 import { EXIT, type Command } from '../io.ts';
 import { parseChoice, parseOptions } from '../options.ts';
@@ -95,6 +95,7 @@ export const initCommand: Command = {
     wrote.push(...bake.written);
     const notes: string[] = [];
     if (pkgText === undefined) notes.push('No package.json here: `npm init -y` adds one; then install bake-matrix into it as a dev dependency (README, "Install": it is not on the npm registry yet), and `bake-matrix init` run again after moving bake-matrix.yaml aside adds the scripts.');
+    if (starter.unset.length) notes.push(unsetNote(starter.unset, dockerfile));
     if (scripts?.kept.length) notes.push(`package.json has a script of its own named ${scripts.kept.join(', ')}: left as ${scripts.kept.length === 1 ? 'it is' : 'they are'}.`);
     const target = [...generated.plan.targets.values()].find((t) => t.kind !== 'common' && t.tags?.length)?.name;
     io.stdout(
@@ -112,6 +113,15 @@ export const initCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** What init says of the ARGs it set to "": the build uses them and the Dockerfile gives them no default. */
+function unsetNote(unset: readonly Unset[], dockerfile: string): string {
+  const one = unset.length === 1;
+  const names = unset.map((u) => u.name).join(', ');
+  const inFrom = unset.filter((u) => u.inFrom).map((u) => u.name);
+  const from = inFrom.length ? `, and an empty ${inFrom.join(' or ')} makes an invalid image reference in ${inFrom.length === 1 ? 'its' : 'their'} FROM line` : '';
+  return `${unset.length} ARG${one ? ' has' : 's have'} no default in ${dockerfile} and the build uses ${one ? 'it' : 'them'}: ${names}. ${MATRIX_FILE} sets ${one ? 'it' : 'them'} to "" (what the build gets without a value${from}); set ${one ? 'its value' : 'their values'} there.`;
+}
 
 /** `--dockerfile` as a /-separated path relative to the project root; a path outside it is refused. */
 function projectPath(root: string, given: string): string {
