@@ -111,7 +111,7 @@ export function writeFilesAtomic(files: readonly FileToWrite[], options: WriteOp
       rmSync(join(dir, JOURNAL_FILE), { force: true });
     } catch (e) {
       const kept = rollBack(dir, staged, done);
-      if (e instanceof SourceError) throw e.reason; // nothing was replaced: a bug, not a failed write
+      if (e instanceof SourceError) throw e; // nothing was replaced: a bug, not a failed write (withLock throws its reason)
       throw new UserError([writeProblem(e, culprit, kept)]);
     } finally {
       for (const entry of staged) {
@@ -176,7 +176,10 @@ export function linkOnTheWay(dir: string, shown: string): string | undefined {
   return lstatOf(dir)?.isSymbolicLink() ? shown : undefined;
 }
 
-/** Runs `action` holding the folder's lock; file system errors of the lock and the clean-up become UserErrors. */
+/**
+ * Runs `action` holding the folder's lock; file system errors of the lock and the clean-up become
+ * UserErrors. A SourceError is thrown as what the source threw, even an error with a `code`.
+ */
 function withLock<T>(dir: string, shown: string, options: WriteOptions, action: () => T): T {
   let lock;
   try {
@@ -188,6 +191,7 @@ function withLock<T>(dir: string, shown: string, options: WriteOptions, action: 
   try {
     return action();
   } catch (e) {
+    if (e instanceof SourceError) throw e.reason;
     if (e instanceof UserError || !(e as NodeJS.ErrnoException).code) throw e;
     throw new UserError([writeProblem(e, shown, true)]);
   } finally {

@@ -57,22 +57,28 @@ test('a streamed file is written as its source makes it, with the bytes and hash
   assert.deepEqual({ ...hashes }, { 'docker-bake.hcl': sha256(bytes) });
 });
 
-test('a source that fails half way (a bug in making the text) leaves the previous files byte for byte, no temp file, and throws its own error', () => {
-  const dir = testdir({});
-  writeFilesAtomic(files(dir, 'old json\n', 'old hcl\n'));
-  const boom = new Error('emitHcl: invalid target name');
-  const failing = (write: (bytes: Uint8Array) => void) => {
-    write(Buffer.from('new hcl, a first chunk\n'.repeat(10_000)));
-    throw boom;
-  };
-  assert.throws(
-    () => writeFilesAtomic([{ path: join(dir, 'docker-bake.json'), text: 'new json\n' }, { path: join(dir, 'docker-bake.hcl'), text: failing }]),
-    (e) => e === boom,
-    'the source\'s own error, not a UserError about writing',
-  );
-  assert.deepEqual(read(dir), { json: 'old json\n', hcl: 'old hcl\n' });
-  assert.deepEqual(leftovers(dir), []);
-});
+for (const [kind, boom] of [
+  ['a plain Error', new Error('emitHcl: invalid target name')],
+  // Node's own errors carry a code too: still a bug of the source, not a failed write.
+  ['an error with a code', Object.assign(new TypeError('The "chunk" argument must be of type string'), { code: 'ERR_INVALID_ARG_TYPE' })],
+  ['an errno-like error', Object.assign(new Error('ENOENT: no such file or directory, open template'), { code: 'ENOENT' })],
+] as const) {
+  test(`a source that fails half way (a bug in making the text, ${kind}) leaves the previous files byte for byte, no temp file, and throws its own error`, () => {
+    const dir = testdir({});
+    writeFilesAtomic(files(dir, 'old json\n', 'old hcl\n'));
+    const failing = (write: (bytes: Uint8Array) => void) => {
+      write(Buffer.from('new hcl, a first chunk\n'.repeat(10_000)));
+      throw boom;
+    };
+    assert.throws(
+      () => writeFilesAtomic([{ path: join(dir, 'docker-bake.json'), text: 'new json\n' }, { path: join(dir, 'docker-bake.hcl'), text: failing }]),
+      (e) => e === boom,
+      'the source\'s own error, not a UserError about writing',
+    );
+    assert.deepEqual(read(dir), { json: 'old json\n', hcl: 'old hcl\n' });
+    assert.deepEqual(leftovers(dir), []);
+  });
+}
 
 describe('writes survive a kill', () => {
   test('a journal left between the renames is finished: the pair is the new one, with nothing left behind', () => {
