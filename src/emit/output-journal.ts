@@ -93,12 +93,17 @@ export class SourceError extends Error {
   }
 }
 
-/** Puts the journal in place in one step (a temp file renamed). */
+/** Puts the journal in place in one step (a temp file renamed); its temp file is removed (the link itself, never followed) when that fails. */
 export function writeJournal(dir: string, entries: JournalEntry[], step: Step = noStep): void {
   const temp = join(dir, tempName());
-  writeDurably(temp, JSON.stringify({ pid: process.pid, entries }) + '\n', step);
-  step(`rename ${temp} -> ${JOURNAL_FILE}`);
-  renameSync(temp, join(dir, JOURNAL_FILE));
+  try {
+    writeDurably(temp, JSON.stringify({ pid: process.pid, entries }) + '\n', step);
+    step(`rename ${temp} -> ${JOURNAL_FILE}`);
+    renameSync(temp, join(dir, JOURNAL_FILE));
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
+  }
   syncFolder(dir);
 }
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { sha256, tempName, writeDurably, writeJournal } from '../../src/emit/output-journal.ts';
+import { JOURNAL_FILE, sha256, tempName, writeDurably, writeJournal } from '../../src/emit/output-journal.ts';
 import { LOCK_FILE } from '../../src/emit/output-lock.ts';
 import { isBakeFileName } from '../../src/emit/emit-bake.ts';
 import { stringSource } from '../../src/emit/byte-writer.ts';
@@ -79,6 +79,14 @@ for (const [kind, boom] of [
     assert.deepEqual(leftovers(dir), []);
   });
 }
+
+test('a journal that cannot be put in place leaves no temp file behind (the error is thrown)', () => {
+  const dir = testdir({});
+  // A folder where the journal goes: the rename of its temp file over it fails.
+  mkdirSync(join(dir, JOURNAL_FILE, 'x'), { recursive: true });
+  assert.throws(() => writeJournal(dir, [{ file: 'docker-bake.json' }]), (e) => typeof (e as NodeJS.ErrnoException).code === 'string');
+  assert.deepEqual(leftovers(dir), [JOURNAL_FILE]);
+});
 
 describe('writes survive a kill', () => {
   test('a journal left between the renames is finished: the pair is the new one, with nothing left behind', () => {
