@@ -2,7 +2,8 @@
 // applies to text known when the file is generated, and has an HCL form for
 // run-time variables, built only from functions buildx v0.10 already has
 // (bake/hclparser/stdlib.go): `{git_sha|short}` -> ${substr(GIT_SHA, 0, 7)}.
-// A filter may take a number: `{git_sha|short:12}` (filterFor reads it).
+// A filter may take a number: `{git_sha|short:12}` (filterFor reads it); a
+// placeholder may give a filter its own default number (`{inputs|short}`: 12).
 
 export interface Filter {
   name: string;
@@ -36,25 +37,45 @@ export const FILTERS: ReadonlyMap<string, Filter> = new Map(
 /** Filters that take a number after ":", with the range allowed. */
 const WITH_LENGTH: ReadonlyMap<string, { min: number; max: number }> = new Map([['short', { min: 1, max: 64 }]]);
 
-/** The filter a `name` or `name:N` stands for; undefined: no such filter, or a number it does not take. */
-export function filterFor(spec: string): Filter | undefined {
+/** A placeholder's own default number for filters that take one, by filter name: `{ short: 12 }` makes its `short` keep 12. */
+export type FilterDefaults = Readonly<Partial<Record<string, number>>>;
+
+const NO_DEFAULTS: FilterDefaults = {};
+
+/** The name of the filter a spec stands for, without its number: `short:12` -> `short`. */
+export function filterName(spec: string): string {
   const colon = spec.indexOf(':');
-  if (colon < 0) return FILTERS.get(spec);
-  const name = spec.slice(0, colon);
+  return colon < 0 ? spec : spec.slice(0, colon);
+}
+
+/**
+ * The filter a `name` or `name:N` stands for (a bare `name` with the number `defaults` gives it,
+ * if any); undefined: no such filter, or a number it does not take.
+ */
+export function filterFor(spec: string, defaults: FilterDefaults = NO_DEFAULTS): Filter | undefined {
+  const name = filterName(spec);
   const range = WITH_LENGTH.get(name);
-  const digits = spec.slice(colon + 1);
+  if (name === spec) {
+    const n = range ? defaults[name] : undefined;
+    return n === undefined ? FILTERS.get(spec) : firstN(spec, n);
+  }
+  const digits = spec.slice(name.length + 1);
   if (!range || !/^[0-9]{1,3}$/.test(digits)) return undefined;
   const n = Number(digits);
   if (n < range.min || n > range.max) return undefined;
-  return { name: spec, description: `the first ${n} characters`, apply: (t) => t.slice(0, n), hcl: (e) => `substr(${e}, 0, ${n})`, distinct: false };
+  return firstN(spec, n);
+}
+
+function firstN(name: string, n: number): Filter {
+  return { name, description: `the first ${n} characters`, apply: (t) => t.slice(0, n), hcl: (e) => `substr(${e}, 0, ${n})`, distinct: false };
 }
 
 /** The filters a message lists. */
 export const FILTER_NAMES = [...FILTERS.keys()].map((name) => (WITH_LENGTH.has(name) ? `${name}, ${name}:N` : name)).join(', ');
 
-export function applyFilters(text: string, filters: readonly string[]): string {
+export function applyFilters(text: string, filters: readonly string[], defaults: FilterDefaults = NO_DEFAULTS): string {
   let out = text;
-  for (const name of filters) out = filterFor(name)!.apply(out);
+  for (const name of filters) out = filterFor(name, defaults)!.apply(out);
   return out;
 }
 

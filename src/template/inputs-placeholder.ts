@@ -10,6 +10,7 @@
 // the first 12, as in the default content tag, `{inputs|short:N}` the first N.
 import type { Piece } from './bake-string.ts';
 import { evaluatePieces, type RuntimeValues } from './evaluate.ts';
+import { applyFilters, filterName, type FilterDefaults } from './filters.ts';
 import type { PlaceholderPart } from './parse-template.ts';
 import type { Lookup, Scope } from './render.ts';
 import type { Variable } from '../types/matrix.ts';
@@ -19,6 +20,8 @@ export const INPUTS_PLACEHOLDER = 'inputs';
 export const INPUTS_PIECE = 'BAKE_MATRIX_INPUTS';
 /** How many hex digits `{inputs|short}` keeps (as the default content tag). */
 export const INPUTS_SHORT = 12;
+/** The filter `{inputs}` takes, with its own default: `short` keeps INPUTS_SHORT, not the 7 of a git sha. */
+const INPUTS_FILTERS: FilterDefaults = { short: INPUTS_SHORT };
 /** What the digest is checked as at generation: 64 hex digits. */
 const SAMPLE = 'a'.repeat(64);
 export const INPUTS_SAMPLE = `sha256:${SAMPLE}`;
@@ -47,7 +50,8 @@ export function withInputs(scope: Scope): Scope {
     lookup(p: PlaceholderPart): Lookup {
       if (p.arg || p.name !== INPUTS_PLACEHOLDER) return scope.lookup(p);
       if (p.attr) return { kind: 'error', code: 'bad-inputs-placeholder', reason: '{inputs} has no attributes', hint: 'Write {inputs} (64 hex digits) or {inputs|short} (the first 12).' };
-      if (p.filters.some((f) => !/^short(:\d+)?$/.test(f)) || p.filters.length > 1) return { kind: 'error', code: 'bad-inputs-placeholder', reason: `{inputs} takes only the filter "short" (the first ${INPUTS_SHORT} hex digits; short:N the first N)`, hint: 'Write {inputs} (64 hex digits), {inputs|short} or {inputs|short:N}.' };
+      // Each filter is one of the shared ones (render.ts checked it, the number too): only short is taken here.
+      if (p.filters.some((f) => filterName(f) !== 'short') || p.filters.length > 1) return { kind: 'error', code: 'bad-inputs-placeholder', reason: `{inputs} takes only the filter "short" (the first ${INPUTS_SHORT} hex digits; short:N the first N)`, hint: 'Write {inputs} (64 hex digits), {inputs|short} or {inputs|short:N}.' };
       if (p.optional) return { kind: 'error', code: 'bad-inputs-placeholder', reason: '{inputs} always has a value: it cannot be an optional segment', hint: 'Write the separator as text: "-{inputs|short}".' };
       return { kind: 'variable', variable: VARIABLE, source: { placeholder: p.raw, variable: INPUTS_PIECE, what: 'the input digest of the image' } };
     },
@@ -60,13 +64,7 @@ export const usesInputs = (pieces: readonly Piece[]): boolean => pieces.some((p)
 /** A content tag's text: the digest (`sha256:` and 64 hex digits) in place of {inputs}, the variables at `values`. */
 export function contentTagText(pieces: readonly Piece[], digest: string, values: RuntimeValues): string {
   const hex = digest.replace(/^sha256:/, '');
-  return pieces.map((p) => ('runtime' in p && p.runtime?.env === INPUTS_PIECE ? hex.slice(0, digits(p.runtime.filters[0])) : evaluatePieces([p], values))).join('');
-}
-
-/** How many hex digits a filter keeps: none 64, `short` INPUTS_SHORT, `short:N` N. */
-function digits(filter: string | undefined): number {
-  if (filter === undefined) return 64;
-  return filter === 'short' ? INPUTS_SHORT : Number(filter.slice('short:'.length));
+  return pieces.map((p) => ('runtime' in p && p.runtime?.env === INPUTS_PIECE ? applyFilters(hex, p.runtime.filters, INPUTS_FILTERS) : evaluatePieces([p], values))).join('');
 }
 
 /** A content tag as people read it before a digest is known: variables at `values`, {inputs} as written. */

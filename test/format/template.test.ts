@@ -2,7 +2,7 @@
 // how each placeholder is rendered for bake (src/template).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyFilters, FILTERS, malformedPlaceholders, parseTemplate, render, type Lookup, type PlaceholderPart, type Scope } from '../../src/template/index.ts';
+import { applyFilters, filterFor, FILTERS, malformedPlaceholders, parseTemplate, render, type Lookup, type PlaceholderPart, type Scope } from '../../src/template/index.ts';
 import { previewBake, variablesIn } from '../../src/inspect/preview-bake.ts';
 
 describe('parsing', () => {
@@ -74,6 +74,16 @@ describe('filters', () => {
       assert.deepEqual(variablesIn(bake), ['V']);
     });
   }
+
+  test('a placeholder may give a filter that takes a number its own default ({inputs|short} keeps 12); short:N and the others ignore it', () => {
+    const hex = '0123456789abcdef';
+    assert.equal(applyFilters(hex, ['short'], { short: 12 }), '0123456789ab');
+    assert.equal(applyFilters(hex, ['short:3'], { short: 12 }), '012');
+    assert.equal(applyFilters(hex, ['short']), '0123456', 'without one, the 7 of a git sha');
+    assert.equal(applyFilters('Ubuntu', ['lower'], { lower: 3 }), 'ubuntu', 'a filter that takes no number takes no default');
+    assert.equal(filterFor('short', { short: 12 })!.hcl('V'), 'substr(V, 0, 12)');
+    assert.equal(filterFor('short:0', { short: 12 }), undefined, 'the range still holds');
+  });
 });
 
 /** A scope from a table of lookups by placeholder name. */
