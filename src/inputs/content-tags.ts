@@ -16,13 +16,13 @@ import { contentTagText } from '../template/inputs-placeholder.ts';
 import type { Piece } from '../template/bake-string.ts';
 
 /** One `{inputs}` tag entry: its rendered pieces, and the variables it exists only while set (`if:`), with their defaults. */
-export interface ContentTemplate {
+interface ContentTemplate {
   pieces: Piece[];
   if?: { env: string; default: string }[];
 }
 
 /** What rendering content tags needs: the templates, and the environment (a variable only they use is not in the bake file). */
-export interface ContentContext {
+interface ContentContext {
   templates: ContentTemplates;
   env: Readonly<Record<string, string | undefined>>;
 }

@@ -16,7 +16,7 @@
 // measurement.
 import { flagOn, type RunArgs } from './run-args.ts';
 
-export const NO_DEFAULT_LOAD = 'BUILDX_NO_DEFAULT_LOAD';
+const NO_DEFAULT_LOAD = 'BUILDX_NO_DEFAULT_LOAD';
 
 /** What to add to buildx's environment for a build: BUILDX_NO_DEFAULT_LOAD=1 with --push or --load, unless the user set it. */
 export function buildxEnv(run: RunArgs, env: NodeJS.ProcessEnv): Record<string, string> {

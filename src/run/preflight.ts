@@ -48,7 +48,7 @@ export interface DockerReady {
 }
 
 /** What docker answered: `buildx version`, and `buildx inspect --bootstrap` when a builder is needed. */
-export type DockerAnswers = [version: Captured, inspected: Captured | undefined];
+type DockerAnswers = [version: Captured, inspected: Captured | undefined];
 
 /**
  * Asks docker (undefined without one): the builder is inspected while the version is asked,

@@ -37,7 +37,7 @@ interface Credentials {
   helper?: true;
 }
 
-export interface RegistryLookupOptions {
+interface RegistryLookupOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** For tests: a fetch of their own. */
   fetch?: typeof fetch;
@@ -146,7 +146,7 @@ export async function registryLookup(ref: ImageReference, options: RegistryLooku
 }
 
 /** Whether a proxy variable (as curl and Go read them) applies to `host`: then only docker can ask. */
-export function proxied(host: string, loopback: boolean, env: RegistryLookupOptions['env']): boolean {
+function proxied(host: string, loopback: boolean, env: RegistryLookupOptions['env']): boolean {
   const get = (name: string) => env[name] ?? env[name.toUpperCase()];
   const proxy = loopback ? get('http_proxy') : get('https_proxy');
   if (!proxy && !get('all_proxy')) return false;

@@ -22,7 +22,7 @@ import { checkDocker } from './preflight.ts';
 import { registryLookup } from './registry-lookup.ts';
 
 /** `docker`: look images up with `docker buildx imagetools inspect` only, never in this process. */
-export const REGISTRY_LOOKUP_ENV = 'BAKE_MATRIX_REGISTRY_LOOKUP';
+const REGISTRY_LOOKUP_ENV = 'BAKE_MATRIX_REGISTRY_LOOKUP';
 
 export const LOOKUPS = 8;
 const LOOKUP_TIMEOUT_MS = 60_000;

@@ -381,5 +381,8 @@ describe('manifest --skip-built: a shared tag over an image that exists already'
     // Without the clash (another REL_VERSION), the same run merges.
     const apart = await runCli(['manifest', 'default', '--skip-built', '--metadata', 'metadata', '--dry-run'], dir, { ...docker.env, REL_VERSION: 'rc1' });
     assert.doesNotMatch(apart.stderr, /shared-tag-platform/);
+    assert.equal(apart.code, 0, apart.stderr);
+    // The existing image's source is its content tag's repository (a registry with a port) at the digest found.
+    assert.ok(apart.stdout.includes(`-t localhost:5000/sh/app:dev-x86 localhost:5000/sh/app@sha256:${'c'.repeat(64)}\n`), apart.stdout);
   });
 });

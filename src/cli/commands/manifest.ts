@@ -169,18 +169,22 @@ async function manifestSkips(plan: Plan, names: readonly string[], root: string,
   if (!digests.ok) throw reportProblems(digests.problems, [], io, json);
   const values = bakeValues(plan.bake, io.env);
   const contentTags = new Map<string, string>();
+  const repositories = new Map<string, string>();
   const moreTags = new Map<string, string[]>();
   const templates = contentTemplatesOf(plan);
   for (const image of images) {
     const tag = contentTagOf(plan.bake, image, digests.value, values, { templates, env: io.env });
-    if (tag.ok) contentTags.set(image, tag.tag);
+    if (tag.ok) {
+      contentTags.set(image, tag.tag);
+      repositories.set(image, tag.repository);
+    }
     if (tag.ok && tag.tags.length > 1) moreTags.set(image, tag.tags.slice(1));
   }
   const lookups = await lookupImages(runner.value, [...contentTags.values()], io.env);
   const existing = new Map<string, string>();
   for (const [image, tag] of contentTags) {
     const l = lookups.get(tag);
-    if (l?.exists) existing.set(image, `${tag.slice(0, tag.lastIndexOf(':'))}@${l.digest}`);
+    if (l?.exists) existing.set(image, `${repositories.get(image)!}@${l.digest}`);
   }
   if (!json) io.stderr(`bake-matrix manifest: --skip-built: ${existing.size} of ${contentTags.size} images exist under their content tag${existing.size ? ` (${[...existing.keys()].join(', ')})` : ''}\n`);
   return { existing, contentTags, moreTags };
