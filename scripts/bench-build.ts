@@ -13,6 +13,13 @@
 //               registry cache itself (another BuildKit gives other cache keys)
 //   bump        fb's ENGINE_VERSION changed in the matrix; which steps ran
 //
+// and, without bake-matrix (the baseline: what buildx and BuildKit take for these images):
+//
+//   hand-written  the three runtime images as one hand-written bake file (no linked
+//                 targets, a registry cache ref per image, push): cold, and on the
+//                 fresh builder from its own registry cache
+//   one chain     one runtime image's chain alone, no cache, no export: the builder's floor
+//
 // and, with --skip-built (on the matrix with `ci:`, platforms the builder's own):
 //
 //   skip cold   `run all --skip-built --push` with a fresh run id: builds and pushes
@@ -176,11 +183,14 @@ function phasesOf(stamped: readonly { at: number; line: string }[], total: numbe
   const runIds = new Set(stamped.flatMap((l) => /^#(\d+) \[[^\]]*\] RUN printf 'bench-step-/.exec(l.line)?.[1] ?? []));
   const firstRun = stamped.find((l) => { const id = /^#(\d+) /.exec(l.line)?.[1]; return id !== undefined && runIds.has(id); });
   const runDone = stamped.filter((l) => { const m = /^#(\d+) DONE /.exec(l.line); return m !== null && runIds.has(m[1]!); }).at(-1);
-  if (!handed || !summary) return undefined;
-  const lastBuildx = stamped.filter((l) => l.at <= summary.at && !l.line.startsWith('bake-matrix') && !l.line.startsWith('  ')).at(-1) ?? handed;
+  if (!handed !== !summary) return undefined;
+  // A plain buildx command (the hand-written baseline): no bake-matrix lines, buildx from the start to the end.
+  const start = handed ?? { at: 0, line: '' };
+  const end = summary ?? { at: total, line: '' };
+  const lastBuildx = stamped.filter((l) => l.at <= end.at && !l.line.startsWith('bake-matrix') && !l.line.startsWith('  ')).at(-1) ?? start;
   // No RUN step ran (everything cached): buildx's whole time counts as its start, exports and pushes.
-  if (!firstRun || !runDone) return { ours: handed.at, start: 0, runs: 0, tail: lastBuildx.at - handed.at, after: total - lastBuildx.at };
-  return { ours: handed.at, start: firstRun.at - handed.at, runs: runDone.at - firstRun.at, tail: lastBuildx.at - runDone.at, after: total - lastBuildx.at };
+  if (!firstRun || !runDone) return { ours: start.at, start: 0, runs: 0, tail: lastBuildx.at - start.at, after: total - lastBuildx.at };
+  return { ours: start.at, start: firstRun.at - start.at, runs: runDone.at - firstRun.at, tail: lastBuildx.at - runDone.at, after: total - lastBuildx.at };
 }
 
 let logCount = 0;
@@ -273,6 +283,43 @@ async function sequential(runId: string): Promise<Measured> {
   return total;
 }
 
+/**
+ * The baseline without bake-matrix: the three runtime images as one hand-written bake file
+ * (no linked targets: each image builds its whole chain, BuildKit shares the common steps),
+ * with the fixture's args, a registry cache ref per image (the matrix's mode and compression,
+ * ignore-error) and a push, as a user of plain `docker buildx bake` would write it. What it
+ * takes is what buildx and BuildKit need for these images on this builder.
+ */
+function handWritten(runId: string): string {
+  const doc = parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
+  const registry = env.BAKE_MATRIX_TEST_REGISTRY!;
+  const cacheOptions = `mode=${doc.cache.mode},compression=${doc.cache.compression},ignore-error=true`;
+  const targets = Object.fromEntries(
+    FRAMEWORKS.map((f) => {
+      const cache = `type=registry,ref=${registry}/bench-build-plain/cache:${f}`;
+      const args = { ...doc.args, BASE_IMAGE: env.BAKE_MATRIX_TEST_BASE_IMAGE, BENCH_RUN_ID: runId, ...doc.axes.framework[f].args };
+      return [f, { context: join(ROOT, FIXTURE), dockerfile: 'Dockerfile', target: 'runtime', args, platforms: [engine.platform], tags: [`${registry}/bench-build-plain/${f}:${runId}`], 'cache-from': [cache], 'cache-to': [`${cache},${cacheOptions}`] }];
+    }),
+  );
+  const file = join(work, `hand-written-${runId}.json`);
+  writeFileSync(file, JSON.stringify({ group: { all: { targets: FRAMEWORKS } }, target: targets }, null, 2));
+  return file;
+}
+
+/** `docker buildx bake` of the hand-written file, as bake-matrix runs buildx (no default load into the image store). */
+function plainBake(label: string, runId: string, builder?: string): Promise<Measured> {
+  const args = ['buildx', 'bake', '-f', handWritten(runId), 'all', '--progress=plain', '--push', ...(builder ? ['--builder', builder] : [])];
+  return timed(label, 'docker', args, { BUILDX_NO_DEFAULT_LOAD: '1' });
+}
+
+/** The builder's own floor: one runtime image's chain (the 10 s critical path), no cache, no export at all. */
+function oneChain(label: string, runId: string): Promise<Measured> {
+  const doc = parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
+  const args = { ...doc.args, BASE_IMAGE: env.BAKE_MATRIX_TEST_BASE_IMAGE, BENCH_RUN_ID: runId, ...doc.axes.framework.fa.args } as Record<string, string>;
+  const command = ['buildx', 'build', '--progress=plain', '--platform', engine.platform, '--target', 'runtime', ...Object.entries(args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]), join(ROOT, FIXTURE)];
+  return timed(label, 'docker', command, { BUILDX_NO_DEFAULT_LOAD: '1' });
+}
+
 function builderAnswers(builder?: string): boolean {
   return spawnSync('docker', ['buildx', 'inspect', '--bootstrap', ...(builder ? ['--builder', builder] : [])], { env, encoding: 'utf8', timeout: 60_000 }).status === 0;
 }
@@ -325,6 +372,7 @@ type Measure = 'cold' | 'rerun' | 'fresh' | 'bump';
 const rounds = Number(options.rounds);
 const results = new Map(layouts.map((l) => [l, { cold: [], rerun: [], fresh: [], bump: [] } as Record<Measure, Measured[]>]));
 const sequentials: Measured[] = [];
+const baseline = { cold: [] as Measured[], fresh: [] as Measured[], chain: [] as Measured[] };
 const SKIP_MEASURES = ['skip cold', 'skip ci', 'skip run', 'skip bump'] as const;
 type SkipMeasure = (typeof SKIP_MEASURES)[number];
 const skips = Object.fromEntries(SKIP_MEASURES.map((m) => [m, [] as SkipMeasured[]])) as Record<SkipMeasure, SkipMeasured[]>;
@@ -362,6 +410,26 @@ for (let round = 1; round <= rounds; round++) {
   sequentials.push(seq);
   console.error(`round ${round}: sequential ${seq.seconds.toFixed(1)} s`);
 
+  const plainId = fresh();
+  const plainCold = await plainBake(`r${round}-hand-written-cold`, plainId);
+  if (plainCold.code !== 0) failed('the hand-written bake', plainCold);
+  baseline.cold.push(plainCold);
+  if (freshBuilder) {
+    if (otherFresh) {
+      prune(freshBuilder);
+      const fill = await plainBake(`r${round}-hand-written-fresh-fill`, plainId, freshBuilder);
+      if (fill.code !== 0) failed('filling the cache with the hand-written bake', fill, freshBuilder);
+    }
+    prune(freshBuilder);
+    const m = await plainBake(`r${round}-hand-written-fresh`, plainId, freshBuilder);
+    if (m.code !== 0) failed('the hand-written bake on the fresh builder', m, freshBuilder);
+    baseline.fresh.push(m);
+  }
+  const chain = await oneChain(`r${round}-one-chain`, fresh());
+  if (chain.code !== 0) failed('the one-chain build', chain);
+  baseline.chain.push(chain);
+  console.error(`round ${round}: hand-written cold ${plainCold.seconds.toFixed(1)} s${baseline.fresh.length ? `, fresh ${baseline.fresh.at(-1)!.seconds.toFixed(1)} s` : ''}, one chain ${chain.seconds.toFixed(1)} s`);
+
   const skipId = fresh();
   const skipStep = async (measure: SkipMeasure, m: Promise<Measured>): Promise<SkipMeasured> => {
     const got = await m;
@@ -379,6 +447,7 @@ for (let round = 1; round <= rounds; round++) {
 }
 
 const med = (ms: Measured[]) => median(ms.map((m) => m.seconds));
+const of0 = () => results.get(layouts[0]!)!;
 const stepsOf = (ms: Measured[]) => [...new Set(ms.map((m) => `${runSteps(m)}: ${executed(m).join(', ') || 'none'}`))].join(' / ');
 console.log(`${header}; ${rounds} round(s), medians; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(', ')}\n`);
 for (const layout of layouts) {
@@ -412,7 +481,24 @@ for (const layout of layouts) {
 }
 
 {
-  const cold = med(results.get(layouts[0]!)!.cold);
+  const cold = med(of0().cold);
+  const plainCold = med(baseline.cold);
+  console.log(`Without bake-matrix: the same three images as one hand-written bake file (no linked targets, a cache ref per image, ${'mode and compression as the matrix'}, push), and one image's chain alone\n`);
+  console.log('| measure | seconds | ratio | bake-matrix\'s against it | RUN steps executed |');
+  console.log('|---|--:|---|---|---|');
+  console.log(`| hand-written bake, cold | ${plainCold.toFixed(1)} | ${(plainCold / CRITICAL_PATH_S).toFixed(2)} x critical path | cold bake ${(cold / plainCold).toFixed(2)} x it | ${stepsOf(baseline.cold)} |`);
+  if (baseline.fresh.length) {
+    const plainFresh = med(baseline.fresh);
+    console.log(`| hand-written bake, fresh builder from its registry cache | ${plainFresh.toFixed(1)} | ${(plainFresh / plainCold).toFixed(2)} x its cold | fresh ${of0().fresh.length ? (med(of0().fresh) / plainFresh).toFixed(2) : '-'} x it | ${stepsOf(baseline.fresh)} |`);
+  }
+  console.log(`| one image's chain, no cache, no export (\`docker buildx build --target runtime\`) | ${med(baseline.chain).toFixed(1)} | ${(med(baseline.chain) / CRITICAL_PATH_S).toFixed(2)} x critical path | - | ${stepsOf(baseline.chain)} |`);
+  const ps = baseline.cold.flatMap((m) => (m.phases ? [m.phases] : []));
+  if (ps.length) console.log(`\nhand-written cold, medians (s): buildx to the first RUN ${median(ps.map((p) => p.start)).toFixed(2)}, RUN steps ${median(ps.map((p) => p.runs)).toFixed(2)}, exports and pushes ${median(ps.map((p) => p.tail)).toFixed(2)}`);
+  console.log('');
+}
+
+{
+  const cold = med(of0().cold);
   const handed = (ms: SkipMeasured[]) => [...new Set(ms.map((m) => m.handed))].join(' / ');
   const skippedOf = (ms: SkipMeasured[]) => [...new Set(ms.map((m) => m.skipped.join(', ') || 'none'))].join(' / ');
   const jobsOf = (ms: SkipMeasured[]) => [...new Set(ms.map((m) => m.jobs ?? '-'))].join(' / ');
