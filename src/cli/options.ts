@@ -27,6 +27,7 @@ export const OPTION_HELP: Record<string, { arg?: string; text: string }> = {
   'exit-code': { text: 'exit 1 when there are differences' },
   'dry-run': { text: 'print the command and the targets it builds; run nothing (needs no docker)' },
   'full-file': { text: 'hand buildx the whole generated file, not just what the names need (see below)' },
+  'keep-links': { text: 'build every linked target on its own, even one its consumers can build themselves (see below)' },
   'skip-built': { text: 'look each image up by its content tag (`bake-matrix hash`) and build only what is missing; what is built gets its content tag and the io.bake-matrix.inputs label (see docs/commands.md)' },
   'pin-bases': { text: 'with --skip-built (or for hash): look up the current digest of every base image (FROM images, docker-image:// contexts), so that a moved tag changes the input digests' },
   file: { arg: 'F', text: 'an overlay (e.g. ci.hcl), passed to buildx after the generated file so it can redefine or extend targets by name' },

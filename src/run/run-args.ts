@@ -56,6 +56,8 @@ export interface RunArgs {
   dryRun: boolean;
   /** --full-file: hand buildx the whole generated file rather than the closure of the names. */
   fullFile: boolean;
+  /** --keep-links: hand buildx every linked target as a build of its own (run/inline-links.ts). */
+  keepLinks: boolean;
   /** --skip-built: leave out the images whose content tag exists; tag and label what is built. */
   skipBuilt: boolean;
   /** --pin-bases (with --skip-built): base images enter the digests at their current digest. */
@@ -73,6 +75,7 @@ export const RUN_OPTIONS = {
   out: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'full-file': { type: 'boolean' },
+  'keep-links': { type: 'boolean' },
   'skip-built': { type: 'boolean' },
   'pin-bases': { type: 'boolean' },
   json: { type: 'boolean', default: false },
@@ -83,7 +86,7 @@ export const OWN_VALUE = ownOf('string');
 export const OWN_BOOLEAN = ownOf('boolean');
 
 export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
-  const out: RunArgs = { dryRun: false, fullFile: false, skipBuilt: false, pinBases: false, json: false, help: false, names: [], flags: [] };
+  const out: RunArgs = { dryRun: false, fullFile: false, keepLinks: false, skipBuilt: false, pinBases: false, json: false, help: false, names: [], flags: [] };
   const fail = (message: string): never => {
     throw new UserError([error('usage', message, { hint: `Usage: ${usage}` })]);
   };
@@ -122,6 +125,7 @@ export function parseRunArgs(args: readonly string[], usage: string): RunArgs {
       if (inline !== undefined) fail(`The option --${name} takes no value (got "${token}").`);
       if (name === 'dry-run') out.dryRun = true;
       else if (name === 'full-file') out.fullFile = true;
+      else if (name === 'keep-links') out.keepLinks = true;
       else if (name === 'skip-built') out.skipBuilt = true;
       else if (name === 'pin-bases') out.pinBases = true;
       else if (name === 'json') out.json = true;

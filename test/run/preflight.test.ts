@@ -140,7 +140,9 @@ describe('what needs no builder', () => {
       'Would build 2 targets, and 1 linked target (built for their consumers, not exported):',
       '  * vllm-cu129-runtime  linux/amd64  from vllm-cu129',
       '  * vllm-cu129-dev      linux/amd64  from vllm-cu129',
-      '  + base-cu129          linux/amd64  linked by vllm-cu129-runtime, vllm-cu129-dev (target: context)',
+      '  + base-cu129          linux/amd64  linked by vllm-cu129-runtime, vllm-cu129-dev (built inside them)',
+      '',
+      'A linked target "built inside them" is no build of its own: the targets that are built and link it build the same stages, with the same args, themselves (--keep-links keeps it a build of its own).',
       '',
       'Nothing was run (--dry-run).',
       '',
@@ -165,6 +167,8 @@ describe('what needs no builder', () => {
         { name: 'trtllm-cu130-dev', platforms: ['linux/amd64'], requestedAs: ['trtllm'] },
       ],
       linked: [{ name: 'base-cu130', platforms: ['linux/amd64', 'linux/arm64'], linkedBy: ['trtllm-cu130-runtime', 'trtllm-cu130-dev'] }],
+      // base-cu130 builds two platforms, its consumers one: it stays a build of its own.
+      inlined: [],
     });
   });
 

@@ -107,7 +107,7 @@ describe('a new generation', () => {
 
 describe('the closure file', () => {
   test('holds the names\' groups, targets and linked targets, and nothing else', async () => {
-    const r = await run(['vllm-cu129']);
+    const r = await run(['vllm-cu129', '--keep-links']);
     assert.equal(r.code, 0, r.stderr);
     const file = JSON.parse(readFileSync(join(r.cwd, r.bakeFile), 'utf8')) as BakeFile;
     assert.deepEqual(Object.keys(file.group), ['vllm-cu129']);
@@ -116,6 +116,22 @@ describe('the closure file', () => {
     const full = JSON.parse(readFileSync(join(r.cwd, 'bake/docker-bake.json'), 'utf8')) as BakeFile;
     for (const [name, target] of Object.entries(file.target)) assert.deepEqual(target, full.target[name], `${name} as generated`);
     assert.equal(readFileSync(join(r.cwd, 'bake/.bake-matrix/.gitignore'), 'utf8').split('\n').at(-2), '*', 'the folder ignores itself in git');
+  });
+
+  test('builds an unrequested link inside its consumers when they build the same stages (--keep-links: not)', async () => {
+    const r = await run(['vllm-cu129']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^bake-matrix: built inside the targets that link them \(same stages, args and platforms; --keep-links to build them on their own\): base-cu129$/m);
+    const file = JSON.parse(readFileSync(join(r.cwd, r.bakeFile), 'utf8')) as BakeFile;
+    const full = JSON.parse(readFileSync(join(r.cwd, 'bake/docker-bake.json'), 'utf8')) as BakeFile;
+    // No block links base-cu129 any more; the requested runtime stays dev's link (cache-from: test/run/inline-links.test.ts).
+    for (const [name, target] of Object.entries(file.target)) {
+      assert.ok(!Object.values(target.contexts ?? {}).includes('target:base-cu129'), `${name} still links base-cu129`);
+      const { contexts: _c, 'cache-from': _f, ...rest } = target;
+      const { contexts: _fc, 'cache-from': _ff, ...fullRest } = full.target[name]!;
+      assert.deepEqual(rest, fullRest, `${name}: only contexts and cache-from change`);
+    }
+    assert.equal(file.target['vllm-cu129-dev']!.contexts?.runtime, 'target:vllm-cu129-runtime');
   });
 
   test('is reused for the same request, another for another; files unused for a day are removed', async () => {
@@ -195,7 +211,7 @@ describe('the summary', () => {
     const dev = digest('vllm-cu129-dev');
     assert.match(r.stderr, new RegExp(`vllm-cu129-runtime +linux/amd64,linux/arm64 +${runtime}`));
     assert.match(r.stderr, new RegExp(`vllm-cu129-dev +linux/amd64,linux/arm64 +${dev}`));
-    assert.doesNotMatch(r.stderr, /base-cu129/, 'linked targets are not exported, so not summarised');
+    assert.doesNotMatch(r.stderr.slice(r.stderr.indexOf('succeeded')), /base-cu129/, 'linked targets are not exported, so not summarised');
     const md = readFileSync(summaryFile, 'utf8');
     assert.ok(md.startsWith('# earlier step\n### bake-matrix: `vllm-cu129` succeeded in '), md);
     assert.ok(md.includes(`| \`vllm-cu129-runtime\` | linux/amd64, linux/arm64 | \`${runtime}\` | \`\${REGISTRY}/vllm:cu129\` |`), md);

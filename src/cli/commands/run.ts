@@ -12,6 +12,7 @@ import { buildCommand, commandLine, nameProblems } from '../../run/build-command
 import { buildxEnv } from '../../run/default-load.ts';
 import { requestClosure } from '../../run/closure.ts';
 import { withoutRepeatedCacheFrom } from '../../run/cache-from-repeats.ts';
+import { inlineLinks } from '../../run/inline-links.ts';
 import { CLOSURE_DIR, writeClosureFile } from '../../run/closure-file.ts';
 import { dryRunJson, dryRunText } from '../../run/dry-run.ts';
 import { recordGeneration, reuseGeneration } from '../../run/generation-record.ts';
@@ -38,6 +39,9 @@ a flag buildx does not know either but that is close to one is refused with "did
 buildx gets only what the names need: their groups and targets, every inherited and linked
 target, and the variables they use, written to <out>/.bake-matrix/run-<hash>.json (buildx
 reads and resolves it much faster than the whole file). --full-file hands it the whole file.
+A linked target that was not asked for is built inside the targets that link it when they
+would build the very same stages with the same args and platforms (one build instead of
+several: fewer solves, cache imports and exports); --keep-links builds each on its own.
 
 Before building, it checks that docker, buildx and the builder are there, and that the
 builder offers every platform of the targets (linked \`target:\` contexts included).
@@ -135,7 +139,9 @@ async function afterGeneration(run: RunArgs, io: Io, current: CurrentBake): Prom
   const asked = run.dryRun ? undefined : askDocker(check);
   current.write();
   // buildx reads the blocks the names need, not the whole file (listing wants every name).
-  const handed = listing || run.fullFile ? bakeFile : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root, io.env) ?? bakeFile;
+  const closure = listing || run.fullFile ? undefined : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root, io.env);
+  const handed = closure?.path ?? bakeFile;
+  const inlined = closure?.inlined ?? [];
 
   const theirMetadata = flagValues(run, 'metadata-file').at(-1);
   const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
@@ -146,7 +152,7 @@ async function afterGeneration(run: RunArgs, io: Io, current: CurrentBake): Prom
   const here = root === resolve(io.cwd);
   if (run.dryRun) {
     if (run.skipBuilt && building && !run.json) io.stderr('bake-matrix: --skip-built: nothing looked up under --dry-run; this is the plan before any image is skipped (`bake-matrix hash` shows the content tags it would look up).\n');
-    io.stdout(run.json ? JSON.stringify(withWarningsJson({ ...dryRunJson(shown, selection), cwd: root }, warnings), null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays));
+    io.stdout(run.json ? JSON.stringify(withWarningsJson({ ...dryRunJson(shown, selection, inlined), cwd: root }, warnings), null, 2) + '\n' : (here ? '' : `(in ${root})\n`) + dryRunText(shown, selection, overlays, inlined));
     return EXIT.ok;
   }
 
@@ -154,6 +160,7 @@ async function afterGeneration(run: RunArgs, io: Io, current: CurrentBake): Prom
     const ready = await checkDocker(check, asked);
     if (!ready.ok) fail(io, run.json, ready.problems);
 
+    if (!run.json && inlined.length) io.stderr(`bake-matrix: built inside the targets that link them (same stages, args and platforms; --keep-links to build them on their own): ${listed(inlined)}\n`);
     if (!run.json) io.stderr(`bake-matrix: ${here ? '' : `(in ${root}) `}${commandLine(command)}\n`);
     const started = Date.now();
     const finished = await runner!.inherit(command.args, command.env);
@@ -226,8 +233,13 @@ async function currentBake(run: RunArgs, io: Io): Promise<CurrentBake> {
   return { bake: generated.plan.bake, out, root: generated.matrix.root, warnings, contentTags, write };
 }
 
-/** Writes the closure of the request beside the generated file; undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it). Its path is relative to the root. */
-function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], out: string, outAbsolute: string, root: string, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * Writes the closure of the request beside the generated file, its unrequested links built inside
+ * their consumers where that changes nothing (run/inline-links.ts; not with --keep-links);
+ * undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it).
+ * Its path is relative to the root.
+ */
+function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], out: string, outAbsolute: string, root: string, env: NodeJS.ProcessEnv): { path: string; inlined: string[] } | undefined {
   const texts: string[] = [];
   for (const overlay of overlays) {
     if (overlay === '-') return undefined;
@@ -237,8 +249,16 @@ function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], 
       return undefined;
     }
   }
-  const text = emitJson(withoutRepeatedCacheFrom(requestClosure(bake, { names: run.names, sets: flagValues(run, 'set'), overlays: texts }), env));
-  return fromRoot(join(outAbsolute, CLOSURE_DIR, writeClosureFile(outAbsolute, out, text)), root, root);
+  const sets = flagValues(run, 'set');
+  const closure = requestClosure(bake, { names: run.names, sets, overlays: texts });
+  const { bake: handed, inlined } = run.keepLinks ? { bake: closure, inlined: [] } : inlineLinks(closure, { names: run.names, sets, overlays: texts.length, root });
+  const text = emitJson(withoutRepeatedCacheFrom(handed, env));
+  return { path: fromRoot(join(outAbsolute, CLOSURE_DIR, writeClosureFile(outAbsolute, out, text)), root, root), inlined };
+}
+
+/** Up to five names, then how many more. */
+function listed(names: readonly string[]): string {
+  return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
 }
 
 /** Preflight problems, one short block each (no code frame: they are about the machine, not the matrix). */

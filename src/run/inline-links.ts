@@ -1,0 +1,222 @@
+// A linked target that was not asked for is built by buildx as a build of its
+// own (its own solve, cache imports and cache export) and its result handed to
+// the targets that link it; its outputs are dropped (bake.go: loadLinks). Each
+// such build costs buildx and BuildKit time before the first step and after
+// the last, and, on a builder with no local cache, every one imports and
+// exports its cache again. When the target that links it would build the very
+// same stages itself, from the same Dockerfile with the same values for every
+// ARG those stages read, the link changes nothing but that cost: BuildKit
+// shares identical steps between the builds of one bake anyway.
+//
+// So `run` leaves such links out of the closure file it hands buildx: every
+// `<stage> = "target:T"` context for a T that qualifies, in every block of the
+// file (inherited contexts cannot be removed in a child: bake merges maps key
+// by key), and gives the targets that linked T its `cache-from` entries.
+// T qualifies when it is not requested and, for every target that is still
+// built and links it:
+//   - T builds the stage the link replaces, from the same context and
+//     Dockerfile (no template in either), for the same platforms;
+//   - T binds no stage differently (its contexts are among the consumer's);
+//   - the consumer binds none of the stages T builds itself, and every ARG
+//     those stages declare (and every global or predefined ARG) has the same
+//     value in both; the Dockerfile is read and parsed (size-bounded, inside
+//     the project root);
+//   - the consumer keeps T's labels (it sets every key itself), T's secrets;
+//   - T's cache export is kept: when T has a cache-to, every cache-to of the
+//     consumer is mode=max (which holds every step of its build, T's included);
+//   - neither sets an attribute this module does not know (network, ssh, ...).
+// T's tags and outputs are dropped by buildx for an unrequested link anyway.
+// Overlays (-f) and --set values other than for every target ('*') turn it off.
+import { resolve } from 'node:path';
+import { builtStages } from '../check-dockerfiles/arg-scope.ts';
+import { findStage, parseDockerfile, type DockerfileModel } from '../check-dockerfiles/parse-dockerfile.ts';
+import { PREDEFINED_ARGS } from '../check-dockerfiles/predefined-args.ts';
+import { leavesRoot } from '../check-dockerfiles/paths-inside-root.ts';
+import { resolveTarget, type ResolvedTarget } from '../inspect/resolve-target.ts';
+import { DEFAULT_LIMITS } from '../load/limits.ts';
+import { expandGroups, inheritsOf, walkLinks } from '../links/walk-links.ts';
+import type { BakeFile, BakeTarget } from '../types/bake.ts';
+import { readRegularFile } from './read-json-file.ts';
+
+const SCHEME = 'target:';
+
+/** Attributes whose effect on a link this module knows; a block with any other keeps its links. */
+const KNOWN = new Set(['description', 'inherits', 'context', 'dockerfile', 'target', 'contexts', 'args', 'labels', 'tags', 'secret', 'platforms', 'cache-from', 'cache-to', 'output', 'annotations']);
+
+/** `--set` keys (for every target, `*.`) that change T and its consumers alike, or only outputs. */
+const SAME_FOR_ALL = /^\*\.(platform|args\.[^=]+|labels\.[^=]+|tags|output|push|load|attest|provenance|sbom|annotations)$/;
+
+export interface InlineRequest {
+  /** The names asked for (targets or groups; none means `default`). */
+  names: readonly string[];
+  sets: readonly string[];
+  overlays: number;
+  /** The project root: where buildx runs and the bake file's paths start. */
+  root: string;
+}
+
+export interface Inlined {
+  bake: BakeFile;
+  /** The linked targets now built inside the targets that linked them, in file order. */
+  inlined: string[];
+}
+
+export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
+  const none = { bake, inlined: [] };
+  if (request.overlays > 0) return none;
+  if (!request.sets.every((s) => SAME_FOR_ALL.test(s.slice(0, s.includes('=') ? s.indexOf('=') : s.length)))) return none;
+
+  const requested = new Set<string>();
+  expandGroups(bake.group, request.names.length ? request.names : ['default'], (name, _root, isGroup) => {
+    if (!isGroup && Object.hasOwn(bake.target, name)) requested.add(name);
+  });
+  const built = walkLinks(bake.target, requested);
+  const candidates = built.filter((name) => !requested.has(name));
+  if (candidates.length === 0) return none;
+
+  const resolved = memo((name: string) => resolveTarget(bake, name));
+  const known = memo((name: string) => chainKnown(bake, name));
+  const secrets = memo((name: string) => new Set(chainList(bake, name, 'secret')));
+  const dockerfiles = new Map<string, DockerfileModel | undefined>();
+  const dockerfile = (r: ResolvedTarget): DockerfileModel | undefined => {
+    const context = r.context?.value ?? '.';
+    const file = r.dockerfile?.value ?? 'Dockerfile';
+    const path = resolve(request.root, context, file);
+    if (!dockerfiles.has(path)) dockerfiles.set(path, readModel(request.root, context, file, path));
+    return dockerfiles.get(path);
+  };
+
+  // Who links whom (resolved contexts), once: a target's consumers are those still built.
+  const consumersOf = new Map<string, string[]>();
+  const linksOf = new Map<string, string[]>();
+  for (const name of built) {
+    const links = Object.values(resolved(name).contexts).flatMap((c) => (c.value.startsWith(SCHEME) ? [c.value.slice(SCHEME.length)] : []));
+    linksOf.set(name, links);
+    for (const link of links) consumersOf.set(link, [...(consumersOf.get(link) ?? []), name]);
+  }
+  const inlined = new Set(candidates);
+  const linkers = (target: string) => (consumersOf.get(target) ?? []).filter((name) => !inlined.has(name));
+  const fits = (target: string, consumer: string): boolean =>
+    known(target) && known(consumer) && qualifies(resolved(target), resolved(consumer), target, secrets(target), secrets(consumer), dockerfile);
+  // Whether a consumer fits does not depend on what else is inlined; a target that must stay a
+  // build of its own only adds consumers to its links (which can only keep more), so this ends
+  // at the largest set that qualifies, in any order.
+  const queue = [...candidates];
+  while (queue.length) {
+    const target = queue.pop()!;
+    if (!inlined.has(target) || linkers(target).every((consumer) => fits(target, consumer))) continue;
+    inlined.delete(target);
+    for (const link of linksOf.get(target) ?? []) if (inlined.has(link)) queue.push(link);
+  }
+  if (inlined.size === 0) return none;
+
+  const extraCache = new Map<string, string[]>();
+  const inOrder = Object.keys(bake.target).filter((n) => inlined.has(n));
+  for (const target of inOrder) {
+    for (const consumer of linkers(target)) {
+      const have = new Set([...resolved(consumer)['cache-from'].map((c) => c.value), ...(extraCache.get(consumer) ?? [])]);
+      const add = resolved(target)['cache-from'].map((c) => c.value).filter((v) => !have.has(v));
+      if (add.length) extraCache.set(consumer, [...(extraCache.get(consumer) ?? []), ...add]);
+    }
+  }
+  const target: Record<string, BakeTarget> = {};
+  for (const [name, block] of Object.entries(bake.target)) {
+    const contexts = block.contexts && Object.entries(block.contexts).filter(([, v]) => !(v.startsWith(SCHEME) && inlined.has(v.slice(SCHEME.length))));
+    const keptAll = !block.contexts || contexts!.length === Object.keys(block.contexts).length;
+    const extra = extraCache.get(name);
+    if (keptAll && !extra) {
+      target[name] = block;
+      continue;
+    }
+    const copy: BakeTarget = { ...block };
+    if (!keptAll) {
+      if (contexts!.length) copy.contexts = Object.fromEntries(contexts!);
+      else delete copy.contexts;
+    }
+    if (extra) copy['cache-from'] = [...(block['cache-from'] ?? []), ...extra];
+    target[name] = copy;
+  }
+  return { bake: { ...bake, target }, inlined: inOrder };
+}
+
+function qualifies(
+  t: ResolvedTarget,
+  c: ResolvedTarget,
+  name: string,
+  tSecrets: ReadonlySet<string>,
+  cSecrets: ReadonlySet<string>,
+  dockerfile: (r: ResolvedTarget) => DockerfileModel | undefined,
+): boolean {
+  const stages = Object.entries(c.contexts).filter(([, v]) => v.value === SCHEME + name).map(([stage]) => stage.toLowerCase());
+  const stage = t.target?.value.toLowerCase();
+  if (stages.length !== 1 || stage === undefined || stages[0] !== stage) return false;
+  const same = (a?: { value: unknown }, b?: { value: unknown }) => JSON.stringify(a?.value) === JSON.stringify(b?.value);
+  if (!same(t.context, c.context) || !same(t.dockerfile, c.dockerfile) || !same(t.platforms, c.platforms)) return false;
+  if ([t.context?.value, t.dockerfile?.value].some((v) => v?.includes('${'))) return false;
+  if (!Object.entries(t.contexts).every(([k, v]) => c.contexts[k]?.value === v.value)) return false;
+  if (!Object.keys(t.labels).every((k) => Object.hasOwn(c.labels, k))) return false;
+  if (![...tSecrets].every((s) => cSecrets.has(s))) return false;
+  const tCacheTo = t['cache-to']?.value ?? [];
+  const cCacheTo = c['cache-to']?.value ?? [];
+  if (tCacheTo.length && (cCacheTo.length === 0 || !cCacheTo.every((e) => e.split(',').some((f) => f.trim() === 'mode=max')))) return false;
+
+  const model = dockerfile(t);
+  const from = model && findStage(model, stage);
+  if (!model || !from) return false;
+  // The stages T builds itself (not bound by its contexts): the consumer now builds them.
+  // It must not bind one of them to something else, and must give them the same args.
+  const inPlay = builtStages(model, from, new Set(Object.keys(t.contexts).map((k) => k.toLowerCase())));
+  const consumerBinds = new Set(Object.keys(c.contexts).map((k) => k.toLowerCase()));
+  if (inPlay.some((s) => s !== from && s.name !== undefined && consumerBinds.has(s.name))) return false;
+  const declared = new Set([...model.globalArgs, ...inPlay.flatMap((s) => s.args)].map((a) => a.name));
+  for (const key of new Set([...Object.keys(t.args), ...Object.keys(c.args)])) {
+    if (t.args[key]?.value === c.args[key]?.value) continue;
+    if (declared.has(key) || PREDEFINED_ARGS.has(key) || key.startsWith('BUILDKIT_')) return false;
+  }
+  return true;
+}
+
+/** The Dockerfile a target builds, parsed; undefined when it is not a regular file inside the root within the size limit. */
+function readModel(root: string, context: string, file: string, path: string): DockerfileModel | undefined {
+  if (leavesRoot(context) || leavesRoot(file)) return undefined;
+  const read = readRegularFile(path, DEFAULT_LIMITS.dockerfileSize, 'a Dockerfile');
+  if (!read.ok) return undefined;
+  try {
+    return parseDockerfile(read.text, path.slice(root.length + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a target and every block it inherits set only attributes this module knows. */
+function chainKnown(bake: BakeFile, name: string): boolean {
+  return chain(bake, name).every((block) => Object.keys(block).every((k) => KNOWN.has(k)));
+}
+
+/** An appended list (secret) as bake resolves it through `inherits`. */
+function chainList(bake: BakeFile, name: string, key: 'secret'): string[] {
+  return chain(bake, name).flatMap((block) => block[key] ?? []);
+}
+
+/** The blocks a target's attributes come from: its parents' (in order, depth first), then its own; each once. */
+function chain(bake: BakeFile, name: string): BakeTarget[] {
+  const out: BakeTarget[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string, depth: number) => {
+    if (seen.has(n) || depth > 64 || !Object.hasOwn(bake.target, n)) return;
+    seen.add(n);
+    const block = bake.target[n]!;
+    for (const parent of inheritsOf(block)) visit(parent, depth + 1);
+    out.push(block);
+  };
+  visit(name, 0);
+  return out;
+}
+
+function memo<T>(f: (name: string) => T): (name: string) => T {
+  const cache = new Map<string, T>();
+  return (name) => {
+    if (!cache.has(name)) cache.set(name, f(name));
+    return cache.get(name)!;
+  };
+}

@@ -1,0 +1,168 @@
+// run/inline-links.ts: which unrequested linked targets `run` lets their
+// consumers build themselves, on a bake file shaped like the generated one
+// (the bench fixture's three frameworks: base -> torch and engine layers ->
+// framework -> runtime, every target binding every stage above it).
+import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { inlineLinks, type InlineRequest } from '../../src/run/inline-links.ts';
+import { requestClosure } from '../../src/run/closure.ts';
+import type { BakeFile, BakeTarget } from '../../src/types/bake.ts';
+import { testdir } from '../helpers/testdir.ts';
+
+const DOCKERFILE = `ARG BASE_IMAGE=debian:bookworm
+FROM \${BASE_IMAGE} AS build-base
+ARG BENCH_RUN_ID
+RUN echo base $BENCH_RUN_ID
+
+FROM build-base AS deps-torch
+ARG TORCH_VERSION
+ARG TORCH_CUDA_ARCH_LIST
+RUN echo torch $TORCH_VERSION $TORCH_CUDA_ARCH_LIST
+
+FROM build-base AS deps-engine
+ARG ENGINE_PACKAGE
+ARG ENGINE_VERSION
+RUN echo $ENGINE_PACKAGE $ENGINE_VERSION
+
+FROM build-base AS framework
+ARG ENGINE_PACKAGE
+COPY --from=deps-torch /opt /opt
+COPY --from=deps-engine /opt /opt
+RUN echo framework $ENGINE_PACKAGE
+
+FROM framework AS runtime
+RUN echo runtime
+
+FROM runtime AS dev
+RUN echo dev
+`;
+
+const cache = (name: string, mode = 'max') => ({
+  'cache-from': [`type=registry,ref=r/cache:${name}`],
+  'cache-to': [`type=registry,ref=r/cache:${name},mode=${mode},ignore-error=true`],
+});
+
+/** The generated shape for frameworks fa and fb (see the bench fixture's docker-bake.json). */
+function fixture(): BakeFile {
+  const target: Record<string, BakeTarget> = {
+    _common: { args: { BASE_IMAGE: 'debian:bookworm', BENCH_RUN_ID: '1', TORCH_VERSION: '2.9.1' } },
+    base: { inherits: ['_common'], context: '.', dockerfile: 'Dockerfile', target: 'build-base', platforms: ['linux/amd64'], ...cache('base') },
+    torch: { inherits: ['base'], target: 'deps-torch', contexts: { 'build-base': 'target:base' }, ...cache('torch') },
+  };
+  for (const f of ['fa', 'fb']) {
+    const args = { ENGINE_PACKAGE: f, ENGINE_VERSION: '1.0.0' };
+    target[`${f}-engine`] = { inherits: ['base'], args, target: 'deps-engine', contexts: { 'build-base': 'target:base' }, ...cache(`${f}-engine`) };
+    const frameworkContexts = { 'build-base': 'target:base', 'deps-engine': `target:${f}-engine`, 'deps-torch': 'target:torch' };
+    target[`${f}-framework`] = { inherits: ['base'], args, target: 'framework', contexts: frameworkContexts, ...cache(`${f}-framework`) };
+    target[`${f}-runtime`] = { inherits: [`${f}-framework`], target: 'runtime', contexts: { ...frameworkContexts, framework: `target:${f}-framework` }, tags: [`r/${f}:1`], ...cache(`${f}-runtime`) };
+    target[`${f}-dev`] = { inherits: [`${f}-runtime`], target: 'dev', contexts: { ...frameworkContexts, framework: `target:${f}-framework`, runtime: `target:${f}-runtime` }, tags: [`r/${f}:1-dev`], ...cache(`${f}-dev`) };
+  }
+  return { group: { all: { targets: ['fa-runtime', 'fb-runtime'] } }, target };
+}
+
+function inline(bake: BakeFile, names: string[], options: Partial<InlineRequest> = {}) {
+  const root = options.root ?? testdir({ Dockerfile: DOCKERFILE, 'runtime.Dockerfile': DOCKERFILE });
+  const closure = requestClosure(bake, { names, sets: options.sets ?? [], overlays: [] });
+  return inlineLinks(closure, { names, sets: [], overlays: 0, root, ...options });
+}
+
+/** The target: links left in the file, per block. */
+const links = (bake: BakeFile) =>
+  Object.fromEntries(Object.entries(bake.target).flatMap(([name, t]) => {
+    const l = Object.values(t.contexts ?? {}).filter((v) => v.startsWith('target:'));
+    return l.length ? [[name, l.map((v) => v.slice(7)).sort()]] : [];
+  }));
+
+test('every unrequested link of the generated shape is built inside its consumers', () => {
+  const { bake, inlined } = inline(fixture(), ['all']);
+  assert.deepEqual(inlined, ['base', 'torch', 'fa-engine', 'fa-framework', 'fb-engine', 'fb-framework']);
+  assert.deepEqual(links(bake), {}, 'no block links an inlined target any more (inherited contexts cannot be removed in a child)');
+  // What the consumer no longer links, it reads the cache of: the inlined targets' refs it did not inherit.
+  assert.deepEqual(bake.target['fa-runtime']!['cache-from'], ['type=registry,ref=r/cache:fa-runtime', 'type=registry,ref=r/cache:torch', 'type=registry,ref=r/cache:fa-engine']);
+  assert.deepEqual(bake.target['fa-runtime']!.tags, ['r/fa:1']);
+  assert.deepEqual(bake.target['fa-runtime']!['cache-to'], fixture().target['fa-runtime']!['cache-to']);
+});
+
+test('a requested target stays a build of its own, and what it links stays linked where it is needed', () => {
+  const { bake, inlined } = inline(fixture(), ['fa-runtime', 'fa-dev']);
+  // fa-runtime is requested: fa-dev keeps its link to it; the rest is inlined into both.
+  assert.deepEqual(inlined, ['base', 'torch', 'fa-engine', 'fa-framework']);
+  assert.deepEqual(links(bake)['fa-dev'], ['fa-runtime']);
+});
+
+test('a layer whose args differ in an ARG its stages declare stays linked', () => {
+  const bake = fixture();
+  bake.target.torch!.args = { TORCH_CUDA_ARCH_LIST: '8.0 9.0' }; // deps-torch declares it; the consumers do not set it
+  const { bake: out, inlined } = inline(bake, ['all']);
+  assert.ok(!inlined.includes('torch'), `torch: ${inlined.join(', ')}`);
+  assert.deepEqual(links(out)['fa-runtime'], ['torch']);
+  // The rest still qualifies; base is now also linked by torch, whose args for build-base are the same.
+  assert.deepEqual(inlined, ['base', 'fa-engine', 'fa-framework', 'fb-engine', 'fb-framework']);
+});
+
+test('args that differ only where no stage in play declares them do not stop it', () => {
+  const bake = fixture();
+  bake.target.base!.args = { UNUSED_BY_BASE: 'x' };
+  assert.ok(inline(bake, ['all']).inlined.includes('base'));
+  // A global ARG (read by FROM lines) does.
+  const global = fixture();
+  global.target['fa-runtime']!.args = { BASE_IMAGE: 'ubuntu:24.04' };
+  assert.ok(!inline(global, ['fa-runtime']).inlined.includes('base'));
+  // So does a predefined one, which every RUN sees without an ARG.
+  const proxy = fixture();
+  proxy.target['fa-runtime']!.args = { HTTP_PROXY: 'http://proxy:3128' };
+  assert.deepEqual(inline(proxy, ['fa-runtime']).inlined, []);
+});
+
+test('each condition keeps the link when it does not hold', () => {
+  const cases: [string, string, (b: BakeFile) => void, number?][] = [
+    // Every link of fa-runtime is then from another file: none is inlined.
+    ['another Dockerfile (of the same text)', 'fa-framework', (b) => (b.target['fa-runtime']!.dockerfile = 'runtime.Dockerfile'), 0],
+    ['other platforms', 'fa-framework', (b) => (b.target['fa-runtime']!.platforms = ['linux/arm64']), 0],
+    // fa-runtime inherits fa-framework's labels, not fa-engine's.
+    ['a label the consumer does not set', 'fa-engine', (b) => (b.target['fa-engine']!.labels = { 'org.example.stage': 'engine' })],
+    ['a secret the consumer lacks', 'fa-engine', (b) => (b.target['fa-engine']!.secret = ['id=hf,env=HF_TOKEN'])],
+    ['a consumer whose cache export is mode=min', 'fa-framework', (b) => (b.target['fa-runtime']!['cache-to'] = ['type=registry,ref=r/cache:fa-runtime,mode=min']), 0],
+    ['an attribute this module does not know', 'fa-engine', (b) => ((b.target['fa-engine'] as Record<string, unknown>).network = 'host')],
+    ['a stage the linked target builds itself that the consumer binds', 'fa-framework', (b) => (b.target['fa-framework']!.contexts = { 'build-base': 'target:base', 'deps-torch': 'target:torch' })],
+  ];
+  for (const [what, kept, change, least = 2] of cases) {
+    const bake = fixture();
+    change(bake);
+    const { inlined } = inline(bake, ['fa-runtime']);
+    assert.ok(!inlined.includes(kept), `${what}: ${kept} should stay linked, inlined ${inlined.join(', ')}`);
+    // Everything else still qualifies (each case changes one thing only).
+    assert.ok(inlined.length >= least, `${what}: only ${inlined.join(', ')} inlined`);
+  }
+});
+
+test('an overlay or a --set for some targets only turns it off; one for every target does not', () => {
+  assert.deepEqual(inline(fixture(), ['all'], { overlays: 1 }).inlined, []);
+  assert.deepEqual(inline(fixture(), ['all'], { sets: ['fa-runtime.args.X=1'] }).inlined, []);
+  assert.deepEqual(inline(fixture(), ['all'], { sets: ['*.contexts.build-base=docker-image://x'] }).inlined, []);
+  assert.equal(inline(fixture(), ['all'], { sets: ['*.platform=linux/amd64', '*.args.X=1'] }).inlined.length, 6);
+});
+
+test('a Dockerfile it cannot read safely keeps every link', () => {
+  assert.deepEqual(inline(fixture(), ['all'], { root: testdir({}) }).inlined, [], 'missing');
+  const outside = testdir({ Dockerfile: DOCKERFILE });
+  const root = testdir({});
+  symlinkSync(join(outside, 'Dockerfile'), join(root, 'Dockerfile'));
+  assert.equal(inline(fixture(), ['all'], { root }).inlined.length, 6, 'a link is read like the generation reads it (its checks refuse one leaving the root)');
+  const away = fixture();
+  away.target.base!.context = '../elsewhere';
+  assert.deepEqual(inline(away, ['all']).inlined, [], 'a context outside the root');
+  const templated = fixture();
+  templated.target.base!.dockerfile = '${DOCKERFILE}';
+  assert.deepEqual(inline(templated, ['all']).inlined, [], 'a template');
+});
+
+test('nothing to inline leaves the very same file', () => {
+  const bake = fixture();
+  const closure = requestClosure(bake, { names: ['base'], sets: [], overlays: [] });
+  const out = inlineLinks(closure, { names: ['base'], sets: [], overlays: 0, root: testdir({ Dockerfile: DOCKERFILE }) });
+  assert.equal(out.bake, closure);
+  assert.deepEqual(out.inlined, []);
+});
