@@ -90,7 +90,7 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
   const consumersOf = new Map<string, string[]>();
   const linksOf = new Map<string, string[]>();
   for (const name of built) {
-    const links = Object.values(resolved(name).contexts).flatMap((c) => (c.value.startsWith(SCHEME) ? [c.value.slice(SCHEME.length)] : []));
+    const links = Object.values(resolved(name).contexts).flatMap((c) => (typeof c.value === 'string' && c.value.startsWith(SCHEME) ? [c.value.slice(SCHEME.length)] : []));
     linksOf.set(name, links);
     for (const link of links) consumersOf.set(link, [...(consumersOf.get(link) ?? []), name]);
   }
@@ -121,7 +121,7 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
   }
   const target: Record<string, BakeTarget> = {};
   for (const [name, block] of Object.entries(bake.target)) {
-    const contexts = block.contexts && Object.entries(block.contexts).filter(([, v]) => !(v.startsWith(SCHEME) && inlined.has(v.slice(SCHEME.length))));
+    const contexts = block.contexts && Object.entries(block.contexts).filter(([, v]) => !(typeof v === 'string' && v.startsWith(SCHEME) && inlined.has(v.slice(SCHEME.length))));
     const keptAll = !block.contexts || contexts!.length === Object.keys(block.contexts).length;
     const extra = extraCache.get(name);
     if (keptAll && !extra) {
@@ -188,9 +188,18 @@ function readModel(root: string, context: string, file: string, path: string): D
   }
 }
 
-/** Whether a target and every block it inherits set only attributes this module knows. */
+/** Whether a target and every block it inherits set only attributes this module knows, each of the shape generated. */
 function chainKnown(bake: BakeFile, name: string): boolean {
-  return chain(bake, name).every((block) => Object.keys(block).every((k) => KNOWN.has(k)));
+  return chain(bake, name).every((block) => typeof block === 'object' && block !== null && Object.entries(block).every(([k, v]) => KNOWN.has(k) && wellFormed(k, v)));
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Strings, lists of strings, or maps of strings (a null map value is bake's "not set"), as the key takes. */
+function wellFormed(key: string, value: unknown): boolean {
+  if (key === 'contexts' || key === 'args' || key === 'labels') return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => v === null || isString(v));
+  if (key === 'context' || key === 'dockerfile' || key === 'target' || key === 'description') return isString(value);
+  return Array.isArray(value) && value.every(isString);
 }
 
 /** An appended list (secret) as bake resolves it through `inherits`. */

@@ -159,6 +159,15 @@ test('a Dockerfile it cannot read safely keeps every link', () => {
   assert.deepEqual(inline(templated, ['all']).inlined, [], 'a template');
 });
 
+test('a block of another shape (a hand-edited file) keeps its links and breaks nothing', () => {
+  const bake = fixture();
+  (bake.target['fa-engine'] as Record<string, unknown>).args = { ENGINE_PACKAGE: 7 };
+  (bake.target['fb-engine'] as Record<string, unknown>).target = ['deps-engine'];
+  const { inlined } = inline(bake, ['all']);
+  assert.ok(!inlined.includes('fa-engine') && !inlined.includes('fb-engine'), inlined.join(', '));
+  assert.ok(inlined.includes('torch'), inlined.join(', '));
+});
+
 test('nothing to inline leaves the very same file', () => {
   const bake = fixture();
   const closure = requestClosure(bake, { names: ['base'], sets: [], overlays: [] });
