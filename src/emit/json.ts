@@ -12,8 +12,10 @@ export function emitJson(bake: BakeFile): string {
  * The docker-bake.json bytes of `bake`: what `JSON.stringify` of the model
  * with every object's keys sorted writes (indented by 2, and a newline), a
  * block at a time, so that the whole text never exists as one string.
+ * `onTargets` is handed each batch of targets as it is made: the text of
+ * `JSON.stringify({ x: batch }, null, 2)`, and the batch's names.
  */
-export function jsonSource(bake: BakeFile): ByteSource {
+export function jsonSource(bake: BakeFile, onTargets?: (text: string, names: readonly string[]) => void): ByteSource {
   return (write) => {
     const out = new ByteWriter(write);
     // An empty "group" (or "target", "variable") object is an error for bake's HCL-JSON
@@ -36,8 +38,10 @@ export function jsonSource(bake: BakeFile): ByteSource {
       // whose own lines are cut off: the text is JSON.stringify's all through.
       for (let start = 0; start < names.length; start += BATCH) {
         const batch: Record<string, unknown> = {};
-        for (const name of names.slice(start, start + BATCH)) define(batch, name, sortDeep(object[name]));
+        const batchNames = names.slice(start, start + BATCH);
+        for (const name of batchNames) define(batch, name, sortDeep(object[name]));
         const text = JSON.stringify({ x: batch }, null, 2);
+        if (onTargets && type === 'target') onTargets(text, batchNames);
         out.text(start === 0 ? `${lead}{${BATCH_OPEN}` : `,${BATCH_OPEN}`);
         out.text(text.slice(WRAPPER_OPEN.length, text.length - WRAPPER_CLOSE.length));
       }
