@@ -19,7 +19,7 @@ import type { HclWorkerData, HclWorkerDone } from './hcl-worker.ts';
 export const PARALLEL_HCL_MIN = 20_000;
 
 /** The share of the target blocks the worker makes: it starts on them while the JSON is written, and also parses their JSON. */
-const WORKER_SHARE = 0.6;
+const WORKER_SHARE = 0.75;
 
 /** How long the main thread waits for the worker's next message before giving up (an internal error). */
 const STALL_MS = 60_000;

@@ -56,7 +56,7 @@ test('the worker makes the first target blocks of the HCL: the same bytes as one
   assert.ok(parallel);
   assert.equal(text(jsonSource(bake, parallel.feed)), emitJson(bake));
   assert.equal(text(parallel.source), emitHcl(bake));
-  assert.equal(parallel.workerBlocks, Math.floor(Object.keys(bake.target).length * 0.6));
+  assert.equal(parallel.workerBlocks, Math.floor(Object.keys(bake.target).length * 0.75));
 });
 
 test('bakeSources read JSON first, then again: the same bytes each time (the worker part is spent once)', async () => {
