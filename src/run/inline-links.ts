@@ -22,6 +22,8 @@
 //     value in both; the Dockerfile is read and parsed (size-bounded, inside
 //     the project root);
 //   - the consumer keeps T's labels (it sets every key itself), T's secrets;
+//   - no block the consumer inherits binds that stage to anything else (it
+//     would show through once the link is left out);
 //   - T's cache export is kept: when T has a cache-to, every cache-to of the
 //     consumer is mode=max (which holds every step of its build, T's included);
 //   - neither sets an attribute this module does not know (network, ssh, ...).
@@ -97,7 +99,7 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
   const inlined = new Set(candidates);
   const linkers = (target: string) => (consumersOf.get(target) ?? []).filter((name) => !inlined.has(name));
   const fits = (target: string, consumer: string): boolean =>
-    known(target) && known(consumer) && qualifies(resolved(target), resolved(consumer), target, secrets(target), secrets(consumer), dockerfile);
+    known(target) && known(consumer) && removable(bake, consumer, target) && qualifies(resolved(target), resolved(consumer), target, secrets(target), secrets(consumer), dockerfile);
   // Whether a consumer fits does not depend on what else is inlined; a target that must stay a
   // build of its own only adds consumers to its links (which can only keep more), so this ends
   // at the largest set that qualifies, in any order.
@@ -186,6 +188,18 @@ function readModel(root: string, context: string, file: string, path: string): D
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether leaving out every `target:<target>` context takes the consumer's link away: no block
+ * it inherits binds the same stage to something else, which would show through once the
+ * consumer's own entry is gone (a per-platform target inherits the links of its
+ * multi-platform parent, for instance).
+ */
+function removable(bake: BakeFile, consumer: string, target: string): boolean {
+  const link = SCHEME + target;
+  const stages = new Set(chain(bake, consumer).flatMap((block) => Object.entries(block.contexts ?? {}).flatMap(([stage, v]) => (v === link ? [stage] : []))));
+  return chain(bake, consumer).every((block) => Object.entries(block.contexts ?? {}).every(([stage, v]) => !stages.has(stage) || v === link));
 }
 
 /** Whether a target and every block it inherits set only attributes this module knows, each of the shape generated. */

@@ -159,6 +159,22 @@ test('a Dockerfile it cannot read safely keeps every link', () => {
   assert.deepEqual(inline(templated, ['all']).inlined, [], 'a template');
 });
 
+test('a link a parent block binds to another target stays (it would show through): per-platform targets', () => {
+  const bake = fixture();
+  // fa-runtime-amd64 inherits fa-runtime (both platforms) and rebinds every stage to the -amd64 targets.
+  for (const name of ['base', 'torch', 'fa-engine', 'fa-framework']) {
+    const t = structuredClone(bake.target[name]!);
+    t.inherits = [name];
+    t.platforms = ['linux/amd64'];
+    t.contexts = Object.fromEntries(Object.entries(t.contexts ?? {}).map(([k, v]) => [k, `${v}-amd64`]));
+    bake.target[`${name}-amd64`] = t;
+  }
+  bake.target['fa-runtime-amd64'] = { inherits: ['fa-runtime'], platforms: ['linux/amd64'], contexts: Object.fromEntries(Object.entries(bake.target['fa-runtime']!.contexts!).map(([k, v]) => [k, `${v}-amd64`])) };
+  const { bake: out, inlined } = inline(bake, ['fa-runtime-amd64']);
+  assert.deepEqual(inlined, []);
+  assert.deepEqual(links(out)['fa-runtime-amd64'], ['base-amd64', 'fa-engine-amd64', 'fa-framework-amd64', 'torch-amd64']);
+});
+
 test('a block of another shape (a hand-edited file) keeps its links and breaks nothing', () => {
   const bake = fixture();
   (bake.target['fa-engine'] as Record<string, unknown>).args = { ENGINE_PACKAGE: 7 };
