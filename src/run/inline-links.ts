@@ -8,10 +8,10 @@
 // ARG those stages read, the link changes nothing but that cost: BuildKit
 // shares identical steps between the builds of one bake anyway.
 //
-// So `run` leaves such links out of the closure file it hands buildx: every
-// `<stage> = "target:T"` context for a T that qualifies, in every block of the
-// file (inherited contexts cannot be removed in a child: bake merges maps key
-// by key), and gives the targets that linked T its `cache-from` entries.
+// So `run` leaves such links out of the closure file it hands buildx: each
+// target that linked T is written whole (its inherits resolved into it),
+// without its `<stage> = "target:T"` contexts and with T's `cache-from`
+// entries added.
 // T qualifies when it is not requested and, for every target that is still
 // built and links it:
 //   - T builds the stage the link replaces, from the same context and
@@ -22,8 +22,6 @@
 //     value in both; the Dockerfile is read and parsed (size-bounded, inside
 //     the project root);
 //   - the consumer keeps T's labels (it sets every key itself), T's secrets;
-//   - no block the consumer inherits binds that stage to anything else (it
-//     would show through once the link is left out);
 //   - T's cache export is kept: when T has a cache-to, every cache-to of the
 //     consumer is mode=max (which holds every step of its build, T's included);
 //   - neither sets an attribute this module does not know (network, ssh, ...).
@@ -99,7 +97,7 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
   const inlined = new Set(candidates);
   const linkers = (target: string) => (consumersOf.get(target) ?? []).filter((name) => !inlined.has(name));
   const fits = (target: string, consumer: string): boolean =>
-    known(target) && known(consumer) && removable(bake, consumer, target) && qualifies(resolved(target), resolved(consumer), target, secrets(target), secrets(consumer), dockerfile);
+    known(target) && known(consumer) && qualifies(resolved(target), resolved(consumer), target, secrets(target), secrets(consumer), dockerfile);
   // Whether a consumer fits does not depend on what else is inlined; a target that must stay a
   // build of its own only adds consumers to its links (which can only keep more), so this ends
   // at the largest set that qualifies, in any order.
@@ -121,22 +119,24 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
       if (add.length) extraCache.set(consumer, [...(extraCache.get(consumer) ?? []), ...add]);
     }
   }
+  // Each consumer is written whole (its inherits resolved into it), less its links to inlined
+  // targets: an inherited context cannot be removed in a child (bake merges maps key by key), and
+  // a parent may bind the same stage to another target (a per-platform target's multi-platform
+  // parent does). Every other block stays as it is.
+  const consumers = new Set(inOrder.flatMap(linkers));
   const target: Record<string, BakeTarget> = {};
   for (const [name, block] of Object.entries(bake.target)) {
-    const contexts = block.contexts && Object.entries(block.contexts).filter(([, v]) => !(typeof v === 'string' && v.startsWith(SCHEME) && inlined.has(v.slice(SCHEME.length))));
-    const keptAll = !block.contexts || contexts!.length === Object.keys(block.contexts).length;
-    const extra = extraCache.get(name);
-    if (keptAll && !extra) {
+    if (!consumers.has(name)) {
       target[name] = block;
       continue;
     }
-    const copy: BakeTarget = { ...block };
-    if (!keptAll) {
-      if (contexts!.length) copy.contexts = Object.fromEntries(contexts!);
-      else delete copy.contexts;
-    }
-    if (extra) copy['cache-from'] = [...(block['cache-from'] ?? []), ...extra];
-    target[name] = copy;
+    const whole = flatten(bake, name);
+    const contexts = Object.entries(whole.contexts ?? {}).filter(([, v]) => !(v.startsWith(SCHEME) && inlined.has(v.slice(SCHEME.length))));
+    if (contexts.length) whole.contexts = Object.fromEntries(contexts);
+    else delete whole.contexts;
+    const extra = extraCache.get(name);
+    if (extra) whole['cache-from'] = [...(whole['cache-from'] ?? []), ...extra];
+    target[name] = whole;
   }
   return { bake: { ...bake, target }, inlined: inOrder };
 }
@@ -190,21 +190,9 @@ function readModel(root: string, context: string, file: string, path: string): D
   }
 }
 
-/**
- * Whether leaving out every `target:<target>` context takes the consumer's link away: no block
- * it inherits binds the same stage to something else, which would show through once the
- * consumer's own entry is gone (a per-platform target inherits the links of its
- * multi-platform parent, for instance).
- */
-function removable(bake: BakeFile, consumer: string, target: string): boolean {
-  const link = SCHEME + target;
-  const stages = new Set(chain(bake, consumer).flatMap((block) => Object.entries(block.contexts ?? {}).flatMap(([stage, v]) => (v === link ? [stage] : []))));
-  return chain(bake, consumer).every((block) => Object.entries(block.contexts ?? {}).every(([stage, v]) => !stages.has(stage) || v === link));
-}
-
 /** Whether a target and every block it inherits set only attributes this module knows, each of the shape generated. */
 function chainKnown(bake: BakeFile, name: string): boolean {
-  return chain(bake, name).every((block) => typeof block === 'object' && block !== null && Object.entries(block).every(([k, v]) => KNOWN.has(k) && wellFormed(k, v)));
+  return !!chain(bake, name)?.every((block) => typeof block === 'object' && block !== null && Object.entries(block).every(([k, v]) => KNOWN.has(k) && wellFormed(k, v)));
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -216,25 +204,52 @@ function wellFormed(key: string, value: unknown): boolean {
   return Array.isArray(value) && value.every(isString);
 }
 
-/** An appended list (secret) as bake resolves it through `inherits`. */
-function chainList(bake: BakeFile, name: string, key: 'secret'): string[] {
-  return chain(bake, name).flatMap((block) => block[key] ?? []);
+/** Maps merged key by key (a null is "not set"), lists appended; every other attribute replaced (bake.go: Target.Merge). */
+const MERGED_MAPS = new Set(['args', 'labels', 'contexts']);
+const APPENDED = new Set(['cache-from', 'secret', 'annotations']);
+
+/** The target as bake resolves it through `inherits`, as one block without `inherits` (only KNOWN attributes: see chainKnown). */
+function flatten(bake: BakeFile, name: string): BakeTarget {
+  const out: Record<string, unknown> = {};
+  for (const block of chain(bake, name) ?? []) {
+    for (const [key, value] of Object.entries(block)) {
+      if (key === 'inherits') continue;
+      if (MERGED_MAPS.has(key)) out[key] = { ...(out[key] as object), ...Object.fromEntries(Object.entries(value as Record<string, string | null>).filter(([, v]) => v !== null)) };
+      else if (APPENDED.has(key)) out[key] = [...((out[key] as string[]) ?? []), ...(value as string[])];
+      else out[key] = value;
+    }
+  }
+  return out as BakeTarget;
 }
 
-/** The blocks a target's attributes come from: its parents' (in order, depth first), then its own; each once. */
-function chain(bake: BakeFile, name: string): BakeTarget[] {
-  const out: BakeTarget[] = [];
-  const seen = new Set<string>();
-  const visit = (n: string, depth: number) => {
-    if (seen.has(n) || depth > 64 || !Object.hasOwn(bake.target, n)) return;
-    seen.add(n);
-    const block = bake.target[n]!;
-    for (const parent of inheritsOf(block)) visit(parent, depth + 1);
-    out.push(block);
-  };
-  visit(name, 0);
-  return out;
+/** An appended list (secret) as bake resolves it through `inherits`. */
+function chainList(bake: BakeFile, name: string, key: 'secret'): string[] {
+  return (chain(bake, name) ?? []).flatMap((block) => block[key] ?? []);
 }
+
+/**
+ * The blocks a target's attributes come from, in the order bake merges them: each parent's
+ * (in order, each resolved the same way: a block inherited twice counts twice), then its own.
+ * Undefined for a cycle (bake's resolution of one is not modelled here) or a chain of more than
+ * MAX_CHAIN blocks.
+ */
+function chain(bake: BakeFile, name: string): BakeTarget[] | undefined {
+  const out: BakeTarget[] = [];
+  const path = new Set<string>();
+  const visit = (n: string): boolean => {
+    if (path.has(n) || out.length >= MAX_CHAIN) return false;
+    if (!Object.hasOwn(bake.target, n)) return true; // buildx reports a missing parent itself
+    path.add(n);
+    const block = bake.target[n]!;
+    for (const parent of inheritsOf(block)) if (!visit(parent)) return false;
+    path.delete(n);
+    out.push(block);
+    return true;
+  };
+  return visit(name) ? out : undefined;
+}
+
+const MAX_CHAIN = 256;
 
 function memo<T>(f: (name: string) => T): (name: string) => T {
   const cache = new Map<string, T>();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { inlineLinks, type InlineRequest } from '../../src/run/inline-links.ts';
 import { requestClosure } from '../../src/run/closure.ts';
+import { resolveTarget } from '../../src/inspect/resolve-target.ts';
 import type { BakeFile, BakeTarget } from '../../src/types/bake.ts';
 import { testdir } from '../helpers/testdir.ts';
 
@@ -75,14 +76,27 @@ const links = (bake: BakeFile) =>
     return l.length ? [[name, l.map((v) => v.slice(7)).sort()]] : [];
   }));
 
+/** A target's resolution without its contexts and cache-from, and without who set what. */
+const rest = (bake: BakeFile, name: string) => {
+  const { contexts: _c, 'cache-from': _f, ...others } = resolveTarget(bake, name);
+  return JSON.parse(JSON.stringify(others, (k, v) => (k === 'from' ? undefined : v))) as unknown;
+};
+
 test('every unrequested link of the generated shape is built inside its consumers', () => {
-  const { bake, inlined } = inline(fixture(), ['all']);
+  const original = fixture();
+  const { bake, inlined } = inline(original, ['all']);
   assert.deepEqual(inlined, ['base', 'torch', 'fa-engine', 'fa-framework', 'fb-engine', 'fb-framework']);
-  assert.deepEqual(links(bake), {}, 'no block links an inlined target any more (inherited contexts cannot be removed in a child)');
-  // What the consumer no longer links, it reads the cache of: the inlined targets' refs it did not inherit.
-  assert.deepEqual(bake.target['fa-runtime']!['cache-from'], ['type=registry,ref=r/cache:fa-runtime', 'type=registry,ref=r/cache:torch', 'type=registry,ref=r/cache:fa-engine']);
+  for (const name of ['fa-runtime', 'fb-runtime']) {
+    // Written whole: an inherited context cannot be removed in a child, so nothing is inherited.
+    assert.equal(bake.target[name]!.inherits, undefined, name);
+    assert.equal(bake.target[name]!.contexts, undefined, `${name} links nothing any more`);
+    assert.deepEqual(rest(bake, name), rest(original, name), `${name} resolves as before but for its contexts and cache-from`);
+  }
+  for (const name of Object.keys(bake.target).filter((n) => !n.endsWith('-runtime'))) assert.equal(bake.target[name], original.target[name], `${name} is left as it is`);
+  // What the consumer no longer links, it reads the cache of: every inlined target's refs, after its own chain's.
+  assert.deepEqual(bake.target['fa-runtime']!['cache-from'], ['type=registry,ref=r/cache:base', 'type=registry,ref=r/cache:fa-framework', 'type=registry,ref=r/cache:fa-runtime', 'type=registry,ref=r/cache:torch', 'type=registry,ref=r/cache:fa-engine']);
   assert.deepEqual(bake.target['fa-runtime']!.tags, ['r/fa:1']);
-  assert.deepEqual(bake.target['fa-runtime']!['cache-to'], fixture().target['fa-runtime']!['cache-to']);
+  assert.deepEqual(bake.target['fa-runtime']!.args, { BASE_IMAGE: 'debian:bookworm', BENCH_RUN_ID: '1', TORCH_VERSION: '2.9.1', ENGINE_PACKAGE: 'fa', ENGINE_VERSION: '1.0.0' });
 });
 
 test('a requested target stays a build of its own, and what it links stays linked where it is needed', () => {
@@ -159,7 +173,7 @@ test('a Dockerfile it cannot read safely keeps every link', () => {
   assert.deepEqual(inline(templated, ['all']).inlined, [], 'a template');
 });
 
-test('a link a parent block binds to another target stays (it would show through): per-platform targets', () => {
+test('a consumer whose parent binds the same stages to other targets (a per-platform target) is written whole', () => {
   const bake = fixture();
   // fa-runtime-amd64 inherits fa-runtime (both platforms) and rebinds every stage to the -amd64 targets.
   for (const name of ['base', 'torch', 'fa-engine', 'fa-framework']) {
@@ -171,8 +185,12 @@ test('a link a parent block binds to another target stays (it would show through
   }
   bake.target['fa-runtime-amd64'] = { inherits: ['fa-runtime'], platforms: ['linux/amd64'], contexts: Object.fromEntries(Object.entries(bake.target['fa-runtime']!.contexts!).map(([k, v]) => [k, `${v}-amd64`])) };
   const { bake: out, inlined } = inline(bake, ['fa-runtime-amd64']);
-  assert.deepEqual(inlined, []);
-  assert.deepEqual(links(out)['fa-runtime-amd64'], ['base-amd64', 'fa-engine-amd64', 'fa-framework-amd64', 'torch-amd64']);
+  // Written whole, the per-platform target no longer inherits the multi-platform links of its parent.
+  assert.deepEqual(inlined, ['base-amd64', 'torch-amd64', 'fa-engine-amd64', 'fa-framework-amd64']);
+  for (const name of Object.keys(out.target).filter((n) => n !== 'fa-runtime-amd64')) assert.equal(out.target[name], bake.target[name], `${name} is left as it is`);
+  assert.equal(out.target['fa-runtime-amd64']!.contexts, undefined);
+  assert.deepEqual(out.target['fa-runtime-amd64']!.platforms, ['linux/amd64']);
+  assert.deepEqual(rest(out, 'fa-runtime-amd64'), rest(bake, 'fa-runtime-amd64'));
 });
 
 test('a block of another shape (a hand-edited file) keeps its links and breaks nothing', () => {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { resolveTarget } from '../../src/inspect/resolve-target.ts';
 import type { BakeFile } from '../../src/types/bake.ts';
 import { runCli } from '../helpers/cli.ts';
 import { fakeDocker, stackDir } from './fake-docker.ts';
@@ -125,11 +126,13 @@ describe('the closure file', () => {
     const file = JSON.parse(readFileSync(join(r.cwd, r.bakeFile), 'utf8')) as BakeFile;
     const full = JSON.parse(readFileSync(join(r.cwd, 'bake/docker-bake.json'), 'utf8')) as BakeFile;
     // No block links base-cu129 any more; the requested runtime stays dev's link (cache-from: test/run/inline-links.test.ts).
-    for (const [name, target] of Object.entries(file.target)) {
-      assert.ok(!Object.values(target.contexts ?? {}).includes('target:base-cu129'), `${name} still links base-cu129`);
-      const { contexts: _c, 'cache-from': _f, ...rest } = target;
-      const { contexts: _fc, 'cache-from': _ff, ...fullRest } = full.target[name]!;
-      assert.deepEqual(rest, fullRest, `${name}: only contexts and cache-from change`);
+    const rest = (bake: BakeFile, name: string) => {
+      const { contexts: _c, 'cache-from': _f, ...others } = resolveTarget(bake, name);
+      return JSON.parse(JSON.stringify(others, (k, v) => (k === 'from' ? undefined : v))) as unknown;
+    };
+    for (const name of ['vllm-cu129-runtime', 'vllm-cu129-dev']) {
+      assert.ok(!Object.values(resolveTarget(file, name).contexts).some((c) => c.value === 'target:base-cu129'), `${name} still links base-cu129`);
+      assert.deepEqual(rest(file, name), rest(full, name), `${name}: only contexts and cache-from change`);
     }
     assert.equal(file.target['vllm-cu129-dev']!.contexts?.runtime, 'target:vllm-cu129-runtime');
   });
