@@ -193,6 +193,47 @@ describe('the closure file', () => {
   }
 });
 
+describe('the whole file, when buildx gets it, has no cache-from entry buildx v0.20+ would leak', () => {
+  /** The stack with a registry cache whose fallbacks repeat the own ref on main and are empty outside pull requests. */
+  const cached = () => {
+    const cwd = stackDir();
+    const matrix = join(cwd, 'matrix/stack.yaml');
+    writeFileSync(
+      matrix,
+      readFileSync(matrix, 'utf8').replace('platforms:', 'variables:\n  cache_branch: { env: CACHE_BRANCH, default: main }\n  pr_base: { env: CACHE_PR_BASE, default: "" }\nplatforms:') +
+        'cache:\n  ref: "{registry}/cache:{target}-{cache_branch}"\n  fallback: ["{registry}/cache:{target}-{pr_base}", "{registry}/cache:{target}-main"]\n',
+    );
+    return cwd;
+  };
+  const read = (cwd: string, file: string) => JSON.parse(readFileSync(join(cwd, file), 'utf8')) as BakeFile;
+  for (const c of [
+    { name: '--full-file', argv: ['vllm-cu129', '--full-file'] },
+    { name: 'an overlay read from stdin', argv: ['vllm-cu129', '-f', '-'] },
+    { name: 'an overlay that cannot be read here', argv: ['vllm-cu129', '-f', 'missing.hcl'] },
+  ]) {
+    test(`${c.name}: every target of the generated file, its cache-from without the empty and repeated entries`, async () => {
+      const docker = fakeDocker(PLATFORMS);
+      const cwd = cached();
+      const r = await runCli(['run', ...c.argv], cwd, docker.env);
+      assert.equal(r.code, 0, r.stderr);
+      const handed = docker.bakeCall()![3]!;
+      assert.match(handed, CLOSURE_FILE);
+      const whole = read(cwd, 'bake/docker-bake.json');
+      const got = read(cwd, handed);
+      assert.deepEqual(Object.keys(got.target), Object.keys(whole.target), 'the whole file, not the closure of the names');
+      assert.deepEqual(got.group, whole.group);
+      assert.equal(whole.target['base-cu129']!['cache-from']!.length, 3, 'the generated file has the own ref, the pull-request base and main');
+      for (const [name, target] of Object.entries(got.target)) {
+        const own = whole.target[name]!['cache-from'];
+        if (!own) continue;
+        // On main outside a pull request: the own ref only (the -main fallback repeats it, the other is empty).
+        assert.deepEqual(target['cache-from'], own.slice(0, 1), name);
+        assert.deepEqual({ ...target, 'cache-from': own }, whole.target[name], `${name}: nothing else differs`);
+      }
+    });
+  }
+});
+
 describe('exit codes', () => {
   for (const code of [0, 1, 17]) {
     test(`buildx exiting ${code} makes run exit ${code}`, async () => {

@@ -77,6 +77,21 @@ describe('run --skip-built', () => {
     assert.match(r.stderr, /--skip-built: 2 to build, 0 skipped/);
   });
 
+  test('with an overlay read from stdin: the whole file buildx gets still has the content tags and labels', async () => {
+    const cwd = stackDir();
+    const tags = await contentTags(cwd, ['vllm-cu129']);
+    const docker = fakeDocker(PLATFORMS);
+    const r = await runCli(['run', 'vllm-cu129', '--skip-built', '-f', '-'], cwd, docker.env);
+    assert.equal(r.code, 0, r.stderr);
+    const bake = docker.bakeCall()!;
+    assert.deepEqual(bake.slice(4, 6), ['-f', '-']);
+    assert.notEqual(bake[3], 'bake/docker-bake.json', 'not the generated file, which has no content tags');
+    const handed = closureOf(cwd, bake);
+    assert.ok(handed.target['trtllm-cu130-runtime'], 'the whole file: an overlay read from stdin may name any target');
+    assert.ok(handed.target['vllm-cu129-runtime']!.tags!.includes(tags['vllm-cu129-runtime']!));
+    assert.match(handed.target['vllm-cu129-dev']!.labels!['io.bake-matrix.inputs']!, /^sha256:[0-9a-f]{64}$/);
+  });
+
   test('every image exists: buildx is not called at all', async () => {
     const cwd = stackDir();
     const tags = await contentTags(cwd, ['vllm-cu129']);

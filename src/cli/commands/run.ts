@@ -38,7 +38,9 @@ a flag buildx does not know either but that is close to one is refused with "did
 
 buildx gets only what the names need: their groups and targets, every inherited and linked
 target, and the variables they use, written to <out>/.bake-matrix/run-<hash>.json (buildx
-reads and resolves it much faster than the whole file). --full-file hands it the whole file.
+reads and resolves it much faster than the whole file). --full-file (and an overlay read from
+stdin) hands it the whole file. Either leaves out cache-from entries that are empty or repeat one
+the target has under this run's variables (buildx v0.20+ leaks them between sibling targets).
 A linked target that was not asked for is built inside the targets that link it when they
 would build the very same stages with the same args and platforms (one build instead of
 several: fewer solves, cache imports and exports); --keep-links builds each on its own.
@@ -139,9 +141,7 @@ async function afterGeneration(run: RunArgs, io: Io, current: CurrentBake): Prom
   const asked = run.dryRun ? undefined : askDocker(check);
   current.write();
   // buildx reads the blocks the names need, not the whole file (listing wants every name).
-  const closure = listing || run.fullFile ? undefined : closureFile(handedBake, run, overlays, out, resolve(io.cwd, out), root, io.env);
-  const handed = closure?.path ?? bakeFile;
-  const inlined = closure?.inlined ?? [];
+  const { path: handed, inlined } = listing ? { path: bakeFile, inlined: [] } : handedFile(handedBake, bake, bakeFile, run, overlays, out, resolve(io.cwd, out), root, io.env);
 
   const theirMetadata = flagValues(run, 'metadata-file').at(-1);
   const ourMetadata = building && !run.dryRun && !theirMetadata ? tempMetadataFile() : undefined;
@@ -234,12 +234,30 @@ async function currentBake(run: RunArgs, io: Io): Promise<CurrentBake> {
 }
 
 /**
- * Writes the closure of the request beside the generated file, its unrequested links built inside
- * their consumers where that changes nothing (run/inline-links.ts; not with --keep-links);
- * undefined when an overlay cannot be read here (stdin, missing: buildx reads or reports it).
- * Its path is relative to the root.
+ * The file buildx gets (its path relative to the root) and the links built inside their consumers:
+ * the closure of the request, written beside the generated file, its unrequested links built inside
+ * their consumers where that changes nothing (run/inline-links.ts; not with --keep-links); the whole
+ * model, links kept, with --full-file or when an overlay cannot be read here (stdin, missing: buildx
+ * reads or reports it). Either way without the cache-from entries buildx v0.20+ would leak between
+ * sibling targets (cache-from-repeats.ts): the generated file itself only when it is the whole model
+ * (`generated`, not one --skip-built tagged) and has no such entry.
  */
-function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], out: string, outAbsolute: string, root: string, env: NodeJS.ProcessEnv): { path: string; inlined: string[] } | undefined {
+function handedFile(bake: BakeFile, generated: BakeFile, bakeFile: string, run: RunArgs, overlays: readonly string[], out: string, outAbsolute: string, root: string, env: NodeJS.ProcessEnv): { path: string; inlined: string[] } {
+  const texts = run.fullFile ? undefined : overlayTexts(overlays, root);
+  let model = bake;
+  let inlined: string[] = [];
+  if (texts) {
+    const sets = flagValues(run, 'set');
+    const closure = requestClosure(bake, { names: run.names, sets, overlays: texts });
+    ({ bake: model, inlined } = run.keepLinks ? { bake: closure, inlined: [] } : inlineLinks(closure, { names: run.names, sets, overlays: texts.length, root }));
+  }
+  const handed = withoutRepeatedCacheFrom(model, env);
+  if (handed === generated) return { path: bakeFile, inlined };
+  return { path: fromRoot(join(outAbsolute, CLOSURE_DIR, writeClosureFile(outAbsolute, out, emitJson(handed))), root, root), inlined };
+}
+
+/** The text of each overlay, or undefined when one cannot be read here. */
+function overlayTexts(overlays: readonly string[], root: string): string[] | undefined {
   const texts: string[] = [];
   for (const overlay of overlays) {
     if (overlay === '-') return undefined;
@@ -249,11 +267,7 @@ function closureFile(bake: BakeFile, run: RunArgs, overlays: readonly string[], 
       return undefined;
     }
   }
-  const sets = flagValues(run, 'set');
-  const closure = requestClosure(bake, { names: run.names, sets, overlays: texts });
-  const { bake: handed, inlined } = run.keepLinks ? { bake: closure, inlined: [] } : inlineLinks(closure, { names: run.names, sets, overlays: texts.length, root });
-  const text = emitJson(withoutRepeatedCacheFrom(handed, env));
-  return { path: fromRoot(join(outAbsolute, CLOSURE_DIR, writeClosureFile(outAbsolute, out, text)), root, root), inlined };
+  return texts;
 }
 
 /** Up to five names, then how many more. */
