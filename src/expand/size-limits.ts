@@ -4,8 +4,9 @@
 import type { Limits } from '../load/limits.ts';
 import { limitExceeded } from '../load/limits.ts';
 import type { Problem } from '../problems/problem.ts';
-import type { Matrix, Stage } from '../types/matrix.ts';
+import type { Layer, Matrix, Stage } from '../types/matrix.ts';
 import type { Expansion } from './index.ts';
+import { keyOf } from './values.ts';
 
 /** The combinations each stage and its layers would be expanded from, before exclude rules, and the rule checks on them. */
 export function cellLimitProblems(m: Matrix, limits: Limits): Problem[] {
@@ -39,11 +40,19 @@ export function cellLimitProblems(m: Matrix, limits: Limits): Problem[] {
 
 /** Stage and layer targets of the expansion (a layer shared by several cells counted once). */
 export function targetLimitProblems(expansion: Expansion, limits: Limits): Problem[] {
-  const layers = new Set<string>();
+  // Per layer (one object per stage and layer key), the keys of its values: one short text per layer cell.
+  const layers = new Map<Layer, Set<string>>();
+  let count = expansion.cells.length;
   for (const cell of expansion.cells) {
-    for (const l of cell.layers) layers.add(`${l.stage.key}\0${l.layer.key}\0${Object.entries(l.values).join('\0')}`);
+    for (const l of cell.layers) {
+      let seen = layers.get(l.layer);
+      if (!seen) layers.set(l.layer, (seen = new Set()));
+      const key = keyOf(l.values);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      count++;
+    }
   }
-  const count = expansion.cells.length + layers.size;
   if (count <= limits.targets) return [];
   const stage = expansion.cells.at(-1)!.stage;
   return [limitExceeded('targets', limits, `the matrix expands to ${formatCount(count)}`, { file: stage.origin.file, pointer: stage.origin.pointer, atKey: true })];
