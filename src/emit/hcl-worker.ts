@@ -1,58 +1,93 @@
-// The worker thread of hcl-parallel.ts: the first target blocks of the HCL,
-// made from the JSON text of the targets the main thread hands over while it
-// writes docker-bake.json. It writes no file: its bytes go back to the main
-// thread, which writes them into the HCL's temp file with the rest.
+// The worker thread of hcl-parallel.ts: target blocks of the HCL from the
+// front, made from the JSON text of the targets the main thread hands over
+// while it writes docker-bake.json. Each block is claimed first (the main
+// thread claims from the back): at the first block the main thread holds, or
+// when it is told to stop, it stops. It writes no file: its bytes go back, 64
+// whole blocks a message, to the main thread, which writes them into the HCL's
+// temp file with the rest.
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { ByteWriter } from './byte-writer.ts';
 import { hclTargetBlock } from './hcl.ts';
 
-/** What hcl-parallel.ts hands the worker: the target names whose blocks it makes, in order, the port its bytes go to, and the counter it bumps per message. */
+/**
+ * What hcl-parallel.ts hands the worker: the port its bytes go to, `control`
+ * (0: set to stop it; 1: the blocks it has sent), and a claim per block. Then, as messages: the target names
+ * in the HCL's order; then the JSON text of batches of targets
+ * (`JSON.stringify({ x: batch }, null, 2)`).
+ */
 export interface HclWorkerData {
-  names: string[];
   port: MessagePort;
-  signal: Int32Array;
+  control: Int32Array;
+  claims: Int8Array;
 }
 
-/** What the worker says after its bytes: how many blocks it wrote, and why it stopped short. */
-export interface HclWorkerDone {
-  done: number;
-  error?: string;
+/** The worker's bytes: the blocks from `from` to before `to`, whole. */
+export interface HclWorkerBytes {
+  from: number;
+  to: number;
+  bytes: Uint8Array;
 }
 
-const { names, port, signal } = workerData as HclWorkerData;
+/** hcl-parallel.ts's CLAIM (not imported: this module loads only what it needs). */
+const NONE = 0;
+const WORKER = 1;
+/** Blocks per message: the main thread takes the worker's bytes a message at a time, so it makes at most these again. */
+const BLOCKS = 64;
 
-function post(message: Uint8Array | HclWorkerDone, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(message, transfer);
-  Atomics.add(signal, 0, 1);
-  Atomics.notify(signal, 0);
+const { port, control, claims } = workerData as HclWorkerData;
+
+// This thread at the lowest priority (Linux: a thread's own nice value): it takes a core nobody
+// else wants, and on a busy machine leaves the CPU to the main thread, which then makes more blocks.
+try {
+  const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(thread) && thread > 0 && thread !== process.pid) setPriority(thread, constants.priority.PRIORITY_LOW);
+} catch {
+  // no /proc (not Linux): the default priority
 }
 
-const out = new ByteWriter((bytes) => {
-  const copy = new Uint8Array(bytes); // the writer reuses its buffer
-  post(copy, [copy.buffer as ArrayBuffer]);
-});
-const wanted = new Set(names);
+let names: string[] | undefined;
+let position: Map<string, number> | undefined;
 const waiting = new Map<string, Record<string, unknown>>();
 let next = 0;
+let sent = 0;
+let text = '';
+let stopped = false;
 
-parentPort!.on('message', (text: string) => {
-  if (next === names.length) return;
+function send(): void {
+  if (next === sent) return;
+  const bytes = new Uint8Array(Buffer.from(text));
+  port.postMessage({ from: sent, to: next, bytes } satisfies HclWorkerBytes, [bytes.buffer as ArrayBuffer]);
+  sent = next;
+  text = '';
+  Atomics.store(control, 1, sent);
+}
+
+parentPort!.on('message', (message: string | string[]) => {
+  if (stopped) return;
+  if (Array.isArray(message)) {
+    names = message;
+    position = new Map(names.map((name, i) => [name, i]));
+    return;
+  }
+  if (!names || Atomics.load(control, 0) !== 0 || (next < names.length && Atomics.load(claims, next) !== NONE)) {
+    stopped = names !== undefined;
+    return;
+  }
   try {
-    const batch = (JSON.parse(text) as { x: Record<string, Record<string, unknown>> }).x;
-    for (const name of Object.keys(batch)) if (wanted.has(name)) waiting.set(name, batch[name]!);
+    const batch = (JSON.parse(message) as { x: Record<string, Record<string, unknown>> }).x;
+    for (const name of Object.keys(batch)) if ((position!.get(name) ?? -1) >= next) waiting.set(name, batch[name]!);
     for (let attributes = waiting.get(names[next]!); attributes; attributes = next < names.length ? waiting.get(names[next]!) : undefined) {
+      if (Atomics.load(control, 0) !== 0 || Atomics.compareExchange(claims, next, NONE, WORKER) !== NONE) break;
       waiting.delete(names[next]!);
-      out.text((next > 0 ? '\n\n' : '') + hclTargetBlock(names[next]!, attributes));
+      text += (next > 0 ? '\n\n' : '') + hclTargetBlock(names[next]!, attributes);
       next++;
+      if (next - sent === BLOCKS) send();
     }
-    if (next === names.length) {
-      out.end();
-      post({ done: next });
-    }
-  } catch (e) {
-    // The blocks before this one are whole: the main thread makes the rest (and meets the same error, if it is one).
-    out.end();
-    post({ done: next, error: (e as Error)?.message ?? String(e) });
-    next = names.length;
+    send();
+  } catch {
+    // Block `next` was claimed but not made: the main thread makes it (and meets the same error, if it is one).
+    send();
+    stopped = true;
   }
 });

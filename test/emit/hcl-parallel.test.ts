@@ -21,10 +21,15 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const JSON_FILE = 'docker-bake.json';
 const HCL_FILE = 'docker-bake.hcl';
 
+interface Hooks {
+  names(names: readonly string[]): void;
+  batch(text: string, names: readonly string[]): void;
+}
+
 interface Compiled {
   bakeSources: (bake: BakeFile, format: 'both', parallelMin: number) => Record<string, ByteSource>;
-  parallelHcl: (bake: BakeFile, alone: ByteSource) => { feed: (text: string, names: readonly string[]) => void; source: ByteSource; workerBlocks: number } | undefined;
-  jsonSource: (bake: BakeFile, onTargets?: (text: string, names: readonly string[]) => void) => ByteSource;
+  parallelHcl: (bake: BakeFile, alone: ByteSource) => { feed: Hooks; source: ByteSource; workerBlocks: number; workerSent: number } | undefined;
+  jsonSource: (bake: BakeFile, hooks?: Hooks) => ByteSource;
   hclSource: (bake: BakeFile) => ByteSource;
 }
 
@@ -49,14 +54,36 @@ function awkward(): BakeFile {
 
 const text = (source: ByteSource) => bytesOf(source).toString('utf8');
 
-test('the worker makes the first target blocks of the HCL: the same bytes as one thread', async () => {
+/** Waits until the worker has sent `count` blocks (it runs on its own thread, at a low priority; 60 s at most). */
+async function sent(parallel: { workerSent: number }, count: number): Promise<void> {
+  for (const started = Date.now(); parallel.workerSent < count; ) {
+    assert.ok(Date.now() - started < 60_000, `the worker sent ${parallel.workerSent} of ${count} blocks in 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('the worker makes every target block it gets to first: the same bytes as one thread', async () => {
   const { parallelHcl, jsonSource, hclSource } = await compiled();
   const bake = awkward();
   const parallel = parallelHcl(bake, hclSource(bake));
   assert.ok(parallel);
   assert.equal(text(jsonSource(bake, parallel.feed)), emitJson(bake));
+  const count = Object.keys(bake.target).length;
+  await sent(parallel, count);
   assert.equal(text(parallel.source), emitHcl(bake));
-  assert.equal(parallel.workerBlocks, Math.floor(Object.keys(bake.target).length * 0.75));
+  assert.equal(parallel.workerBlocks, count);
+});
+
+test('the HCL read at once after the JSON: the main thread makes blocks from the back until it meets the worker, the same bytes', async () => {
+  const { parallelHcl, jsonSource, hclSource } = await compiled();
+  const bake = awkward();
+  for (let round = 0; round < 5; round++) {
+    const parallel = parallelHcl(bake, hclSource(bake));
+    assert.ok(parallel);
+    bytesOf(jsonSource(bake, parallel.feed));
+    assert.equal(text(parallel.source), emitHcl(bake), `round ${round}, worker blocks ${parallel.workerBlocks}`);
+    assert.ok(parallel.workerBlocks <= Object.keys(bake.target).length);
+  }
 });
 
 test('bakeSources read JSON first, then again: the same bytes each time (the worker part is spent once)', async () => {
@@ -85,8 +112,9 @@ test('a block the HCL has no form for throws the same error when the worker meet
   const parallel = parallelHcl(bake, hclSource(bake));
   assert.ok(parallel);
   bytesOf(jsonSource(bake, parallel.feed));
+  // _common, 10, 9, Upper, t0, t1, t10: then t100, which the worker claims and cannot make.
+  await sent(parallel, 7);
   assert.throws(() => bytesOf(parallel.source), /invalid attribute name "bad key" in target "t100"/);
-  // 10, 9, Upper, t0, t1, t10: then t100.
   assert.equal(parallel.workerBlocks, 7);
 });
 
@@ -99,4 +127,19 @@ test('generate --format both with the worker (BAKE_MATRIX_PARALLEL_HCL_MIN=1) wr
   assert.ok(generated.ok);
   assert.equal(readFileSync(join(root, 'bake', JSON_FILE), 'utf8'), generated.value.outputs[JSON_FILE]);
   assert.equal(readFileSync(join(root, 'bake', HCL_FILE), 'utf8'), generated.value.outputs[HCL_FILE]);
+});
+
+test('two blocks the HCL has no form for, wherever the threads meet: the error is the first one in order, as on one thread', async () => {
+  const { parallelHcl, jsonSource, hclSource } = await compiled();
+  const bake = awkward();
+  (bake.target as Record<string, unknown>)['t100'] = { 'bad key': 'x' };
+  (bake.target as Record<string, unknown>)['t999'] = { 'worse key': 'x' };
+  assert.throws(() => emitHcl(bake), /"bad key" in target "t100"/);
+  for (const wait of [0, 7]) {
+    const parallel = parallelHcl(bake, hclSource(bake));
+    assert.ok(parallel);
+    bytesOf(jsonSource(bake, parallel.feed));
+    await sent(parallel, wait);
+    assert.throws(() => bytesOf(parallel.source), /"bad key" in target "t100"/, `after ${wait} blocks from the worker`);
+  }
 });
