@@ -36,6 +36,8 @@ export interface DockerStage {
   deps: number[];
   /** The stage its FROM names, by index (undefined when it starts from an image). */
   parent?: number;
+  /** Its FROM has a --platform flag (the stage then runs for that platform, and so do stages FROM it). */
+  fromPlatform?: true;
   /** Its FROM's image as written, when it holds a variable (`FROM deps-${OS}`): a stage or an image, per build (stage-refs.ts). */
   fromTemplate?: string;
   /**
@@ -85,6 +87,7 @@ export function parseDockerfile(text: string, path: string): DockerfileModel {
       };
       stages.push(current);
       const image = instruction.getImage();
+      if (instruction.getPlatformFlag()) current.fromPlatform = true;
       if (image?.includes('$')) current.fromTemplate = image;
       if (image) refs.push({ stage: current, ref: image, from: true });
       continue;

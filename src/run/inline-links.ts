@@ -17,21 +17,35 @@
 //   - T builds the stage the link replaces, from the same context and
 //     Dockerfile (no template in either), for the same platforms;
 //   - T binds no stage differently (its contexts are among the consumer's);
-//   - the consumer binds none of the stages T builds itself, and every ARG
-//     those stages declare (and every global or predefined ARG) has the same
-//     value in both; the Dockerfile is read and parsed (size-bounded, inside
-//     the project root);
-//   - the consumer keeps T's labels (it sets every key itself), T's secrets;
-//   - T's cache export is kept: when T has a cache-to, every cache-to of the
-//     consumer is mode=max (which holds every step of its build, T's included);
-//   - neither sets an attribute this module does not know (network, ssh, ...).
-// T's tags and outputs are dropped by buildx for an unrequested link anyway.
+//   - the consumer binds none of the stages T builds itself, and binds no name
+//     T does not (an image a stage of T starts from, `name::platform`), and
+//     every ARG those stages declare (and every global or predefined ARG) has
+//     the same value in both; the Dockerfile is read and parsed (size-bounded,
+//     inside the project root, links resolved);
+//   - the consumer builds no stage FROM T's stage, or no stage on that stage's
+//     FROM chain declares an ARG or has FROM --platform: built in place, a
+//     stage hands the stages FROM it its ARGs (BuildKit's dockerfile2llb,
+//     dispatchState.init) and its platform, which a linked result does not
+//     (its image config only): their RUN steps would see other variables;
+//   - no stage of T declares TARGETSTAGE (the target stage's name);
+//   - the consumer keeps T's labels (it sets every key itself) and has the
+//     same secrets (by id, the last entry of an id winning, as buildx keeps);
+//   - when T has a cache-to, every cache-to of the consumer is mode=max and not
+//     inline (which holds every step of its build, T's included). T's own
+//     cache ref is then not written by this run: a later build of T on its
+//     own reads the last one written;
+//   - neither sets an attribute this module does not know (network, ssh, ...),
+//     an empty context or a `__proto__` key; every inherited block exists.
+// buildx drops an unrequested link's outputs anyway (before v0.16 it keeps its
+// tags, and its docker driver loads it into the image store unless
+// BUILDX_NO_DEFAULT_LOAD is set, which run sets with --push or --load).
 // Overlays (-f) and --set values other than for every target ('*') turn it off.
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { builtStages } from '../check-dockerfiles/arg-scope.ts';
-import { findStage, parseDockerfile, type DockerfileModel } from '../check-dockerfiles/parse-dockerfile.ts';
+import { findStage, parseDockerfile, type DockerfileModel, type DockerStage } from '../check-dockerfiles/parse-dockerfile.ts';
 import { PREDEFINED_ARGS } from '../check-dockerfiles/predefined-args.ts';
 import { leavesRoot } from '../check-dockerfiles/paths-inside-root.ts';
+import { realPathOf } from '../check-dockerfiles/real-paths.ts';
 import { resolveTarget, type ResolvedTarget } from '../inspect/resolve-target.ts';
 import { DEFAULT_LIMITS } from '../load/limits.ts';
 import { expandGroups, inheritsOf, walkLinks } from '../links/walk-links.ts';
@@ -76,7 +90,7 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
 
   const resolved = memo((name: string) => resolveTarget(bake, name));
   const known = memo((name: string) => chainKnown(bake, name));
-  const secrets = memo((name: string) => new Set(chainList(bake, name, 'secret')));
+  const secrets = memo((name: string) => chainList(bake, name, 'secret'));
   const dockerfiles = new Map<string, DockerfileModel | undefined>();
   const dockerfile = (r: ResolvedTarget): DockerfileModel | undefined => {
     const context = r.context?.value ?? '.';
@@ -145,42 +159,93 @@ function qualifies(
   t: ResolvedTarget,
   c: ResolvedTarget,
   name: string,
-  tSecrets: ReadonlySet<string>,
-  cSecrets: ReadonlySet<string>,
+  tSecrets: readonly string[],
+  cSecrets: readonly string[],
   dockerfile: (r: ResolvedTarget) => DockerfileModel | undefined,
 ): boolean {
-  const stages = Object.entries(c.contexts).filter(([, v]) => v.value === SCHEME + name).map(([stage]) => stage.toLowerCase());
+  const keys = Object.entries(c.contexts).filter(([, v]) => v.value === SCHEME + name).map(([key]) => key);
   const stage = t.target?.value.toLowerCase();
-  if (stages.length !== 1 || stage === undefined || stages[0] !== stage) return false;
+  if (keys.length !== 1 || stage === undefined || keys[0]!.toLowerCase() !== stage) return false;
+  const stageKey = keys[0]!;
   const same = (a?: { value: unknown }, b?: { value: unknown }) => JSON.stringify(a?.value) === JSON.stringify(b?.value);
   if (!same(t.context, c.context) || !same(t.dockerfile, c.dockerfile) || !same(t.platforms, c.platforms)) return false;
   if ([t.context?.value, t.dockerfile?.value].some((v) => v?.includes('${'))) return false;
   if (!Object.entries(t.contexts).every(([k, v]) => c.contexts[k]?.value === v.value)) return false;
   if (!Object.keys(t.labels).every((k) => Object.hasOwn(c.labels, k))) return false;
-  if (![...tSecrets].every((s) => cSecrets.has(s))) return false;
+  if (!sameSecrets(tSecrets, cSecrets)) return false;
   const tCacheTo = t['cache-to']?.value ?? [];
   const cCacheTo = c['cache-to']?.value ?? [];
-  if (tCacheTo.length && (cCacheTo.length === 0 || !cCacheTo.every((e) => e.split(',').some((f) => f.trim() === 'mode=max')))) return false;
+  const keepsAll = (entry: string) => {
+    const fields = entry.split(',').map((f) => f.trim());
+    return fields.includes('mode=max') && !fields.includes('type=inline');
+  };
+  if (tCacheTo.length && (cCacheTo.length === 0 || !cCacheTo.every(keepsAll))) return false;
 
   const model = dockerfile(t);
   const from = model && findStage(model, stage);
-  if (!model || !from) return false;
+  const consumerStage = model && c.target && findStage(model, c.target.value);
+  if (!model || !from || !consumerStage) return false;
   // The stages T builds itself (not bound by its contexts): the consumer now builds them.
-  // It must not bind one of them to something else, and must give them the same args.
+  // It must not bind one of them, or a name they may start from, to something else.
   const inPlay = builtStages(model, from, new Set(Object.keys(t.contexts).map((k) => k.toLowerCase())));
-  const consumerBinds = new Set(Object.keys(c.contexts).map((k) => k.toLowerCase()));
-  if (inPlay.some((s) => s !== from && s.name !== undefined && consumerBinds.has(s.name))) return false;
+  for (const key of Object.keys(c.contexts)) {
+    if (key === stageKey || t.contexts[key]?.value === c.contexts[key]!.value) continue;
+    const named = findStage(model, key.split('::')[0]!.toLowerCase());
+    if (!named || inPlay.includes(named)) return false;
+  }
+  if (inPlay.some((s) => s.args.some((a) => a.name === 'TARGETSTAGE'))) return false;
+  if (fromReaches(model, consumerStage, from) && !plainFromChain(model, from)) return false;
   const declared = new Set([...model.globalArgs, ...inPlay.flatMap((s) => s.args)].map((a) => a.name));
   for (const key of new Set([...Object.keys(t.args), ...Object.keys(c.args)])) {
     if (t.args[key]?.value === c.args[key]?.value) continue;
-    if (declared.has(key) || PREDEFINED_ARGS.has(key) || key.startsWith('BUILDKIT_')) return false;
+    if (declared.has(key) || PREDEFINED_ARGS.has(key) || key.startsWith('BUILDKIT_') || /^(TARGET|BUILD)[A-Z]*$/.test(key)) return false;
   }
   return true;
+}
+
+/**
+ * Whether any stage the consumer could build (all links taken away) starts FROM `stage`, or
+ * FROM a variable that may name it: such a stage takes `stage`'s ARGs and platform when
+ * `stage` is built in place.
+ */
+function fromReaches(model: DockerfileModel, consumer: DockerStage, stage: DockerStage): boolean {
+  return builtStages(model, consumer, NONE).some((s) => s !== stage && (s.parent === stage.index || (s.fromCandidates ?? []).includes(stage.index)));
+}
+
+/** Whether no stage on `stage`'s FROM chain (it, its FROM stage, and so on) declares an ARG, has FROM --platform or a FROM variable that may name a stage. */
+function plainFromChain(model: DockerfileModel, stage: DockerStage): boolean {
+  const seen = new Set<number>();
+  for (let s: DockerStage | undefined = stage; s && !seen.has(s.index); s = s.parent === undefined ? undefined : model.stages[s.parent]) {
+    seen.add(s.index);
+    if (s.args.length || s.fromPlatform || s.fromCandidates?.length) return false;
+  }
+  return true;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Secrets by id, the last entry of an id winning (buildx removes the earlier ones); equal maps, or the very same list when an entry has no id. */
+function sameSecrets(a: readonly string[], b: readonly string[]): boolean {
+  const byId = (list: readonly string[]) => {
+    const map = new Map<string, string>();
+    for (const entry of list) {
+      const id = entry.split(',').map((f) => f.trim()).find((f) => f.startsWith('id='));
+      if (!id) return undefined;
+      map.set(id, entry);
+    }
+    return map;
+  };
+  const ma = byId(a);
+  const mb = byId(b);
+  if (!ma || !mb) return JSON.stringify(a) === JSON.stringify(b);
+  return ma.size === mb.size && [...ma].every(([id, entry]) => mb.get(id) === entry);
 }
 
 /** The Dockerfile a target builds, parsed; undefined when it is not a regular file inside the root within the size limit. */
 function readModel(root: string, context: string, file: string, path: string): DockerfileModel | undefined {
   if (leavesRoot(context) || leavesRoot(file)) return undefined;
+  const realRoot = realPathOf(root);
+  if (!realPathOf(path).startsWith(realRoot + sep)) return undefined; // a link on the way leads out of the root
   const read = readRegularFile(path, DEFAULT_LIMITS.dockerfileSize, 'a Dockerfile');
   if (!read.ok) return undefined;
   try {
@@ -199,7 +264,11 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** Strings, lists of strings, or maps of strings (a null map value is bake's "not set"), as the key takes. */
 function wellFormed(key: string, value: unknown): boolean {
-  if (key === 'contexts' || key === 'args' || key === 'labels') return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => v === null || isString(v));
+  if (key === 'contexts' || key === 'args' || key === 'labels') {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    // buildx deletes an empty context when it resolves each block (Target.normalize), which flatten does not model.
+    return Object.entries(value).every(([k, v]) => k !== '__proto__' && (v === null || (isString(v) && (key !== 'contexts' || v !== ''))));
+  }
   if (key === 'context' || key === 'dockerfile' || key === 'target' || key === 'description') return isString(value);
   return Array.isArray(value) && value.every(isString);
 }
@@ -230,15 +299,15 @@ function chainList(bake: BakeFile, name: string, key: 'secret'): string[] {
 /**
  * The blocks a target's attributes come from, in the order bake merges them: each parent's
  * (in order, each resolved the same way: a block inherited twice counts twice), then its own.
- * Undefined for a cycle (bake's resolution of one is not modelled here) or a chain of more than
- * MAX_CHAIN blocks.
+ * Undefined for a cycle (bake's resolution of one is not modelled here), a missing block (buildx
+ * fails on it) or a chain of more than MAX_CHAIN blocks.
  */
 function chain(bake: BakeFile, name: string): BakeTarget[] | undefined {
   const out: BakeTarget[] = [];
   const path = new Set<string>();
   const visit = (n: string): boolean => {
     if (path.has(n) || out.length >= MAX_CHAIN) return false;
-    if (!Object.hasOwn(bake.target, n)) return true; // buildx reports a missing parent itself
+    if (!Object.hasOwn(bake.target, n)) return false; // buildx fails on it: leave it to buildx
     path.add(n);
     const block = bake.target[n]!;
     for (const parent of inheritsOf(block)) if (!visit(parent)) return false;

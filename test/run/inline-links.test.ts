@@ -1,7 +1,8 @@
 // run/inline-links.ts: which unrequested linked targets `run` lets their
 // consumers build themselves, on a bake file shaped like the generated one
-// (the bench fixture's three frameworks: base -> torch and engine layers ->
-// framework -> runtime, every target binding every stage above it).
+// (the bench fixture's frameworks: base -> torch and engine layers ->
+// framework -> runtime, every target binding every stage above it), with the
+// benchmark's Dockerfile and with one whose FROM stages declare no ARG.
 import assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { resolveTarget } from '../../src/inspect/resolve-target.ts';
 import type { BakeFile, BakeTarget } from '../../src/types/bake.ts';
 import { testdir } from '../helpers/testdir.ts';
 
+/** The build benchmark's Dockerfile (scripts/bench-build): the base and framework stages declare ARGs. */
 const DOCKERFILE = `ARG BASE_IMAGE=debian:bookworm
 FROM \${BASE_IMAGE} AS build-base
 ARG BENCH_RUN_ID
@@ -40,6 +42,9 @@ FROM runtime AS dev
 RUN echo dev
 `;
 
+/** The same chain with no ARG in the stages others start FROM (build-base, framework, runtime). */
+const PLAIN = DOCKERFILE.replace('ARG BENCH_RUN_ID\nRUN echo base $BENCH_RUN_ID', 'RUN echo base').replace('ARG ENGINE_PACKAGE\nCOPY', 'COPY').replace('RUN echo framework $ENGINE_PACKAGE', 'RUN echo framework');
+
 const cache = (name: string, mode = 'max') => ({
   'cache-from': [`type=registry,ref=r/cache:${name}`],
   'cache-to': [`type=registry,ref=r/cache:${name},mode=${mode},ignore-error=true`],
@@ -63,8 +68,9 @@ function fixture(): BakeFile {
   return { group: { all: { targets: ['fa-runtime', 'fb-runtime'] } }, target };
 }
 
-function inline(bake: BakeFile, names: string[], options: Partial<InlineRequest> = {}) {
-  const root = options.root ?? testdir({ Dockerfile: DOCKERFILE, 'runtime.Dockerfile': DOCKERFILE });
+function inline(bake: BakeFile, names: string[], options: Partial<InlineRequest> & { dockerfile?: string } = {}) {
+  const text = options.dockerfile ?? PLAIN;
+  const root = options.root ?? testdir({ Dockerfile: text, 'runtime.Dockerfile': text });
   const closure = requestClosure(bake, { names, sets: options.sets ?? [], overlays: [] });
   return inlineLinks(closure, { names, sets: [], overlays: 0, root, ...options });
 }
@@ -97,6 +103,25 @@ test('every unrequested link of the generated shape is built inside its consumer
   assert.deepEqual(bake.target['fa-runtime']!['cache-from'], ['type=registry,ref=r/cache:base', 'type=registry,ref=r/cache:fa-framework', 'type=registry,ref=r/cache:fa-runtime', 'type=registry,ref=r/cache:torch', 'type=registry,ref=r/cache:fa-engine']);
   assert.deepEqual(bake.target['fa-runtime']!.tags, ['r/fa:1']);
   assert.deepEqual(bake.target['fa-runtime']!.args, { BASE_IMAGE: 'debian:bookworm', BENCH_RUN_ID: '1', TORCH_VERSION: '2.9.1', ENGINE_PACKAGE: 'fa', ENGINE_VERSION: '1.0.0' });
+});
+
+test('a stage others start FROM that declares an ARG stays linked: built in place it would hand them its ARGs', () => {
+  assert.ok(!PLAIN.includes('BENCH_RUN_ID') && !PLAIN.includes('echo framework $'), 'PLAIN drops the ARGs of build-base and framework');
+  // The benchmark's shape: framework and runtime start FROM stages that declare ARGs; the layers
+  // are only copied from (COPY --from hands over files, not variables).
+  const { bake, inlined } = inline(fixture(), ['all'], { dockerfile: DOCKERFILE });
+  assert.deepEqual(inlined, ['torch', 'fa-engine', 'fb-engine']);
+  assert.deepEqual(links(bake)['fa-runtime'], ['base', 'fa-framework']);
+  // Seen on dockerd 26 (buildx 0.13.1): \`FROM alpine AS base\` \`ARG VERSION=1\` \`FROM base AS app\`
+  // \`RUN echo v=$VERSION\` prints v=1 built in place and v= with base linked (target:base).
+  const app: BakeFile = { group: {}, target: { base: { target: 'base' }, app: { target: 'app', contexts: { base: 'target:base' } } } };
+  const argFile = 'FROM alpine AS base\nARG VERSION=1\nFROM base AS app\nRUN echo v=$VERSION > /v\n';
+  assert.deepEqual(inline(app, ['app'], { dockerfile: argFile }).inlined, []);
+  assert.deepEqual(inline(app, ['app'], { dockerfile: 'FROM alpine AS base\nRUN echo base\nFROM base AS app\nRUN echo app\n' }).inlined, ['base']);
+  // FROM --platform: built in place, the stages FROM it would run for that platform.
+  assert.deepEqual(inline(app, ['app'], { dockerfile: 'FROM --platform=$BUILDPLATFORM alpine AS base\nRUN uname -m\nFROM base AS app\nRUN echo app\n' }).inlined, []);
+  // TARGETSTAGE is the name of the stage built: base's in base's own build, app's in app's.
+  assert.deepEqual(inline(app, ['app'], { dockerfile: 'FROM alpine AS base\nARG TARGETSTAGE\nRUN echo $TARGETSTAGE\nFROM alpine AS app\nCOPY --from=base / /\n' }).inlined, []);
 });
 
 test('a requested target stays a build of its own, and what it links stays linked where it is needed', () => {
@@ -140,6 +165,14 @@ test('each condition keeps the link when it does not hold', () => {
     ['a secret the consumer lacks', 'fa-engine', (b) => (b.target['fa-engine']!.secret = ['id=hf,env=HF_TOKEN'])],
     ['a consumer whose cache export is mode=min', 'fa-framework', (b) => (b.target['fa-runtime']!['cache-to'] = ['type=registry,ref=r/cache:fa-runtime,mode=min']), 0],
     ['an attribute this module does not know', 'fa-engine', (b) => ((b.target['fa-engine'] as Record<string, unknown>).network = 'host')],
+    ['an inline cache export', 'fa-framework', (b) => (b.target['fa-runtime']!['cache-to'] = ['type=inline,mode=max']), 0],
+    ['a secret id the consumer gives another source', 'fa-engine', (b) => ((b.target['fa-engine']!.secret = ['id=tok,src=a.txt']), (b.target['fa-runtime']!.secret = ['id=tok,src=b.txt'])), 0],
+    ['a secret only the consumer has', 'fa-engine', (b) => (b.target['fa-runtime']!.secret = ['id=tok,src=b.txt']), 0],
+    ['a name the consumer binds that no stage has (an image a stage may start from)', 'base', (b) => (b.target['fa-runtime']!.contexts = { ...b.target['fa-runtime']!.contexts, debian: 'docker-image://debian:trixie' }), 0],
+    ['a stage of the linked target the consumer binds per platform', 'fa-framework', (b) => (b.target['fa-runtime']!.contexts = { ...b.target['fa-runtime']!.contexts, 'framework::linux/amd64': 'docker-image://x' })],
+    ['an empty context in a parent (buildx deletes it per block)', 'fa-framework', (b) => (b.target.base!.contexts = { 'deps-torch': '' }), 0],
+    ['a __proto__ label', 'fa-engine', (b) => (b.target['fa-engine']!.labels = JSON.parse('{"__proto__": "x"}') as Record<string, string>)],
+    ['a parent that is not in the file', 'fa-engine', (b) => (b.target['fa-engine']!.inherits = ['base', 'missing'])],
     ['a stage the linked target builds itself that the consumer binds', 'fa-framework', (b) => (b.target['fa-framework']!.contexts = { 'build-base': 'target:base', 'deps-torch': 'target:torch' })],
   ];
   for (const [what, kept, change, least = 2] of cases) {
@@ -152,6 +185,13 @@ test('each condition keeps the link when it does not hold', () => {
   }
 });
 
+test('the same secret on both (by id, the last of an id winning) does not stop it', () => {
+  const bake = fixture();
+  bake.target.base!.secret = ['id=tok,src=b.txt']; // every target inherits it
+  bake.target['fa-runtime']!.secret = ['id=tok,src=a.txt', 'id=tok,src=b.txt'];
+  assert.deepEqual(inline(bake, ['fa-runtime']).inlined, ['base', 'torch', 'fa-engine', 'fa-framework']);
+});
+
 test('an overlay or a --set for some targets only turns it off; one for every target does not', () => {
   assert.deepEqual(inline(fixture(), ['all'], { overlays: 1 }).inlined, []);
   assert.deepEqual(inline(fixture(), ['all'], { sets: ['fa-runtime.args.X=1'] }).inlined, []);
@@ -161,10 +201,10 @@ test('an overlay or a --set for some targets only turns it off; one for every ta
 
 test('a Dockerfile it cannot read safely keeps every link', () => {
   assert.deepEqual(inline(fixture(), ['all'], { root: testdir({}) }).inlined, [], 'missing');
-  const outside = testdir({ Dockerfile: DOCKERFILE });
+  const outside = testdir({ Dockerfile: PLAIN });
   const root = testdir({});
   symlinkSync(join(outside, 'Dockerfile'), join(root, 'Dockerfile'));
-  assert.equal(inline(fixture(), ['all'], { root }).inlined.length, 6, 'a link is read like the generation reads it (its checks refuse one leaving the root)');
+  assert.deepEqual(inline(fixture(), ['all'], { root }).inlined, [], 'a link leading out of the root');
   const away = fixture();
   away.target.base!.context = '../elsewhere';
   assert.deepEqual(inline(away, ['all']).inlined, [], 'a context outside the root');
@@ -205,7 +245,7 @@ test('a block of another shape (a hand-edited file) keeps its links and breaks n
 test('nothing to inline leaves the very same file', () => {
   const bake = fixture();
   const closure = requestClosure(bake, { names: ['base'], sets: [], overlays: [] });
-  const out = inlineLinks(closure, { names: ['base'], sets: [], overlays: 0, root: testdir({ Dockerfile: DOCKERFILE }) });
+  const out = inlineLinks(closure, { names: ['base'], sets: [], overlays: 0, root: testdir({ Dockerfile: PLAIN }) });
   assert.equal(out.bake, closure);
   assert.deepEqual(out.inlined, []);
 });

@@ -140,9 +140,8 @@ describe('what needs no builder', () => {
       'Would build 2 targets, and 1 linked target (built for their consumers, not exported):',
       '  * vllm-cu129-runtime  linux/amd64  from vllm-cu129',
       '  * vllm-cu129-dev      linux/amd64  from vllm-cu129',
-      '  + base-cu129          linux/amd64  linked by vllm-cu129-runtime, vllm-cu129-dev (built inside them)',
-      '',
-      'A linked target "built inside them" is no build of its own: the targets that are built and link it build the same stages, with the same args, themselves (--keep-links keeps it a build of its own).',
+      // base hands its ARG to the runtime FROM it: it stays linked (test/run/inline-links.test.ts).
+      '  + base-cu129          linux/amd64  linked by vllm-cu129-runtime, vllm-cu129-dev (target: context)',
       '',
       'Nothing was run (--dry-run).',
       '',

@@ -119,8 +119,17 @@ describe('the closure file', () => {
     assert.equal(readFileSync(join(r.cwd, 'bake/.bake-matrix/.gitignore'), 'utf8').split('\n').at(-2), '*', 'the folder ignores itself in git');
   });
 
-  test('builds an unrequested link inside its consumers when they build the same stages (--keep-links: not)', async () => {
-    const r = await run(['vllm-cu129']);
+  test('builds an unrequested link inside its consumers when they build the same stages', async () => {
+    // The stack's base hands CUDA_VERSION to a runtime FROM it, so it stays linked (test/run/inline-links.test.ts);
+    // a runtime that copies from base instead builds it itself.
+    const docker = fakeDocker(PLATFORMS);
+    const cwd = stackDir();
+    const dockerfile = readFileSync(join(cwd, 'Dockerfile'), 'utf8');
+    writeFileSync(join(cwd, 'Dockerfile'), dockerfile.replace('FROM base AS runtime', 'FROM busybox AS runtime\nCOPY --from=base /cuda /cuda'));
+    const linked = await runCli(['run', 'vllm-cu129', '--dry-run'], stackDir(), docker.env);
+    assert.match(linked.stdout, /\+ base-cu129 +linux\/amd64, linux\/arm64 +linked by vllm-cu129-runtime, vllm-cu129-dev \(target: context\)/);
+    const result = await runCli(['run', 'vllm-cu129'], cwd, docker.env);
+    const r = { ...result, cwd, bakeFile: docker.bakeCall()?.[3] ?? '(no bake call)' };
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^bake-matrix: built inside the targets that link them \(same stages, args and platforms; --keep-links to build them on their own\): base-cu129$/m);
     const file = JSON.parse(readFileSync(join(r.cwd, r.bakeFile), 'utf8')) as BakeFile;
