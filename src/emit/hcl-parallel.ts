@@ -25,6 +25,9 @@ import type { HclWorkerBytes, HclWorkerData } from './hcl-worker.ts';
 /** Targets from which `--format both` makes the HCL on two threads (below, starting a worker costs more than it saves). */
 export const PARALLEL_HCL_MIN = 20_000;
 
+/** Targets handed to the worker ahead of the blocks it has sent, at most (their JSON text waits in its queue: about 0.8 MB per 1 000). */
+const MAX_LAG = 30_000;
+
 /** Blocks the main thread makes before it encodes them. */
 const BLOCKS = 64;
 
@@ -68,6 +71,9 @@ export function parallelHcl(bake: BakeFile, alone: ByteSource): ParallelHcl | un
   let order: readonly string[] | undefined;
   let used = false;
   let workerBlocks = 0;
+  /** Targets handed over in batches; past MAX_LAG ahead of the worker, no more are. */
+  let posted = 0;
+  let cut = false;
   const stop = () => {
     used = true;
     port1.close();
@@ -123,8 +129,12 @@ export function parallelHcl(bake: BakeFile, alone: ByteSource): ParallelHcl | un
         order = hclTargetOrder(sorted.slice());
         worker.postMessage(order);
       },
-      batch(text) {
-        if (order && !used) worker.postMessage(text);
+      batch(text, batch) {
+        if (!order || used || cut) return;
+        // A worker this far behind (a busy machine) would not get to more blocks before the main thread: no more copies of their text.
+        posted += batch.length;
+        if (posted - Atomics.load(control, 1) > MAX_LAG) cut = true;
+        else worker.postMessage(text);
       },
     },
     source(write) {
