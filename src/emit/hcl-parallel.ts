@@ -7,7 +7,7 @@
 // then makes target blocks from the back until it meets the worker: each block
 // is claimed once, by whichever thread gets to it first (an atomic
 // compare-and-swap per block), so a worker that gets little of the CPU (a busy
-// machine: it runs at the lowest priority) leaves the main thread more blocks.
+// machine) leaves the main thread more blocks.
 // The main thread never waits for it: where they meet, it takes the worker's
 // bytes that have come (whole blocks), makes the blocks after them itself, and
 // writes it all in order. The bytes are the same as

@@ -5,8 +5,6 @@
 // when it is told to stop, it stops. It writes no file: its bytes go back, 64
 // whole blocks a message, to the main thread, which writes them into the HCL's
 // temp file with the rest.
-import { readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { hclTargetBlock } from './hcl.ts';
 
@@ -36,15 +34,6 @@ const WORKER = 1;
 const BLOCKS = 64;
 
 const { port, control, claims } = workerData as HclWorkerData;
-
-// This thread at the lowest priority (Linux: a thread's own nice value): it takes a core nobody
-// else wants, and on a busy machine leaves the CPU to the main thread, which then makes more blocks.
-try {
-  const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(thread) && thread > 0 && thread !== process.pid) setPriority(thread, constants.priority.PRIORITY_LOW);
-} catch {
-  // no /proc (not Linux): the default priority
-}
 
 let names: string[] | undefined;
 let position: Map<string, number> | undefined;
