@@ -45,8 +45,6 @@ export interface GenerateOptions {
   dockerfiles?: boolean;
   /** Limits on the input's size (load/limits.ts); default DEFAULT_LIMITS. */
   limits?: Limits;
-  /** Targets from which `both` makes part of the HCL on a worker thread (emit/hcl-parallel.ts); default PARALLEL_HCL_MIN. */
-  parallelHclMin?: number;
 }
 
 export function generate(matrixPath: string | undefined, cwd = process.cwd(), options: GenerateOptions = {}): GenerateResult {
@@ -76,7 +74,7 @@ export function generateFrom(files: SourceFile[], options: GenerateOptions = {})
   if (hasErrors(dockerfileProblems)) return { ok: false, problems: dockerfileProblems, files };
   const perPlatform = planPerPlatform(matrix, planned.value, limits);
   if (!perPlatform.ok) return { ok: false, problems: perPlatform.problems, files };
-  const sources = bakeSources(perPlatform.value.bake, options.format, options.parallelHclMin);
+  const sources = bakeSources(perPlatform.value.bake, options.format);
   const warnings = [...validated.warnings, ...selectionProblems, ...planned.warnings, ...dockerfileProblems];
   return { ok: true, value: { files, matrix, plan: perPlatform.value, sources, outputs: lazyTexts(sources), warnings } };
 }

@@ -20,9 +20,7 @@ export { reportProblems } from './reported-error.ts';
 export function generateOrThrow(matrix: string | undefined, io: Io, json = false, options: GenerateOptions = {}): Generated {
   const { limits, problems } = limitsFrom(io.env);
   if (problems.length) throw reportProblems(problems, [], io, json);
-  // BAKE_MATRIX_PARALLEL_HCL_MIN: the tests' way to have a small matrix's HCL made on two threads.
-  const parallel = Number(io.env.BAKE_MATRIX_PARALLEL_HCL_MIN);
-  const result = generate(matrix, io.cwd, { limits, ...(io.env.BAKE_MATRIX_PARALLEL_HCL_MIN && Number.isInteger(parallel) ? { parallelHclMin: parallel } : {}), ...options });
+  const result = generate(matrix, io.cwd, { limits, ...options });
   if (!result.ok) throw reportProblems(result.problems, result.files, io, json);
   const warnings = warningsText(result.value);
   if (warnings && !json) io.stderr(warnings);

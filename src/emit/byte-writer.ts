@@ -36,12 +36,6 @@ export class ByteWriter {
     this.flush();
   }
 
-  /** Appends bytes made elsewhere (another writer's chunk): what is buffered first, then these as they are. */
-  bytes(bytes: Uint8Array): void {
-    this.flush();
-    if (bytes.length) this.write(bytes);
-  }
-
   /** A text longer than a chunk holds (only after a flush): in parts that fit, a surrogate pair never split. */
   private large(text: string): void {
     const step = Math.floor(CHUNK / 3);

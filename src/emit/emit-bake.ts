@@ -9,7 +9,6 @@
 import type { BakeFile } from '../types/bake.ts';
 import { textOf, type ByteSource } from './byte-writer.ts';
 import { hclSource, HCL_HEADER } from './hcl.ts';
-import { PARALLEL_HCL_MIN, parallelHcl } from './hcl-parallel.ts';
 import { jsonSource } from './json.ts';
 
 export const BAKE_FORMATS = ['json', 'hcl', 'both'] as const;
@@ -24,18 +23,11 @@ export const isBakeFileName = (name: string): boolean => name === BAKE_FILE_NAME
 /** Whether a docker-bake.hcl's text is one bake-matrix generated (its header says so). */
 export const isGeneratedHcl = (text: string): boolean => text.startsWith(HCL_HEADER[0]! + '\n');
 
-/**
- * File name -> its bytes, made as they are read (the writer streams them into
- * the file); JSON first when both are emitted. Both, from `parallelMin`
- * targets on: a worker thread makes part of the HCL while the JSON is made
- * (hcl-parallel.ts), when the JSON is read first.
- */
-export function bakeSources(bake: BakeFile, format: BakeFormat = DEFAULT_BAKE_FORMAT, parallelMin = PARALLEL_HCL_MIN): Record<string, ByteSource> {
+/** File name -> its bytes, made as they are read (the writer streams them into the file); JSON first when both are emitted. */
+export function bakeSources(bake: BakeFile, format: BakeFormat = DEFAULT_BAKE_FORMAT): Record<string, ByteSource> {
   const sources: Record<string, ByteSource> = {};
-  const hcl = format !== 'json' ? hclSource(bake) : undefined;
-  const parallel = hcl && format === 'both' && Object.keys(bake.target ?? {}).length >= parallelMin ? parallelHcl(bake, hcl) : undefined;
-  if (format !== 'hcl') sources[BAKE_FILE_NAMES.json] = jsonSource(bake, parallel?.feed);
-  if (hcl) sources[BAKE_FILE_NAMES.hcl] = parallel?.source ?? hcl;
+  if (format !== 'hcl') sources[BAKE_FILE_NAMES.json] = jsonSource(bake);
+  if (format !== 'json') sources[BAKE_FILE_NAMES.hcl] = hclSource(bake);
   return sources;
 }
 

@@ -55,53 +55,22 @@ export function emitHcl(bake: BakeFile): string {
 
 /** The docker-bake.hcl bytes of `bake`. */
 export function hclSource(bake: BakeFile): ByteSource {
-  checkTopLevel(bake);
-  return (write) => {
-    const out = new ByteWriter(write);
-    writeHcl(bake, out);
-    out.end();
-  };
-}
-
-/** Throws on a top-level key the HCL form has no section for (a bug upstream). */
-export function checkTopLevel(bake: BakeFile): void {
   const unknown = Object.keys(bake).filter((key) => !SECTIONS.some((s) => s.type === key));
   if (unknown.length) throw new Error(`emitHcl: no HCL form for top-level key(s) ${unknown.join(', ')}`);
-}
-
-/** The first target blocks made elsewhere (hcl-parallel.ts): `order` is hclTargetOrder's, `made` writes the first blocks and says how many. */
-export interface MadeTargets {
-  order: readonly string[];
-  made(out: ByteWriter): number;
-}
-
-/**
- * Writes the HCL text of `bake` into `out`. With `first`, the blocks of the
- * first targets (in `first.order`, each after a blank line but the first) come
- * from `first.made`, and the rest are made here.
- */
-export function writeHcl(bake: BakeFile, out: ByteWriter, first?: MadeTargets): void {
-  out.text(HCL_HEADER.join('\n'));
-  for (const { type, comment } of SECTIONS) {
-    const blocks = (bake as unknown as Record<string, Record<string, Record<string, unknown>> | undefined>)[type];
-    if (!blocks) continue;
-    const names = type === 'target' && first ? first.order : Object.keys(blocks);
-    if (names.length === 0) continue;
-    out.text(`\n\n${comment}\n`);
-    const ordered = type === 'target' ? (first ? names : hiddenFirst(names as string[])) : (names as string[]).sort();
-    for (let i = type === 'target' && first ? first.made(out) : 0; i < ordered.length; i++) out.text((i > 0 ? '\n\n' : '') + block(type, ordered[i]!, blocks[ordered[i]!]!));
-  }
-  out.text('\n');
-}
-
-/** The order of the target blocks: hidden `_` ones first, then by name (`names` is sorted in place; it is quick when they nearly are). */
-export function hclTargetOrder(names: string[]): string[] {
-  return hiddenFirst(names);
-}
-
-/** One target's block, as writeHcl writes it. */
-export function hclTargetBlock(name: string, attributes: Record<string, unknown>): string {
-  return block('target', name, attributes);
+  return (write) => {
+    const out = new ByteWriter(write);
+    out.text(HCL_HEADER.join('\n'));
+    for (const { type, comment } of SECTIONS) {
+      const blocks = (bake as unknown as Record<string, Record<string, Record<string, unknown>> | undefined>)[type];
+      if (!blocks) continue;
+      const names = Object.keys(blocks);
+      if (names.length === 0) continue;
+      out.text(`\n\n${comment}\n`);
+      (type === 'target' ? hiddenFirst(names) : names.sort()).forEach((name, i) => out.text((i > 0 ? '\n\n' : '') + block(type, name, blocks[name]!)));
+    }
+    out.text('\n');
+    out.end();
+  };
 }
 
 function block(type: BlockType, name: string, attributes: Record<string, unknown>): string {

@@ -12,10 +12,8 @@ export function emitJson(bake: BakeFile): string {
  * The docker-bake.json bytes of `bake`: what `JSON.stringify` of the model
  * with every object's keys sorted writes (indented by 2, and a newline), a
  * block at a time, so that the whole text never exists as one string.
- * `hooks` are handed the target names in their order, then each batch of
- * targets as it is made (hcl-parallel.ts).
  */
-export function jsonSource(bake: BakeFile, hooks?: TargetHooks): ByteSource {
+export function jsonSource(bake: BakeFile): ByteSource {
   return (write) => {
     const out = new ByteWriter(write);
     // An empty "group" (or "target", "variable") object is an error for bake's HCL-JSON
@@ -34,15 +32,12 @@ export function jsonSource(bake: BakeFile, hooks?: TargetHooks): ByteSource {
       // JSON.stringify leaves out an object's undefined, function and symbol values.
       const names = sortedKeys(object).filter((name) => object[name] !== undefined && typeof object[name] !== 'function' && typeof object[name] !== 'symbol');
       if (names.length === 0) return out.text(`${lead}{}`);
-      if (type === 'target') hooks?.names(names);
       // A batch of blocks at a time, stringified at their depth inside a wrapper
       // whose own lines are cut off: the text is JSON.stringify's all through.
       for (let start = 0; start < names.length; start += BATCH) {
         const batch: Record<string, unknown> = {};
-        const batchNames = names.slice(start, start + BATCH);
-        for (const name of batchNames) define(batch, name, sortDeep(object[name]));
+        for (const name of names.slice(start, start + BATCH)) define(batch, name, sortDeep(object[name]));
         const text = JSON.stringify({ x: batch }, null, 2);
-        if (hooks && type === 'target') hooks.batch(text, batchNames);
         out.text(start === 0 ? `${lead}{${BATCH_OPEN}` : `,${BATCH_OPEN}`);
         out.text(text.slice(WRAPPER_OPEN.length, text.length - WRAPPER_CLOSE.length));
       }
@@ -52,14 +47,6 @@ export function jsonSource(bake: BakeFile, hooks?: TargetHooks): ByteSource {
     out.text('\n');
     out.end();
   };
-}
-
-/** What jsonSource hands over of the targets as it writes them. */
-export interface TargetHooks {
-  /** The names of the targets written, in the order written (sorted), before the first batch. */
-  names(names: readonly string[]): void;
-  /** A batch: the text of `JSON.stringify({ x: batch }, null, 2)`, and its names. */
-  batch(text: string, names: readonly string[]): void;
 }
 
 /** Blocks per JSON.stringify call. */
