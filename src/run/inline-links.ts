@@ -106,21 +106,24 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
   for (const name of built) {
     const links = Object.values(resolved(name).contexts).flatMap((c) => (typeof c.value === 'string' && c.value.startsWith(SCHEME) ? [c.value.slice(SCHEME.length)] : []));
     linksOf.set(name, links);
-    for (const link of links) consumersOf.set(link, [...(consumersOf.get(link) ?? []), name]);
+    for (const link of links) {
+      const list = consumersOf.get(link);
+      if (list) list.push(name);
+      else consumersOf.set(link, [name]);
+    }
   }
   const inlined = new Set(candidates);
   const linkers = (target: string) => (consumersOf.get(target) ?? []).filter((name) => !inlined.has(name));
   const fits = (target: string, consumer: string): boolean =>
     known(target) && known(consumer) && qualifies(resolved(target), resolved(consumer), target, secrets(target), secrets(consumer), dockerfile);
   // Whether a consumer fits does not depend on what else is inlined; a target that must stay a
-  // build of its own only adds consumers to its links (which can only keep more), so this ends
-  // at the largest set that qualifies, in any order.
-  const queue = [...candidates];
-  while (queue.length) {
-    const target = queue.pop()!;
-    if (!inlined.has(target) || linkers(target).every((consumer) => fits(target, consumer))) continue;
-    inlined.delete(target);
-    for (const link of linksOf.get(target) ?? []) if (inlined.has(link)) queue.push(link);
+  // build of its own only adds itself as a consumer of its links (which can only keep more), so
+  // checking each (link, consumer) pair once ends at the largest set that qualifies, in any order.
+  const keep: string[] = [];
+  for (const target of candidates) if (!linkers(target).every((consumer) => fits(target, consumer))) keep.push(target);
+  for (let target = keep.pop(); target !== undefined; target = keep.pop()) {
+    if (!inlined.delete(target)) continue;
+    for (const link of linksOf.get(target) ?? []) if (inlined.has(link) && !fits(link, target)) keep.push(link);
   }
   if (inlined.size === 0) return none;
 
