@@ -1,7 +1,8 @@
 // What bake makes of one target after `inherits` (bake/bake.go, Target.Merge), and
 // which target of the chain set each part: parents in order, then the target itself;
 // args, labels and contexts merge key by key, cache-from is appended (duplicates
-// dropped, first kept), every other attribute is replaced. A cycle contributes nothing.
+// dropped, first kept), every other attribute is replaced. A cycle contributes nothing, and so
+// does a parent more than MAX_DEPTH levels up (the walk recurses; generated chains are a few deep).
 import type { BakeFile, BakeTarget } from '../types/bake.ts';
 
 /** A value and the target whose block set it. */
@@ -32,17 +33,19 @@ const SCALARS: ScalarKey[] = ['context', 'dockerfile', 'target'];
 const LISTS: ListKey[] = ['tags', 'platforms', 'cache-to'];
 
 export function resolveTarget(bake: BakeFile, name: string): ResolvedTarget {
-  return resolve(bake, name, new Map());
+  return resolve(bake, name, new Map(), 0);
 }
 
-function resolve(bake: BakeFile, name: string, memo: Map<string, ResolvedTarget | null>): ResolvedTarget {
+const MAX_DEPTH = 256;
+
+function resolve(bake: BakeFile, name: string, memo: Map<string, ResolvedTarget | null>, depth: number): ResolvedTarget {
   const known = memo.get(name);
   if (known) return known;
   const out: ResolvedTarget = { args: {}, labels: {}, contexts: {}, 'cache-from': [] };
   const block = bake.target[name];
-  if (known === null || !block) return out; // a cycle, or a target bake would not find
+  if (known === null || !block || depth > MAX_DEPTH) return out; // a cycle, a target bake would not find, or too deep
   memo.set(name, null);
-  for (const parent of block.inherits ?? []) merge(out, resolve(bake, parent, memo));
+  for (const parent of block.inherits ?? []) merge(out, resolve(bake, parent, memo, depth + 1));
   merge(out, own(block, name));
   const seen = new Set<string>();
   out['cache-from'] = out['cache-from'].filter((c) => c.value !== '' && !seen.has(c.value) && seen.add(c.value));

@@ -89,14 +89,17 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
   if (candidates.length === 0) return none;
 
   const resolved = memo((name: string) => resolveTarget(bake, name));
-  const known = memo((name: string) => chainKnown(bake, name));
-  const secrets = memo((name: string) => chainList(bake, name, 'secret'));
+  // Each target's inherits chain, walked once: whether it is of a known shape, its secrets, its whole block.
+  const chainOf = memo((name: string) => chain(bake, name));
+  const known = memo((name: string) => chainKnown(chainOf(name)));
+  const secrets = memo((name: string) => (chainOf(name) ?? []).flatMap((block) => block.secret ?? []));
+  const realRoot = realPathOf(request.root);
   const dockerfiles = new Map<string, DockerfileModel | undefined>();
   const dockerfile = (r: ResolvedTarget): DockerfileModel | undefined => {
     const context = r.context?.value ?? '.';
     const file = r.dockerfile?.value ?? 'Dockerfile';
     const path = resolve(request.root, context, file);
-    if (!dockerfiles.has(path)) dockerfiles.set(path, readModel(request.root, context, file, path));
+    if (!dockerfiles.has(path)) dockerfiles.set(path, readModel(request.root, realRoot, context, file, path));
     return dockerfiles.get(path);
   };
 
@@ -127,32 +130,32 @@ export function inlineLinks(bake: BakeFile, request: InlineRequest): Inlined {
   }
   if (inlined.size === 0) return none;
 
-  const extraCache = new Map<string, string[]>();
+  // Per consumer: the cache-from entries it reads already, and those of its inlined links it gains.
+  const reads = new Map<string, { have: Set<string>; extra: string[] }>();
   const inOrder = Object.keys(bake.target).filter((n) => inlined.has(n));
   for (const target of inOrder) {
     for (const consumer of linkers(target)) {
-      const have = new Set([...resolved(consumer)['cache-from'].map((c) => c.value), ...(extraCache.get(consumer) ?? [])]);
-      const add = resolved(target)['cache-from'].map((c) => c.value).filter((v) => !have.has(v));
-      if (add.length) extraCache.set(consumer, [...(extraCache.get(consumer) ?? []), ...add]);
+      let r = reads.get(consumer);
+      if (!r) reads.set(consumer, (r = { have: new Set(resolved(consumer)['cache-from'].map((c) => c.value)), extra: [] }));
+      for (const { value } of resolved(target)['cache-from']) if (!r.have.has(value)) r.have.add(value), r.extra.push(value);
     }
   }
   // Each consumer is written whole (its inherits resolved into it), less its links to inlined
   // targets: an inherited context cannot be removed in a child (bake merges maps key by key), and
   // a parent may bind the same stage to another target (a per-platform target's multi-platform
   // parent does). Every other block stays as it is.
-  const consumers = new Set(inOrder.flatMap(linkers));
   const target: Record<string, BakeTarget> = {};
   for (const [name, block] of Object.entries(bake.target)) {
-    if (!consumers.has(name)) {
+    const r = reads.get(name);
+    if (!r) {
       target[name] = block;
       continue;
     }
-    const whole = flatten(bake, name);
+    const whole = flatten(chainOf(name) ?? []);
     const contexts = Object.entries(whole.contexts ?? {}).filter(([, v]) => !(v.startsWith(SCHEME) && inlined.has(v.slice(SCHEME.length))));
     if (contexts.length) whole.contexts = Object.fromEntries(contexts);
     else delete whole.contexts;
-    const extra = extraCache.get(name);
-    if (extra) whole['cache-from'] = [...(whole['cache-from'] ?? []), ...extra];
+    if (r.extra.length) whole['cache-from'] = [...(whole['cache-from'] ?? []), ...r.extra];
     target[name] = whole;
   }
   return { bake: { ...bake, target }, inlined: inOrder };
@@ -245,9 +248,8 @@ function sameSecrets(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** The Dockerfile a target builds, parsed; undefined when it is not a regular file inside the root within the size limit. */
-function readModel(root: string, context: string, file: string, path: string): DockerfileModel | undefined {
+function readModel(root: string, realRoot: string, context: string, file: string, path: string): DockerfileModel | undefined {
   if (leavesRoot(context) || leavesRoot(file)) return undefined;
-  const realRoot = realPathOf(root);
   if (!realPathOf(path).startsWith(realRoot + sep)) return undefined; // a link on the way leads out of the root
   const read = readRegularFile(path, DEFAULT_LIMITS.dockerfileSize, 'a Dockerfile');
   if (!read.ok) return undefined;
@@ -259,8 +261,8 @@ function readModel(root: string, context: string, file: string, path: string): D
 }
 
 /** Whether a target and every block it inherits set only attributes this module knows, each of the shape generated. */
-function chainKnown(bake: BakeFile, name: string): boolean {
-  return !!chain(bake, name)?.every((block) => typeof block === 'object' && block !== null && Object.entries(block).every(([k, v]) => KNOWN.has(k) && wellFormed(k, v)));
+function chainKnown(blocks: readonly BakeTarget[] | undefined): boolean {
+  return !!blocks?.every((block) => typeof block === 'object' && block !== null && Object.entries(block).every(([k, v]) => KNOWN.has(k) && wellFormed(k, v)));
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -281,9 +283,9 @@ const MERGED_MAPS = new Set(['args', 'labels', 'contexts']);
 const APPENDED = new Set(['cache-from', 'secret', 'annotations']);
 
 /** The target as bake resolves it through `inherits`, as one block without `inherits` (only KNOWN attributes: see chainKnown). */
-function flatten(bake: BakeFile, name: string): BakeTarget {
+function flatten(blocks: readonly BakeTarget[]): BakeTarget {
   const out: Record<string, unknown> = {};
-  for (const block of chain(bake, name) ?? []) {
+  for (const block of blocks) {
     for (const [key, value] of Object.entries(block)) {
       if (key === 'inherits') continue;
       if (MERGED_MAPS.has(key)) out[key] = { ...(out[key] as object), ...Object.fromEntries(Object.entries(value as Record<string, string | null>).filter(([, v]) => v !== null)) };
@@ -292,11 +294,6 @@ function flatten(bake: BakeFile, name: string): BakeTarget {
     }
   }
   return out as BakeTarget;
-}
-
-/** An appended list (secret) as bake resolves it through `inherits`. */
-function chainList(bake: BakeFile, name: string, key: 'secret'): string[] {
-  return (chain(bake, name) ?? []).flatMap((block) => block[key] ?? []);
 }
 
 /**
@@ -309,7 +306,8 @@ function chain(bake: BakeFile, name: string): BakeTarget[] | undefined {
   const out: BakeTarget[] = [];
   const path = new Set<string>();
   const visit = (n: string): boolean => {
-    if (path.has(n) || out.length >= MAX_CHAIN) return false;
+    // Bounded in depth (the walk recurses) and in blocks (a block inherited twice counts twice).
+    if (path.has(n) || path.size >= MAX_CHAIN || out.length >= MAX_CHAIN) return false;
     if (!Object.hasOwn(bake.target, n)) return false; // buildx fails on it: leave it to buildx
     path.add(n);
     const block = bake.target[n]!;

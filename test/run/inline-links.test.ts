@@ -242,6 +242,15 @@ test('a block of another shape (a hand-edited file) keeps its links and breaks n
   assert.ok(inlined.includes('torch'), inlined.join(', '));
 });
 
+test('an inherits chain thousands deep keeps its links and throws nothing (the walks are bounded)', () => {
+  const bake = fixture();
+  const depth = 20_000;
+  for (let i = 0; i < depth; i++) bake.target[`p${i}`] = { inherits: i + 1 < depth ? [`p${i + 1}`] : [] };
+  bake.target['fa-engine']!.inherits = ['base', 'p0'];
+  const { inlined } = inline(bake, ['fa-runtime']);
+  assert.ok(!inlined.includes('fa-engine'), inlined.join(', '));
+});
+
 test('nothing to inline leaves the very same file', () => {
   const bake = fixture();
   const closure = requestClosure(bake, { names: ['base'], sets: [], overlays: [] });
