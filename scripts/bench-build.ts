@@ -66,6 +66,8 @@ import { median } from './median.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = 'scripts/bench-build';
 const CRITICAL_PATH_S = 10;
+/** The fixture's matrix, a fresh copy each call (variants change it). */
+const fixtureDoc = () => parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
 const FRAMEWORKS = ['fa', 'fb', 'fc'];
 const STEPS = ['base', 'torch', ...FRAMEWORKS.flatMap((f) => [`engine-${f}`, `framework-${f}`, `runtime-${f}`])];
 const BUMPED = 'fb';
@@ -123,7 +125,7 @@ const layouts = (options.layout ?? 'default').split(',');
 
 /** The fixture's matrix (with a cache layout, maybe fb's engine bumped), in its own folder. */
 function matrixVariant(layout: string, bumped: boolean): { matrix: string; out: string } {
-  const doc = parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
+  const doc = fixtureDoc();
   if (layout === 'no-export') doc.cache.export = false;
   else if (layout !== 'default') doc.cache.layout = layout;
   if (bumped) doc.axes.framework[BUMPED].args.ENGINE_VERSION = '1.0.1';
@@ -137,7 +139,7 @@ const variants = new Map(layouts.map((l) => [l, { plain: matrixVariant(l, false)
 
 /** The fixture with `ci:` (a runner for the builder's platform) and that platform only: for --skip-built, whose digests take no `--set`. */
 function skipVariant(bumped: boolean): { matrix: string; out: string } {
-  const doc = parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
+  const doc = fixtureDoc();
   doc.platforms = [engine.platform];
   doc.ci = { runners: { [engine.platform]: 'local' } };
   if (bumped) doc.axes.framework[BUMPED].args.ENGINE_VERSION = '1.0.1';
@@ -291,7 +293,7 @@ async function sequential(runId: string): Promise<Measured> {
  * takes is what buildx and BuildKit need for these images on this builder.
  */
 function handWritten(runId: string): string {
-  const doc = parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
+  const doc = fixtureDoc();
   const registry = env.BAKE_MATRIX_TEST_REGISTRY!;
   const cacheOptions = `mode=${doc.cache.mode},compression=${doc.cache.compression},ignore-error=true`;
   const targets = Object.fromEntries(
@@ -314,7 +316,7 @@ function plainBake(label: string, runId: string, builder?: string): Promise<Meas
 
 /** The builder's own floor: one runtime image's chain (the 10 s critical path), no cache, no export at all. */
 function oneChain(label: string, runId: string): Promise<Measured> {
-  const doc = parse(readFileSync(join(ROOT, FIXTURE, 'matrix.yaml'), 'utf8')) as Record<string, any>;
+  const doc = fixtureDoc();
   const args = { ...doc.args, BASE_IMAGE: env.BAKE_MATRIX_TEST_BASE_IMAGE, BENCH_RUN_ID: runId, ...doc.axes.framework.fa.args } as Record<string, string>;
   const command = ['buildx', 'build', '--progress=plain', '--platform', engine.platform, '--target', 'runtime', ...Object.entries(args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]), join(ROOT, FIXTURE)];
   return timed(label, 'docker', command, { BUILDX_NO_DEFAULT_LOAD: '1' });
