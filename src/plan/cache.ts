@@ -8,7 +8,7 @@
 import { error, pathOf, type Problem } from '../problems/problem.ts';
 import type { CacheEntry, CacheSpec, Origin, Template } from '../types/matrix.ts';
 import { renderReference, sampleNote, sampleText } from './reference-sample.ts';
-import { conditionalBake, render, requiredVariables, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
+import { conditionalBake, render, type Piece, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
 export interface PlannedCache {
   from: string[];
@@ -38,49 +38,79 @@ function orderedEntries(spec: CacheSpec, list: readonly CacheEntry[]): CacheEntr
 /** A GitHub Actions cache scope: written into type=gha,scope=<scope>, so no "," or "=" and no spaces. */
 const SCOPE = /^[A-Za-z0-9._\/-]{1,255}$/;
 
+/**
+ * A spec's entries as each target renders them: its distinct entries (an own entry is in cache-from
+ * and cache-to, rendered and checked once), and cache-from and cache-to as indexes into them. Made
+ * once per spec: every target of a stage has the same.
+ */
+interface CacheShape {
+  unique: readonly CacheEntry[];
+  from: readonly number[];
+  to: readonly number[];
+  /** The options of each cache-to entry, by its place in `to`. */
+  toOptions: readonly string[];
+}
+
+const shapes = new WeakMap<CacheSpec, CacheShape>();
+
+function shapeOf(spec: CacheSpec): CacheShape {
+  let shape = shapes.get(spec);
+  if (!shape) {
+    const unique: CacheEntry[] = [];
+    const indexOf = (entry: CacheEntry): number => {
+      const known = unique.findIndex((u) => u.template === entry.template && u.type === entry.type);
+      return known === -1 ? unique.push(entry) - 1 : known;
+    };
+    const from = ordered(spec, spec.fallback).map(indexOf);
+    const to = spec.export ? ordered(spec, spec.to).map(indexOf) : [];
+    shape = { unique, from, to, toOptions: to.map((i) => exportOptions(spec, unique[i]!.type)) };
+    shapes.set(spec, shape);
+  }
+  return shape;
+}
+
 /** `invalid` gets a ref that is not an image reference (a "," in it would add exporter options: `,type=local,dest=...`), or a scope that is not a plain name. */
 export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, invalid: (p: Problem) => void = () => {}): PlannedCache | undefined {
-  // An own entry is in cache-from and cache-to: rendered and checked once.
-  const done: { entry: CacheEntry; rendered: (Rendered & { type: CacheEntry['type'] }) | undefined }[] = [];
-  const renderEntry = (entry: CacheEntry): (Rendered & { type: CacheEntry['type'] }) | undefined => {
-    const known = done.find((d) => d.entry.template === entry.template && d.entry.type === entry.type);
-    if (known) return known.rendered;
-    const rendered = renderOnce(entry);
-    done.push({ entry, rendered });
-    return rendered;
-  };
-  const renderOnce = ({ type, template: t }: CacheEntry): (Rendered & { type: CacheEntry['type'] }) | undefined => {
-    if (type === 'registry') {
-      const rendered = renderReference(t, scope, report, (text, why) =>
-        invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${why}.`, {
-          file: t.origin.file,
-          pointer: t.origin.pointer,
-          hint: 'A registry cache ref is [registry/]name[:tag], e.g. "{registry}/cache:{target}"; it is written into type=registry,ref=<ref>, so it holds no "," or "=".',
-        })),
-      );
-      return rendered && { ...rendered, type };
-    }
-    const result = render(t, scope);
-    if (!result.ok) {
-      report(t, result.problems);
-      return undefined;
-    }
-    const text = sampleText(result.value);
-    if (SCOPE.test(text)) return { ...result.value, type };
-    invalid(error('bad-cache-scope', `The GitHub Actions cache scope "${text}" is not a plain name${sampleNote(result.value)}: it may hold letters, digits, ".", "_", "-" and "/" only (at most 255).`, {
-      file: t.origin.file,
-      pointer: t.origin.pointer,
-      hint: 'Write a scope such as "{target}" or "{target}-main": it is written into type=gha,scope=<scope>, so it holds no "," or "=".',
-    }));
+  const { unique, from, to, toOptions } = shapeOf(spec);
+  // Arrays of their final length: a pushed one has room for 16 more, and the two lists are kept in the bake target.
+  const rendered = new Array<Rendered>(unique.length);
+  let failed = false;
+  for (let i = 0; i < unique.length; i++) {
+    const one = renderEntry(unique[i]!, scope, report, invalid);
+    if (one) rendered[i] = one;
+    else failed = true;
+  }
+  if (failed) return undefined;
+  const fromText = new Array<string>(from.length);
+  for (let k = 0; k < from.length; k++) fromText[k] = cacheEntry(rendered[from[k]!]!, unique[from[k]!]!.type, '');
+  const toText = new Array<string>(to.length);
+  for (let k = 0; k < to.length; k++) toText[k] = cacheEntry(rendered[to[k]!]!, unique[to[k]!]!.type, toOptions[k]!);
+  return { from: fromText, to: toText };
+}
+
+function renderEntry({ type, template: t }: CacheEntry, scope: Scope, report: (t: Template, problems: RenderProblem[]) => void, invalid: (p: Problem) => void): Rendered | undefined {
+  if (type === 'registry') {
+    return renderReference(t, scope, report, (text, why) =>
+      invalid(error('bad-cache-ref', `The cache ref "${text}" is not an image reference: ${why}.`, {
+        file: t.origin.file,
+        pointer: t.origin.pointer,
+        hint: 'A registry cache ref is [registry/]name[:tag], e.g. "{registry}/cache:{target}"; it is written into type=registry,ref=<ref>, so it holds no "," or "=".',
+      })),
+    );
+  }
+  const result = render(t, scope);
+  if (!result.ok) {
+    report(t, result.problems);
     return undefined;
-  };
-  const from = ordered(spec, spec.fallback).map(renderEntry);
-  const to = spec.export ? ordered(spec, spec.to).map(renderEntry) : [];
-  if ([...from, ...to].some((e) => e === undefined)) return undefined;
-  return {
-    from: from.map((r) => cacheEntry(r!, '')),
-    to: to.map((r) => cacheEntry(r!, exportOptions(spec, r!.type))),
-  };
+  }
+  const text = sampleText(result.value);
+  if (SCOPE.test(text)) return result.value;
+  invalid(error('bad-cache-scope', `The GitHub Actions cache scope "${text}" is not a plain name${sampleNote(result.value)}: it may hold letters, digits, ".", "_", "-" and "/" only (at most 255).`, {
+    file: t.origin.file,
+    pointer: t.origin.pointer,
+    hint: 'Write a scope such as "{target}" or "{target}-main": it is written into type=gha,scope=<scope>, so it holds no "," or "=".',
+  }));
+  return undefined;
 }
 
 /**
@@ -89,11 +119,21 @@ export function planCache(spec: CacheSpec, scope: Scope, report: (t: Template, p
  * `{git_sha}`) is left out while that variable is empty: an entry that is ""
  * then, which buildx drops.
  */
-function cacheEntry(entry: Rendered & { type: CacheEntry['type'] }, options: string): string {
-  const head = entry.type === 'gha' ? 'type=gha,scope=' : 'type=registry,ref=';
-  const conditions = requiredVariables(entry.pieces).filter((v) => v.default === '');
-  if (conditions.length === 0) return `${head}${entry.bake}${options}`;
-  return conditionalBake([{ text: head }, ...entry.pieces, { text: options }], conditions.map((v) => v.env));
+function cacheEntry(entry: Rendered, type: CacheEntry['type'], options: string): string {
+  const head = type === 'gha' ? 'type=gha,scope=' : 'type=registry,ref=';
+  const conditions = entry.usesVariables ? emptyByDefault(entry.pieces) : undefined;
+  if (!conditions) return `${head}${entry.bake}${options}`;
+  return conditionalBake([{ text: head }, ...entry.pieces, { text: options }], conditions);
+}
+
+/** The variables the text reads in full whose default is empty, in order of first use (requiredVariables with an empty default); undefined when none. */
+function emptyByDefault(pieces: readonly Piece[]): string[] | undefined {
+  let out: string[] | undefined;
+  for (const piece of pieces) {
+    if (!('expr' in piece) || !piece.runtime || piece.runtime.optional || piece.runtime.default !== '') continue;
+    if (!out?.includes(piece.runtime.env)) (out ??= []).push(piece.runtime.env);
+  }
+  return out;
 }
 
 /** cache-to options: a GitHub Actions cache takes mode and ignore-error; the registry options are for registry refs. */

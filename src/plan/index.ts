@@ -106,6 +106,9 @@ class Planner {
     this.stages = new Map(m.stages.map((s) => [s.key, s]));
     this.matrixArgs = entriesOf(m.args);
     this.matrixLabels = entriesOf(m.labels);
+    const parentCells = new Set<Cell>();
+    for (const cell of expansion.cells) if (cell.parent) parentCells.add(cell.parent);
+    this.parentCells = parentCells;
   }
 
   run(): Result<Plan> {
@@ -213,21 +216,10 @@ class Planner {
     return true;
   }
 
-  /** Each cell's own level of settings, worked out once: every target below it reads it again. */
-  private readonly levels = new Map<Cell, { args: Keyed[]; labels: Keyed[] }>();
-
-  private levelOf(cell: Cell): { args: Keyed[]; labels: Keyed[] } {
-    let level = this.levels.get(cell);
-    if (!level) {
-      const input: LevelInput = { stage: cell.stage, axes: cell.stage.axes, above: cell.parent?.stage.axes ?? [], own: { args: cell.stage.args, labels: cell.stage.labels } };
-      level = levelSettings(this.m, input, cell.values);
-      this.levels.set(cell, level);
-    }
-    return level;
-  }
-
-  /** The winning templates of the matrix and the levels of a cell's chain, worked out once per cell: every target below it starts from them (read only). */
+  /** The winning templates of the matrix and the levels of a cell's chain: worked out once per cell, and kept for the cells below one (read only). */
   private readonly chainWinners = new Map<Cell | undefined, ChainWinners>();
+  /** Cells with a cell below them: only their winners are read again (a leaf's would be kept for nothing, and most cells are leaves). */
+  private readonly parentCells: ReadonlySet<Cell>;
 
   private winnersOf(cell: Cell | undefined): ChainWinners {
     let found = this.chainWinners.get(cell);
@@ -235,8 +227,10 @@ class Planner {
       if (!cell) found = { args: winners(new Map(), this.matrixArgs), labels: winners(new Map(), this.matrixLabels) };
       else {
         const above = this.winnersOf(cell.parent);
-        const level = this.levelOf(cell);
+        const input: LevelInput = { stage: cell.stage, axes: cell.stage.axes, above: cell.parent?.stage.axes ?? [], own: { args: cell.stage.args, labels: cell.stage.labels } };
+        const level = levelSettings(this.m, input, cell.values);
         found = { args: withLevel(above.args, level.args), labels: withLevel(above.labels, level.labels) };
+        if (!this.parentCells.has(cell)) return found;
       }
       this.chainWinners.set(cell, found);
     }

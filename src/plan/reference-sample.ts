@@ -4,7 +4,7 @@
 // whose default is empty read as "x0", so the literal text around it is
 // checked. The note says so in the message.
 import { dict } from '../dict.ts';
-import { parseDockerReference } from '../reference/parse-reference.ts';
+import { isDockerReference, parseDockerReference } from '../reference/parse-reference.ts';
 import type { Template } from '../types/matrix.ts';
 import { evaluatePieces, render, type Rendered, type RenderProblem, type Scope } from '../template/index.ts';
 
@@ -51,8 +51,8 @@ export function renderReference(
     return undefined;
   }
   const text = sampleText(result.value);
+  if (isDockerReference(text)) return result.value;
   const parsed = parseDockerReference(text);
-  if (parsed.ok) return result.value;
-  invalid(text, `${parsed.reason}${sampleNote(result.value)}`);
+  invalid(text, `${parsed.ok ? 'it is no image reference' : parsed.reason}${sampleNote(result.value)}`);
   return undefined;
 }

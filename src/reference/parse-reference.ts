@@ -111,6 +111,13 @@ export function parseDockerReference(text: string): ParsedReference {
   return parseReference(text);
 }
 
+/** Whether parseDockerReference accepts the text, found without making its parts (most texts: a short one without a digest, one match). */
+export function isDockerReference(text: string): boolean {
+  // Without "@" there is no digest to check, and at this length the name cannot be too long.
+  if (text.length <= MAX_NAME_LENGTH && !text.includes('@')) return text !== '' && REFERENCE.test(text) && !IDENTIFIER.test(text);
+  return parseDockerReference(text).ok;
+}
+
 /** A digest reference of exactly `repository@sha256:<64 lower-case hex>` (no tag). */
 export function isPinnedReference(text: string, repository: string): boolean {
   const parsed = parseReference(text);

@@ -15,16 +15,19 @@ export function valueOf(runtime: RuntimeValue, values: RuntimeValues): string {
 
 /** The text bake produces from `pieces` under `values`; throws on a piece that is not a variable (a bug upstream). */
 export function evaluatePieces(pieces: readonly Piece[], values: RuntimeValues): string {
-  return pieces
-    .map((piece) => {
-      if ('text' in piece) return piece.text;
-      if (!piece.runtime) throw new Error(`evaluatePieces: no run-time value behind \${${piece.expr}}`);
-      const value = valueOf(piece.runtime, values);
-      const { optional } = piece.runtime;
-      if (optional) return value === '' ? '' : optional.before + applyFilters(value, piece.runtime.filters) + optional.after;
-      return applyFilters(value, piece.runtime.filters);
-    })
-    .join('');
+  let text = '';
+  for (const piece of pieces) {
+    if ('text' in piece) {
+      text += piece.text;
+      continue;
+    }
+    if (!piece.runtime) throw new Error(`evaluatePieces: no run-time value behind \${${piece.expr}}`);
+    const value = valueOf(piece.runtime, values);
+    const { optional } = piece.runtime;
+    if (!optional) text += applyFilters(value, piece.runtime.filters);
+    else if (value !== '') text += optional.before + applyFilters(value, piece.runtime.filters) + optional.after;
+  }
+  return text;
 }
 
 /** Bake variables the text uses in full (not as an optional segment), in order of first use. */

@@ -104,7 +104,7 @@ function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget)
       if (length > budget.valueLength) return { ok: false, problems: [{ code: 'limit-exceeded', placeholder: firstPlaceholder(parts), ...budget.tooLong(length) }] };
       if (pieces) {
         if (!ownPieces) (pieces = [...pieces]), (ownPieces = true);
-        pieces.push({ text: part.text });
+        appendText(pieces, part.text);
       } else plain += part.text;
       continue;
     }
@@ -124,7 +124,8 @@ function renderParts(parts: readonly Part[], scope: Scope, budget: RenderBudget)
         else {
           if (!pieces) (pieces = plain ? [{ text: plain }] : []), (ownPieces = true);
           else if (!ownPieces) (pieces = [...pieces]), (ownPieces = true);
-          pieces.push(piece);
+          if ('text' in piece) appendText(pieces, piece.text);
+          else pieces.push(piece);
         }
       }
     }
@@ -174,6 +175,14 @@ function renderedOf(plain: string, pieces: Piece[] | undefined, ownPieces: boole
     ok: true,
     value: { pieces: joined, bake: piecesToBake(joined), preview: piecesToPreview(joined), usesVariables: joined.some((p) => 'expr' in p), sources },
   };
+}
+
+/** Adds literal text to an own piece list, joined to a literal piece before it (so the list needs no joinPieces copy). */
+function appendText(pieces: Piece[], text: string): void {
+  if (!text) return;
+  const last = pieces[pieces.length - 1];
+  if (last && 'text' in last) pieces[pieces.length - 1] = { text: last.text + text };
+  else pieces.push({ text });
 }
 
 /** No source yet (never handed out: a rendering without sources gets an array of its own). */
