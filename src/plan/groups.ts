@@ -48,12 +48,19 @@ export function planGroups(
     if (!set) members.set(group.name, (set = new Set(group.targets)));
     return set.has(member);
   };
-  const add = (name: string, member: string, source: string, origin?: Origin) => {
+  /**
+   * `mayRepeat`: the member may be in the group already (a list may name it twice, two group templates
+   * may read alike). The groups of axis values, stages and `default` get each cell once by construction,
+   * so the big ones are not searched.
+   */
+  const add = (name: string, member: string, source: string, origin?: Origin, mayRepeat = false) => {
     const group = groups.get(name);
     if (!group) {
       groups.set(name, { name, targets: [member], source, origin });
     } else if (group.source !== source) {
       report(error('group-collision', `The group "${name}" would hold ${group.source} and also ${source}.`, { file: origin?.file ?? group.origin?.file, pointer: origin?.pointer ?? group.origin?.pointer, hint: 'Rename the axis value, stage or group so that each group name has one meaning.' }));
+    } else if (!mayRepeat) {
+      group.targets.push(member);
     } else if (!has(group, member)) {
       group.targets.push(member);
       members.get(name)?.add(member);
@@ -72,25 +79,27 @@ export function planGroups(
         report(error(rendered.problems[0]!.code, `The group template "${spec.template.text}" cannot name the group of "${named(cell)}": ${rendered.problems[0]!.placeholder.raw} ${rendered.problems[0]!.reason}.`, { file: spec.origin.file, pointer: spec.origin.pointer, atKey: true, ...(rendered.problems[0]!.hint ? { hint: rendered.problems[0]!.hint } : {}) }));
         continue;
       }
-      add(sanitizeName(rendered.value.preview), named(cell), `group template "${spec.template.text}"`, spec.origin);
+      add(sanitizeName(rendered.value.preview), named(cell), `group template "${spec.template.text}"`, spec.origin, true);
     }
   }
 
   const defaults = built.filter((c) => isDefaultTarget(c.stage, targets.get(named(c))));
   // Cells bucketed by axis value (and by stage) once, in cell order: linear in the cells.
-  const byValue = new Map<string, Cell[]>();
+  const byValue = new Map<string, Map<string, Cell[]>>();
   for (const cell of defaults) {
-    for (const [axis, value] of Object.entries(cell.values)) {
-      const key = `${axis}\0${value}`;
-      const bucket = byValue.get(key);
+    for (const axis in cell.values) {
+      const value = cell.values[axis]!;
+      let values = byValue.get(axis);
+      if (!values) byValue.set(axis, (values = new Map()));
+      const bucket = values.get(value);
       if (bucket) bucket.push(cell);
-      else byValue.set(key, [cell]);
+      else values.set(value, [cell]);
     }
   }
   for (const axis of m.axes) {
     if (!m.autoGroups.values.includes(axis.name)) continue;
     for (const value of axis.values) {
-      const cells = byValue.get(`${axis.name}\0${value.name}`);
+      const cells = byValue.get(axis.name)?.get(value.name);
       if (!cells) continue;
       // The group's name and source once per value, not per member.
       const name = sanitizeName(value.name);
@@ -113,7 +122,7 @@ export function planGroups(
     if (spec.kind !== 'list') continue;
     const known = [...targets.keys(), ...groups.keys()].filter((n) => !n.startsWith('_'));
     spec.targets.forEach((member, i) => {
-      if (targets.has(member) || groups.has(member)) add(spec.name, member, `the group "${spec.name}"`, spec.origin);
+      if (targets.has(member) || groups.has(member)) add(spec.name, member, `the group "${spec.name}"`, spec.origin, true);
       else report(error('unknown-target', `The group "${spec.name}" lists "${member}", which is no generated target or group.${didYouMean(member, known)}`, { file: spec.origin.file, pointer: `${spec.origin.pointer}/targets/${i}` }));
     });
   }

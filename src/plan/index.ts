@@ -12,7 +12,7 @@ import { isDefaultTarget, planGroups, type GroupInfo } from './groups.ts';
 import { NAME, sanitizeName } from './names.ts';
 import { locationOf, namedContexts, type Location, type NamedContext } from './paths.ts';
 import { differentPlatformSets, platformLinkProblems } from './platform-links.ts';
-import { ArgResolver, levelSettings, ownSettings, renderSettings, winners, type Keyed, type LevelInput, type ResolvedSettings } from './settings.ts';
+import { ArgResolver, levelSettings, ownSettings, renderSettings, winners, type Keyed, type LevelInput, type ResolvedSettings, type TemplateProblemSink } from './settings.ts';
 import { sameJson } from './same-json.ts';
 import { entriesOf, firstPerPlace, secretSpec, sortTargetKeys } from './shapes.ts';
 import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
@@ -165,6 +165,10 @@ class Planner {
     return cellScope(this.names, input);
   }
 
+  private readonly addProblem = (p: Problem) => {
+    this.problems.push(p);
+  };
+
   private report = (scope: Scope) => (template: Template, problems: RenderProblem[]) => this.templates.report(template, problems, scope);
 
   /** Matrix-wide args and labels that read the same in every target live in one hidden target. */
@@ -250,10 +254,12 @@ class Planner {
       args = unfixed;
     }
     let scope!: Scope;
-    const resolver = new ArgResolver(args, (t, p) => this.templates.report(t, p, scope), fixed);
+    // One reporter per target: its settings, paths, contexts, cache and outputs report through it.
+    const report = (t: Template, p: RenderProblem[]) => this.templates.report(t, p, scope);
+    const resolver = new ArgResolver(args, report, fixed);
     scope = this.scope(stage, values, builtins, resolver.lookup, varies);
     resolver.scope = scope;
-    return { args: resolver.renderAll(), labels: renderSettings(labels, scope, this.report(scope)), scope };
+    return { args: resolver.renderAll(), labels: renderSettings(labels, scope, report), scope, report };
   }
 
   /** Ancestors whose Dockerfile stages a target binds: up to the first one reached through a tag or an image. */
@@ -357,8 +363,8 @@ class Planner {
     const fromTag = fromArg ? this.parentTag(stage, fromArg, parentInfo) : undefined;
     if (fromArg && !fromTag) return;
     const fixed = fromTag ? new Map([[fromArg!.name, { lookup: { kind: 'pieces', pieces: fromTag.pieces, source: { placeholder: `{arg:${fromArg!.name}}`, what: `the first tag of "${parentName}"`, origin: fromTag.origin } } as Lookup, origin: fromArg!.origin }]]) : undefined;
-    const { args, labels, scope } = this.intended(this.winnersOf(cell), stage, cell.values, { target: name }, stage.axes, fixed);
-    const location = locationOf(stage.dockerfile, stage.context, scope, this.report(scope), this.problems);
+    const { args, labels, scope, report } = this.intended(this.winnersOf(cell), stage, cell.values, { target: name }, stage.axes, fixed);
+    const location = locationOf(stage.dockerfile, stage.context, scope, report, this.problems);
     const dockerTarget = this.dockerTargetOf(stage, scope);
     if (!dockerTarget.ok) return;
     const image = cell.image ? this.imageOf(cell, scope) : undefined;
@@ -387,7 +393,7 @@ class Planner {
         }));
       }
     }
-    const named = namedContexts(stage.contexts, scope, this.report(scope), this.problems);
+    const named = namedContexts(stage.contexts, scope, report, this.problems);
     const info: TargetInfo = {
       name,
       kind: 'stage',
@@ -412,7 +418,7 @@ class Planner {
     // its chain it sets itself), so no context, Dockerfile or tag reset of the parent's reaches it through bake.
     const inherited = fromTag ? COMMON_TARGET : parentName;
     const inheritedInfo = this.targets.get(inherited)!;
-    const target = this.baseTarget(inherited, dockerTarget.value, cell.platforms, scope, location, stage.cache, name);
+    const target = this.baseTarget(inherited, dockerTarget.value, cell.platforms, scope, report, location, stage.cache, name);
     for (const [key, context] of Object.entries(named)) own[key] = context.value;
     if (image) own[image.as] = `docker-image://${image.bake}`;
     if (fromTag) own[fromTag.key] = `target:${parentName}`;
@@ -427,7 +433,7 @@ class Planner {
     if (pushed.length || inheritedInfo.tags.some((t) => !t.shared)) target.tags = pushed.map((t) => t.bake);
     const secrets = fromTag ? chainSecrets(chain.map((c) => c.stage)) : stage.secrets;
     if (secrets.length) target.secret = secrets.map(secretSpec);
-    const outputs = planOutputs(this.m, stage, cell.values, scope, this.report(scope), this.problems);
+    const outputs = planOutputs(this.m, stage, cell.values, scope, report, this.problems);
     if (outputs.output?.length) this.withOutput.add(name);
     if (outputs.output?.length || this.withOutput.has(inherited)) target.output = outputs.output ?? [];
     if (outputs.annotations.length) target.annotations = outputs.annotations;
@@ -500,7 +506,7 @@ class Planner {
   }
 
   /** Attributes every built target sets itself, since bake replaces rather than merges them. */
-  private baseTarget(parent: string, dockerfileTarget: string | undefined, platforms: string[], scope: Scope, location: Location | undefined, cache: CacheSpec | null, name: string): BakeTarget {
+  private baseTarget(parent: string, dockerfileTarget: string | undefined, platforms: string[], scope: Scope, report: TemplateProblemSink, location: Location | undefined, cache: CacheSpec | null, name: string): BakeTarget {
     // Platforms nothing declares are left to the builder (its own platform), as `docker buildx build` does.
     const target: BakeTarget = { inherits: [parent], ...(dockerfileTarget !== undefined ? { target: dockerfileTarget } : {}), ...(this.m.platformsDeclared ? { platforms } : {}) };
     if (this.m.platformsDeclared && platforms.length > 1) this.platformLists.add(platforms);
@@ -510,7 +516,7 @@ class Planner {
       if (location.dockerfile !== above?.dockerfile || location.context !== above?.context) target.dockerfile = location.dockerfile;
     }
     if (cache) {
-      const planned = planCache(cache, scope, this.report(scope), (p) => this.problems.push(p));
+      const planned = planCache(cache, scope, report, this.addProblem);
       if (planned) {
         target['cache-from'] = planned.from;
         if (planned.to.length) {
@@ -523,8 +529,8 @@ class Planner {
     return target;
   }
 
-  /** The inputs each layer target was planned from (layerInputsKey), by name. */
-  private readonly layerInputs = new Map<string, string>();
+  /** The inputs each layer target was planned from, by name. */
+  private readonly layerInputs = new Map<string, LayerInputs>();
 
   private planLayer(layerCell: LayerCell, ancestors: Cell[], consumer: string, consumerCell: Cell, imageInfo: TargetInfo['image']): string | undefined {
     const { stage, layer, parent } = layerCell;
@@ -536,9 +542,9 @@ class Planner {
     const consumerScope = this.scope(stage, consumerCell.values, { target: name });
     const location = locationOf(stage.dockerfile, stage.context, consumerScope, this.report(consumerScope), this.problems);
     // A layer shared by many cells is planned once per distinct input: the same inputs plan the same target, and its problems are reported once per place anyway.
-    const inputs = layerInputsKey(layerCell, parentName, location, imageInfo);
+    const inputs: LayerInputs = { layerCell, parentName, location, image: imageInfo };
     const planned = this.targets.get(name);
-    if (planned?.kind === 'layer' && this.layerInputs.get(name) === inputs) {
+    if (planned?.kind === 'layer' && sameLayerInputs(this.layerInputs.get(name), inputs)) {
       planned.usedBy.push(consumer);
       this.layerNames.set(layerCell, name);
       return name;
@@ -547,9 +553,9 @@ class Planner {
     const above = this.winnersOf(ancestors[ancestors.length - 1]);
     const level = levelSettings(this.m, { stage, axes: layer.axes, above: parent?.stage.axes ?? [], own: { args: layer.args, labels: {} } }, layerCell.values);
     const chainWinners = { args: withLevel(above.args, level.args), labels: withLevel(above.labels, level.labels) };
-    const { args, labels, scope } = this.intended(chainWinners, stage, layerCell.values, { target: name }, layer.axes);
+    const { args, labels, scope, report } = this.intended(chainWinners, stage, layerCell.values, { target: name }, layer.axes);
     const parentInfo = this.targets.get(parentName)!;
-    const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, location, stage.cache, name);
+    const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, report, location, stage.cache, name);
     const contexts = this.contextsOf(ancestors, imageInfo ? dict([[imageInfo.as, `docker-image://${imageInfo.bake}`]]) : dict());
     if (Object.keys(contexts).length) target.contexts = contexts;
     const ownArgs = ownSettings(args, parentInfo.args);
@@ -622,24 +628,47 @@ interface ChainWinners {
  * its parent (whose target fixes the ancestors, their contexts and what it inherits), and what its consumer
  * decides (where it builds, the image standing in for the parent).
  */
-function layerInputsKey(layerCell: LayerCell, parentName: string, location: Location | undefined, image: TargetInfo['image']): string {
-  // Each part prefixed with its length, so that no text (a path may hold any character) can run into the next.
-  // Joined once into a flat string: one kept per layer target, where appending would keep a chain of pieces.
-  const key: string[] = [];
-  const add = (text: string | undefined) => key.push(text === undefined ? '-' : `${text.length}:${text}`);
-  add(layerCell.stage.key);
-  add(layerCell.layer.key);
-  add(parentName);
-  add(layerCell.platforms.join());
-  add(location?.context);
-  add(location?.dockerfile);
-  add(image?.as);
-  add(image?.bake);
-  for (const axis in layerCell.values) {
-    add(axis);
-    add(layerCell.values[axis]);
+interface LayerInputs {
+  layerCell: LayerCell;
+  parentName: string;
+  location: Location | undefined;
+  image: TargetInfo['image'];
+}
+
+/** Whether two consumers plan a layer from the same inputs (compared in place: a shared layer is asked for by every consumer). */
+function sameLayerInputs(a: LayerInputs | undefined, b: LayerInputs): boolean {
+  if (!a) return false;
+  const x = a.layerCell;
+  const y = b.layerCell;
+  return (
+    x.stage === y.stage &&
+    x.layer === y.layer &&
+    a.parentName === b.parentName &&
+    samePlatforms(x.platforms, y.platforms) &&
+    a.location?.context === b.location?.context &&
+    a.location?.dockerfile === b.location?.dockerfile &&
+    a.image?.as === b.image?.as &&
+    a.image?.bake === b.image?.bake &&
+    sameValues(x.values, y.values)
+  );
+}
+
+function samePlatforms(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The same axes with the same values. */
+function sameValues(a: Values, b: Values): boolean {
+  let n = 0;
+  for (const axis in b) {
+    if (a[axis] !== b[axis]) return false;
+    n++;
   }
-  return key.join('');
+  for (const _ in a) n--;
+  return n === 0;
 }
 
 /** The stage secrets a chain's targets get through bake's inherits, for a target that inherits none of them: a deeper stage's id wins. */

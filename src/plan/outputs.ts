@@ -20,7 +20,20 @@ export interface PlannedOutputs {
 
 type Report = (t: Template, problems: RenderProblem[]) => void;
 
+/** Per stage: whether it or an override naming it sets an output or annotations (most set none: nothing to work out per target). */
+const setsOutputs = new WeakMap<Stage, boolean>();
+
+function stageSetsOutputs(m: Matrix, stage: Stage): boolean {
+  let sets = setsOutputs.get(stage);
+  if (sets === undefined) {
+    sets = stage.output !== undefined || Object.keys(stage.annotations).length > 0 || m.overrides.some((o) => o.stages?.includes(stage.key) && (o.output !== undefined || Object.keys(o.annotations).length > 0));
+    setsOutputs.set(stage, sets);
+  }
+  return sets;
+}
+
 export function planOutputs(m: Matrix, stage: Stage, values: Values, scope: Scope, report: Report, problems: Problem[]): PlannedOutputs {
+  if (!stageSetsOutputs(m, stage)) return { annotations: [] };
   let specs = stage.output;
   const annotations = new Map(Object.entries(stage.annotations));
   for (const o of m.overrides) {

@@ -115,18 +115,18 @@ export class ArgResolver {
     private readonly fixed: ReadonlyMap<string, { lookup: Lookup; origin: Origin }> = NONE_FIXED,
   ) {}
 
-  /** Each arg's lookup, made once: `{arg:X}` read again gives the same source, listed once. */
-  private readonly lookups = new Map<string, Lookup>();
+  /** Each arg's lookup, made once: `{arg:X}` read again gives the same source, listed once (made on the first read: most targets read none). */
+  private lookups: Map<string, Lookup> | undefined;
 
   lookup = (name: string): Lookup => {
     const fixed = this.fixed.get(name)?.lookup;
     if (fixed) return fixed;
-    const known = this.lookups.get(name);
+    const known = this.lookups?.get(name);
     if (known) return known;
     const result = this.renderArg(name);
     if ('kind' in result) return result;
     const found: Lookup = { kind: 'pieces', pieces: result.pieces, source: { placeholder: `{arg:${name}}`, what: `arg ${name}`, origin: this.args.get(name)!.origin }, sources: result.sources };
-    this.lookups.set(name, found);
+    (this.lookups ??= new Map()).set(name, found);
     return found;
   };
 
