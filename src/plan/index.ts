@@ -19,7 +19,7 @@ import { renderTags, TagOwners, tagSpecsOf, type PlannedTag } from './tags.ts';
 import { planOutputs } from './outputs.ts';
 import { assignOsVersions, sharedTagProblems } from './shared-tags.ts';
 import { TemplateProblems } from './template-problems.ts';
-import { usedVariables } from './used-variables.ts';
+import { namedVariables, usedVariables } from './used-variables.ts';
 import { renderReference } from './reference-sample.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import type { PerPlatform } from './per-platform.ts';
@@ -123,7 +123,7 @@ class Planner {
     const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (target, cell) => this.scope(cell.stage, cell.values, { target }));
     if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
-    const used = usedVariables(this.bakeTargets, new Set(this.m.variables.map((v) => v.env)));
+    const used = usedVariables(this.bakeTargets, new Set(namedVariables(this.m).map((v) => v.env)));
     const variable = dict(this.m.variables.filter((v) => used.has(v.env)).map((v) => [v.env, { default: escapeBake(v.default) }]));
     const bake: BakeFile = {
       ...(Object.keys(variable).length ? { variable } : {}),

@@ -1,5 +1,36 @@
 // The bake variables the emitted targets read: only those are declared.
 import type { BakeTarget } from '../types/bake.ts';
+import type { Matrix, Variable } from '../types/matrix.ts';
+
+/**
+ * The variables some text of the matrix names, besides their own declarations: a target can read
+ * only those (a template's {registry}, a tag's `if: git_sha`), so a variable no text names (a built-in
+ * the matrix never uses) is not looked for in every target. Keys count as text too: it errs on
+ * the side of looking.
+ */
+export function namedVariables(m: Matrix): Variable[] {
+  const texts: string[] = [];
+  const seen = new Set<object>();
+  const stack: unknown[] = [];
+  for (const key in m) if (key !== 'variables') stack.push(m[key as keyof Matrix]);
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === 'string') texts.push(value);
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    if (value instanceof Map) for (const [k, v] of value) stack.push(k, v);
+    else if (value instanceof Set || Array.isArray(value)) for (const v of value) stack.push(v);
+    else {
+      for (const key in value) {
+        if (key === 'origin') continue; // where a text is written, not what it says
+        texts.push(key);
+        stack.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  const text = texts.join('\n');
+  return m.variables.filter((v) => text.includes(v.key));
+}
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 /** Distinct interpolation bodies remembered (each at most a value long): bounded memory for any input. */
