@@ -25,29 +25,38 @@ export function combinationsOf(m: Matrix, stage: Stage, index: ValueIndex): { ke
     }
     product = next;
   }
-  const unique = new Map<string, Values>();
-  for (const values of product) {
-    const applying = withoutRemoved(values, stage.axes, index);
-    const key = keyOf(applying);
-    if (!unique.has(key)) unique.set(key, applying);
+  const positions = axes.map((a) => new Map(a.values.map((v, i) => [v.name, i])));
+  // A plain product (no value removes an axis, no value name twice) holds no combination twice and is in rank order already.
+  const plainProduct = axes.every((a, i) => positions[i]!.size === a.values.length && a.values.every((v) => v.without.length === 0));
+  let candidates: Iterable<Values> = product;
+  if (!plainProduct) {
+    const unique = new Map<string, Values>();
+    for (const values of product) {
+      const applying = withoutRemoved(values, stage.axes, index);
+      const key = keyOf(applying);
+      if (!unique.has(key)) unique.set(key, applying);
+    }
+    candidates = unique.values();
   }
   const kept: Values[] = [];
   const removed: Removal[] = [];
-  for (const values of unique.values()) {
+  for (const values of candidates) {
     const removal = removalOf(m, stage, values, index);
     if (removal) removed.push(removal);
     else kept.push(values);
   }
   const keptKeys = m.include.length ? new Set(kept.map(keyOf)) : new Set<string>();
+  let included = false;
   for (const rule of m.include) {
     const values = includedValues(rule.combination, stage.axes, index);
     if (!values || keptKeys.has(keyOf(values))) continue;
     keptKeys.add(keyOf(values));
     kept.push(values);
+    included = true;
     const i = removed.findIndex((r) => keyOf(r.values) === keyOf(values));
     if (i >= 0) removed.splice(i, 1);
   }
-  const positions = axes.map((a) => new Map(a.values.map((v, i) => [v.name, i])));
+  if (plainProduct && !included) return { kept, removed };
   const rank = (values: Values) => axes.map((a, i) => (values[a.name] === undefined ? a.values.length : (positions[i]!.get(values[a.name]!) ?? -1)));
   const ranks = new Map(kept.map((v) => [v, rank(v)]));
   kept.sort((x, y) => compareRanks(ranks.get(x)!, ranks.get(y)!));

@@ -44,14 +44,22 @@ export interface Expansion {
   dropped: DroppedCell[];
 }
 
+/** The layers of a cell of a stage without layers (read only): one list for them all. */
+const NO_LAYERS = Object.freeze([]) as unknown as LayerCell[];
+
 export function expandMatrix(m: Matrix): Expansion {
   const cells: Cell[] = [];
   const dropped: DroppedCell[] = [];
   const byStage = new Map<string, Map<string, Cell>>();
   const stages = new Map(m.stages.map((s) => [s.key, s]));
   const values = valueIndex(m);
+  // Only the cells of a stage something builds on are looked up by their values.
+  const parentStages = new Set<string>();
+  for (const s of m.stages) if (s.from) parentStages.add(s.from);
+  for (const o of m.overrides) if (o.fromStage) parentStages.add(o.fromStage.stage);
   for (const stage of m.stages) {
     const own = new Map<string, Cell>();
+    const isParent = parentStages.has(stage.key);
     const { kept, removed } = combinationsOf(m, stage, values);
     for (const r of removed) dropped.push(droppedOf(stage, r));
     for (const combination of kept) {
@@ -71,19 +79,23 @@ export function expandMatrix(m: Matrix): Expansion {
         dropped.push({ stage: stage.key, values: combination, reason: NO_PLATFORM_LEFT });
         continue;
       }
-      const cell: Cell = { stage, values: combination, platforms, ...(parent ? { parent } : {}), ...(fromArg ? { fromArg } : {}), ...(image ? { image } : {}), layers: [] };
-      cell.layers = stage.layers.map((layer) => {
-        const layerValues = project(combination, layer.axes);
-        return {
-          stage,
-          layer,
-          values: layerValues,
-          platforms: platformsOf(m, stage.platforms, layer.axes, layerValues, values, parent),
-          ...(parent ? { parent } : {}),
-          ...(image ? { image } : {}),
-        };
-      });
-      own.set(keyOf(combination), cell);
+      // Optional keys set only when present (as spreads would, without making an object for each).
+      const cell = { stage, values: combination, platforms } as Cell;
+      if (parent) cell.parent = parent;
+      if (fromArg) cell.fromArg = fromArg;
+      if (image) cell.image = image;
+      cell.layers = NO_LAYERS;
+      if (stage.layers.length) {
+        cell.layers = stage.layers.map((layer) => {
+          const layerValues = project(combination, layer.axes);
+          const layerCell: LayerCell = { stage, layer, values: layerValues, platforms: platformsOf(m, stage.platforms, layer.axes, layerValues, values, parent) };
+          if (parent) layerCell.parent = parent;
+          if (image) layerCell.image = image;
+          return layerCell;
+        });
+      }
+      if (isParent) own.set(keyOf(combination), cell);
+      else cells.push(cell);
     }
     byStage.set(stage.key, own);
     for (const cell of own.values()) cells.push(cell);
@@ -122,7 +134,7 @@ function platformsOf(m: Matrix, stagePlatforms: string[] | undefined, axes: stri
       platforms = keep(platforms, (p) => !rule.platforms!.includes(p));
     }
   }
-  if (parent) platforms = keep(platforms, (p) => parent.platforms.includes(p));
+  if (parent && parent.platforms !== platforms) platforms = keep(platforms, (p) => parent.platforms.includes(p));
   return platforms;
 }
 
