@@ -38,6 +38,11 @@ export function hclString(template: string): string {
  * escapes nothing, and a sequence without quotes ends at its matching brace).
  */
 function isSimple(template: string): boolean {
+  return SIMPLE.test(template) || simpleByWalk(template); // most texts in one native match
+}
+
+/** isSimple, character by character (exported for the test that SIMPLE accepts no text this refuses). */
+export function simpleByWalk(template: string): boolean {
   for (let i = 0; i < template.length; i++) {
     const code = template.charCodeAt(i);
     if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
@@ -59,6 +64,13 @@ function isSimple(template: string): boolean {
   }
   return true;
 }
+/**
+ * Texts isSimple accepts, in the common forms: printable ASCII but `"`, `\\`, `$` and `%`; the literal
+ * escapes `$${` and `%%{`; a `${...}` or `%{...}` without braces, quotes or backslashes inside; a `$` or
+ * `%` that opens nothing. A text it does not match (a nested sequence, `$%{`) is walked by the loop.
+ */
+export const SIMPLE = /^(?:[\x20\x21\x23\x26-\x5b\x5d-\x7e]|\$\$\{|%%\{|[$%]\{[\x20\x21\x23-\x5b\x5d-\x7a\x7c\x7e]*\}|[$%](?![{$%]))*$/;
+
 /** Where a template sequence starts: the escapes first, so `$${` is never read as `$` + `${`. */
 const SEQUENCE = /\$\$\{|%%\{|\$\{|%\{/g;
 

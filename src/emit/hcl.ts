@@ -91,19 +91,32 @@ function block(type: BlockType, name: string, attributes: Record<string, unknown
 
 /** A block's attribute names in reading order (ORDER, then by name); the same few sets recur, so each order is worked out once. */
 function inOrder(type: BlockType, keys: string[]): readonly string[] {
-  const known = ORDERS[type];
-  const shape = keys.join(',');
-  const order = known.get(shape);
-  if (order) return order;
   const ranks = RANKS[type];
   const last = ranks.size;
+  // Names that all have a place in ORDER are one set per bit mask (no text to join); others are keyed by their list.
+  let mask = 0;
+  for (const key of keys) {
+    const rank = ranks.get(key);
+    if (rank === undefined) {
+      mask = -1;
+      break;
+    }
+    mask |= 1 << rank;
+  }
+  const known = ORDERS[type];
+  const shape = mask === -1 ? keys.join(',') : mask;
+  const order = known.get(shape);
+  if (order) return order;
   keys.sort((a, b) => (ranks.get(a) ?? last) - (ranks.get(b) ?? last) || compare(a, b));
   if (known.size < MAX_ORDERS) known.set(shape, keys);
   return keys;
 }
 
-/** Per block type: attribute names as listed, joined by commas (never in an IDENTIFIER, which each is by now) -> in reading order. */
-const ORDERS: Readonly<Record<BlockType, Map<string, readonly string[]>>> = { variable: new Map(), group: new Map(), target: new Map() };
+/**
+ * Per block type: the attribute names -> in reading order. Keyed by the bit mask of their places in ORDER
+ * when each has one, else by the names as listed, joined by commas (never in an IDENTIFIER, which each is by now).
+ */
+const ORDERS: Readonly<Record<BlockType, Map<number | string, readonly string[]>>> = { variable: new Map(), group: new Map(), target: new Map() };
 const MAX_ORDERS = 1024;
 
 /**

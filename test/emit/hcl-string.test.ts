@@ -1,7 +1,7 @@
 // hclString: a bake template (the text a docker-bake.json holds) as an HCL quoted string.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hclString } from '../../src/emit/hcl-string.ts';
+import { hclString, SIMPLE, simpleByWalk } from '../../src/emit/hcl-string.ts';
 
 const cases: { name: string; template: string; hcl: string }[] = [
   { name: 'plain text', template: 'linux/amd64', hcl: '"linux/amd64"' },
@@ -35,4 +35,27 @@ test('hclString: an unterminated ${ is a bug upstream and throws', () => {
   assert.throws(() => hclString('${f("x)}'), /unterminated quoted string/);
   assert.throws(() => hclString('$${ok} ${no'), /unterminated template sequence at offset 7/);
   assert.throws(() => hclString('%{ {x}'), /unterminated template sequence at offset 0/);
+});
+
+test('hclString: the one-match form of a plain text (SIMPLE) accepts no text the character walk refuses, and the common texts', () => {
+  // Texts over the characters that matter (sequences, escapes, quotes, controls), every one up to length 5 and random longer ones.
+  const alphabet = ['$', '%', '{', '}', '"', '\\', 'a', '-', '\n', 'é'];
+  let checked = 0;
+  const check = (text: string) => {
+    if (SIMPLE.test(text)) assert.ok(simpleByWalk(text), `SIMPLE accepts ${JSON.stringify(text)}, which the walk refuses`);
+    checked++;
+  };
+  const all = (prefix: string, length: number): void => {
+    check(prefix);
+    if (length > 0) for (const c of alphabet) all(prefix + c, length - 1);
+  };
+  all('', 5);
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let n = 0; n < 20000; n++) check(Array.from({ length: 6 + Math.floor(random() * 20) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+  assert.ok(checked > 100000);
+  for (const text of ['type=registry,ref=${REGISTRY}/cache:vllm-cu129-runtime,mode=max', '${REGISTRY}/vllm:${VERSION}-cu129', '$${HOME} and %%{x}', '100%', 'a$b', 'target:base-cu129']) {
+    assert.ok(SIMPLE.test(text), text);
+    assert.equal(hclString(text), `"${text}"`);
+  }
 });
