@@ -44,9 +44,6 @@ export interface Expansion {
   dropped: DroppedCell[];
 }
 
-/** The layers of a cell of a stage without layers (read only): one list for them all. */
-const NO_LAYERS = Object.freeze([]) as unknown as LayerCell[];
-
 export function expandMatrix(m: Matrix): Expansion {
   const cells: Cell[] = [];
   const dropped: DroppedCell[] = [];
@@ -79,21 +76,19 @@ export function expandMatrix(m: Matrix): Expansion {
         dropped.push({ stage: stage.key, values: combination, reason: NO_PLATFORM_LEFT });
         continue;
       }
-      // Optional keys set only when present (as spreads would, without making an object for each).
-      const cell = { stage, values: combination, platforms } as Cell;
-      if (parent) cell.parent = parent;
-      if (fromArg) cell.fromArg = fromArg;
-      if (image) cell.image = image;
-      cell.layers = NO_LAYERS;
-      if (stage.layers.length) {
-        cell.layers = stage.layers.map((layer) => {
-          const layerValues = project(combination, layer.axes);
-          const layerCell: LayerCell = { stage, layer, values: layerValues, platforms: platformsOf(m, stage.platforms, layer.axes, layerValues, values, parent) };
-          if (parent) layerCell.parent = parent;
-          if (image) layerCell.image = image;
-          return layerCell;
-        });
-      }
+      // The spreads make each shape whole in one object (keys added afterwards would live outside it, slower to read for the planner).
+      const cell: Cell = { stage, values: combination, platforms, ...(parent ? { parent } : {}), ...(fromArg ? { fromArg } : {}), ...(image ? { image } : {}), layers: [] };
+      cell.layers = stage.layers.map((layer) => {
+        const layerValues = project(combination, layer.axes);
+        return {
+          stage,
+          layer,
+          values: layerValues,
+          platforms: platformsOf(m, stage.platforms, layer.axes, layerValues, values, parent),
+          ...(parent ? { parent } : {}),
+          ...(image ? { image } : {}),
+        };
+      });
       if (isParent) own.set(keyOf(combination), cell);
       else cells.push(cell);
     }
