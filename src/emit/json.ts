@@ -34,10 +34,16 @@ export function jsonSource(bake: BakeFile): ByteSource {
       if (names.length === 0) return out.text(`${lead}{}`);
       // A batch of blocks at a time, stringified at their depth inside a wrapper
       // whose own lines are cut off: the text is JSON.stringify's all through.
+      const swaps: Swap[] = [];
       for (let start = 0; start < names.length; start += BATCH) {
         const batch: Record<string, unknown> = {};
-        for (const name of names.slice(start, start + BATCH)) define(batch, name, sortDeep(object[name]));
-        const text = JSON.stringify({ x: batch }, null, 2);
+        let text: string;
+        try {
+          for (const name of names.slice(start, start + BATCH)) define(batch, name, blockInOrder(object[name], swaps));
+          text = JSON.stringify({ x: batch }, null, 2);
+        } finally {
+          putBack(swaps);
+        }
         out.text(start === 0 ? `${lead}{${BATCH_OPEN}` : `,${BATCH_OPEN}`);
         out.text(text.slice(WRAPPER_OPEN.length, text.length - WRAPPER_CLOSE.length));
       }
@@ -74,6 +80,53 @@ function sortedKeys(object: Record<string, unknown>): string[] {
   const copy: Record<string, unknown> = {};
   for (const key of keys) define(copy, key, true);
   return Object.keys(copy);
+}
+
+/** A map of a block swapped for its sorted copy while a batch is written. */
+interface Swap {
+  block: Record<string, unknown>;
+  key: string;
+  original: unknown;
+}
+
+/**
+ * What to write for a block: sortDeep's value, but a block whose own keys are in order and whose values
+ * are texts, lists of texts and maps of texts (every bake target) is not copied for a map out of order
+ * (a target's `contexts`, in chain order): the map is swapped for its sorted copy in place, and `swaps`
+ * puts it back once the batch is written (nothing else runs in between).
+ */
+function blockInOrder(value: unknown, swaps: Swap[]): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.isFrozen(value)) return sortDeep(value);
+  const block = value as Record<string, unknown>;
+  const keys = Object.keys(block);
+  if (!inOrder(keys)) return sortDeep(value);
+  for (const key of keys) if (!flat(block[key])) return sortDeep(value);
+  for (const key of keys) {
+    const child = block[key];
+    if (child === null || typeof child !== 'object' || Array.isArray(child)) continue;
+    const sorted = sortDeep(child);
+    if (sorted === child) continue;
+    swaps.push({ block, key, original: child });
+    define(block, key, sorted);
+  }
+  return block;
+}
+
+/** A text (or other primitive), a list of them, or a map of them: what sortDeep copies at most one level of. */
+function flat(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === 'object') return false;
+    return true;
+  }
+  const map = value as Record<string, unknown>;
+  for (const key in map) if (map[key] !== null && typeof map[key] === 'object') return false;
+  return true;
+}
+
+function putBack(swaps: Swap[]): void {
+  for (let i = swaps.length - 1; i >= 0; i--) define(swaps[i]!.block, swaps[i]!.key, swaps[i]!.original);
+  swaps.length = 0;
 }
 
 /** The value with every object's keys sorted; parts already in order are returned as they are, not copied. */

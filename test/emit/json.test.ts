@@ -58,3 +58,26 @@ test('ByteWriter: a text far longer than a chunk, a surrogate pair on every poss
   });
   assert.ok(bytes.equals(Buffer.from(pieces.join(''))));
 });
+
+test('emitJson: a target whose map is out of order is written sorted, and the model is left as it was (same objects, same key order)', () => {
+  const contexts = { 'build-base': 'target:base', framework: 'target:fw', 'deps-torch': 'target:torch' };
+  const frozen = Object.freeze({ args: { B: '2', A: '1' }, inherits: ['x'] });
+  const bake = {
+    target: {
+      a: { args: { Z: '1', A: '2' }, contexts, inherits: ['base'], tags: ['r/a:1'] },
+      b: { contexts: { y: '1', x: '2' }, nested: { deeper: { b: 1, a: 2 } } },
+      c: frozen,
+      base: {},
+    },
+  } as unknown as BakeFile;
+  // Every object's keys in their order, as a list of paths.
+  const order = (value: unknown, path = ''): string[] =>
+    value && typeof value === 'object' ? Object.keys(value).flatMap((k) => [`${path}/${k}`, ...order((value as Record<string, unknown>)[k], `${path}/${k}`)]) : [];
+  const keysBefore = order(bake);
+  const text = emitJson(bake);
+  assert.equal(text, JSON.stringify(sortedCopy(bake), null, 2) + '\n');
+  assert.equal(bake.target.a!.contexts, contexts, 'the same contexts object is back in the target');
+  assert.deepEqual(Object.keys(bake.target.a!.contexts!), ['build-base', 'framework', 'deps-torch']);
+  assert.deepEqual(order(bake), keysBefore);
+  assert.equal(bake.target.c, frozen);
+});
