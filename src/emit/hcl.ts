@@ -78,13 +78,14 @@ function block(type: BlockType, name: string, attributes: Record<string, unknown
   const defined = definedKeys(attributes);
   for (const key of defined) if (!IDENTIFIER.test(key)) throw new Error(`emitHcl: invalid attribute name ${JSON.stringify(key)} in ${type} "${name}"`);
   const keys = inOrder(type, defined);
-  const widths: number[] = [];
-  const values: string[] = [];
-  const multi: boolean[] = [];
-  for (const key of keys) {
-    widths.push(key.length);
-    values.push(value(attributes[key], INDENT, key.length));
-    multi.push(spans);
+  // Lists of their final length (one pushed to has room for 16 more: garbage for every block).
+  const widths = new Array<number>(keys.length);
+  const values = new Array<string>(keys.length);
+  const multi = new Array<boolean>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    widths[i] = keys[i]!.length;
+    values[i] = value(attributes[keys[i]!], INDENT, keys[i]!.length);
+    multi[i] = spans;
   }
   return `${type} ${hclString(name)} {${assignments(keys, widths, values, multi, '\n' + INDENT)}\n}`;
 }
@@ -161,12 +162,12 @@ function list(items: readonly unknown[], indent: string, leadWidth: number): str
   spans = false;
   if (items.length === 0) return '[]';
   const inner = indent + INDENT;
-  const rendered: string[] = [];
+  const rendered = new Array<string>(items.length);
   let oneLine = true;
   let length = items.length * 2; // the brackets and the separators
-  for (const item of items) {
-    const text = value(item, inner, 0);
-    rendered.push(text);
+  for (let i = 0; i < items.length; i++) {
+    const text = value(items[i], inner, 0);
+    rendered[i] = text;
     if (spans) oneLine = false;
     length += text.length;
   }
@@ -188,16 +189,16 @@ function map(object: Record<string, unknown>, indent: string): string {
   }
   keys.sort();
   const inner = indent + INDENT;
-  const leads: string[] = [];
-  const widths: number[] = [];
-  const values: string[] = [];
-  const multi: boolean[] = [];
-  for (const key of keys) {
-    const lead = mapKey(key);
-    leads.push(lead.text);
-    widths.push(lead.width);
-    values.push(value(object[key], inner, lead.width));
-    multi.push(spans);
+  const leads = new Array<string>(keys.length);
+  const widths = new Array<number>(keys.length);
+  const values = new Array<string>(keys.length);
+  const multi = new Array<boolean>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const lead = mapKey(keys[i]!);
+    leads[i] = lead.text;
+    widths[i] = lead.width;
+    values[i] = value(object[keys[i]!], inner, lead.width);
+    multi[i] = spans;
   }
   spans = true;
   return '{' + assignments(leads, widths, values, multi, '\n' + inner) + '\n' + indent + '}';
@@ -212,7 +213,11 @@ function asciiItems(items: readonly unknown[], rendered: readonly string[]): boo
   return true;
 }
 
-const definedKeys = (object: Record<string, unknown>): string[] => Object.keys(object).filter((key) => object[key] !== undefined);
+function definedKeys(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  for (const key of keys) if (object[key] === undefined) return keys.filter((k) => object[k] !== undefined);
+  return keys;
+}
 
 /** A map key quoted, and its display columns; the same few keys (arg, label and context names) recur in every target. */
 const mapKeys = new Map<string, { text: string; width: number }>();
