@@ -1,5 +1,5 @@
 // Target and group names, and image references.
-import { parseDockerReference } from '../reference/parse-reference.ts';
+import { isDockerReference, parseDockerReference } from '../reference/parse-reference.ts';
 
 /** Bake checks every block name against this: one bad name fails the whole file. */
 export const NAME = /^[a-zA-Z0-9_-]+$/;
@@ -11,6 +11,7 @@ export function sanitizeName(name: string): string {
 
 /** Why `ref` is not a valid image reference, or undefined when it is (src/reference/parse-reference.ts). */
 export function imageReferenceProblem(ref: string): string | undefined {
+  if (isDockerReference(ref)) return undefined; // most tags, in one match
   const parsed = parseDockerReference(ref);
   return parsed.ok ? undefined : parsed.reason;
 }

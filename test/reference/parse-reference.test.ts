@@ -4,7 +4,7 @@
 // transcribed as tables, plus go-digest's digest rules and our own cases.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isPinnedReference, parseDockerReference, parseReference, type ReferenceError } from '../../src/reference/parse-reference.ts';
+import { isDockerReference, isPinnedReference, parseDockerReference, parseReference, type ReferenceError } from '../../src/reference/parse-reference.ts';
 
 const f64 = 'f'.repeat(64);
 const sha256 = `sha256:${f64}`;
@@ -217,4 +217,27 @@ describe('isPinnedReference', () => {
     { name: 'an option', ref: `-t${repo}@sha256:${'0'.repeat(64)}`, ok: false },
   ];
   for (const c of cases) test(c.name, () => assert.equal(isPinnedReference(c.ref, repo), c.ok));
+});
+
+describe('isDockerReference (parseDockerReference, without making the parts)', () => {
+  test('agrees with parseDockerReference on every upstream vector, and on the edge lengths and forms', () => {
+    const long = 'a'.repeat(255);
+    const texts = [
+      ...valid.map((c) => c.input),
+      ...invalid.map((c) => c.input),
+      ...names.map((c) => c.input),
+      ...domains.map((c) => `${c.domain}/x`),
+      'da304e823d8ca2b9d863a3c897baeb852ba21ea9a9f1414736394ae7fcaf9821',
+      'da304e823d8ca2b9d863a3c897baeb852ba21ea9a9f1414736394ae7fcaf9821:tag',
+      '',
+      long,
+      `${long}a`,
+      `${long.slice(0, 250)}:tag1`,
+      `x/${long}`,
+      'registry.test/bench/cache:fw5-cu3-runtime',
+      'Upper/case',
+      'a@sha256:' + 'f'.repeat(64),
+    ];
+    for (const text of texts) assert.equal(isDockerReference(text), parseDockerReference(text).ok, JSON.stringify(text.slice(0, 80)));
+  });
 });
