@@ -226,7 +226,8 @@ class Planner {
   private readonly parentCells: ReadonlySet<Cell>;
 
   private winnersOf(cell: Cell | undefined): ChainWinners {
-    let found = this.chainWinners.get(cell);
+    const kept = !cell || this.parentCells.has(cell);
+    let found = kept ? this.chainWinners.get(cell) : undefined;
     if (!found) {
       if (!cell) found = { args: winners(new Map(), this.matrixArgs), labels: winners(new Map(), this.matrixLabels) };
       else {
@@ -234,7 +235,7 @@ class Planner {
         const input: LevelInput = { stage: cell.stage, axes: cell.stage.axes, above: cell.parent?.stage.axes ?? [], own: { args: cell.stage.args, labels: cell.stage.labels } };
         const level = levelSettings(this.m, input, cell.values);
         found = { args: withLevel(above.args, level.args), labels: withLevel(above.labels, level.labels) };
-        if (!this.parentCells.has(cell)) return found;
+        if (!kept) return found;
       }
       this.chainWinners.set(cell, found);
     }
@@ -276,12 +277,18 @@ class Planner {
   /** The contexts of the stages bound above, by the last of them: every target below one cell binds the same. */
   private readonly boundContexts = new Map<Cell, Record<string, string>>();
 
-  /** `target:` contexts for every stage bound above (and their layers), `docker-image://` for image bases, then `extra`. */
-  private contextsOf(ancestors: Cell[], extra: Record<string, string> = dict()): Record<string, string> {
+  /** The contexts of the stages bound above a target with these ancestors (undefined: none above it). */
+  private boundAbove(ancestors: Cell[]): Record<string, string> | undefined {
     const last = ancestors[ancestors.length - 1];
-    if (!last) return plain(extra);
+    if (!last) return undefined;
     let above = this.boundContexts.get(last);
     if (!above) this.boundContexts.set(last, (above = this.contextsAbove(ancestors)));
+    return above;
+  }
+
+  /** `target:` contexts for every stage bound above (and their layers, `above`: boundAbove), `docker-image://` for image bases, then `extra`. */
+  private contextsOf(above: Record<string, string> | undefined, extra: Record<string, string> = dict()): Record<string, string> {
+    if (!above) return plain(extra);
     // As a plain object (what the bake target holds), each key once in its first place: those above, then `extra`, which wins.
     const out: Record<string, string> = {};
     for (const key in above) define(out, key, Object.hasOwn(extra, key) ? extra[key]! : above[key]!);
@@ -417,13 +424,14 @@ class Planner {
     // On its parent's tag, a target is an image of its own: it inherits `_common` (the args and labels of
     // its chain it sets itself), so no context, Dockerfile or tag reset of the parent's reaches it through bake.
     const inherited = fromTag ? COMMON_TARGET : parentName;
-    const inheritedInfo = this.targets.get(inherited)!;
-    const target = this.baseTarget(inherited, dockerTarget.value, cell.platforms, scope, report, location, stage.cache, name);
+    const inheritedInfo = fromTag ? this.targets.get(COMMON_TARGET)! : parentInfo;
+    const target = this.baseTarget(inherited, inheritedInfo.location, dockerTarget.value, cell.platforms, scope, report, location, stage.cache, name);
     for (const [key, context] of Object.entries(named)) own[key] = context.value;
     if (image) own[image.as] = `docker-image://${image.bake}`;
     if (fromTag) own[fromTag.key] = `target:${parentName}`;
-    const contexts = fromTag ? plain(own) : this.contextsOf(ancestors, own);
-    this.checkBoundNames(stage, name, dockerTarget.value, named, fromTag ? undefined : this.boundContexts.get(ancestors[ancestors.length - 1]!), cell.layers);
+    const above = fromTag ? undefined : this.boundAbove(ancestors);
+    const contexts = fromTag ? plain(own) : this.contextsOf(above, own);
+    this.checkBoundNames(stage, name, dockerTarget.value, named, above, cell.layers);
     if (Object.keys(contexts).length) target.contexts = contexts;
     const ownArgs = ownSettings(args, inheritedInfo.args);
     const ownLabels = ownSettings(labels, inheritedInfo.labels);
@@ -506,11 +514,10 @@ class Planner {
   }
 
   /** Attributes every built target sets itself, since bake replaces rather than merges them. */
-  private baseTarget(parent: string, dockerfileTarget: string | undefined, platforms: string[], scope: Scope, report: TemplateProblemSink, location: Location | undefined, cache: CacheSpec | null, name: string): BakeTarget {
+  private baseTarget(parent: string, above: Location | undefined, dockerfileTarget: string | undefined, platforms: string[], scope: Scope, report: TemplateProblemSink, location: Location | undefined, cache: CacheSpec | null, name: string): BakeTarget {
     // Platforms nothing declares are left to the builder (its own platform), as `docker buildx build` does.
     const target: BakeTarget = { inherits: [parent], ...(dockerfileTarget !== undefined ? { target: dockerfileTarget } : {}), ...(this.m.platformsDeclared ? { platforms } : {}) };
     if (this.m.platformsDeclared && platforms.length > 1) this.platformLists.add(platforms);
-    const above = this.targets.get(parent)?.location;
     if (location) {
       if (location.context !== above?.context) target.context = location.context;
       if (location.dockerfile !== above?.dockerfile || location.context !== above?.context) target.dockerfile = location.dockerfile;
@@ -555,8 +562,8 @@ class Planner {
     const chainWinners = { args: withLevel(above.args, level.args), labels: withLevel(above.labels, level.labels) };
     const { args, labels, scope, report } = this.intended(chainWinners, stage, layerCell.values, { target: name }, layer.axes);
     const parentInfo = this.targets.get(parentName)!;
-    const target = this.baseTarget(parentName, layer.target, layerCell.platforms, scope, report, location, stage.cache, name);
-    const contexts = this.contextsOf(ancestors, imageInfo ? dict([[imageInfo.as, `docker-image://${imageInfo.bake}`]]) : dict());
+    const target = this.baseTarget(parentName, parentInfo.location, layer.target, layerCell.platforms, scope, report, location, stage.cache, name);
+    const contexts = this.contextsOf(this.boundAbove(ancestors), imageInfo ? dict([[imageInfo.as, `docker-image://${imageInfo.bake}`]]) : dict());
     if (Object.keys(contexts).length) target.contexts = contexts;
     const ownArgs = ownSettings(args, parentInfo.args);
     const ownLabels = ownSettings(labels, parentInfo.labels);
