@@ -185,6 +185,10 @@ describe('bake-matrix init', () => {
       assert.equal(check.code, 0, check.stderr);
       const bake = JSON.parse(readFileSync(join(dir, 'bake/docker-bake.json'), 'utf8')) as { target: Record<string, unknown> };
       for (const target of c.targets) assert.ok(bake.target[target], `no target ${target} in ${Object.keys(bake.target).join(', ')}`);
+      // The hint builds a tagged target for one platform (a per-platform target has no tag: --load would leave it unnamed).
+      const hint = /build one for this machine's platform: `npx bake-matrix run (\S+) --load --set '\*\.platform=linux\/[a-z0-9/]+'`/.exec(run.stdout);
+      assert.ok(hint, run.stdout);
+      assert.ok(((bake.target[hint[1]!] as { tags?: string[] } | undefined)?.tags ?? []).length > 0, `${hint[1]} has no tag of its own`);
     });
   }
 

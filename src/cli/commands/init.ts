@@ -105,7 +105,8 @@ export const initCommand: Command = {
         '',
         'Next:',
         '  1. fill in the axis `variant` and the registry in bake-matrix.yaml; `npx bake-matrix generate` after each change',
-        `  2. \`npx bake-matrix list\` shows the targets; build one for this machine's platform: \`npx bake-matrix run ${target ? `${target}-amd64` : '<target>-amd64'} --load\``,
+        // The target itself, narrowed to one platform: a per-platform target (`-amd64`) has no tag, so --load would leave its image unnamed.
+        `  2. \`npx bake-matrix list\` shows the targets; build one for this machine's platform: \`npx bake-matrix run ${target ?? '<target>'} --load --set '*.platform=${machinePlatform()}'\``,
         '  3. commit bake-matrix.yaml and bake/ (`npx bake-matrix check` in CI keeps them in step)',
         '',
       ].join('\n'),
@@ -176,4 +177,10 @@ function packageName(text: string | undefined): string | undefined {
 /** A folder's name as a stack name: lower case, runs of other characters as one -. */
 export function stackName(folder: string): string {
   return folder.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|-+$/g, '') || 'stack';
+}
+
+/** This machine's platform as docker names it (linux/amd64 when node's arch has no docker name here). */
+function machinePlatform(): string {
+  const arch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+  return `linux/${arch[process.arch] ?? 'amd64'}`;
 }
