@@ -94,11 +94,11 @@ function block(type: BlockType, name: string, attributes: Record<string, unknown
 function inOrder(type: BlockType, keys: string[]): readonly string[] {
   const ranks = RANKS[type];
   const last = ranks.size;
-  // Names that all have a place in ORDER are one set per bit mask (no text to join); others are keyed by their list.
+  // Names that all have a place in ORDER (within a 31-bit mask) are one set per bit mask (no text to join); others are keyed by their list.
   let mask = 0;
   for (const key of keys) {
     const rank = ranks.get(key);
-    if (rank === undefined) {
+    if (rank === undefined || rank > 30) {
       mask = -1;
       break;
     }

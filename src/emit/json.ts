@@ -101,11 +101,18 @@ function blockInOrder(value: unknown, swaps: Swap[]): unknown {
   const keys = Object.keys(block);
   if (!inOrder(keys)) return sortDeep(value);
   for (const key of keys) if (!flat(block[key])) return sortDeep(value);
+  const mark = swaps.length;
   for (const key of keys) {
     const child = block[key];
     if (child === null || typeof child !== 'object' || Array.isArray(child)) continue;
     const sorted = sortDeep(child);
     if (sorted === child) continue;
+    // Only a plain writable value is swapped (a read-only or accessor one: the block is copied, as sortDeep does).
+    const own = Object.getOwnPropertyDescriptor(block, key);
+    if (!own || !own.writable || !own.configurable) {
+      putBack(swaps, mark);
+      return sortDeep(value);
+    }
     swaps.push({ block, key, original: child });
     define(block, key, sorted);
   }
@@ -124,9 +131,10 @@ function flat(value: unknown): boolean {
   return true;
 }
 
-function putBack(swaps: Swap[]): void {
-  for (let i = swaps.length - 1; i >= 0; i--) define(swaps[i]!.block, swaps[i]!.key, swaps[i]!.original);
-  swaps.length = 0;
+/** Puts back the swaps from `from` on, last first. */
+function putBack(swaps: Swap[], from = 0): void {
+  for (let i = swaps.length - 1; i >= from; i--) define(swaps[i]!.block, swaps[i]!.key, swaps[i]!.original);
+  swaps.length = from;
 }
 
 /** The value with every object's keys sorted; parts already in order are returned as they are, not copied. */

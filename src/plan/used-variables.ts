@@ -5,8 +5,9 @@ import type { Matrix, Variable } from '../types/matrix.ts';
 /**
  * The variables some text of the matrix names, besides their own declarations: a target can read
  * only those (a template's {registry}, a tag's `if: git_sha`), so a variable no text names (a built-in
- * the matrix never uses) is not looked for in every target. Keys count as text too: it errs on
- * the side of looking.
+ * the matrix never uses) is not looked for in every target. Every string counts, keys and where
+ * things are written (`origin` is also a key users write: `args: { origin: "{mirror}/..." }`): it errs
+ * on the side of looking.
  */
 export function namedVariables(m: Matrix): Variable[] {
   const texts: string[] = [];
@@ -22,7 +23,6 @@ export function namedVariables(m: Matrix): Variable[] {
     else if (value instanceof Set || Array.isArray(value)) for (const v of value) stack.push(v);
     else {
       for (const key in value) {
-        if (key === 'origin') continue; // where a text is written, not what it says
         texts.push(key);
         stack.push((value as Record<string, unknown>)[key]);
       }

@@ -81,3 +81,15 @@ test('emitJson: a target whose map is out of order is written sorted, and the mo
   assert.deepEqual(order(bake), keysBefore);
   assert.equal(bake.target.c, frozen);
 });
+
+test('emitJson: a target whose out-of-order map is read-only or a getter is copied, not written to', () => {
+  const readOnly: Record<string, unknown> = { inherits: ['x'] };
+  Object.defineProperty(readOnly, 'contexts', { value: { b: '1', a: '2' }, enumerable: true, writable: false, configurable: true });
+  const getter: Record<string, unknown> = { args: { Z: '1', A: '2' } };
+  Object.defineProperty(getter, 'contexts', { get: () => ({ y: '1', x: '2' }), enumerable: true, configurable: true });
+  const bake = { target: { a: { args: { Z: '1', A: '2' } }, r: readOnly, g: getter } } as unknown as BakeFile;
+  const before = readOnly.contexts;
+  assert.equal(emitJson(bake), JSON.stringify(sortedCopy(bake), null, 2) + '\n');
+  assert.equal(readOnly.contexts, before);
+  assert.deepEqual(Object.keys(bake.target.a!.args!), ['Z', 'A']);
+});
