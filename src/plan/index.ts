@@ -120,7 +120,7 @@ class Planner {
     this.checkContextTargets();
     this.problems.push(...assignOsVersions(this.m, this.targets), ...sharedTagProblems(this.targets));
     if (differentPlatformSets(this.platformLists)) this.problems.push(...platformLinkProblems(this.bakeTargets, (name) => this.stages.get(this.targets.get(name)?.stage ?? '')?.origin));
-    const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, (p) => this.problems.push(p), (target, cell) => this.scope(cell.stage, cell.values, { target }));
+    const groups = planGroups(this.m, this.expansion, this.cellNames, this.targets, this.addProblem, (target, cell) => this.scope(cell.stage, cell.values, { target }));
     if (this.m.cache) applyCacheLayout(this.bakeTargets, this.m.cache.layout, (name) => this.isImage(name));
     if (this.problems.some((p) => p.severity === 'error')) return { ok: false, problems: firstPerPlace(this.problems) };
     const used = usedVariables(this.bakeTargets, new Set(namedVariables(this.m).map((v) => v.env)));
@@ -651,31 +651,13 @@ function sameLayerInputs(a: LayerInputs | undefined, b: LayerInputs): boolean {
     x.stage === y.stage &&
     x.layer === y.layer &&
     a.parentName === b.parentName &&
-    samePlatforms(x.platforms, y.platforms) &&
+    sameJson(x.platforms, y.platforms) &&
     a.location?.context === b.location?.context &&
     a.location?.dockerfile === b.location?.dockerfile &&
     a.image?.as === b.image?.as &&
     a.image?.bake === b.image?.bake &&
-    sameValues(x.values, y.values)
+    sameJson(x.values, y.values)
   );
-}
-
-function samePlatforms(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** The same axes with the same values. */
-function sameValues(a: Values, b: Values): boolean {
-  let n = 0;
-  for (const axis in b) {
-    if (a[axis] !== b[axis]) return false;
-    n++;
-  }
-  for (const _ in a) n--;
-  return n === 0;
 }
 
 /** The stage secrets a chain's targets get through bake's inherits, for a target that inherits none of them: a deeper stage's id wins. */

@@ -52,7 +52,8 @@ export function renderReference(
   }
   const text = sampleText(result.value);
   if (isDockerReference(text)) return result.value;
-  const parsed = parseDockerReference(text);
-  invalid(text, `${parsed.ok ? 'it is no image reference' : parsed.reason}${sampleNote(result.value)}`);
+  const parsed = parseDockerReference(text); // for the reason: isDockerReference agrees with it
+  if (parsed.ok) return result.value;
+  invalid(text, `${parsed.reason}${sampleNote(result.value)}`);
   return undefined;
 }

@@ -1,7 +1,7 @@
 // Which args and labels a target sets, level by level, with where each came from.
 // A target inherits its parent's target; it emits only what differs from it.
-import { matches, type Values } from '../expand/index.ts';
-import type { Axis, AxisValue, Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
+import { matches, valueIndex, type ValueIndex, type Values } from '../expand/index.ts';
+import type { Matrix, Origin, Settings, Stage, Template } from '../types/matrix.ts';
 import { didYouMean } from '../problems/suggest.ts';
 import { escapeBake, isSharedRendering, piecesToBake, piecesToPreview, render, REPORTED, type Lookup, type Piece, type Rendered, type RenderProblem, type Scope, type Source } from '../template/index.ts';
 import { define, dict } from '../dict.ts';
@@ -50,7 +50,7 @@ export function levelSettings(m: Matrix, input: LevelInput, values: Values): { a
   for (const axis of m.axes) {
     if (!input.axes.includes(axis.name) || input.above.includes(axis.name)) continue;
     const name = values[axis.name];
-    const value = name === undefined ? undefined : index.get(axis)!.get(name);
+    const value = name === undefined ? undefined : index.get(axis.name)?.get(name);
     if (!value) continue;
     args.push(...entries(value.args));
     labels.push(...entries(value.labels));
@@ -69,20 +69,12 @@ export function levelSettings(m: Matrix, input: LevelInput, values: Values): { a
   return { args: args.slice(), labels: labels.slice() };
 }
 
-/** Per matrix: axis -> value name -> its first value of that name (an axis may list hundreds: found, not scanned, for every cell). */
-const indexes = new WeakMap<Matrix, Map<Axis, Map<string, AxisValue>>>();
+/** Per matrix: axis name -> value name -> value (an axis may list hundreds: found, not scanned, for every cell). */
+const indexes = new WeakMap<Matrix, ValueIndex>();
 
-function valuesByName(m: Matrix): Map<Axis, Map<string, AxisValue>> {
+function valuesByName(m: Matrix): ValueIndex {
   let index = indexes.get(m);
-  if (!index) {
-    index = new Map();
-    for (const axis of m.axes) {
-      const byName = new Map<string, AxisValue>();
-      for (const value of axis.values) if (!byName.has(value.name)) byName.set(value.name, value);
-      index.set(axis, byName);
-    }
-    indexes.set(m, index);
-  }
+  if (!index) indexes.set(m, (index = valueIndex(m)));
   return index;
 }
 
